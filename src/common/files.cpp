@@ -5,14 +5,14 @@
 
 #include <fmt/format.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fcntl.h>
 #include <fstream>
 #include <sstream>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace hubtel {
 namespace {
@@ -23,7 +23,7 @@ namespace {
 
 // Removes the temporary file unless the write succeeded.
 class TempFile {
-public:
+ public:
   explicit TempFile(std::filesystem::path path) : path_(std::move(path)) {}
   TempFile(const TempFile&) = delete;
   TempFile& operator=(const TempFile&) = delete;
@@ -35,7 +35,7 @@ public:
   void commit() { committed_ = true; }
   [[nodiscard]] const std::filesystem::path& path() const { return path_; }
 
-private:
+ private:
   std::filesystem::path path_;
   bool committed_ = false;
 };

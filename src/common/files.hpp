@@ -1,4 +1,5 @@
-// Whole-file reads and atomic writes: an output is either its old content or its new one, never half.
+// Whole-file reads and atomic writes: an output is either its old content or its new one, never
+// half.
 #pragma once
 
 #include <filesystem>

@@ -31,5 +31,7 @@ if(DEFINED EXPECT_STDERR AND NOT stderr MATCHES "${EXPECT_STDERR}")
 endif()
 if(failures)
   string(REPLACE ";" " " shown "${COMMAND}")
-  message(FATAL_ERROR "${failures}command: ${shown}\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}")
+  message(
+    FATAL_ERROR "${failures}command: ${shown}\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}"
+  )
 endif()

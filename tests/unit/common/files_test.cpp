@@ -1,6 +1,6 @@
 // Atomic writes: unchanged content keeps the file and its mtime; failures leave nothing behind.
-#include "common/error.hpp"
 #include "common/files.hpp"
+#include "common/error.hpp"
 
 #include <gtest/gtest.h>
 
