@@ -1,0 +1,119 @@
+#[=======================================================================[.rst:
+HubtelAIEngine
+--------------
+
+Finds the container engine that builds HubtelAI's images, once per build tree.
+
+.. variable:: HUBTEL_ENGINE
+
+  The engine's client program: ``docker`` with BuildKit (Debian's ``docker.io`` client has it
+  built in; a newer client needs the ``buildx`` plugin), ``podman`` or ``buildah``. Empty (the
+  default): the first client found that can build. A client that cannot build is passed over,
+  and the build says what to install when none is left.
+
+.. variable:: HUBTEL_ENGINE_JOBS
+
+  How many engine builds may run at once (a Ninja job pool; default 1, since one engine build
+  already uses every core).
+#]=======================================================================]
+include_guard(GLOBAL)
+
+set(HUBTEL_ENGINE ""
+    CACHE FILEPATH
+          "Container engine client (docker with BuildKit, podman or buildah); empty: found")
+set(HUBTEL_ENGINE_JOBS 1 CACHE STRING "How many container engine builds may run at once")
+
+# _hubtel_docker_can_build(<out> <program>) tells whether a docker client builds with BuildKit:
+# either it has the buildx plugin, or it is older than 23 and has BuildKit built in.
+function(_hubtel_docker_can_build out program)
+  set(${out} FALSE PARENT_SCOPE)
+  execute_process(COMMAND "${program}" buildx version RESULT_VARIABLE buildx_result OUTPUT_QUIET
+                                                                                    ERROR_QUIET)
+  if(buildx_result EQUAL 0)
+    set(${out} docker-buildx PARENT_SCOPE)
+    return()
+  endif()
+  execute_process(
+    COMMAND "${program}" --version
+    RESULT_VARIABLE version_result
+    OUTPUT_VARIABLE version
+    ERROR_QUIET)
+  if(version_result EQUAL 0 AND version MATCHES "version ([0-9]+)\\.")
+    if(CMAKE_MATCH_1 LESS 23)
+      set(${out} docker-buildkit PARENT_SCOPE)
+    endif()
+  endif()
+endfunction()
+
+# _hubtel_engine(<out-program> <out-kind>) gives the engine to build with, detected once and
+# remembered in internal cache variables; an empty program means none was found.
+function(_hubtel_engine out_program out_kind)
+  if(DEFINED _HUBTEL_ENGINE_FOR AND _HUBTEL_ENGINE_FOR STREQUAL "${HUBTEL_ENGINE}")
+    set(${out_program} "${_HUBTEL_ENGINE_PROGRAM}" PARENT_SCOPE)
+    set(${out_kind} "${_HUBTEL_ENGINE_KIND}" PARENT_SCOPE)
+    return()
+  endif()
+
+  set(candidates)
+  if(HUBTEL_ENGINE)
+    list(APPEND candidates "${HUBTEL_ENGINE}")
+  else()
+    foreach(name IN ITEMS docker podman buildah)
+      find_program(_hubtel_found_${name} NAMES ${name} NO_CACHE)
+      if(_hubtel_found_${name})
+        list(APPEND candidates "${_hubtel_found_${name}}")
+      endif()
+      if(name STREQUAL "docker" AND EXISTS /usr/bin/docker)
+        list(APPEND candidates /usr/bin/docker)
+      endif()
+    endforeach()
+    list(REMOVE_DUPLICATES candidates)
+  endif()
+
+  set(program "")
+  set(kind "")
+  foreach(candidate IN LISTS candidates)
+    get_filename_component(base "${candidate}" NAME)
+    if(base MATCHES "^docker")
+      _hubtel_docker_can_build(kind "${candidate}")
+    elseif(base MATCHES "^podman")
+      set(kind podman)
+    elseif(base MATCHES "^buildah")
+      set(kind buildah)
+    else()
+      set(kind docker-buildkit)
+    endif()
+    if(kind)
+      set(program "${candidate}")
+      break()
+    endif()
+    message(VERBOSE "${candidate} cannot build with BuildKit (no buildx plugin); passed over")
+  endforeach()
+  if(NOT kind)
+    set(kind none)
+  endif()
+  message(VERBOSE "container engine: ${program} (${kind})")
+
+  set(_HUBTEL_ENGINE_FOR "${HUBTEL_ENGINE}" CACHE INTERNAL "")
+  set(_HUBTEL_ENGINE_PROGRAM "${program}" CACHE INTERNAL "")
+  set(_HUBTEL_ENGINE_KIND "${kind}" CACHE INTERNAL "")
+  set(${out_program} "${program}" PARENT_SCOPE)
+  set(${out_kind} "${kind}" PARENT_SCOPE)
+endfunction()
+
+# _hubtel_engine_pool(<out>) declares the Ninja job pool engine builds run in; <out> is empty
+# for generators without job pools.
+function(_hubtel_engine_pool out)
+  set(${out} "" PARENT_SCOPE)
+  if(NOT CMAKE_GENERATOR MATCHES "Ninja")
+    return()
+  endif()
+  get_property(pools GLOBAL PROPERTY JOB_POOLS)
+  if(NOT pools MATCHES "hubtel_engine=")
+    if(NOT HUBTEL_ENGINE_JOBS MATCHES "^[1-9][0-9]*$")
+      message(FATAL_ERROR "HUBTEL_ENGINE_JOBS \"${HUBTEL_ENGINE_JOBS}\" is not a positive number")
+    endif()
+    set_property(GLOBAL APPEND PROPERTY JOB_POOLS hubtel_engine=${HUBTEL_ENGINE_JOBS})
+  endif()
+  set(${out} JOB_POOL hubtel_engine PARENT_SCOPE)
+endfunction()

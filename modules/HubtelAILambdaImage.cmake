@@ -1,0 +1,865 @@
+#[=======================================================================[.rst:
+HubtelAILambdaImage
+-------------------
+
+Turns a target of the project, or Python sources, into a minimal multi-stage AWS Lambda
+container image, with targets that build, measure, invoke, push and deploy it.
+
+.. command:: hubtel_add_lambda_image
+
+  .. code-block:: cmake
+
+    hubtel_add_lambda_image(<name>
+      RUNTIME <provided.al2023 | provided.al2 | python3.11 | python3.12 | python3.13>
+      [TARGET <executable>]
+      [HANDLER <module.function>]
+      [SOURCES <file-or-dir>...]
+      [REQUIREMENTS <requirements.txt>]
+      [ARCHITECTURES <x86_64|arm64>...]
+      [BUILDER_IMAGE <ref>] [RUNTIME_IMAGE <ref>] [BUILDER_FAMILY <debian|redhat|alpine>]
+      [BUILDER_PACKAGES <pkg>...]
+      [LAMBDA_BASE <ON|OFF>]
+      [CONTEXT <dir>]
+      [CMAKE_ARGS <-DVAR=value>...] [BUILD_TYPE <config>]
+      [STAGES <dev|debug>...]
+      [TEMPLATE <file.mustache>]
+      [BUILD_ARGS <K=V>...] [SECRETS <id=path>...]
+      [MAX_SIZE <size>]
+      [EVENT <event.json>]
+      [REPOSITORY <registry/repo>] [TAG <tag>]
+      [FUNCTION_NAME <name>] [ROLE <arn>] [MEMORY <MiB>] [TIMEOUT <s>]
+      [ENVIRONMENT <K=V>...])
+
+  Adds the targets ``<name>-image``, ``<name>-size``, ``<name>-invoke``, ``<name>-push`` and
+  ``<name>-deploy``, one ``<name>-image-<stage>`` per extra stage, and adds the image to the
+  aggregate targets ``images`` and ``deploy``. The rendered Dockerfile is
+  ``hubtel/<name>/Dockerfile`` in the build tree and each architecture's image id lands in
+  ``hubtel/<name>/image-<arch>.id``; the image is also tagged ``hubtel/<name>:<arch>``.
+  Every value is checked here, at configure time: a newline or control character in any
+  argument is an error, never an injected instruction.
+
+  ``<name>``
+    The image's name: lowercase letters, digits, ``.``, ``_`` and ``-``, as image names allow.
+
+  ``RUNTIME``
+    The Lambda runtime. ``provided.*`` runtimes run a program of the project (``TARGET``);
+    ``python3.*`` runtimes run ``HANDLER`` from ``SOURCES``.
+
+  ``TARGET``
+    Native runtimes: the executable target that becomes the function's ``bootstrap``. It must
+    be defined before this call. The builder stage configures the project with its own
+    ``CMakeLists.txt`` (where ``find_package(HubtelAI)`` succeeds and this function does
+    nothing) and builds only this target; the runtime stage gets the program and the shared
+    libraries it needs that the runtime base lacks, never libc or the loader.
+
+  ``HANDLER``
+    Python runtimes: the handler as ``module.function`` (the image's ``CMD``).
+
+  ``SOURCES``
+    Python runtimes: files and folders copied into the task root (``/var/task``).
+
+  ``REQUIREMENTS``
+    Python runtimes: a ``requirements.txt`` installed with ``pip install --target`` in a
+    layer of its own, so an edit to the handler does not reinstall it. ``--find-links`` and
+    ``-f`` paths in it are taken relative to the file, for private wheels.
+
+  ``ARCHITECTURES``
+    ``x86_64`` (the default; ``HUBTEL_DEFAULT_ARCHITECTURES`` changes it for the project) and/or
+    ``arm64``: one single-architecture image each, as Lambda wants. The builder runs on the
+    build platform and cross-compiles with HubtelAI's toolchain files when it is a Debian
+    builder; other builders run emulated (QEMU), and the build says which it chose.
+
+  ``BUILDER_IMAGE``, ``RUNTIME_IMAGE``
+    The images the builder and runtime stages start from. Defaults follow AWS and are
+    overridable for the whole project through the cache variables
+    ``HUBTEL_RUNTIME_IMAGE_<RUNTIME>`` and ``HUBTEL_BUILDER_IMAGE_<RUNTIME>`` (``<RUNTIME>`` in
+    upper case with ``.`` as ``_``, e.g. ``HUBTEL_RUNTIME_IMAGE_PROVIDED_AL2023``). A builder
+    and a runtime of different C libraries (musl against glibc) are refused.
+
+  ``BUILDER_FAMILY``
+    The builder's distribution family when its name does not tell it: ``debian`` (apt; can
+    cross-compile), ``redhat`` (dnf, microdnf or yum) or ``alpine`` (apk).
+
+  ``BUILDER_PACKAGES``
+    Extra packages for the builder, installed with its own package manager; on a Debian cross
+    builder they are installed for the target architecture (``libcurl4-openssl-dev`` becomes
+    ``libcurl4-openssl-dev:arm64``).
+
+  ``LAMBDA_BASE``
+    Whether ``RUNTIME_IMAGE`` is an AWS Lambda base image (detected from its name). On one, the
+    program is ``/var/runtime/bootstrap`` with ``CMD ["handler"]`` so the base's entry point and
+    emulator keep working; on any other base the program is the ``ENTRYPOINT``.
+
+  ``CONTEXT``
+    The build context. Native default: the top-level source directory, which must lie inside
+    it. Python default: the current source directory. ``hubtel/<name>/Dockerfile.dockerignore``
+    keeps the build tree, ``.git`` and, for Python, everything but the sources out of it.
+
+  ``CMAKE_ARGS``, ``BUILD_TYPE``
+    Native runtimes: extra ``-D`` arguments for the builder's configure step, and its build
+    type (default ``Release``).
+
+  ``STAGES``
+    Extra stages, each built by ``<name>-image-<stage>`` and tagged
+    ``hubtel/<name>:<stage>-<arch>``: ``dev`` (the builder with the sources) and ``debug``
+    (the runtime with ``gdb`` and the unstripped program).
+
+  ``TEMPLATE``
+    A Mustache template that replaces the default Dockerfile template, or extends it with
+    Mustache inheritance: ``{{< Dockerfile.native}}`` or ``{{< Dockerfile.python}}`` with
+    ``{{$block}}`` overrides. The image spec ``hubtel/<name>/spec.json`` is its data.
+
+  ``BUILD_ARGS``
+    ``KEY=value`` build arguments for the engine.
+
+  ``SECRETS``
+    ``id=path`` secrets mounted with BuildKit secret mounts at ``/run/secrets/<id>`` in the
+    build steps; they never land in a layer.
+
+  ``MAX_SIZE``
+    A budget for ``<name>-size`` (e.g. ``50MiB``); the 10 GB Lambda limit always applies.
+
+  ``EVENT``
+    The event ``<name>-invoke`` sends (default ``{}``).
+
+  ``REPOSITORY``, ``TAG``
+    Where ``<name>-push`` pushes, and the tag (default: the git revision of the context).
+
+  ``FUNCTION_NAME``, ``ROLE``, ``MEMORY``, ``TIMEOUT``, ``ENVIRONMENT``
+    The Lambda function ``<name>-deploy`` creates or updates, by digest.
+#]=======================================================================]
+include_guard(GLOBAL)
+include(HubtelAIValidate)
+include(HubtelAIEngine)
+
+set(_HUBTEL_RUNTIMES provided.al2023 provided.al2 python3.11 python3.12 python3.13 CACHE INTERNAL
+                                                                                         "")
+set(_HUBTEL_ARCHITECTURES x86_64 arm64 CACHE INTERNAL "")
+set(HUBTEL_DEFAULT_ARCHITECTURES x86_64
+    CACHE STRING "Architectures of images whose call names none (x86_64 and/or arm64)")
+
+# The AWS defaults; a cache variable a runtime lets a project point at its own mirror.
+foreach(_hubtel_runtime IN LISTS _HUBTEL_RUNTIMES)
+  string(TOUPPER "${_hubtel_runtime}" _hubtel_key)
+  string(REPLACE "." "_" _hubtel_key "${_hubtel_key}")
+  if(_hubtel_runtime MATCHES "^provided\\.(.*)$")
+    set(_hubtel_runtime_default "public.ecr.aws/lambda/provided:${CMAKE_MATCH_1}")
+    if(_hubtel_runtime STREQUAL "provided.al2")
+      # glibc 2.26: no Debian builder old enough, so Amazon Linux 2 builds it (arm64 emulated).
+      set(_hubtel_builder_default "public.ecr.aws/amazonlinux/amazonlinux:2")
+    else()
+      # glibc 2.31 and GLIBCXX_3.4.28, below al2023's 2.34 and 3.4.29; it cross-compiles.
+      set(_hubtel_builder_default "public.ecr.aws/docker/library/debian:bullseye")
+    endif()
+  else()
+    string(REGEX REPLACE "^python" "" _hubtel_version "${_hubtel_runtime}")
+    set(_hubtel_runtime_default "public.ecr.aws/lambda/python:${_hubtel_version}")
+    set(_hubtel_builder_default "${_hubtel_runtime_default}")
+  endif()
+  set(HUBTEL_RUNTIME_IMAGE_${_hubtel_key} "${_hubtel_runtime_default}"
+      CACHE STRING "Default runtime base image of ${_hubtel_runtime} Lambda images")
+  set(HUBTEL_BUILDER_IMAGE_${_hubtel_key} "${_hubtel_builder_default}"
+      CACHE STRING "Default builder image of ${_hubtel_runtime} Lambda images")
+endforeach()
+unset(_hubtel_runtime)
+unset(_hubtel_key)
+unset(_hubtel_version)
+unset(_hubtel_runtime_default)
+unset(_hubtel_builder_default)
+
+# Recorded once, so the same code finds them from the source tree, the build tree and an install.
+get_filename_component(_hubtel_root "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
+set(_HUBTEL_ROOT_DIR "${_hubtel_root}" CACHE INTERNAL "")
+set(_HUBTEL_TEMPLATE_DIR "${_hubtel_root}/templates" CACHE INTERNAL "")
+unset(_hubtel_root)
+
+function(hubtel_add_lambda_image name)
+  list(APPEND CMAKE_MESSAGE_CONTEXT "hubtel")
+  set(fn hubtel_add_lambda_image)
+  set(one_value
+      RUNTIME
+      TARGET
+      HANDLER
+      REQUIREMENTS
+      BUILDER_IMAGE
+      RUNTIME_IMAGE
+      BUILDER_FAMILY
+      LAMBDA_BASE
+      CONTEXT
+      BUILD_TYPE
+      TEMPLATE
+      MAX_SIZE
+      EVENT
+      REPOSITORY
+      TAG
+      FUNCTION_NAME
+      ROLE
+      MEMORY
+      TIMEOUT)
+  set(multi_value
+      SOURCES
+      ARCHITECTURES
+      BUILDER_PACKAGES
+      CMAKE_ARGS
+      STAGES
+      BUILD_ARGS
+      SECRETS
+      ENVIRONMENT)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "${one_value}" "${multi_value}")
+
+  # Before anything else reads them: no value may carry a newline or control character.
+  _hubtel_check_no_control(${fn} "" "the image name" "${name}")
+  math(EXPR last "${ARGC} - 1")
+  if(last GREATER_EQUAL 1)
+    foreach(i RANGE 1 ${last})
+      _hubtel_check_no_control(${fn} ${name} "an argument" "${ARGV${i}}")
+    endforeach()
+  endif()
+  _hubtel_check_match(
+    ${fn} ${name} "the image name" "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$"
+    "lowercase letters, digits, '.', '_' and '-', starting and ending with a letter or digit"
+    "${name}")
+  string(LENGTH "${name}" length)
+  if(length GREATER 64)
+    _hubtel_fail(${fn} ${name} "the image name is longer than 64 characters")
+  endif()
+  if(arg_UNPARSED_ARGUMENTS)
+    list(GET arg_UNPARSED_ARGUMENTS 0 unknown)
+    _hubtel_fail(${fn} ${name} "unknown argument \"${unknown}\"")
+  endif()
+  if(arg_KEYWORDS_MISSING_VALUES)
+    list(GET arg_KEYWORDS_MISSING_VALUES 0 keyword)
+    _hubtel_fail(${fn} ${name} "${keyword} needs a value")
+  endif()
+  if(TARGET ${name}-image)
+    _hubtel_fail(${fn} ${name} "an image of this name exists already (target ${name}-image)")
+  endif()
+
+  if(NOT DEFINED arg_RUNTIME)
+    _hubtel_fail(${fn} ${name} "RUNTIME is required (supported: ${_HUBTEL_RUNTIMES})")
+  endif()
+  _hubtel_check_one_of(${fn} ${name} RUNTIME "${arg_RUNTIME}" ${_HUBTEL_RUNTIMES})
+  string(TOUPPER "${arg_RUNTIME}" runtime_key)
+  string(REPLACE "." "_" runtime_key "${runtime_key}")
+  if(arg_RUNTIME MATCHES "^provided")
+    set(kind native)
+  else()
+    set(kind python)
+    string(REGEX REPLACE "^python" "" python_version "${arg_RUNTIME}")
+  endif()
+
+  # What the runtime kind requires and refuses.
+  if(kind STREQUAL "native")
+    if(NOT DEFINED arg_TARGET)
+      _hubtel_fail(${fn} ${name} "TARGET is required for RUNTIME ${arg_RUNTIME} "
+                   "(the executable target that becomes the bootstrap)")
+    endif()
+    foreach(keyword IN ITEMS HANDLER SOURCES REQUIREMENTS)
+      if(DEFINED arg_${keyword})
+        _hubtel_fail(${fn} ${name} "${keyword} is for python runtimes, not ${arg_RUNTIME}")
+      endif()
+    endforeach()
+    if(NOT TARGET "${arg_TARGET}")
+      _hubtel_fail(${fn} ${name} "TARGET \"${arg_TARGET}\" is not a target of this project "
+                   "(define it with add_executable() before this call)")
+    endif()
+    get_target_property(target_type "${arg_TARGET}" TYPE)
+    get_target_property(target_imported "${arg_TARGET}" IMPORTED)
+    if(NOT target_type STREQUAL "EXECUTABLE" OR target_imported)
+      string(TOLOWER "${target_type}" target_type)
+      if(target_imported)
+        set(target_type "imported ${target_type}")
+      endif()
+      _hubtel_fail(${fn} ${name} "TARGET \"${arg_TARGET}\" is not an executable built by this "
+                   "project (it is an ${target_type}); name an add_executable() target")
+    endif()
+  else()
+    if(NOT DEFINED arg_HANDLER)
+      _hubtel_fail(${fn} ${name} "HANDLER is required for RUNTIME ${arg_RUNTIME} "
+                   "(module.function, e.g. app.handler)")
+    endif()
+    _hubtel_check_match(
+      ${fn} ${name} HANDLER
+      "^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*\\.[A-Za-z_][A-Za-z0-9_]*$"
+      "module.function, e.g. app.handler" "${arg_HANDLER}")
+    if(NOT arg_SOURCES)
+      _hubtel_fail(${fn} ${name} "SOURCES is required for RUNTIME ${arg_RUNTIME} "
+                   "(the files or folders that hold the handler's module)")
+    endif()
+    foreach(keyword IN ITEMS TARGET CMAKE_ARGS BUILD_TYPE)
+      if(DEFINED arg_${keyword})
+        _hubtel_fail(${fn} ${name} "${keyword} is for provided runtimes, not ${arg_RUNTIME}")
+      endif()
+    endforeach()
+  endif()
+
+  # Architectures.
+  if(NOT DEFINED arg_ARCHITECTURES)
+    set(arg_ARCHITECTURES ${HUBTEL_DEFAULT_ARCHITECTURES})
+  endif()
+  foreach(arch IN LISTS arg_ARCHITECTURES)
+    _hubtel_check_one_of(${fn} ${name} ARCHITECTURES "${arch}" ${_HUBTEL_ARCHITECTURES})
+  endforeach()
+  _hubtel_check_unique(${fn} ${name} ARCHITECTURES ${arg_ARCHITECTURES})
+
+  # Images and their families.
+  set(image_regex
+      "^[a-zA-Z0-9][a-zA-Z0-9._-]*(:[0-9]+)?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?(@sha256:[a-f0-9]{64})?$"
+  )
+  set(image_words "an image reference such as registry.example.com/team/base:tag")
+  if(NOT DEFINED arg_RUNTIME_IMAGE)
+    set(arg_RUNTIME_IMAGE "${HUBTEL_RUNTIME_IMAGE_${runtime_key}}")
+  endif()
+  if(NOT DEFINED arg_BUILDER_IMAGE)
+    set(arg_BUILDER_IMAGE "${HUBTEL_BUILDER_IMAGE_${runtime_key}}")
+  endif()
+  _hubtel_check_match(${fn} ${name} RUNTIME_IMAGE "${image_regex}" "${image_words}"
+                      "${arg_RUNTIME_IMAGE}")
+  _hubtel_check_match(${fn} ${name} BUILDER_IMAGE "${image_regex}" "${image_words}"
+                      "${arg_BUILDER_IMAGE}")
+  if(DEFINED arg_BUILDER_FAMILY)
+    _hubtel_check_one_of(
+      ${fn}
+      ${name}
+      BUILDER_FAMILY
+      "${arg_BUILDER_FAMILY}"
+      debian
+      redhat
+      alpine)
+    set(family "${arg_BUILDER_FAMILY}")
+  else()
+    _hubtel_image_family(family "${arg_BUILDER_IMAGE}")
+  endif()
+  _hubtel_image_libc(builder_libc "${arg_BUILDER_IMAGE}")
+  if(family STREQUAL "alpine")
+    set(builder_libc musl)
+  endif()
+  _hubtel_image_libc(runtime_libc "${arg_RUNTIME_IMAGE}")
+  if(NOT builder_libc STREQUAL runtime_libc)
+    _hubtel_fail(
+      ${fn} ${name} "BUILDER_IMAGE \"${arg_BUILDER_IMAGE}\" uses ${builder_libc} but "
+      "RUNTIME_IMAGE \"${arg_RUNTIME_IMAGE}\" uses ${runtime_libc}: compiled code does not "
+      "carry across C libraries; pick a builder and a runtime of the same libc family")
+  endif()
+  if(DEFINED arg_LAMBDA_BASE)
+    if(arg_LAMBDA_BASE)
+      set(lambda_base true)
+    else()
+      set(lambda_base false)
+    endif()
+  elseif(arg_RUNTIME_IMAGE MATCHES "^public\\.ecr\\.aws/lambda/|^amazon/aws-lambda-")
+    set(lambda_base true)
+  else()
+    set(lambda_base false)
+  endif()
+  if(family STREQUAL "debian")
+    set(cross true)
+  else()
+    set(cross false)
+  endif()
+
+  set(package_regex "^[A-Za-z0-9][A-Za-z0-9+._-]*(:[a-z0-9]+)?$")
+  _hubtel_check_match(${fn} ${name} BUILDER_PACKAGES "${package_regex}" "a package name"
+                      ${arg_BUILDER_PACKAGES})
+
+  # The context and what must lie inside it.
+  if(DEFINED arg_CONTEXT)
+    _hubtel_absolute_path(context ${fn} ${name} CONTEXT "${arg_CONTEXT}" DIRECTORY)
+  elseif(kind STREQUAL "native")
+    set(context "${CMAKE_SOURCE_DIR}")
+  else()
+    set(context "${CMAKE_CURRENT_SOURCE_DIR}")
+  endif()
+  _hubtel_check_no_control(${fn} ${name} CONTEXT "${context}")
+
+  set(depends)
+  set(source_items)
+  set(requirements_dir "")
+  set(requirements_file "")
+  set(find_links)
+  if(kind STREQUAL "native")
+    _hubtel_check_inside(${fn} ${name} "the top-level source directory" "${CMAKE_SOURCE_DIR}"
+                         "${context}")
+    file(RELATIVE_PATH project_dir "${context}" "${CMAKE_SOURCE_DIR}")
+    if(project_dir STREQUAL "")
+      set(project_dir ".")
+    endif()
+    if(NOT DEFINED arg_BUILD_TYPE)
+      set(arg_BUILD_TYPE Release)
+    endif()
+    _hubtel_check_match(${fn} ${name} BUILD_TYPE "^[A-Za-z][A-Za-z0-9_]*$"
+                        "a build type such as Release" "${arg_BUILD_TYPE}")
+    _hubtel_check_match(${fn} ${name} CMAKE_ARGS "^-D[A-Za-z_][A-Za-z0-9_.+-]*(:[A-Z]+)?="
+                        "-DVARIABLE=value" ${arg_CMAKE_ARGS})
+    _hubtel_check_match(${fn} ${name} TARGET "^[A-Za-z0-9_.+-]+$" "a plain target name"
+                        "${arg_TARGET}")
+    list(APPEND depends "${arg_TARGET}")
+  else()
+    foreach(source IN LISTS arg_SOURCES)
+      _hubtel_absolute_path(path ${fn} ${name} SOURCES "${source}" ANY)
+      _hubtel_check_inside(${fn} ${name} SOURCES "${path}" "${context}")
+      file(RELATIVE_PATH rel "${context}" "${path}")
+      if(rel STREQUAL "")
+        _hubtel_fail(${fn} ${name} "SOURCES \"${source}\" is the whole context; "
+                     "name the files or folders that hold the handler")
+      endif()
+      _hubtel_check_match(${fn} ${name} SOURCES "^[A-Za-z0-9_./@+-]+$"
+                          "a path of letters, digits and ._/@+-" "${rel}")
+      get_filename_component(base "${path}" NAME)
+      if(IS_DIRECTORY "${path}")
+        file(GLOB_RECURSE files CONFIGURE_DEPENDS "${path}/*")
+        list(APPEND depends ${files})
+        set(item_dir true)
+      else()
+        list(APPEND depends "${path}")
+        set(item_dir false)
+      endif()
+      list(APPEND source_items
+           "{\"path\": \"${rel}\", \"name\": \"${base}\", \"dir\": ${item_dir}}")
+    endforeach()
+    if(DEFINED arg_REQUIREMENTS)
+      _hubtel_absolute_path(requirements ${fn} ${name} REQUIREMENTS "${arg_REQUIREMENTS}" FILE)
+      _hubtel_check_inside(${fn} ${name} REQUIREMENTS "${requirements}" "${context}")
+      list(APPEND depends "${requirements}")
+      get_filename_component(req_dir "${requirements}" DIRECTORY)
+      file(RELATIVE_PATH requirements_file "${context}" "${requirements}")
+      file(RELATIVE_PATH requirements_dir "${context}" "${req_dir}")
+      if(requirements_dir STREQUAL "")
+        set(requirements_dir ".")
+      endif()
+      _hubtel_check_match(${fn} ${name} REQUIREMENTS "^[A-Za-z0-9_./@+-]+$"
+                          "a path of letters, digits and ._/@+-" "${requirements_file}")
+      _hubtel_requirement_links(find_links ${fn} ${name} "${requirements}" "${context}")
+      foreach(link IN LISTS find_links)
+        file(GLOB_RECURSE files CONFIGURE_DEPENDS "${context}/${link}/*")
+        list(APPEND depends ${files})
+      endforeach()
+    endif()
+  endif()
+
+  # Stages, template, build arguments, secrets.
+  foreach(stage IN LISTS arg_STAGES)
+    _hubtel_check_one_of(${fn} ${name} STAGES "${stage}" dev debug)
+  endforeach()
+  _hubtel_check_unique(${fn} ${name} STAGES ${arg_STAGES})
+  if(DEFINED arg_TEMPLATE)
+    _hubtel_absolute_path(template ${fn} ${name} TEMPLATE "${arg_TEMPLATE}" FILE)
+  else()
+    set(template "${_HUBTEL_TEMPLATE_DIR}/Dockerfile.${kind}.mustache")
+  endif()
+  set(key_regex "^[A-Za-z_][A-Za-z0-9_]*=")
+  _hubtel_check_match(${fn} ${name} BUILD_ARGS "${key_regex}" "KEY=value" ${arg_BUILD_ARGS})
+  set(secret_items)
+  set(secret_ids)
+  foreach(secret IN LISTS arg_SECRETS)
+    if(NOT secret MATCHES "^([A-Za-z0-9_.-]+)=(.+)$")
+      _hubtel_shown(shown "${secret}")
+      _hubtel_fail(${fn} ${name} "SECRETS \"${shown}\" is not valid: expected id=path")
+    endif()
+    set(secret_id "${CMAKE_MATCH_1}")
+    _hubtel_absolute_path(secret_path ${fn} ${name} SECRETS "${CMAKE_MATCH_2}" FILE)
+    if(secret_path MATCHES ",")
+      _hubtel_fail(${fn} ${name} "SECRETS path \"${secret_path}\" contains a comma, which the "
+                   "engine's --secret option cannot take; move the file")
+    endif()
+    list(APPEND secret_ids "${secret_id}")
+    _hubtel_json_string(json_path "${secret_path}")
+    list(APPEND secret_items "{\"id\": \"${secret_id}\", \"path\": \"${json_path}\"}")
+  endforeach()
+  _hubtel_check_unique(${fn} ${name} "SECRETS id" ${secret_ids})
+
+  # Size budget and invoke event.
+  set(max_size null)
+  if(DEFINED arg_MAX_SIZE)
+    _hubtel_parse_size(max_size ${fn} ${name} MAX_SIZE "${arg_MAX_SIZE}")
+  endif()
+  if(DEFINED arg_EVENT)
+    _hubtel_absolute_path(event ${fn} ${name} EVENT "${arg_EVENT}" FILE)
+  else()
+    set(event "")
+  endif()
+
+  # Registry and function.
+  _hubtel_deploy_arguments(deploy_json ${fn} ${name})
+
+  # The spec: everything the helper and the templates need, written only when it changes.
+  set(dir "${CMAKE_BINARY_DIR}/hubtel/${name}")
+  _hubtel_json_list(architectures_json ${arg_ARCHITECTURES})
+  _hubtel_key_value_json(build_args_json build_args_list ${arg_BUILD_ARGS})
+  _hubtel_json_list(packages_json ${arg_BUILDER_PACKAGES})
+  _hubtel_shell_list(cmake_args_json ${arg_CMAKE_ARGS})
+  string(JOIN ", " secrets_list ${secret_items})
+  string(JOIN ", " sources_list ${source_items})
+  _hubtel_json_list(find_links_json ${find_links})
+  set(has_packages false)
+  if(arg_BUILDER_PACKAGES)
+    set(has_packages true)
+  endif()
+  set(has_requirements false)
+  if(requirements_file)
+    set(has_requirements true)
+  endif()
+  # The build tree stays out of the context when it lies inside.
+  set(ignore)
+  file(RELATIVE_PATH binary_rel "${context}" "${CMAKE_BINARY_DIR}")
+  if(NOT binary_rel MATCHES "^\\.\\./" AND NOT binary_rel STREQUAL "")
+    list(APPEND ignore "${binary_rel}")
+  endif()
+  _hubtel_json_list(ignore_json ${ignore})
+  set(stage_dev false)
+  set(stage_debug false)
+  foreach(stage IN LISTS arg_STAGES)
+    set(stage_${stage} true)
+  endforeach()
+  _hubtel_support_json(support_json ${kind} ${lambda_base})
+  foreach(
+    var IN
+    ITEMS context
+          dir
+          template
+          arg_TARGET
+          arg_RUNTIME_IMAGE
+          arg_BUILDER_IMAGE
+          arg_HANDLER
+          project_dir)
+    _hubtel_json_string(${var}_json "${${var}}")
+  endforeach()
+  set(spec
+      "{
+  \"spec_version\": 1,
+  \"hubtel_version\": \"${_HUBTEL_VERSION}\",
+  \"name\": \"${name}\",
+  \"runtime\": \"${arg_RUNTIME}\",
+  \"kind\": \"${kind}\",
+  \"kind_${kind}\": true,
+  \"architectures\": ${architectures_json},
+  \"dir\": \"${dir_json}\",
+  \"dockerfile\": \"${dir_json}/Dockerfile\",
+  \"context\": \"${context_json}\",
+  \"template\": \"${template_json}\",
+  \"runtime_image\": \"${arg_RUNTIME_IMAGE_json}\",
+  \"builder_image\": \"${arg_BUILDER_IMAGE_json}\",
+  \"builder_family\": \"${family}\",
+  \"cross\": ${cross},
+  \"lambda_base\": ${lambda_base},
+  \"target\": \"${arg_TARGET_json}\",
+  \"project_dir\": \"${project_dir_json}\",
+  \"build_type\": \"${arg_BUILD_TYPE}\",
+  \"cmake_args\": ${cmake_args_json},
+  \"builder_packages\": ${packages_json},
+  \"has_builder_packages\": ${has_packages},
+  \"handler\": \"${arg_HANDLER_json}\",
+  \"python_version\": \"${python_version}\",
+  \"sources\": [${sources_list}],
+  \"requirements\": \"${requirements_file}\",
+  \"has_requirements\": ${has_requirements},
+  \"requirements_dir\": \"${requirements_dir}\",
+  \"find_links\": ${find_links_json},
+  \"ignore_paths\": ${ignore_json},
+  \"stage_dev\": ${stage_dev},
+  \"stage_debug\": ${stage_debug},
+  \"build_args\": ${build_args_json},
+  \"build_args_list\": ${build_args_list},
+  \"secrets_list\": [${secrets_list}],
+  \"max_size_bytes\": ${max_size},
+${deploy_json},
+  \"support_files\": ${support_json}
+}
+")
+  _hubtel_write_if_changed("${dir}/spec.json" "${spec}")
+
+  _hubtel_add_image_targets()
+endfunction()
+
+# _hubtel_add_image_targets() adds the custom commands and targets of one image; it reads the
+# variables of its caller, hubtel_add_lambda_image().
+function(_hubtel_add_image_targets)
+  _hubtel_engine(engine engine_kind)
+  _hubtel_engine_pool(pool)
+  set(helper "$<TARGET_FILE:HubtelAI::hubtel-ai>")
+  file(GLOB partials "${_HUBTEL_TEMPLATE_DIR}/*.mustache")
+  add_custom_command(
+    OUTPUT "${dir}/Dockerfile" "${dir}/Dockerfile.dockerignore"
+    COMMAND "${helper}" render --template "${template}" --partials "${_HUBTEL_TEMPLATE_DIR}" --data
+            "${dir}/spec.json" --escape strict --output "${dir}/Dockerfile"
+    COMMAND "${helper}" render --template "${_HUBTEL_TEMPLATE_DIR}/dockerignore.mustache" --data
+            "${dir}/spec.json" --escape strict --output "${dir}/Dockerfile.dockerignore"
+    DEPENDS "${template}" ${partials} "${dir}/spec.json" "${helper}"
+    COMMENT "Rendering the Dockerfile of Lambda image ${name}"
+    VERBATIM)
+
+  set(build_command "${helper}" build --spec "${dir}/spec.json" --engine "${engine}" --engine-kind
+                    ${engine_kind})
+  set(id_files)
+  foreach(arch IN LISTS arg_ARCHITECTURES)
+    add_custom_command(
+      OUTPUT "${dir}/image-${arch}.id"
+      COMMAND ${build_command} --arch ${arch}
+      DEPENDS "${dir}/Dockerfile" "${dir}/Dockerfile.dockerignore" "${dir}/spec.json" "${helper}"
+              ${depends}
+      COMMENT "Building Lambda image ${name} (${arch})" ${pool}
+      VERBATIM)
+    list(APPEND id_files "${dir}/image-${arch}.id")
+  endforeach()
+  add_custom_target(${name}-image DEPENDS ${id_files})
+  set_target_properties(${name}-image PROPERTIES HUBTEL_IMAGE_DIR "${dir}" HUBTEL_ARCHITECTURES
+                                                                           "${arg_ARCHITECTURES}")
+
+  foreach(stage IN LISTS arg_STAGES)
+    set(stage_commands)
+    foreach(arch IN LISTS arg_ARCHITECTURES)
+      list(
+        APPEND
+        stage_commands
+        COMMAND
+        ${build_command}
+        --arch
+        ${arch}
+        --stage
+        ${stage})
+    endforeach()
+    add_custom_target(
+      ${name}-image-${stage}
+      ${stage_commands}
+      DEPENDS "${dir}/Dockerfile" "${dir}/Dockerfile.dockerignore" "${dir}/spec.json" ${depends}
+      COMMENT "Building stage ${stage} of Lambda image ${name}"
+      ${pool}
+      VERBATIM)
+  endforeach()
+
+  # Size: where the bytes of each architecture's image went, against its runtime base.
+  set(size_commands)
+  set(budget)
+  if(DEFINED arg_MAX_SIZE)
+    set(budget --max-bytes ${max_size})
+  endif()
+  foreach(arch IN LISTS arg_ARCHITECTURES)
+    list(
+      APPEND
+      size_commands
+      COMMAND
+      ${build_command}
+      --arch
+      ${arch}
+      --size
+      ${budget})
+  endforeach()
+  add_custom_target(
+    ${name}-size
+    ${size_commands}
+    DEPENDS ${id_files}
+    COMMENT "Measuring Lambda image ${name}"
+    USES_TERMINAL VERBATIM)
+
+  # Invoke: each architecture's image answers one event on a local Runtime API.
+  set(invoke_commands)
+  foreach(arch IN LISTS arg_ARCHITECTURES)
+    set(invoke_event)
+    if(event)
+      set(invoke_event --event "${event}")
+    endif()
+    _hubtel_platform(platform ${arch})
+    set(invoke_command "${helper}" invoke --image "hubtel/${name}:${arch}" --platform ${platform}
+                       ${invoke_event} --engine "${engine}")
+    list(APPEND invoke_commands COMMAND ${invoke_command})
+    if(NOT TARGET ${name}-invoke-${arch})
+      add_custom_target(
+        ${name}-invoke-${arch}
+        COMMAND ${invoke_command}
+        DEPENDS "${dir}/image-${arch}.id"
+        COMMENT "Invoking Lambda image ${name} (${arch})"
+        USES_TERMINAL VERBATIM)
+    endif()
+  endforeach()
+  add_custom_target(
+    ${name}-invoke
+    ${invoke_commands}
+    DEPENDS ${id_files}
+    COMMENT "Invoking Lambda image ${name}"
+    USES_TERMINAL VERBATIM)
+
+  _hubtel_add_deploy_targets()
+
+  if(NOT TARGET images)
+    add_custom_target(images)
+  endif()
+  add_dependencies(images ${name}-image)
+endfunction()
+
+# _hubtel_platform(<out> <arch>) maps Lambda's architecture names to the engine's platforms.
+function(_hubtel_platform out arch)
+  if(arch STREQUAL "arm64")
+    set(${out} linux/arm64 PARENT_SCOPE)
+  else()
+    set(${out} linux/amd64 PARENT_SCOPE)
+  endif()
+endfunction()
+
+# _hubtel_image_family(<out> <ref>) guesses a builder's distribution family from its name:
+# debian, redhat, alpine, or unknown (which builds emulated, the safe choice).
+function(_hubtel_image_family out ref)
+  string(TOLOWER "${ref}" ref)
+  if(ref MATCHES "alpine")
+    set(family alpine)
+  elseif(ref MATCHES
+         "(^|[/:_.-])(debian|ubuntu|buster|bullseye|bookworm|trixie|focal|jammy|noble)([/:_.@-]|$)")
+    set(family debian)
+  elseif(ref MATCHES "amazonlinux|fedora|centos|rocky|alma|rhel|ubi[0-9]|/lambda/|aws-lambda")
+    set(family redhat)
+  else()
+    set(family unknown)
+  endif()
+  set(${out} ${family} PARENT_SCOPE)
+endfunction()
+
+# _hubtel_image_libc(<out> <ref>) gives the C library an image's name implies: musl or glibc.
+function(_hubtel_image_libc out ref)
+  string(TOLOWER "${ref}" ref)
+  if(ref MATCHES "alpine|musl")
+    set(${out} musl PARENT_SCOPE)
+  else()
+    set(${out} glibc PARENT_SCOPE)
+  endif()
+endfunction()
+
+# _hubtel_requirement_links(<out> <fn> <name> <requirements> <context>) lists the --find-links
+# folders a requirements file names, relative to the context; they must lie inside it.
+function(_hubtel_requirement_links out fn name requirements context)
+  file(STRINGS "${requirements}" lines REGEX "^[ \t]*(-f|--find-links)")
+  get_filename_component(req_dir "${requirements}" DIRECTORY)
+  set(links)
+  foreach(line IN LISTS lines)
+    if(line MATCHES "^[ \t]*(-f|--find-links)[ \t=]+([^ \t]+)")
+      set(link "${CMAKE_MATCH_2}")
+      if(link MATCHES "^[a-z]+://")
+        continue()
+      endif()
+      get_filename_component(link_path "${link}" ABSOLUTE BASE_DIR "${req_dir}")
+      if(NOT IS_DIRECTORY "${link_path}")
+        _hubtel_fail(${fn} ${name} "REQUIREMENTS \"${requirements}\" names --find-links "
+                     "\"${link}\", but ${link_path} is not a directory")
+      endif()
+      _hubtel_check_inside(${fn} ${name} "--find-links folder" "${link_path}" "${context}")
+      file(RELATIVE_PATH rel "${context}" "${link_path}")
+      _hubtel_check_match(${fn} ${name} "--find-links folder" "^[A-Za-z0-9_./@+-]+$"
+                          "a path of letters, digits and ._/@+-" "${rel}")
+      list(APPEND links "${rel}")
+    endif()
+  endforeach()
+  set(${out} ${links} PARENT_SCOPE)
+endfunction()
+
+# _hubtel_json_string(<out> <value>) escapes a value (already free of control characters) for a
+# JSON string.
+function(_hubtel_json_string out value)
+  string(REPLACE "\\" "\\\\" value "${value}")
+  string(REPLACE "\"" "\\\"" value "${value}")
+  set(${out} "${value}" PARENT_SCOPE)
+endfunction()
+
+# _hubtel_json_list(<out> <value>...) makes a JSON array of strings.
+function(_hubtel_json_list out)
+  set(items)
+  foreach(value IN LISTS ARGN)
+    _hubtel_json_string(value "${value}")
+    list(APPEND items "\"${value}\"")
+  endforeach()
+  string(JOIN ", " joined ${items})
+  set(${out} "[${joined}]" PARENT_SCOPE)
+endfunction()
+
+# _hubtel_shell_list(<out> <value>...) makes a JSON array of shell words: each value single-quoted
+# for sh, so a template can paste it into a RUN line as it is.
+function(_hubtel_shell_list out)
+  set(items)
+  foreach(value IN LISTS ARGN)
+    string(REPLACE "'" "'\\''" value "${value}")
+    _hubtel_json_string(value "'${value}'")
+    list(APPEND items "\"${value}\"")
+  endforeach()
+  string(JOIN ", " joined ${items})
+  set(${out} "[${joined}]" PARENT_SCOPE)
+endfunction()
+
+# _hubtel_key_value_json(<out-object> <out-list> <K=V>...) makes {"K": "V"} and
+# [{"key": "K", "value": "V"}] of KEY=value arguments.
+function(_hubtel_key_value_json out_object out_list)
+  set(members)
+  set(items)
+  foreach(pair IN LISTS ARGN)
+    string(FIND "${pair}" "=" at)
+    string(SUBSTRING "${pair}" 0 ${at} key)
+    math(EXPR at "${at} + 1")
+    string(SUBSTRING "${pair}" ${at} -1 value)
+    _hubtel_json_string(value "${value}")
+    list(APPEND members "\"${key}\": \"${value}\"")
+    list(APPEND items "{\"key\": \"${key}\", \"value\": \"${value}\"}")
+  endforeach()
+  string(JOIN ", " members ${members})
+  string(JOIN ", " items ${items})
+  set(${out_object} "{${members}}" PARENT_SCOPE)
+  set(${out_list} "[${items}]" PARENT_SCOPE)
+endfunction()
+
+# _hubtel_support_json(<out> <kind> <lambda-base>) gives the files the builder writes into its
+# own root ([{"path", "lines"}], each line quoted for sh), read once per configure.
+function(_hubtel_support_json out kind lambda_base)
+  get_property(cached GLOBAL PROPERTY _HUBTEL_SUPPORT_${kind}_${lambda_base})
+  if(cached)
+    set(${out} "${cached}" PARENT_SCOPE)
+    return()
+  endif()
+  set(files "/opt/hubtel/bin/hubtel-deps=${_HUBTEL_TEMPLATE_DIR}/hubtel-deps.sh")
+  if(kind STREQUAL "native")
+    list(
+      APPEND
+      files
+      "/opt/hubtel/bin/hubtel-build=${_HUBTEL_TEMPLATE_DIR}/hubtel-build.sh"
+      "/opt/hubtel/bin/hubtel-collect=${_HUBTEL_TEMPLATE_DIR}/hubtel-collect.sh"
+      "/opt/hubtel/toolchains/aarch64-linux-gnu.cmake=${_HUBTEL_ROOT_DIR}/toolchains/aarch64-linux-gnu.cmake"
+      "/opt/hubtel/toolchains/x86_64-linux-gnu.cmake=${_HUBTEL_ROOT_DIR}/toolchains/x86_64-linux-gnu.cmake"
+      "/opt/hubtel/cmake/HubtelAIConfig.cmake=${_HUBTEL_ROOT_DIR}/cmake/HubtelAIBuilder.cmake"
+      "/opt/hubtel/cmake/HubtelAIConfigVersion.cmake=${_HUBTEL_ROOT_DIR}/cmake/HubtelAIBuilderVersion.cmake"
+    )
+  elseif(NOT lambda_base)
+    list(APPEND files "/opt/hubtel/bootstrap.py=${_HUBTEL_TEMPLATE_DIR}/bootstrap.py")
+  endif()
+  # Built with string(APPEND), not lists: the files hold ';'.
+  set(json "")
+  foreach(entry IN LISTS files)
+    string(FIND "${entry}" "=" at)
+    string(SUBSTRING "${entry}" 0 ${at} path)
+    math(EXPR at "${at} + 1")
+    string(SUBSTRING "${entry}" ${at} -1 source)
+    file(READ "${source}" text)
+    if(text MATCHES "\t")
+      message(FATAL_ERROR "HubtelAI's own ${source} holds a tab; builder files must not")
+    endif()
+    string(REPLACE "'" "'\\''" text "${text}")
+    string(REPLACE "\\" "\\\\" text "${text}")
+    string(REPLACE "\"" "\\\"" text "${text}")
+    string(REGEX REPLACE "\n$" "" text "${text}")
+    string(REPLACE "\n" "'\", \"'" text "${text}")
+    if(NOT json STREQUAL "")
+      string(APPEND json ", ")
+    endif()
+    string(APPEND json "{\"path\": \"${path}\", \"lines\": [\"'${text}'\"]}")
+  endforeach()
+  set(json "[${json}]")
+  set_property(GLOBAL PROPERTY _HUBTEL_SUPPORT_${kind}_${lambda_base} "${json}")
+  set(${out} "${json}" PARENT_SCOPE)
+endfunction()
+
+# _hubtel_write_if_changed(<path> <content>) writes through a temporary file and a rename, and
+# only when the content differs, so Ninja sees no change when there is none.
+function(_hubtel_write_if_changed path content)
+  if(EXISTS "${path}")
+    file(READ "${path}" old)
+    if(old STREQUAL content)
+      return()
+    endif()
+  endif()
+  string(RANDOM LENGTH 8 suffix)
+  file(WRITE "${path}.tmp-${suffix}" "${content}")
+  file(RENAME "${path}.tmp-${suffix}" "${path}")
+endfunction()

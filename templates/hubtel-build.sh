@@ -1,0 +1,39 @@
+#!/bin/sh
+# hubtel-build: configures the project with its own CMakeLists.txt, builds one target for the
+# target architecture, and collects it with what it needs into /out.
+# Usage: hubtel-build <project-dir> <target> <image> <build-type> <version> [cmake-arg...]
+set -eu
+src=$1 target=$2 image=$3 build_type=$4 version=$5
+shift 5
+arch=${TARGETARCH:?TARGETARCH is unset: build with BuildKit}
+build=/build/$arch
+toolchain=
+if [ "$TARGETARCH" != "${BUILDARCH:-$TARGETARCH}" ]; then
+  case $TARGETARCH in
+    arm64) triple=aarch64-linux-gnu ;;
+    amd64) triple=x86_64-linux-gnu ;;
+    *) echo "hubtel: no toolchain for $TARGETARCH" >&2; exit 1 ;;
+  esac
+  toolchain=-DCMAKE_TOOLCHAIN_FILE=/opt/hubtel/toolchains/$triple.cmake
+  echo "hubtel: $image ($arch): cross-compiling on $BUILDARCH with $triple" >&2
+fi
+generator=
+if command -v ninja >/dev/null 2>&1; then
+  generator=-GNinja
+fi
+# A build folder from another generator cannot be reused; start it afresh.
+if [ -f "$build/CMakeCache.txt" ] && ! grep -q "^CMAKE_GENERATOR:INTERNAL=${generator#-G}" "$build/CMakeCache.txt" 2>/dev/null; then
+  if [ -n "$generator" ]; then rm -rf "$build"; fi
+fi
+cmake -S "$src" -B "$build" $generator "-DCMAKE_BUILD_TYPE=$build_type" \
+  -DHubtelAI_DIR=/opt/hubtel/cmake -DHUBTEL_AI_IN_BUILDER=ON "-DHUBTEL_AI_IMAGE=$image" \
+  "-DHUBTEL_AI_VERSION=$version" $toolchain "$@"
+cmake --build "$build" --target "$target"
+program_file=$build/hubtel-builder/$image.program
+if [ ! -f "$program_file" ]; then
+  echo "hubtel: the project did not call hubtel_add_lambda_image($image ...) in the builder;" \
+    "is the call inside a condition that is false there?" >&2
+  exit 1
+fi
+rm -rf /out
+/opt/hubtel/bin/hubtel-collect "$(cat "$program_file")" /out /runtime-base "$build"

@@ -1,0 +1,79 @@
+#!/bin/sh
+# hubtel-deps: installs what a builder or debug stage needs with the image's own package
+# manager. Usage: hubtel-deps native|python|debug [package...]; on a Debian cross builder the
+# packages are installed for the target architecture.
+set -eu
+purpose=$1
+shift
+say() { echo "hubtel: $*" >&2; }
+
+cross=no
+if [ "${TARGETARCH:-}" != "" ] && [ "${BUILDARCH:-}" != "" ] && [ "$TARGETARCH" != "$BUILDARCH" ]; then
+  cross=yes
+fi
+
+if command -v apt-get >/dev/null 2>&1; then
+  export DEBIAN_FRONTEND=noninteractive
+  case $purpose in
+    native) tools="cmake ninja-build make binutils file ca-certificates" ;;
+    python) tools="" ;;
+    debug) tools="gdb" ;;
+  esac
+  libs=""
+  if [ "$purpose" = native ] && [ "$cross" = yes ]; then
+    case $TARGETARCH in
+      arm64) tools="$tools g++-aarch64-linux-gnu" ;;
+      amd64) tools="$tools g++-x86-64-linux-gnu" ;;
+      *) say "no cross toolchain for $TARGETARCH"; exit 1 ;;
+    esac
+    dpkg --add-architecture "$TARGETARCH"
+    for package in "$@"; do
+      case $package in
+        *:*) libs="$libs $package" ;;
+        *) libs="$libs $package:$TARGETARCH" ;;
+      esac
+    done
+    say "cross-compiling for $TARGETARCH on $BUILDARCH"
+  else
+    [ "$purpose" = native ] && tools="$tools g++"
+    libs="$*"
+  fi
+  if [ -n "$tools$libs" ]; then
+    apt-get update -q
+    # shellcheck disable=SC2086
+    apt-get install -y -q --no-install-recommends $tools $libs
+    rm -rf /var/lib/apt/lists/*
+  fi
+elif command -v dnf >/dev/null 2>&1 || command -v microdnf >/dev/null 2>&1 || command -v yum >/dev/null 2>&1; then
+  manager=yum
+  command -v dnf >/dev/null 2>&1 && manager=dnf
+  command -v microdnf >/dev/null 2>&1 && ! command -v dnf >/dev/null 2>&1 && manager=microdnf
+  case $purpose in
+    native) tools="gcc-c++ make binutils file findutils tar" ;;
+    python) tools="" ;;
+    debug) tools="gdb" ;;
+  esac
+  if [ "$purpose" = native ]; then
+    # Amazon Linux 2 names CMake 3 cmake3; newer ones name it cmake.
+    if [ "$manager" = yum ]; then tools="$tools cmake3"; else tools="$tools cmake ninja-build"; fi
+  fi
+  if [ -n "$tools$*" ]; then
+    # shellcheck disable=SC2086
+    $manager install -y $tools "$@"
+    $manager clean all >/dev/null 2>&1 || true
+  fi
+  if command -v cmake3 >/dev/null 2>&1 && ! command -v cmake >/dev/null 2>&1; then
+    ln -s "$(command -v cmake3)" /usr/local/bin/cmake
+  fi
+elif command -v apk >/dev/null 2>&1; then
+  case $purpose in
+    native) tools="g++ cmake ninja make binutils file" ;;
+    python) tools="" ;;
+    debug) tools="gdb" ;;
+  esac
+  # shellcheck disable=SC2086
+  [ -n "$tools$*" ] && apk add --no-cache $tools "$@"
+else
+  say "the image has none of apt-get, dnf, microdnf, yum or apk: pass a BUILDER_IMAGE with a package manager"
+  exit 1
+fi
