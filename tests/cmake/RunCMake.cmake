@@ -1,0 +1,63 @@
+# Runs one RunCMake-style case: configures a tiny project that includes <case>.cmake, then checks
+# the exit code against <case>-result.txt (default 0), stderr against <case>-stderr.txt (a
+# regex; without one, any warning or error fails the case) and runs <case>-check.cmake if any.
+#
+# -DCASE=<name> -DCASE_DIR=<folder of the case files> -DWORK_DIR=<scratch folder>
+# -DHUBTEL_SOURCE_DIR=<HubtelAI source> -DHUBTEL_AI_EXECUTABLE=<built helper>
+# -DGENERATOR=<generator>
+cmake_minimum_required(VERSION 3.20)
+
+set(source "${WORK_DIR}/${CASE}/source")
+set(binary "${WORK_DIR}/${CASE}/build")
+file(REMOVE_RECURSE "${WORK_DIR}/${CASE}")
+file(MAKE_DIRECTORY "${source}")
+file(WRITE "${source}/main.cpp" "int main() { return 0; }\n")
+file(WRITE "${source}/app.py" "def handler(event, context):\n    return event\n")
+file(
+  WRITE "${source}/CMakeLists.txt"
+  "cmake_minimum_required(VERSION 3.20)
+project(${CASE} LANGUAGES CXX)
+add_subdirectory(\"${HUBTEL_SOURCE_DIR}\" hubtel-ai)
+add_executable(hello main.cpp)
+include(\"${CASE_DIR}/${CASE}.cmake\")
+")
+
+execute_process(
+  COMMAND "${CMAKE_COMMAND}" -S "${source}" -B "${binary}" -G "${GENERATOR}"
+          "-DHUBTEL_AI_EXECUTABLE=${HUBTEL_AI_EXECUTABLE}" -DHUBTEL_ENGINE=/usr/bin/docker
+  RESULT_VARIABLE result
+  OUTPUT_VARIABLE stdout
+  ERROR_VARIABLE stderr)
+
+set(failed "")
+set(expected_result 0)
+if(EXISTS "${CASE_DIR}/${CASE}-result.txt")
+  file(READ "${CASE_DIR}/${CASE}-result.txt" expected_result)
+  string(STRIP "${expected_result}" expected_result)
+endif()
+if(NOT result MATCHES "^${expected_result}$")
+  string(APPEND failed "exit code ${result} does not match \"${expected_result}\"\n")
+endif()
+# CMake wraps long messages; match against the text with line breaks and indents folded.
+string(REGEX REPLACE "\n *" " " stderr_folded "${stderr}")
+if(EXISTS "${CASE_DIR}/${CASE}-stderr.txt")
+  file(READ "${CASE_DIR}/${CASE}-stderr.txt" expected_stderr)
+  string(STRIP "${expected_stderr}" expected_stderr)
+  if(NOT stderr_folded MATCHES "${expected_stderr}")
+    string(APPEND failed "stderr does not match:\n  ${expected_stderr}\n")
+  endif()
+elseif(stderr MATCHES "(Warning|Error)")
+  string(APPEND failed "unexpected warning or error on stderr\n")
+endif()
+if(NOT failed AND EXISTS "${CASE_DIR}/${CASE}-check.cmake")
+  set(RunCMake_TEST_BINARY_DIR "${binary}")
+  set(RunCMake_TEST_SOURCE_DIR "${source}")
+  set(RunCMake_TEST_FAILED "")
+  include("${CASE_DIR}/${CASE}-check.cmake")
+  if(RunCMake_TEST_FAILED)
+    string(APPEND failed "${RunCMake_TEST_FAILED}\n")
+  endif()
+endif()
+if(failed)
+  message(FATAL_ERROR "case ${CASE}: ${failed}--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}")
+endif()

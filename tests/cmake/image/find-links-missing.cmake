@@ -1,0 +1,7 @@
+file(WRITE ${CMAKE_CURRENT_SOURCE_DIR}/requirements.txt "--find-links wheels\ngreeting\n")
+hubtel_add_lambda_image(
+  hello
+  RUNTIME python3.11
+  HANDLER app.handler
+  SOURCES app.py
+  REQUIREMENTS requirements.txt)

@@ -1,0 +1,5 @@
+hubtel_add_lambda_image(
+  hello
+  RUNTIME python3.12
+  HANDLER app
+  SOURCES app.py)

@@ -1,0 +1,2 @@
+add_executable(tool IMPORTED)
+hubtel_add_lambda_image(hello RUNTIME provided.al2023 TARGET tool)
