@@ -1,14 +1,36 @@
-// The 'build' subcommand (placeholder until its concern lands).
+// The 'build' subcommand: builds, measures or stages one architecture of a Lambda image.
+#include "engine/build.hpp"
 #include "cli/commands.hpp"
-#include "common/error.hpp"
 
 #include <CLI/CLI.hpp>
 
+#include <memory>
+
 namespace hubtel::cli {
 
-void add_build_command(CLI::App& app, Context& /*context*/) {
-  auto* command = app.add_subcommand("build", "build (not available yet)");
-  command->callback([] { throw Error("'build' is not available yet"); });
+void add_build_command(CLI::App& app, Context& context) {
+  auto request = std::make_shared<engine::BuildRequest>();
+  auto* command = app.add_subcommand(
+      "build",
+      "Build one architecture of a Lambda image from its spec (used by the image targets)");
+  command->add_option("--spec", request->spec, "The image spec, hubtel/<name>/spec.json")
+      ->required()
+      ->check(CLI::ExistingFile);
+  command->add_option("--arch", request->arch, "x86_64 or arm64")
+      ->required()
+      ->check(CLI::IsMember({"x86_64", "arm64"}));
+  command->add_option("--engine", request->engine.program, "The engine's client program");
+  command
+      ->add_option("--engine-kind", request->engine.kind,
+                   "docker-buildkit, docker-buildx, podman, buildah or none")
+      ->check(CLI::IsMember({"docker-buildkit", "docker-buildx", "podman", "buildah", "none"}));
+  command->add_option("--stage", request->stage, "Build this extra stage instead of the image")
+      ->check(CLI::IsMember({"dev", "debug"}));
+  command->add_flag("--size", request->size, "Report where the image's bytes went");
+  command->add_option("--max-bytes", request->max_bytes, "With --size: the size budget");
+  command->callback([request, &context] {
+    context.exit_code = engine::run_build(*request, context.out, context.err);
+  });
 }
 
 }  // namespace hubtel::cli

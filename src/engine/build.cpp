@@ -1,0 +1,210 @@
+// Builds one architecture of a Lambda image: the payload (checked for its ABI), then the image.
+#include "engine/build.hpp"
+
+#include "common/error.hpp"
+#include "common/files.hpp"
+#include "engine/abi_gate.hpp"
+#include "engine/command.hpp"
+
+#include <fmt/format.h>
+#include <sys/utsname.h>
+
+#include <ostream>
+
+namespace fs = std::filesystem;
+
+namespace hubtel::engine {
+namespace {
+
+const char* const kNoEngine =
+    "no container engine that can build images was found: install Debian's docker.io "
+    "(apt-get install docker.io; its /usr/bin/docker has BuildKit built in) and start dockerd, "
+    "or install podman or buildah; a docker client of version 23 or later needs the buildx "
+    "plugin. Then configure again, or set HUBTEL_ENGINE to the client";
+
+std::string host_arch() {
+  utsname name{};
+  ::uname(&name);
+  const std::string machine = name.machine;
+  return machine == "aarch64" || machine == "arm64" ? "arm64" : "x86_64";
+}
+
+CommandOptions engine_options(const Engine& engine) {
+  CommandOptions options;
+  if (engine.kind == "docker-buildkit") {
+    options.environment.emplace_back("DOCKER_BUILDKIT", "1");
+  }
+  return options;
+}
+
+// Explains a failed engine command: a daemon that does not answer, or the step above.
+[[noreturn]] void engine_failed(const Engine& engine, const std::vector<std::string>& argv,
+                                int code) {
+  std::string hint = "the failing step is in the output above";
+  if (engine.kind.rfind("docker", 0) == 0) {
+    CommandOptions probe;
+    probe.quiet = true;
+    probe.capture_stdout = true;
+    if (run_command({engine.program, "info"}, probe).exit_code != 0) {
+      hint = "the Docker daemon does not answer: start it (systemctl start docker, or dockerd &)";
+    }
+  }
+  throw Error(fmt::format("the engine command failed with exit code {}: {}\n{}", code,
+                          shown_command(argv), hint));
+}
+
+void run_engine(const Engine& engine, const std::vector<std::string>& argv) {
+  const auto result = run_command(argv, engine_options(engine));
+  if (result.exit_code != 0) {
+    engine_failed(engine, argv, result.exit_code);
+  }
+}
+
+std::string string_member(const nlohmann::json& spec, const char* key) {
+  const auto it = spec.find(key);
+  if (it == spec.end() || !it->is_string()) {
+    throw Error(fmt::format("the image spec has no string '{}'; configure the project again", key));
+  }
+  return it->get<std::string>();
+}
+
+}  // namespace
+
+nlohmann::json read_spec(const fs::path& path) {
+  nlohmann::json spec;
+  try {
+    spec = nlohmann::json::parse(read_file(path));
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(
+        fmt::format("the image spec '{}' is not valid JSON ({}); configure the project again",
+                    path.string(), e.what()));
+  }
+  if (!spec.is_object() || spec.value("spec_version", 0) != 1) {
+    throw Error(
+        fmt::format("the image spec '{}' is not a version 1 spec; configure the project "
+                    "again with this HubtelAI",
+                    path.string()));
+  }
+  for (const char* key : {"name", "dir", "dockerfile", "context"}) {
+    string_member(spec, key);
+  }
+  return spec;
+}
+
+std::string platform_of(const std::string& arch) {
+  if (arch == "x86_64") {
+    return "linux/amd64";
+  }
+  if (arch == "arm64") {
+    return "linux/arm64";
+  }
+  throw Error(fmt::format("architecture '{}' is not supported (supported: x86_64, arm64)", arch));
+}
+
+std::vector<std::string> build_command(const Engine& engine, const nlohmann::json& spec,
+                                       const std::string& arch, const std::string& stage,
+                                       const std::vector<std::string>& extra) {
+  const auto dockerfile = string_member(spec, "dockerfile");
+  std::vector<std::string> argv{engine.program};
+  if (engine.kind == "docker-buildx") {
+    argv.insert(argv.end(), {"buildx", "build", "--load", "--provenance=false", "--sbom=false"});
+  } else if (engine.kind == "buildah") {
+    argv.insert(argv.end(), {"bud", "--layers"});
+  } else {
+    argv.emplace_back("build");
+  }
+  argv.insert(argv.end(),
+              {"--platform", platform_of(arch), "--file", dockerfile, "--target", stage});
+  if (engine.kind == "podman" || engine.kind == "buildah") {
+    argv.insert(argv.end(), {"--ignorefile", dockerfile + ".dockerignore"});
+  }
+  if (const auto args = spec.find("build_args"); args != spec.end() && args->is_object()) {
+    for (const auto& [key, value] : args->items()) {
+      argv.insert(argv.end(), {"--build-arg", key + "=" + value.get<std::string>()});
+    }
+  }
+  if (const auto secrets = spec.find("secrets_list"); secrets != spec.end()) {
+    for (const auto& secret : *secrets) {
+      argv.insert(argv.end(), {"--secret", "id=" + secret.at("id").get<std::string>() +
+                                               ",src=" + secret.at("path").get<std::string>()});
+    }
+  }
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  argv.push_back(string_member(spec, "context"));
+  return argv;
+}
+
+int run_build(const BuildRequest& request, std::ostream& out, std::ostream& err) {
+  (void)out;
+  const auto spec = read_spec(request.spec);
+  const auto name = string_member(spec, "name");
+  const fs::path dir = string_member(spec, "dir");
+  const auto& archs = spec.at("architectures");
+  if (std::find(archs.begin(), archs.end(), request.arch) == archs.end()) {
+    throw Error(fmt::format("image '{}' is not built for {} (its architectures: {})", name,
+                            request.arch, archs.dump()));
+  }
+  if (request.engine.program.empty() || request.engine.kind == "none") {
+    throw Error(kNoEngine);
+  }
+  const Engine& engine = request.engine;
+
+  if (request.arch != host_arch()) {
+    if (spec.value("cross", false) || spec.value("kind", "") == "python") {
+      err << fmt::format(
+          "hubtel: {} ({}): the builder runs on the build platform and "
+          "cross-builds for {}\n",
+          name, request.arch, platform_of(request.arch));
+    } else {
+      err << fmt::format(
+          "hubtel: {} ({}): emulating {} with QEMU: the builder {} cannot "
+          "cross-compile (a Debian BUILDER_IMAGE cross-compiles instead)\n",
+          name, request.arch, platform_of(request.arch), spec.value("builder_image", ""));
+    }
+  }
+  err.flush();
+
+  if (request.stage) {
+    const auto tag = fmt::format("hubtel/{}:{}-{}", name, *request.stage, request.arch);
+    run_engine(engine, build_command(engine, spec, request.arch, *request.stage, {"--tag", tag}));
+    err << fmt::format("hubtel: {} stage {} ({}) is {}\n", name, *request.stage, request.arch, tag);
+    return 0;
+  }
+
+  if (request.size) {
+    throw Error("size reports are not available yet");
+  }
+
+  // The payload first: what the runtime stage will hold, checked before any image exists.
+  if (spec.value("kind", "") == "native") {
+    const auto payload = dir / ("payload-" + request.arch);
+    const auto staging = dir / ("payload-" + request.arch + ".tmp");
+    fs::remove_all(staging);
+    run_engine(engine, build_command(engine, spec, request.arch, "payload",
+                                     {"--output", "type=local,dest=" + staging.string()}));
+    fs::remove_all(payload);
+    fs::rename(staging, payload);
+    check_payload_abi(payload, request.arch, err);
+  }
+
+  const auto id_file = dir / ("image-" + request.arch + ".id");
+  const auto id_staging = dir / ("image-" + request.arch + ".id.tmp");
+  fs::remove(id_staging);
+  const auto tag = fmt::format("hubtel/{}:{}", name, request.arch);
+  run_engine(engine, build_command(engine, spec, request.arch, "runtime",
+                                   {"--iidfile", id_staging.string(), "--tag", tag}));
+  auto id = read_file(id_staging);
+  fs::remove(id_staging);
+  while (!id.empty() && (id.back() == '\n' || id.back() == ' ')) {
+    id.pop_back();
+  }
+  if (id.rfind("sha256:", 0) != 0) {
+    throw Error(fmt::format("the engine wrote no image id for {} ({}) to {}", name, request.arch,
+                            id_staging.string()));
+  }
+  write_file_if_changed(id_file, id + "\n");
+  err << fmt::format("hubtel: {} ({}) is {} ({})\n", name, request.arch, tag, id.substr(0, 19));
+  return 0;
+}
+
+}  // namespace hubtel::engine
