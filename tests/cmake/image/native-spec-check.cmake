@@ -19,8 +19,17 @@ if(NOT actual STREQUAL expected)
   set(RunCMake_TEST_FAILED "spec values: ${actual}\nexpected:    ${expected}")
 endif()
 file(READ "${RunCMake_TEST_BINARY_DIR}/build.ninja" ninja)
-foreach(target IN ITEMS hello-image hello-image-debug hello-size hello-invoke hello-invoke-arm64
-                        hello-push hello-deploy images deploy)
+foreach(
+  target IN
+  ITEMS hello-image
+        hello-image-debug
+        hello-size
+        hello-invoke
+        hello-invoke-arm64
+        hello-push
+        hello-deploy
+        images
+        deploy)
   if(NOT ninja MATCHES "build ${target}:")
     string(APPEND RunCMake_TEST_FAILED "no target ${target}\n")
   endif()

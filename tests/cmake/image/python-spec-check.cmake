@@ -1,7 +1,21 @@
 file(READ "${RunCMake_TEST_BINARY_DIR}/hubtel/py/spec.json" spec)
 string(JSON link GET "${spec}" find_links 0)
-string(JSON source1 GET "${spec}" sources 1 path)
-string(JSON dir1 GET "${spec}" sources 1 dir)
+string(
+  JSON
+  source1
+  GET
+  "${spec}"
+  sources
+  1
+  path)
+string(
+  JSON
+  dir1
+  GET
+  "${spec}"
+  sources
+  1
+  dir)
 string(JSON lambda_base GET "${spec}" lambda_base)
 string(JSON requirements GET "${spec}" requirements)
 set(actual "${link}|${source1}|${dir1}|${lambda_base}|${requirements}")

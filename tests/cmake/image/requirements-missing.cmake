@@ -1,1 +1,6 @@
-hubtel_add_lambda_image(hello RUNTIME python3.11 HANDLER app.handler SOURCES app.py REQUIREMENTS requirements.txt)
+hubtel_add_lambda_image(
+  hello
+  RUNTIME python3.11
+  HANDLER app.handler
+  SOURCES app.py
+  REQUIREMENTS requirements.txt)
