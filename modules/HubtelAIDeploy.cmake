@@ -40,6 +40,25 @@ set(_HUBTEL_RESERVED_ENVIRONMENT
 # caller (arg_REPOSITORY, arg_TAG, arg_FUNCTION_NAME, arg_ROLE, arg_MEMORY, arg_TIMEOUT,
 # arg_ENVIRONMENT) and gives the spec's JSON members for them.
 function(_hubtel_deploy_arguments out fn name)
+  if(NOT DEFINED arg_REPOSITORY
+     AND NOT DEFINED arg_TAG
+     AND NOT DEFINED arg_FUNCTION_NAME
+     AND NOT DEFINED arg_ROLE
+     AND NOT DEFINED arg_MEMORY
+     AND NOT DEFINED arg_TIMEOUT
+     AND NOT DEFINED arg_ENVIRONMENT)
+    set(${out}
+        [=[  "repository": null,
+  "tag": null,
+  "function_name": null,
+  "role": null,
+  "memory": null,
+  "timeout": null,
+  "environment": {},
+  "environment_list": []]=]
+        PARENT_SCOPE)
+    return()
+  endif()
   set(function_keywords)
   foreach(keyword IN ITEMS ROLE MEMORY TIMEOUT ENVIRONMENT)
     if(DEFINED arg_${keyword})

@@ -208,9 +208,10 @@ function(hubtel_add_lambda_image name)
   cmake_parse_arguments(PARSE_ARGV 1 arg "" "${one_value}" "${multi_value}")
 
   # Before anything else reads them: no value may carry a newline or control character.
-  _hubtel_check_no_control(${fn} "" "the image name" "${name}")
-  math(EXPR last "${ARGC} - 1")
-  if(last GREATER_EQUAL 1)
+  get_property(control GLOBAL PROPERTY _HUBTEL_CONTROL_CHARS)
+  if("${ARGV}" MATCHES "${control}")
+    _hubtel_check_no_control(${fn} "" "the image name" "${name}")
+    math(EXPR last "${ARGC} - 1")
     foreach(i RANGE 1 ${last})
       _hubtel_check_no_control(${fn} ${name} "an argument" "${ARGV${i}}")
     endforeach()
@@ -442,10 +443,11 @@ function(hubtel_add_lambda_image name)
     _hubtel_check_one_of(${fn} ${name} STAGES "${stage}" dev debug)
   endforeach()
   _hubtel_check_unique(${fn} ${name} STAGES ${arg_STAGES})
+  _hubtel_prepare_templates(template_dir)
   if(DEFINED arg_TEMPLATE)
     _hubtel_absolute_path(template ${fn} ${name} TEMPLATE "${arg_TEMPLATE}" FILE)
   else()
-    set(template "${_HUBTEL_TEMPLATE_DIR}/Dockerfile.${kind}.mustache")
+    set(template "${template_dir}/Dockerfile.${kind}.mustache")
   endif()
   set(key_regex "^[A-Za-z_][A-Za-z0-9_]*=")
   _hubtel_check_match(${fn} ${name} BUILD_ARGS "${key_regex}" "KEY=value" ${arg_BUILD_ARGS})
@@ -511,7 +513,6 @@ function(hubtel_add_lambda_image name)
   foreach(stage IN LISTS arg_STAGES)
     set(stage_${stage} true)
   endforeach()
-  _hubtel_support_json(support_json ${kind} ${lambda_base})
   foreach(
     var IN
     ITEMS context
@@ -537,18 +538,18 @@ function(hubtel_add_lambda_image name)
   \"dockerfile\": \"${dir_json}/Dockerfile\",
   \"context\": \"${context_json}\",
   \"template\": \"${template_json}\",
-  \"runtime_image\": \"${arg_RUNTIME_IMAGE_json}\",
-  \"builder_image\": \"${arg_BUILDER_IMAGE_json}\",
+  \"runtime_image\": \"${arg_RUNTIME_IMAGE}\",
+  \"builder_image\": \"${arg_BUILDER_IMAGE}\",
   \"builder_family\": \"${family}\",
   \"cross\": ${cross},
   \"lambda_base\": ${lambda_base},
-  \"target\": \"${arg_TARGET_json}\",
+  \"target\": \"${arg_TARGET}\",
   \"project_dir\": \"${project_dir_json}\",
   \"build_type\": \"${arg_BUILD_TYPE}\",
   \"cmake_args\": ${cmake_args_json},
   \"builder_packages\": ${packages_json},
   \"has_builder_packages\": ${has_packages},
-  \"handler\": \"${arg_HANDLER_json}\",
+  \"handler\": \"${arg_HANDLER}\",
   \"python_version\": \"${python_version}\",
   \"sources\": [${sources_list}],
   \"requirements\": \"${requirements_file}\",
@@ -562,11 +563,12 @@ function(hubtel_add_lambda_image name)
   \"build_args_list\": ${build_args_list},
   \"secrets_list\": [${secrets_list}],
   \"max_size_bytes\": ${max_size},
-${deploy_json},
-  \"support_files\": ${support_json}
+${deploy_json}
 }
 ")
-  _hubtel_write_if_changed("${dir}/spec.json" "${spec}")
+  # file(GENERATE) writes at generate time, atomically and only when the content changed; every
+  # '$' of a value was escaped by _hubtel_json_string, so no value is read as an expression.
+  file(GENERATE OUTPUT "${dir}/spec.json" CONTENT "${spec}")
 
   _hubtel_add_image_targets()
 endfunction()
@@ -577,12 +579,16 @@ function(_hubtel_add_image_targets)
   _hubtel_engine(engine engine_kind)
   _hubtel_engine_pool(pool)
   set(helper "$<TARGET_FILE:HubtelAI::hubtel-ai>")
-  file(GLOB partials "${_HUBTEL_TEMPLATE_DIR}/*.mustache")
+  get_property(partials GLOBAL PROPERTY _HUBTEL_TEMPLATE_FILES)
+  if(NOT partials)
+    file(GLOB partials "${template_dir}/*.mustache")
+    set_property(GLOBAL PROPERTY _HUBTEL_TEMPLATE_FILES "${partials}")
+  endif()
   add_custom_command(
     OUTPUT "${dir}/Dockerfile" "${dir}/Dockerfile.dockerignore"
-    COMMAND "${helper}" render --template "${template}" --partials "${_HUBTEL_TEMPLATE_DIR}" --data
+    COMMAND "${helper}" render --template "${template}" --partials "${template_dir}" --data
             "${dir}/spec.json" --escape strict --output "${dir}/Dockerfile"
-    COMMAND "${helper}" render --template "${_HUBTEL_TEMPLATE_DIR}/dockerignore.mustache" --data
+    COMMAND "${helper}" render --template "${template_dir}/dockerignore.mustache" --data
             "${dir}/spec.json" --escape strict --output "${dir}/Dockerfile.dockerignore"
     DEPENDS "${template}" ${partials} "${dir}/spec.json" "${helper}"
     COMMENT "Rendering the Dockerfile of Lambda image ${name}"
@@ -750,15 +756,21 @@ function(_hubtel_requirement_links out fn name requirements context)
 endfunction()
 
 # _hubtel_json_string(<out> <value>) escapes a value (already free of control characters) for a
-# JSON string.
+# JSON string in a file(GENERATE) content: '$' becomes $<1:$>, so nothing in a value is read as a
+# generator expression.
 function(_hubtel_json_string out value)
   string(REPLACE "\\" "\\\\" value "${value}")
   string(REPLACE "\"" "\\\"" value "${value}")
+  string(REPLACE "$" "$<1:$>" value "${value}")
   set(${out} "${value}" PARENT_SCOPE)
 endfunction()
 
 # _hubtel_json_list(<out> <value>...) makes a JSON array of strings.
 function(_hubtel_json_list out)
+  if(NOT ARGN)
+    set(${out} "[]" PARENT_SCOPE)
+    return()
+  endif()
   set(items)
   foreach(value IN LISTS ARGN)
     _hubtel_json_string(value "${value}")
@@ -801,53 +813,69 @@ function(_hubtel_key_value_json out_object out_list)
   set(${out_list} "[${items}]" PARENT_SCOPE)
 endfunction()
 
-# _hubtel_support_json(<out> <kind> <lambda-base>) gives the files the builder writes into its
-# own root ([{"path", "lines"}], each line quoted for sh), read once per configure.
-function(_hubtel_support_json out kind lambda_base)
-  get_property(cached GLOBAL PROPERTY _HUBTEL_SUPPORT_${kind}_${lambda_base})
-  if(cached)
-    set(${out} "${cached}" PARENT_SCOPE)
+# _hubtel_prepare_templates(<out-dir>) copies HubtelAI's templates into the build tree, once per
+# configure, beside a generated partial, builder-files.mustache, that writes HubtelAI's scripts
+# and toolchain files into a builder stage (the context stays the project's own). Each file is
+# written only when it changes.
+function(_hubtel_prepare_templates out_dir)
+  set(dir "${CMAKE_BINARY_DIR}/hubtel/templates")
+  set(${out_dir} "${dir}" PARENT_SCOPE)
+  get_property(done GLOBAL PROPERTY _HUBTEL_TEMPLATES_PREPARED)
+  if(done)
     return()
   endif()
-  set(files "/opt/hubtel/bin/hubtel-deps=${_HUBTEL_TEMPLATE_DIR}/hubtel-deps.sh")
-  if(kind STREQUAL "native")
-    list(
-      APPEND
-      files
-      "/opt/hubtel/bin/hubtel-build=${_HUBTEL_TEMPLATE_DIR}/hubtel-build.sh"
-      "/opt/hubtel/bin/hubtel-collect=${_HUBTEL_TEMPLATE_DIR}/hubtel-collect.sh"
-      "/opt/hubtel/toolchains/aarch64-linux-gnu.cmake=${_HUBTEL_ROOT_DIR}/toolchains/aarch64-linux-gnu.cmake"
-      "/opt/hubtel/toolchains/x86_64-linux-gnu.cmake=${_HUBTEL_ROOT_DIR}/toolchains/x86_64-linux-gnu.cmake"
-      "/opt/hubtel/cmake/HubtelAIConfig.cmake=${_HUBTEL_ROOT_DIR}/cmake/HubtelAIBuilder.cmake"
-      "/opt/hubtel/cmake/HubtelAIConfigVersion.cmake=${_HUBTEL_ROOT_DIR}/cmake/HubtelAIBuilderVersion.cmake"
-    )
-  elseif(NOT lambda_base)
-    list(APPEND files "/opt/hubtel/bootstrap.py=${_HUBTEL_TEMPLATE_DIR}/bootstrap.py")
-  endif()
-  # Built with string(APPEND), not lists: the files hold ';'.
-  set(json "")
-  foreach(entry IN LISTS files)
+  set_property(GLOBAL PROPERTY _HUBTEL_TEMPLATES_PREPARED TRUE)
+  file(GLOB templates "${_HUBTEL_TEMPLATE_DIR}/*.mustache")
+  foreach(template IN LISTS templates)
+    get_filename_component(base "${template}" NAME)
+    configure_file("${template}" "${dir}/${base}" COPYONLY)
+  endforeach()
+
+  set(tools "${_HUBTEL_TEMPLATE_DIR}")
+  set(root "${_HUBTEL_ROOT_DIR}")
+  _hubtel_printf_block(
+    native
+    "/opt/hubtel/bin/hubtel-deps=${tools}/hubtel-deps.sh"
+    "/opt/hubtel/bin/hubtel-build=${tools}/hubtel-build.sh"
+    "/opt/hubtel/bin/hubtel-collect=${tools}/hubtel-collect.sh"
+    "/opt/hubtel/toolchains/aarch64-linux-gnu.cmake=${root}/toolchains/aarch64-linux-gnu.cmake"
+    "/opt/hubtel/toolchains/x86_64-linux-gnu.cmake=${root}/toolchains/x86_64-linux-gnu.cmake"
+    "/opt/hubtel/cmake/HubtelAIConfig.cmake=${root}/cmake/HubtelAIBuilder.cmake"
+    "/opt/hubtel/cmake/HubtelAIConfigVersion.cmake=${root}/cmake/HubtelAIBuilderVersion.cmake")
+  _hubtel_printf_block(python "/opt/hubtel/bin/hubtel-deps=${tools}/hubtel-deps.sh")
+  _hubtel_printf_block(python_plain "/opt/hubtel/bin/hubtel-deps=${tools}/hubtel-deps.sh"
+                       "/opt/hubtel/bootstrap.py=${tools}/bootstrap.py")
+  string(
+    CONCAT
+      partial
+      "{{! Generated by HubtelAI: writes its scripts and files into a stage's own root. }}\n"
+      "# HubtelAI's helper scripts and files for this stage (from HubtelAI, not the context).\n"
+      "{{#kind_native}}\n${native}{{/kind_native}}\n"
+      "{{#kind_python}}\n{{#lambda_base}}\n${python}{{/lambda_base}}\n"
+      "{{^lambda_base}}\n${python_plain}{{/lambda_base}}\n{{/kind_python}}\n")
+  _hubtel_write_if_changed("${dir}/builder-files.mustache" "${partial}")
+endfunction()
+
+# _hubtel_printf_block(<out> <path=source>...) makes a RUN instruction that writes each source
+# file to its path with printf, one single-quoted shell word a line.
+function(_hubtel_printf_block out)
+  set(block "RUN mkdir -p /opt/hubtel/bin /opt/hubtel/cmake /opt/hubtel/toolchains")
+  foreach(entry IN LISTS ARGN)
     string(FIND "${entry}" "=" at)
     string(SUBSTRING "${entry}" 0 ${at} path)
     math(EXPR at "${at} + 1")
     string(SUBSTRING "${entry}" ${at} -1 source)
     file(READ "${source}" text)
-    if(text MATCHES "\t")
-      message(FATAL_ERROR "HubtelAI's own ${source} holds a tab; builder files must not")
+    if(text MATCHES "\t|{{")
+      message(FATAL_ERROR "HubtelAI's own ${source} holds a tab or a Mustache tag; it must not")
     endif()
     string(REPLACE "'" "'\\''" text "${text}")
-    string(REPLACE "\\" "\\\\" text "${text}")
-    string(REPLACE "\"" "\\\"" text "${text}")
     string(REGEX REPLACE "\n$" "" text "${text}")
-    string(REPLACE "\n" "'\", \"'" text "${text}")
-    if(NOT json STREQUAL "")
-      string(APPEND json ", ")
-    endif()
-    string(APPEND json "{\"path\": \"${path}\", \"lines\": [\"'${text}'\"]}")
+    string(REPLACE "\n" "' \\\n    '" text "${text}")
+    string(APPEND block " \\\n && printf '%s\\n' \\\n    '${text}' \\\n    > ${path}")
   endforeach()
-  set(json "[${json}]")
-  set_property(GLOBAL PROPERTY _HUBTEL_SUPPORT_${kind}_${lambda_base} "${json}")
-  set(${out} "${json}" PARENT_SCOPE)
+  string(APPEND block " \\\n && chmod 0755 /opt/hubtel/bin/*\n")
+  set(${out} "${block}" PARENT_SCOPE)
 endfunction()
 
 # _hubtel_write_if_changed(<path> <content>) writes through a temporary file and a rename, and

@@ -1,0 +1,28 @@
+# End-to-end tests of Lambda images: real builds with the engine, real invokes, on the locally
+# made base images. Included from tests/e2e/CMakeLists.txt, which defines the fixtures.
+
+# The examples load HubtelAI with find_package(), as users do: from an installed prefix.
+set(_hubtel_e2e_prefix "${CMAKE_BINARY_DIR}/e2e-prefix")
+add_test(NAME e2e.setup.install COMMAND ${CMAKE_COMMAND} --install "${CMAKE_BINARY_DIR}" --prefix
+                                        "${_hubtel_e2e_prefix}")
+set_tests_properties(e2e.setup.install PROPERTIES FIXTURES_SETUP hubtel_install LABELS e2e)
+
+foreach(_hubtel_case IN ITEMS native incremental python multiarch errors)
+  set(_hubtel_fixtures hubtel_install hubtel_engine hubtel_base_images)
+  if(_hubtel_case STREQUAL "multiarch")
+    list(APPEND _hubtel_fixtures hubtel_binfmt hubtel_registry)
+  endif()
+  _hubtel_e2e_test(
+    image.${_hubtel_case}
+    COMMAND
+    "${CMAKE_CURRENT_SOURCE_DIR}/image/${_hubtel_case}.sh"
+    "${CMAKE_CURRENT_BINARY_DIR}/image-work"
+    "${PROJECT_SOURCE_DIR}"
+    FIXTURES
+    ${_hubtel_fixtures})
+  set_property(
+    TEST e2e.image.${_hubtel_case} APPEND
+    PROPERTY ENVIRONMENT "HUBTEL_TEST_PREFIX=${_hubtel_e2e_prefix}"
+             "HUBTEL_AI=$<TARGET_FILE:hubtel-ai>")
+  set_tests_properties(e2e.image.${_hubtel_case} PROPERTIES TIMEOUT 1800)
+endforeach()

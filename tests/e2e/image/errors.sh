@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Failures at build time: no engine, and a failing engine build. Each says which command failed
+# and what to do, and leaves no image id behind.
+source "$(dirname "$0")/lib.sh"
+work=$1
+root=$2
+base=hubtel-test/bookworm:amd64
+project="$work/errors-src"
+rm -rf "$project"
+cp -r "$root/tests/e2e/projects/two-images" "$project"
+
+configure "$project" "$work/no-engine" "-DTEST_BASE=$base" -DHUBTEL_ENGINE=/nonexistent/docker
+set +e
+out=$(cmake --build "$work/no-engine" --target one-image 2>&1)
+code=$?
+set -e
+[ "$code" -ne 0 ] || fail "a build without an engine succeeded"
+expect_in "$out" "hubtel-ai: error: .*(cannot run '/nonexistent/docker'|no container engine)"
+[ ! -e "$work/no-engine/hubtel/one/image-x86_64.id" ] || fail "an image id was left behind"
+
+configure "$project" "$work/bad-package" "-DTEST_BASE=$base" \
+  "-DCMAKE_PROJECT_INCLUDE=$root/tests/e2e/image/bad-package.cmake"
+set +e
+out=$(cmake --build "$work/bad-package" --target bad-image 2>&1)
+code=$?
+set -e
+[ "$code" -ne 0 ] || fail "a build with a missing package succeeded"
+expect_in "$out" 'hubtel-ai: error: the engine command failed with exit code [0-9]+: /usr/bin/docker build'
+[ ! -e "$work/bad-package/hubtel/bad/image-x86_64.id" ] || fail "an image id was left behind"
+echo "error test passed"

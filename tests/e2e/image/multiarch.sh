@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# x86_64 and arm64 images of one function: the arm64 one cross-compiled on this x86_64 machine
+# against a multi-arch runtime index from the local registry, each a single-architecture image
+# that answers an invoke (arm64 through QEMU).
+source "$(dirname "$0")/lib.sh"
+work=$1
+root=$2
+runtime="$(registry)/hubtel-test/bookworm:multi"
+builder=hubtel-test/bookworm:amd64
+
+configure "$root/examples/multiarch" "$work/multi" \
+  "-DHUBTEL_RUNTIME_IMAGE_PROVIDED_AL2023=$runtime" "-DHUBTEL_BUILDER_IMAGE_PROVIDED_AL2023=$builder"
+out=$(build "$work/multi" hello-multi-image)
+expect_in "$out" 'cross-compiling on amd64 with aarch64-linux-gnu'
+for arch in x86_64 arm64; do
+  [ -s "$work/multi/hubtel/hello-multi/image-$arch.id" ] || fail "no image id for $arch"
+done
+[ "$("$docker" image inspect --format '{{.Architecture}}' hubtel/hello-multi:arm64)" = arm64 ] ||
+  fail "the arm64 image is not arm64"
+[ "$("$docker" image inspect --format '{{.Architecture}}' hubtel/hello-multi:x86_64)" = amd64 ] ||
+  fail "the x86_64 image is not amd64"
+"$HUBTEL_AI" abi-check "$work/multi/hubtel/hello-multi/payload-arm64/rootfs" --arch arm64 ||
+  fail "abi-check refused the arm64 payload"
+
+out=$(build "$work/multi" hello-multi-invoke-arm64)
+expect_in "$out" '"message":"Hello, Lambda!"'
+out=$(build "$work/multi" hello-multi-invoke-x86_64)
+expect_in "$out" '"message":"Hello, Lambda!"'
+echo "multiarch image test passed"

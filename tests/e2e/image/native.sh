@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The C++ example on a plain Debian runtime base that has no libcurl: build, a no-op rebuild,
+# invoke, what the runtime holds, the debug stage, and a size report.
+source "$(dirname "$0")/lib.sh"
+work=$1
+root=$2
+base=hubtel-test/bookworm:amd64
+source_dir="$work/cpp-src"
+rm -rf "$source_dir"
+cp -r "$root/examples/cpp-lambda" "$source_dir"
+
+configure "$source_dir" "$work/cpp" \
+  "-DHUBTEL_RUNTIME_IMAGE_PROVIDED_AL2023=$base" "-DHUBTEL_BUILDER_IMAGE_PROVIDED_AL2023=$base"
+build "$work/cpp" hello-image
+id=$(cat "$work/cpp/hubtel/hello/image-x86_64.id")
+expect_in "$id" '^sha256:[0-9a-f]{64}$'
+expect_in "$(cat "$work/cpp/hubtel/hello/Dockerfile")" 'AS runtime'
+
+# Nothing changed: Ninja has nothing to do and no engine runs.
+out=$(build "$work/cpp" hello-image)
+expect_in "$out" 'no work to do'
+
+# The program runs on a base without libcurl, with libcurl and its needs in /opt/lib only.
+"$docker" run --rm --entrypoint /bin/sh "$base" -c 'ls /usr/lib/x86_64-linux-gnu/libcurl* 2>/dev/null' &&
+  fail "the test base has libcurl; it must not"
+libs=$("$docker" run --rm --entrypoint /bin/ls hubtel/hello:x86_64 /opt/lib)
+expect_in "$libs" '^libcurl\.so\.4$'
+expect_not_in "$libs" '^libc\.so|^ld-linux'
+
+# Invoke through the local Runtime API.
+out=$(build "$work/cpp" hello-invoke)
+expect_in "$out" '"message":"Hello, Lambda!"'
+
+# The debug stage: gdb and the unstripped program.
+build "$work/cpp" hello-image-debug
+"$docker" run --rm --entrypoint /bin/sh hubtel/hello:debug-x86_64 -c \
+  'command -v gdb && file_size=$(wc -c </var/runtime/bootstrap) && test "$file_size" -gt 0' ||
+  fail "the debug stage has no gdb"
+
+# Touching the source rebuilds the image (the engine runs again); the id stays the same when the
+# program does.
+sleep 1
+touch "$source_dir/main.cpp"
+out=$(build "$work/cpp" hello-image)
+expect_in "$out" 'Building Lambda image hello \(x86_64\)'
+echo "native image test passed"

@@ -1,0 +1,2 @@
+// The second function of the two-images test project (it only has to build).
+int main() { return 2; }
