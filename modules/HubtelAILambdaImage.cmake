@@ -67,7 +67,9 @@ container image, with targets that build, measure, invoke, push and deploy it.
     ``x86_64`` (the default; ``HUBTEL_DEFAULT_ARCHITECTURES`` changes it for the project) and/or
     ``arm64``: one single-architecture image each, as Lambda wants. The builder runs on the
     build platform and cross-compiles with HubtelAI's toolchain files when it is a Debian
-    builder; other builders run emulated (QEMU), and the build says which it chose.
+    builder; other builders run emulated (QEMU), and the build says which it chose. The cache
+    option ``HUBTEL_CROSS_COMPILE`` (default ``ON``) set to ``OFF`` emulates every foreign
+    architecture, for dependencies that cannot be cross-built.
 
   ``BUILDER_IMAGE``, ``RUNTIME_IMAGE``
     The images the builder and runtime stages start from. Defaults follow AWS and are
@@ -353,7 +355,7 @@ function(hubtel_add_lambda_image name)
   else()
     set(lambda_base false)
   endif()
-  if(family STREQUAL "debian")
+  if(family STREQUAL "debian" AND HUBTEL_CROSS_COMPILE)
     set(cross true)
   else()
     set(cross false)
