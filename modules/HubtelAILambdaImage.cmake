@@ -139,6 +139,8 @@ set(_HUBTEL_RUNTIMES provided.al2023 provided.al2 python3.11 python3.12 python3.
 set(_HUBTEL_ARCHITECTURES x86_64 arm64 CACHE INTERNAL "")
 set(HUBTEL_DEFAULT_ARCHITECTURES x86_64
     CACHE STRING "Architectures of images whose call names none (x86_64 and/or arm64)")
+option(HUBTEL_CROSS_COMPILE
+       "Cross-compile on the build platform where the builder can (else emulate)" ON)
 
 # The AWS defaults; a cache variable a runtime lets a project point at its own mirror.
 foreach(_hubtel_runtime IN LISTS _HUBTEL_RUNTIMES)
