@@ -31,6 +31,7 @@ std::string host_arch() {
 
 CommandOptions engine_options(const Engine& engine) {
   CommandOptions options;
+  options.max_line = 400;
   if (engine.kind == "docker-buildkit") {
     options.environment.emplace_back("DOCKER_BUILDKIT", "1");
   }

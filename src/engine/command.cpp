@@ -66,6 +66,26 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
   return result;
 }
 
+// Writes a line of the program's output to our stderr, cut short past max_line characters.
+void forward_line(const std::string& line, std::size_t max_line) {
+  std::string shown = line;
+  if (shown.size() > max_line + 1) {
+    const auto cut = shown.size() - 1 - max_line;
+    shown = shown.substr(0, max_line) + fmt::format(" [... {} more characters]\n", cut);
+  }
+  std::size_t written = 0;
+  while (written < shown.size()) {
+    const ssize_t n = ::write(STDERR_FILENO, shown.data() + written, shown.size() - written);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      return;
+    }
+    written += static_cast<std::size_t>(n);
+  }
+}
+
 }  // namespace
 
 std::string shown_command(const std::vector<std::string>& argv) {
@@ -98,7 +118,8 @@ CommandResult run_command(const std::vector<std::string>& argv, const CommandOpt
   posix_spawn_file_actions_init(&actions);
   Fd read_end;
   Fd write_end;
-  if (options.capture_stdout) {
+  const bool shorten = options.max_line > 0 && !options.capture_stdout;
+  if (options.capture_stdout || shorten) {
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) {
       posix_spawn_file_actions_destroy(&actions);
@@ -107,6 +128,9 @@ CommandResult run_command(const std::vector<std::string>& argv, const CommandOpt
     read_end.reset(fds[0]);
     write_end.reset(fds[1]);
     posix_spawn_file_actions_adddup2(&actions, write_end.get(), STDOUT_FILENO);
+    if (shorten) {
+      posix_spawn_file_actions_adddup2(&actions, write_end.get(), STDERR_FILENO);
+    }
   } else {
     posix_spawn_file_actions_adddup2(&actions, STDERR_FILENO, STDOUT_FILENO);
   }
@@ -128,8 +152,9 @@ CommandResult run_command(const std::vector<std::string>& argv, const CommandOpt
   write_end.reset();
 
   CommandResult result;
-  if (options.capture_stdout) {
+  if (options.capture_stdout || shorten) {
     char buffer[8192];
+    std::string line;
     for (;;) {
       const ssize_t n = ::read(read_end.get(), buffer, sizeof buffer);
       if (n < 0 && errno == EINTR) {
@@ -138,7 +163,20 @@ CommandResult run_command(const std::vector<std::string>& argv, const CommandOpt
       if (n <= 0) {
         break;
       }
-      result.out.append(buffer, static_cast<std::size_t>(n));
+      if (!shorten) {
+        result.out.append(buffer, static_cast<std::size_t>(n));
+        continue;
+      }
+      for (ssize_t i = 0; i < n; ++i) {
+        line += buffer[i];
+        if (buffer[i] == '\n') {
+          forward_line(line, options.max_line);
+          line.clear();
+        }
+      }
+    }
+    if (!line.empty()) {
+      forward_line(line + "\n", options.max_line);
     }
   }
   int status = 0;

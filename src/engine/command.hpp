@@ -1,6 +1,7 @@
 // Runs another program directly (never through a shell), as the engine and the AWS CLI are run.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <utility>
@@ -15,6 +16,9 @@ struct CommandOptions {
   bool capture_stdout = false;
   // Discard the program's stderr (for probes whose failure we explain ourselves).
   bool quiet = false;
+  // Forward the program's stdout and stderr to our stderr with lines longer than this cut short
+  // (0: untouched). The engine echoes each RUN instruction whole; HubtelAI's own are long.
+  std::size_t max_line = 0;
 };
 
 struct CommandResult {
