@@ -8,11 +8,20 @@ template, and the aggregate ``deploy`` target. Used by :command:`hubtel_add_lamb
 .. variable:: HUBTEL_CREATE_REPOSITORIES
 
   Create a missing ECR repository before pushing to it (default ``OFF``).
+
+.. variable:: HUBTEL_REGISTRY_CACHE
+
+  Share build caches through each image's ``REPOSITORY`` (default ``OFF``), for teams whose CI
+  runs on many machines: image builds read ``--cache-from`` the repository, and
+  ``<name>-push`` also pushes ``<repository>:hubtel-cache-<arch>`` (the final stage, inline
+  cache) and ``<repository>:hubtel-cache-build-<arch>`` (the builder stage, which inline cache
+  leaves out), so a fresh machine reuses the compile another one did.
 #]=======================================================================]
 include_guard(GLOBAL)
 include(HubtelAIValidate)
 
 option(HUBTEL_CREATE_REPOSITORIES "Create missing ECR repositories before pushing" OFF)
+option(HUBTEL_REGISTRY_CACHE "Share image build caches through each image's REPOSITORY" OFF)
 
 # Variables Lambda sets itself, which a function may not set.
 set(_HUBTEL_RESERVED_ENVIRONMENT
@@ -91,6 +100,9 @@ function(_hubtel_deploy_arguments out fn name)
       "registry/repository, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/hello"
       "${arg_REPOSITORY}")
     list(APPEND members "\"repository\": \"${arg_REPOSITORY}\"")
+    if(HUBTEL_REGISTRY_CACHE)
+      list(APPEND members "\"registry_cache\": true")
+    endif()
   else()
     list(APPEND members "\"repository\": null")
   endif()
@@ -171,9 +183,23 @@ function(_hubtel_add_deploy_targets)
     if(HUBTEL_CREATE_REPOSITORIES)
       set(create --create-repository)
     endif()
+    set(cache_commands)
+    if(HUBTEL_REGISTRY_CACHE)
+      foreach(arch IN LISTS arg_ARCHITECTURES)
+        list(
+          APPEND
+          cache_commands
+          COMMAND
+          ${build_command}
+          --arch
+          ${arch}
+          --push-cache)
+      endforeach()
+    endif()
     add_custom_command(
       OUTPUT ${push_refs}
       COMMAND "${helper}" push --spec "${dir}/spec.json" --engine "${engine}" ${create}
+              ${cache_commands}
       DEPENDS ${id_files} "${dir}/spec.json"
       COMMENT "Pushing Lambda image ${name} to ${arg_REPOSITORY}"
       VERBATIM)

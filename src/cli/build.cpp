@@ -27,6 +27,9 @@ void add_build_command(CLI::App& app, Context& context) {
   command->add_option("--stage", request->stage, "Build this extra stage instead of the image")
       ->check(CLI::IsMember({"dev", "debug"}));
   command->add_flag("--size", request->size, "Report where the image's bytes went");
+  command->add_flag(
+      "--push-cache", request->push_cache,
+      "Push the image's registry build cache (with REPOSITORY and HUBTEL_REGISTRY_CACHE)");
   command->add_option("--max-bytes", request->max_bytes, "With --size: the size budget");
   command->callback([request, &context] {
     context.exit_code = engine::run_build(*request, context.out, context.err);

@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 #include <sys/utsname.h>
 
+#include <algorithm>
+#include <optional>
 #include <ostream>
 
 namespace fs = std::filesystem;
@@ -59,6 +61,24 @@ void run_engine(const Engine& engine, const std::vector<std::string>& argv) {
   if (result.exit_code != 0) {
     engine_failed(engine, argv, result.exit_code);
   }
+}
+
+// The registry build cache of an image: the final stage's layers travel inline with
+// <repository>:hubtel-cache-<arch>, and the builder stage's (which inline cache leaves out) with
+// <repository>:hubtel-cache-build-<arch>. Empty when the spec asks for none.
+struct RegistryCache {
+  std::string runtime;
+  std::string build;
+};
+
+std::optional<RegistryCache> registry_cache(const nlohmann::json& spec, const std::string& arch) {
+  const auto repository = spec.find("repository");
+  if (!spec.value("registry_cache", false) || repository == spec.end() ||
+      !repository->is_string()) {
+    return std::nullopt;
+  }
+  const auto base = repository->get<std::string>();
+  return RegistryCache{base + ":hubtel-cache-" + arch, base + ":hubtel-cache-build-" + arch};
 }
 
 std::string string_member(const nlohmann::json& spec, const char* key) {
@@ -124,6 +144,10 @@ std::vector<std::string> build_command(const Engine& engine, const nlohmann::jso
       argv.insert(argv.end(), {"--build-arg", key + "=" + value.get<std::string>()});
     }
   }
+  if (const auto cache = registry_cache(spec, arch)) {
+    argv.insert(argv.end(), {"--cache-from", cache->build, "--cache-from", cache->runtime,
+                             "--build-arg", "BUILDKIT_INLINE_CACHE=1"});
+  }
   if (const auto secrets = spec.find("secrets_list"); secrets != spec.end()) {
     for (const auto& secret : *secrets) {
       argv.insert(argv.end(), {"--secret", "id=" + secret.at("id").get<std::string>() +
@@ -174,6 +198,25 @@ int run_build(const BuildRequest& request, std::ostream& out, std::ostream& err)
 
   if (request.size) {
     throw Error("size reports are not available yet");
+  }
+
+  if (request.push_cache) {
+    const auto cache = registry_cache(spec, request.arch);
+    if (!cache) {
+      err << fmt::format(
+          "hubtel: {} has no registry cache (REPOSITORY and HUBTEL_REGISTRY_CACHE)\n", name);
+      return 0;
+    }
+    // Both builds are cache hits of the image just built; they only tag with inline cache.
+    run_engine(engine, build_command(engine, spec, request.arch, "build", {"--tag", cache->build}));
+    run_engine(engine,
+               build_command(engine, spec, request.arch, "runtime", {"--tag", cache->runtime}));
+    for (const auto& ref : {cache->build, cache->runtime}) {
+      run_engine(engine, {engine.program, "push", ref});
+    }
+    err << fmt::format("hubtel: pushed the build cache of {} ({}) to {} and {}\n", name,
+                       request.arch, cache->build, cache->runtime);
+    return 0;
   }
 
   // The payload first: what the runtime stage will hold, checked before any image exists.

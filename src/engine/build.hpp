@@ -24,6 +24,7 @@ struct BuildRequest {
   Engine engine;
   std::optional<std::string> stage;  // an extra stage (dev, debug) instead of the image
   bool size = false;                 // measure the built image instead of building it
+  bool push_cache = false;           // push the registry build cache of the built image
   std::optional<std::uint64_t> max_bytes;
 };
 
