@@ -89,6 +89,95 @@ std::string string_member(const nlohmann::json& spec, const char* key) {
   return it->get<std::string>();
 }
 
+// The local image of `ref` for the architecture, pulled when the engine does not have it yet.
+void ensure_local_image(const Engine& engine, const std::string& ref, const std::string& arch) {
+  CommandOptions probe;
+  probe.quiet = true;
+  probe.capture_stdout = true;
+  const auto inspect = run_command(
+      {engine.program, "image", "inspect", "--format", "{{.Architecture}}", ref}, probe);
+  const std::string wanted = arch == "arm64" ? "arm64" : "amd64";
+  if (inspect.exit_code == 0 && inspect.out.rfind(wanted, 0) == 0) {
+    return;
+  }
+  run_engine(engine, {engine.program, "pull", "--platform", platform_of(arch), ref});
+}
+
+std::uint64_t image_bytes(const Engine& engine, const std::string& ref) {
+  CommandOptions options;
+  options.capture_stdout = true;
+  const std::vector<std::string> argv{engine.program, "image",     "inspect",
+                                      "--format",     "{{.Size}}", ref};
+  const auto result = run_command(argv, options);
+  if (result.exit_code != 0) {
+    engine_failed(engine, argv, result.exit_code);
+  }
+  return std::stoull(result.out);
+}
+
+std::string mib(std::uint64_t bytes) {
+  return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+}
+
+// The size report of the built image against its runtime base (through `hubtel-ai size`, from
+// archives the engine saves), then what the multi-stage build saved against shipping the builder.
+int measure(const BuildRequest& request, const nlohmann::json& spec, std::ostream& out,
+            std::ostream& err) {
+  const auto& engine = request.engine;
+  const auto name = string_member(spec, "name");
+  const fs::path dir = string_member(spec, "dir");
+  const auto image = fmt::format("hubtel/{}:{}", name, request.arch);
+  const auto base = string_member(spec, "runtime_image");
+  ensure_local_image(engine, base, request.arch);
+
+  const auto image_tar = dir / fmt::format("size-{}.tar", request.arch);
+  const auto base_tar = dir / fmt::format("size-{}-base.tar", request.arch);
+  struct Cleanup {
+    std::vector<fs::path> paths;
+    ~Cleanup() {
+      for (const auto& path : paths) {
+        std::error_code ignored;
+        fs::remove(path, ignored);
+      }
+    }
+  } cleanup{{image_tar, base_tar}};
+  run_engine(engine, {engine.program, "save", "--output", image_tar.string(), image});
+  run_engine(engine, {engine.program, "save", "--output", base_tar.string(), base});
+
+  std::vector<std::string> argv{fs::read_symlink("/proc/self/exe").string(), "size",
+                                image_tar.string(), "--base", base_tar.string()};
+  if (request.max_bytes) {
+    argv.insert(argv.end(), {"--max-bytes", std::to_string(*request.max_bytes)});
+  }
+  CommandOptions options;
+  options.capture_stdout = true;
+  const auto report = run_command(argv, options);
+  out << report.out;
+  out.flush();
+  if (report.exit_code != 0 && report.exit_code != static_cast<int>(ExitCode::budget)) {
+    throw Error(fmt::format("the size report of {} failed: {}", image, shown_command(argv)));
+  }
+
+  // What shipping the builder would have cost: its stage as an image of its own.
+  if (spec.value("kind", "") == "native") {
+    const auto builder = fmt::format("hubtel/{}:build-{}", name, request.arch);
+    run_engine(engine, build_command(engine, spec, request.arch, "build", {"--tag", builder}));
+    const auto builder_bytes = image_bytes(engine, builder);
+    const auto runtime_bytes = image_bytes(engine, image);
+    out << fmt::format(
+        "multi-stage: the runtime image is {}; shipping the builder stage would be {} ({} "
+        "saved, {:.0f}%)\n",
+        mib(runtime_bytes), mib(builder_bytes),
+        mib(builder_bytes > runtime_bytes ? builder_bytes - runtime_bytes : 0),
+        builder_bytes == 0
+            ? 0.0
+            : 100.0 * (static_cast<double>(builder_bytes) - static_cast<double>(runtime_bytes)) /
+                  static_cast<double>(builder_bytes));
+  }
+  (void)err;
+  return report.exit_code;
+}
+
 }  // namespace
 
 nlohmann::json read_spec(const fs::path& path) {
@@ -197,7 +286,7 @@ int run_build(const BuildRequest& request, std::ostream& out, std::ostream& err)
   }
 
   if (request.size) {
-    throw Error("size reports are not available yet");
+    return measure(request, spec, out, err);
   }
 
   if (request.push_cache) {
