@@ -19,7 +19,7 @@ expect_in "$out" "hubtel-ai: error: .*(cannot run '/nonexistent/docker'|no conta
 [ ! -e "$work/no-engine/hubtel/one/image-x86_64.id" ] || fail "an image id was left behind"
 
 configure "$project" "$work/bad-package" "-DTEST_BASE=$base" \
-  "-DCMAKE_PROJECT_INCLUDE=$root/tests/e2e/image/bad-package.cmake"
+  -DTEST_BAD_PACKAGE=ON
 set +e
 out=$(cmake --build "$work/bad-package" --target bad-image 2>&1)
 code=$?
