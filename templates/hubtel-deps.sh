@@ -39,10 +39,17 @@ if command -v apt-get >/dev/null 2>&1; then
     libs="$*"
   fi
   if [ -n "$tools$libs" ]; then
+    if [ "${HUBTEL_PACKAGE_CACHE:-}" = 1 ]; then
+      # The package lists and downloads live in cache mounts: keep them for the next build.
+      rm -f /etc/apt/apt.conf.d/docker-clean
+      echo 'Binary::apt::APT::Keep-Downloaded-Packages "true";' >/etc/apt/apt.conf.d/90hubtel-keep
+    fi
     apt-get update -q
     # shellcheck disable=SC2086
     apt-get install -y -q --no-install-recommends $tools $libs
-    rm -rf /var/lib/apt/lists/*
+    if [ "${HUBTEL_PACKAGE_CACHE:-}" != 1 ]; then
+      rm -rf /var/lib/apt/lists/*
+    fi
   fi
 elif command -v dnf >/dev/null 2>&1 || command -v microdnf >/dev/null 2>&1 || command -v yum >/dev/null 2>&1; then
   manager=yum
@@ -60,7 +67,9 @@ elif command -v dnf >/dev/null 2>&1 || command -v microdnf >/dev/null 2>&1 || co
   if [ -n "$tools$*" ]; then
     # shellcheck disable=SC2086
     $manager install -y $tools "$@"
-    $manager clean all >/dev/null 2>&1 || true
+    if [ "${HUBTEL_PACKAGE_CACHE:-}" != 1 ]; then
+      $manager clean all >/dev/null 2>&1 || true
+    fi
   fi
   if command -v cmake3 >/dev/null 2>&1 && ! command -v cmake >/dev/null 2>&1; then
     ln -s "$(command -v cmake3)" /usr/local/bin/cmake
