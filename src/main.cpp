@@ -22,6 +22,10 @@ int main(int argc, char** argv) {
   hubtel::cli::add_abi_check_command(app, context);
   hubtel::cli::add_invoke_command(app, context);
   hubtel::cli::add_build_command(app, context);
+  hubtel::cli::add_push_command(app, context);
+  hubtel::cli::add_deploy_command(app, context);
+  hubtel::cli::add_sam_command(app, context);
+  hubtel::cli::add_init_command(app, context);
 
   try {
     app.parse(argc, argv);

@@ -22,5 +22,9 @@ void add_size_command(CLI::App& app, Context& context);
 void add_abi_check_command(CLI::App& app, Context& context);
 void add_invoke_command(CLI::App& app, Context& context);
 void add_build_command(CLI::App& app, Context& context);
+void add_push_command(CLI::App& app, Context& context);
+void add_deploy_command(CLI::App& app, Context& context);
+void add_sam_command(CLI::App& app, Context& context);
+void add_init_command(CLI::App& app, Context& context);
 
 }  // namespace hubtel::cli

@@ -7,7 +7,16 @@ add_test(NAME e2e.setup.install COMMAND ${CMAKE_COMMAND} --install "${CMAKE_BINA
                                         "${_hubtel_e2e_prefix}")
 set_tests_properties(e2e.setup.install PROPERTIES FIXTURES_SETUP hubtel_install LABELS e2e)
 
-foreach(_hubtel_case IN ITEMS native incremental python multiarch errors secrets cache abi)
+foreach(
+  _hubtel_case IN
+  ITEMS native
+        incremental
+        python
+        multiarch
+        errors
+        secrets
+        cache
+        abi)
   set(_hubtel_fixtures hubtel_install hubtel_engine hubtel_base_images)
   if(_hubtel_case MATCHES "^(multiarch|cache)$")
     list(APPEND _hubtel_fixtures hubtel_binfmt hubtel_registry)

@@ -1,2 +1,4 @@
 // The second function of the two-images test project (it only has to build).
-int main() { return 2; }
+int main() {
+  return 2;
+}

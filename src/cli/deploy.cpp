@@ -1,0 +1,78 @@
+// The 'push', 'deploy', 'sam' and 'init' subcommands: registry, AWS Lambda and new projects.
+#include "deploy/deploy.hpp"
+#include "cli/commands.hpp"
+#include "deploy/init.hpp"
+#include "deploy/push.hpp"
+#include "deploy/sam.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+
+namespace hubtel::cli {
+
+void add_push_command(CLI::App& app, Context& context) {
+  auto request = std::make_shared<deploy::PushRequest>();
+  auto* command = app.add_subcommand(
+      "push", "Tag and push each architecture of a built image; record the pushed digests");
+  command->add_option("--spec", request->spec, "The image spec, hubtel/<name>/spec.json")
+      ->required()
+      ->check(CLI::ExistingFile);
+  command->add_option("--engine", request->engine, "The engine's client program")
+      ->capture_default_str();
+  command->add_option("--aws", request->aws, "The AWS CLI program")->capture_default_str();
+  command->add_flag("--create-repository", request->create_repository,
+                    "Create a missing ECR repository first");
+  command->add_flag("--force", request->force, "Push even when the records say it is done");
+  command->callback([request, &context] {
+    context.exit_code = deploy::run_push(*request, context.out, context.err);
+  });
+}
+
+void add_deploy_command(CLI::App& app, Context& context) {
+  auto request = std::make_shared<deploy::DeployRequest>();
+  auto* command = app.add_subcommand(
+      "deploy", "Create or update the image's Lambda function from the pushed digest");
+  command->add_option("--spec", request->spec, "The image spec, hubtel/<name>/spec.json")
+      ->required()
+      ->check(CLI::ExistingFile);
+  command->add_option("--aws", request->aws, "The AWS CLI program")->capture_default_str();
+  command
+      ->add_option("--arch", request->arch,
+                   "The function's architecture (default: the spec's first)")
+      ->check(CLI::IsMember({"x86_64", "arm64"}));
+  auto* wait = command->add_option_function<unsigned>(
+      "--wait-timeout",
+      [request](unsigned seconds) { request->wait_timeout = std::chrono::seconds(seconds); },
+      "Seconds to wait for Lambda to apply each change (default 600)");
+  wait->check(CLI::Range(1U, 86400U));
+  command->add_flag("--force", request->force, "Deploy even when deploy.json says it is done");
+  command->callback([request, &context] {
+    context.exit_code = deploy::run_deploy(*request, context.out, context.err);
+  });
+}
+
+void add_sam_command(CLI::App& app, Context& context) {
+  auto request = std::make_shared<deploy::SamRequest>();
+  auto* command = app.add_subcommand(
+      "sam", "Write an AWS SAM template of one or more images' functions, pinned by digest");
+  command->add_option("--spec", request->specs, "Image specs, hubtel/<name>/spec.json")
+      ->required()
+      ->check(CLI::ExistingFile);
+  command->add_option("--output", request->output,
+                      "The template file (written when it changes); default stdout");
+  command->callback(
+      [request, &context] { context.exit_code = deploy::run_sam(*request, context.out); });
+}
+
+void add_init_command(CLI::App& app, Context& context) {
+  auto request = std::make_shared<deploy::InitRequest>();
+  auto* command = app.add_subcommand("init", "Create a new Lambda function project");
+  command->add_option("dir", request->dir, "The new project's folder (new or empty)")->required();
+  command->add_option("--runtime", request->runtime, "cpp or python")->capture_default_str();
+  command->add_option("--name", request->name, "The function's name (default: the folder's)");
+  command->callback(
+      [request, &context] { context.exit_code = deploy::run_init(*request, context.out); });
+}
+
+}  // namespace hubtel::cli

@@ -1,0 +1,204 @@
+// The deploy step: compare with what Lambda has, change only what differs, wait for each change to
+// land, publish a version, and record it, so a rerun after any failure converges.
+#include "deploy/deploy.hpp"
+
+#include "common/error.hpp"
+#include "common/files.hpp"
+#include "deploy/aws.hpp"
+#include "deploy/spec.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <ostream>
+
+namespace fs = std::filesystem;
+
+namespace hubtel::deploy {
+namespace {
+
+using nlohmann::json;
+
+json optional_env(const char* name) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0' ? json(value) : json(nullptr);
+}
+
+// Lambda's defaults, which an unset MEMORY or TIMEOUT converges to.
+constexpr std::int64_t default_memory = 128;
+constexpr std::int64_t default_timeout = 3;
+
+json environment_of(const DeploySpec& spec) {
+  json variables = json::object();
+  for (const auto& [key, value] : spec.environment) {
+    variables[key] = value;
+  }
+  return variables;
+}
+
+}  // namespace
+
+int run_deploy(const DeployRequest& request, std::ostream& out, std::ostream& err) {
+  const auto spec = read_deploy_spec(request.spec);
+  const auto function = function_of(spec);
+  const std::string step = "deploy " + function;
+  const auto arch = request.arch ? *request.arch : spec.architectures.front();
+  if (std::find(spec.architectures.begin(), spec.architectures.end(), arch) ==
+      spec.architectures.end()) {
+    throw Error(fmt::format("{}: the image {} is not built for {}; add it to ARCHITECTURES", step,
+                            spec.name, arch));
+  }
+  const auto ref_file = push_ref_file(spec, arch);
+  if (!fs::exists(ref_file)) {
+    throw Error(fmt::format("{}: no pushed image for {}: '{}' is missing; run {}-push first", step,
+                            arch, ref_file.string(), spec.name));
+  }
+  const auto image_uri = read_line_file(ref_file);
+  std::string digest;
+  try {
+    digest = digest_of_reference(image_uri);
+  } catch (const Error& e) {
+    throw Error(fmt::format("{}: '{}' is damaged: {}; run {}-push again", step, ref_file.string(),
+                            e.what(), spec.name));
+  }
+  const auto ecr = spec.repository ? ecr_registry(*spec.repository) : std::nullopt;
+  // A Lambda function runs images of its own region only, so an ECR repository fixes the region.
+  const json region = ecr ? json(ecr->region) : json(nullptr);
+  const json desired{{"function_name", function},
+                     {"image_uri", image_uri},
+                     {"architecture", arch},
+                     {"role", spec.role ? json(*spec.role) : json(nullptr)},
+                     {"memory", spec.memory.value_or(default_memory)},
+                     {"timeout", spec.timeout.value_or(default_timeout)},
+                     {"environment", environment_of(spec)},
+                     {"region", region.is_null() ? optional_env("AWS_REGION").is_null()
+                                                       ? optional_env("AWS_DEFAULT_REGION")
+                                                       : optional_env("AWS_REGION")
+                                                 : region},
+                     {"profile", optional_env("AWS_PROFILE")},
+                     {"endpoint", optional_env("AWS_ENDPOINT_URL")}};
+
+  const auto record_file = deploy_file(spec);
+  if (!request.force && fs::exists(record_file)) {
+    try {
+      const auto record = json::parse(read_file(record_file));
+      if (record.value("desired", json()) == desired && record.contains("version")) {
+        err << fmt::format("hubtel-ai: {} is already deployed; nothing to do\n", function);
+        out << fmt::format("{} version {} {}\n", function, record["version"].get<std::string>(),
+                           image_uri);
+        return 0;
+      }
+    } catch (const json::exception&) {
+      // A damaged record: deploy again and rewrite it.
+    }
+  }
+
+  AwsOptions options;
+  options.program = request.aws;
+  if (ecr) {
+    options.region = ecr->region;
+  }
+  options.base_delay = request.base_delay;
+  options.max_attempts = request.max_attempts;
+  Aws aws(options);
+
+  const auto current =
+      aws.call_unless(step + ": reading the function", "lambda", "get-function",
+                      json{{"FunctionName", function}}, "ResourceNotFoundException");
+  if (!current) {
+    if (!spec.role) {
+      throw Error(
+          fmt::format("{}: the function does not exist yet, and creating it needs a role; add ROLE "
+                      "<arn:aws:iam::<account>:role/<name>> to hubtel_add_lambda_image({})",
+                      step, spec.name));
+    }
+    err << fmt::format("hubtel-ai: creating Lambda function {} from {}\n", function, image_uri);
+    json input{{"FunctionName", function},
+               {"PackageType", "Image"},
+               {"Code", {{"ImageUri", image_uri}}},
+               {"Role", *spec.role},
+               {"Architectures", {arch}},
+               {"MemorySize", desired["memory"]},
+               {"Timeout", desired["timeout"]},
+               {"Environment", {{"Variables", desired["environment"]}}},
+               {"Publish", false}};
+    aws.call(step + ": creating the function", "lambda", "create-function", input);
+    aws.wait(step + ": waiting for the new function", "function-active-v2", function,
+             request.wait_timeout);
+  } else {
+    const auto& config = (*current)["Configuration"];
+    if (config.value("PackageType", "Image") != "Image") {
+      throw Error(fmt::format(
+          "{}: the function exists as a .zip package, and Lambda cannot change a function's "
+          "package type; delete it or choose another FUNCTION_NAME",
+          step));
+    }
+    if (config.value("LastUpdateStatus", "") == "InProgress") {
+      aws.wait(step + ": waiting for an update already in progress", "function-updated-v2",
+               function, request.wait_timeout);
+    }
+    const auto current_uri = current->value(json::json_pointer("/Code/ImageUri"), std::string());
+    const auto current_archs = config.value("Architectures", json::array({"x86_64"}));
+    if (current_uri != image_uri || current_archs != json::array({arch})) {
+      err << fmt::format("hubtel-ai: updating the code of Lambda function {} to {}\n", function,
+                         image_uri);
+      aws.call(step + ": updating the function's code", "lambda", "update-function-code",
+               json{{"FunctionName", function},
+                    {"ImageUri", image_uri},
+                    {"Architectures", {arch}},
+                    {"Publish", false}});
+      aws.wait(step + ": waiting for the code update", "function-updated-v2", function,
+               request.wait_timeout);
+    }
+    json changes = json::object();
+    if (spec.role && config.value("Role", "") != *spec.role) {
+      changes["Role"] = *spec.role;
+    }
+    if (config.value("MemorySize", default_memory) != desired["memory"].get<std::int64_t>()) {
+      changes["MemorySize"] = desired["memory"];
+    }
+    if (config.value("Timeout", default_timeout) != desired["timeout"].get<std::int64_t>()) {
+      changes["Timeout"] = desired["timeout"];
+    }
+    const auto current_env =
+        config.value(json::json_pointer("/Environment/Variables"), json::object());
+    if (current_env != desired["environment"]) {
+      changes["Environment"] = {{"Variables", desired["environment"]}};
+    }
+    if (!changes.empty()) {
+      std::string keys;
+      for (const auto& [key, value] : changes.items()) {
+        keys += (keys.empty() ? "" : ", ") + key;
+      }
+      err << fmt::format("hubtel-ai: updating the configuration of Lambda function {} ({})\n",
+                         function, keys);
+      changes["FunctionName"] = function;
+      aws.call(step + ": updating the function's configuration", "lambda",
+               "update-function-configuration", changes);
+      aws.wait(step + ": waiting for the configuration update", "function-updated-v2", function,
+               request.wait_timeout);
+    }
+  }
+
+  const auto published = aws.call(step + ": publishing a version", "lambda", "publish-version",
+                                  json{{"FunctionName", function}});
+  const auto version = published.value("Version", std::string());
+  if (version.empty()) {
+    throw Error(fmt::format("{}: aws lambda publish-version returned no version", step));
+  }
+  auto arn = published.value("FunctionArn", std::string());
+  if (const auto colon = arn.rfind(':' + version);
+      colon != std::string::npos && colon + version.size() + 1 == arn.size()) {
+    arn.resize(colon);
+  }
+  const json record{{"function_name", function}, {"function_arn", arn}, {"version", version},
+                    {"image_uri", image_uri},    {"digest", digest},    {"architecture", arch},
+                    {"desired", desired}};
+  write_file_if_changed(record_file, record.dump(2) + "\n");
+  out << fmt::format("{} version {} {}\n", function, version, image_uri);
+  return 0;
+}
+
+}  // namespace hubtel::deploy

@@ -1,0 +1,29 @@
+// Creates or updates a Lambda function from a pushed image, pinned by its manifest digest.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+namespace hubtel::deploy {
+
+struct DeployRequest {
+  std::filesystem::path spec;
+  std::string aws = "aws";
+  std::optional<std::string> arch;  // the function's architecture; default: the spec's first
+  std::chrono::seconds wait_timeout{600};
+  bool force = false;  // call AWS even when deploy.json says this state is already deployed
+  // Backoff settings for retryable AWS errors (tests shorten them).
+  std::chrono::milliseconds base_delay{1000};
+  int max_attempts = 6;
+};
+
+// Creates the function, or updates its code and configuration, waits until Lambda has applied
+// them, publishes a version, and writes deploy.json when it changes. Prints
+// "<function> version <v> <image-uri>" on `out`. When deploy.json records the same desired state
+// it prints that line again and calls nothing.
+int run_deploy(const DeployRequest& request, std::ostream& out, std::ostream& err);
+
+}  // namespace hubtel::deploy

@@ -1,0 +1,24 @@
+// Scaffolds a new Lambda function project that builds with HubtelAI.
+#pragma once
+
+#include <filesystem>
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+namespace hubtel::deploy {
+
+struct InitRequest {
+  std::filesystem::path dir;
+  std::string runtime = "cpp";      // cpp or python
+  std::optional<std::string> name;  // default: the folder's name
+};
+
+// Checks a function project's name: a letter, then letters, digits, '-' and '_' (at most 64).
+void check_project_name(const std::string& name);
+
+// Writes CMakeLists.txt, the handler, event.json and README.md into an empty (or new) folder, then
+// prints the commands that build, invoke and deploy it on `out`. Refuses a folder with files.
+int run_init(const InitRequest& request, std::ostream& out);
+
+}  // namespace hubtel::deploy
