@@ -19,7 +19,7 @@ foreach(
         abi)
   set(_hubtel_fixtures hubtel_install hubtel_engine hubtel_base_images)
   if(_hubtel_case MATCHES "^(multiarch|cache)$")
-    list(APPEND _hubtel_fixtures hubtel_binfmt hubtel_registry)
+    list(APPEND _hubtel_fixtures hubtel_binfmt hubtel_registry hubtel_multi_base)
   endif()
   _hubtel_e2e_test(
     image.${_hubtel_case}
