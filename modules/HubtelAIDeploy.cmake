@@ -213,6 +213,12 @@ function(_hubtel_add_deploy_targets)
     add_custom_target(${name}-sam DEPENDS "${dir}/template.yaml")
     set_property(GLOBAL APPEND PROPERTY _HUBTEL_SAM_SPECS "${dir}/spec.json")
     set_property(GLOBAL APPEND PROPERTY _HUBTEL_SAM_DEPENDS ${push_refs})
+    get_property(deferred GLOBAL PROPERTY _HUBTEL_SAM_DEFERRED)
+    if(NOT deferred AND NOT CMAKE_VERSION VERSION_LESS 3.19)
+      set_property(GLOBAL PROPERTY _HUBTEL_SAM_DEFERRED ON)
+      # Once every image is known: the project's own template, at the end of the top directory.
+      cmake_language(DEFER DIRECTORY "${CMAKE_SOURCE_DIR}" CALL _hubtel_add_project_sam "${helper}")
+    endif()
   else()
     add_custom_target(
       ${name}-push
@@ -244,4 +250,23 @@ function(_hubtel_add_deploy_targets)
       COMMAND ${CMAKE_COMMAND} -E false
       VERBATIM)
   endif()
+endfunction()
+
+# _hubtel_add_project_sam(<helper>) adds the target sam: hubtel/template.yaml, one SAM template
+# for every image of the project that has a REPOSITORY.
+function(_hubtel_add_project_sam helper)
+  get_property(specs GLOBAL PROPERTY _HUBTEL_SAM_SPECS)
+  get_property(depends GLOBAL PROPERTY _HUBTEL_SAM_DEPENDS)
+  set(spec_args)
+  foreach(spec IN LISTS specs)
+    list(APPEND spec_args --spec "${spec}")
+  endforeach()
+  set(output "${CMAKE_BINARY_DIR}/hubtel/template.yaml")
+  add_custom_command(
+    OUTPUT "${output}"
+    COMMAND "${helper}" sam ${spec_args} --output "${output}"
+    DEPENDS ${depends} ${specs}
+    COMMENT "Writing the project's SAM template"
+    VERBATIM)
+  add_custom_target(sam DEPENDS "${output}")
 endfunction()

@@ -32,7 +32,9 @@ container image, with targets that build, measure, invoke, push and deploy it.
 
   Adds the targets ``<name>-image``, ``<name>-size``, ``<name>-invoke``, ``<name>-push`` and
   ``<name>-deploy``, one ``<name>-image-<stage>`` per extra stage, and adds the image to the
-  aggregate targets ``images`` and ``deploy``. The rendered Dockerfile is
+  aggregate targets ``images`` and ``deploy``. With a ``REPOSITORY``, ``<name>-sam`` writes
+  ``hubtel/<name>/template.yaml``, a SAM template pinned to the pushed digest, and the target
+  ``sam`` writes ``hubtel/template.yaml`` for every such image of the project. The rendered Dockerfile is
   ``hubtel/<name>/Dockerfile`` in the build tree and each architecture's image id lands in
   ``hubtel/<name>/image-<arch>.id``; the image is also tagged ``hubtel/<name>:<arch>``.
   Every value is checked here, at configure time: a newline or control character in any

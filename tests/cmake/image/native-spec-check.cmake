@@ -28,6 +28,8 @@ foreach(
         hello-invoke-arm64
         hello-push
         hello-deploy
+        hello-sam
+        sam
         images
         deploy)
   if(NOT ninja MATCHES "build ${target}:")
