@@ -16,19 +16,19 @@ foreach(
         errors
         secrets
         cache
-        abi)
+        abi
+        init)
   set(_hubtel_fixtures hubtel_install hubtel_engine hubtel_base_images)
+  if(_hubtel_case STREQUAL "init")
+    list(APPEND _hubtel_fixtures hubtel_registry hubtel_moto)
+  endif()
   if(_hubtel_case MATCHES "^(multiarch|cache)$")
     list(APPEND _hubtel_fixtures hubtel_binfmt hubtel_registry hubtel_multi_base)
   endif()
   _hubtel_e2e_test(
-    image.${_hubtel_case}
-    COMMAND
-    "${CMAKE_CURRENT_SOURCE_DIR}/image/${_hubtel_case}.sh"
-    "${CMAKE_CURRENT_BINARY_DIR}/image-work"
-    "${PROJECT_SOURCE_DIR}"
-    FIXTURES
-    ${_hubtel_fixtures})
+    image.${_hubtel_case} COMMAND "${CMAKE_CURRENT_SOURCE_DIR}/image/${_hubtel_case}.sh"
+                                  "${CMAKE_CURRENT_BINARY_DIR}/image-work" "${PROJECT_SOURCE_DIR}"
+    FIXTURES ${_hubtel_fixtures})
   set_property(
     TEST e2e.image.${_hubtel_case} APPEND
     PROPERTY ENVIRONMENT "HUBTEL_TEST_PREFIX=${_hubtel_e2e_prefix}"

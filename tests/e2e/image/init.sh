@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# `hubtel-ai init` is the front door: each scaffold it makes builds, answers an invoke and deploys
+# (to the local registry and moto_server) with exactly the commands it prints.
+source "$(dirname "$0")/lib.sh"
+work=$1
+base=hubtel-test/bookworm:amd64
+python_base=hubtel-test/python:3.11-amd64
+rm -rf "$work/init"
+mkdir -p "$work/init"
+
+# The AWS CLI against moto, with throwaway credentials in the environment only.
+export AWS_ENDPOINT_URL="http://127.0.0.1:$(cat "$HUBTEL_TEST_MOTO_PORT_FILE")"
+export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1
+export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+aws iam create-role --role-name init-lambda --assume-role-policy-document \
+  '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}' \
+  >/dev/null 2>&1 || true
+role=arn:aws:iam::123456789012:role/init-lambda
+
+# scaffold <runtime> <name> <base cache variables...>: init, then every printed command in turn.
+scaffold() {
+  local runtime=$1 name=$2
+  shift 2
+  local dir="$work/init/$name" printed
+  printed=$("$HUBTEL_AI" init "$dir" --runtime "$runtime")
+  echo "$printed"
+  expect_in "$printed" "cmake --build $dir/build --target $name-invoke"
+  expect_in "$printed" "cmake --build $dir/build --target $name-deploy"
+  # The commands as printed, with this machine's base images and the local stand-ins filled in.
+  cmake -S "$dir" -B "$dir/build" -G Ninja "-DCMAKE_PREFIX_PATH=$HUBTEL_TEST_PREFIX" \
+    -DHUBTEL_ENGINE=/usr/bin/docker "$@" >/dev/null
+  build "$dir/build" "$name-image" >/dev/null
+  local out
+  out=$(build "$dir/build" "$name-invoke")
+  expect_in "$out" "Hello from $name"
+
+  cmake -S "$dir" -B "$dir/build" "-DLAMBDA_REPOSITORY=$(registry)/init/$name" \
+    "-DLAMBDA_ROLE=$role" >/dev/null
+  build "$dir/build" "$name-deploy" >/dev/null
+  local pushed uri
+  pushed=$(cat "$dir/build/hubtel/$name/push-x86_64.ref")
+  uri=$(aws lambda get-function --function-name "$name" --query Code.ImageUri --output text)
+  [ "$uri" = "$pushed" ] || fail "$name runs $uri, not the pushed $pushed"
+  out=$(build "$dir/build" "$name-deploy")
+  expect_in "$out" "no work to do"
+}
+
+scaffold cpp init-cpp "-DHUBTEL_RUNTIME_IMAGE_PROVIDED_AL2023=$base" \
+  "-DHUBTEL_BUILDER_IMAGE_PROVIDED_AL2023=$base"
+scaffold python init-py "-DHUBTEL_RUNTIME_IMAGE_PYTHON3_12=$python_base" \
+  "-DHUBTEL_BUILDER_IMAGE_PYTHON3_12=$python_base"
+echo "init scaffolds build, invoke and deploy"
