@@ -1,14 +1,57 @@
-// The 'invoke' subcommand (placeholder until its concern lands).
+// The 'invoke' subcommand: runs a Lambda image locally with one event, over a local Runtime API.
+#include "lambda/invoke.hpp"
 #include "cli/commands.hpp"
-#include "common/error.hpp"
 
 #include <CLI/CLI.hpp>
 
+#include <memory>
+
 namespace hubtel::cli {
 
-void add_invoke_command(CLI::App& app, Context& /*context*/) {
-  auto* command = app.add_subcommand("invoke", "invoke (not available yet)");
-  command->callback([] { throw Error("'invoke' is not available yet"); });
+namespace {
+
+const CLI::Validator environment_validator(
+    [](std::string& value) { return lambda::environment_problem(value); }, "KEY=VALUE");
+
+const CLI::Validator function_name_validator(
+    [](std::string& value) { return lambda::function_name_problem(value); }, "NAME");
+
+}  // namespace
+
+void add_invoke_command(CLI::App& app, Context& context) {
+  auto request = std::make_shared<lambda::InvokeRequest>();
+  auto platform = std::make_shared<std::string>();
+  auto* command = app.add_subcommand(
+      "invoke",
+      "Run a Lambda image locally with one event and print the function's response payload");
+  command->add_option("--image", request->image, "The image: a reference or an image id")
+      ->required();
+  command->add_option("--event", request->event_path,
+                      "The event: a JSON file, or - for standard input (default: {})");
+  command->add_option("--platform", *platform, "The image's platform")
+      ->check(CLI::IsMember({"linux/amd64", "linux/arm64"}));
+  command->add_option("--env", request->environment, "A variable for the function (repeatable)")
+      ->check(environment_validator);
+  command
+      ->add_option("--timeout", request->timeout_seconds,
+                   "The function's timeout in seconds, as on Lambda (1 to 900)")
+      ->check(CLI::Range(1, 900));
+  command
+      ->add_option("--memory", request->memory_mib,
+                   "AWS_LAMBDA_FUNCTION_MEMORY_SIZE in MiB (128 to 10240; not enforced)")
+      ->check(CLI::Range(128, 10240));
+  command
+      ->add_option("--function-name", request->function_name,
+                   "The function's name (default: the image repository's last component)")
+      ->check(function_name_validator);
+  command->add_option("--engine", request->engine,
+                      "The container engine's client program (docker or podman)");
+  command->callback([request, platform, &context] {
+    if (!platform->empty()) {
+      request->platform = *platform;
+    }
+    lambda::invoke(*request, context.in, context.out, context.err);
+  });
 }
 
 }  // namespace hubtel::cli

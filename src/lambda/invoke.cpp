@@ -1,0 +1,453 @@
+// Invokes a Lambda image locally: the container, the Runtime API it calls, and the cleanup.
+#include "lambda/invoke.hpp"
+
+#include "common/error.hpp"
+#include "common/files.hpp"
+#include "engine/command.hpp"
+#include "lambda/runtime_api.hpp"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <unistd.h>
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cctype>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <istream>
+#include <iterator>
+#include <mutex>
+#include <ostream>
+#include <random>
+#include <thread>
+
+namespace hubtel::lambda {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr const char* api_hint =
+    "the image's program must call the Lambda Runtime API at $AWS_LAMBDA_RUNTIME_API "
+    "(GET http://$AWS_LAMBDA_RUNTIME_API/2018-06-01/runtime/invocation/next)";
+
+std::atomic<int> received_signal{0};
+
+extern "C" void note_signal(int signal) {
+  received_signal = signal;
+}
+
+// Notes SIGINT, SIGTERM and SIGHUP while an invoke runs, so the container is removed before
+// this process ends; the previous handlers come back afterwards.
+class SignalGuard {
+ public:
+  SignalGuard() {
+    received_signal = 0;
+    struct sigaction action {};
+    action.sa_handler = note_signal;
+    sigemptyset(&action.sa_mask);
+    for (std::size_t i = 0; i < signals_.size(); ++i) {
+      ::sigaction(signals_[i], &action, &previous_[i]);
+    }
+  }
+  SignalGuard(const SignalGuard&) = delete;
+  SignalGuard& operator=(const SignalGuard&) = delete;
+  ~SignalGuard() {
+    for (std::size_t i = 0; i < signals_.size(); ++i) {
+      ::sigaction(signals_[i], &previous_[i], nullptr);
+    }
+  }
+
+ private:
+  std::array<int, 3> signals_{SIGINT, SIGTERM, SIGHUP};
+  std::array<struct sigaction, 3> previous_{};
+};
+
+bool has_control_character(const std::string& text) {
+  return std::any_of(text.begin(), text.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte < 0x20 || byte == 0x7f;
+  });
+}
+
+bool is_executable(const std::filesystem::path& path) {
+  std::error_code error;
+  return std::filesystem::is_regular_file(path, error) && ::access(path.c_str(), X_OK) == 0;
+}
+
+// The engine's program as posix_spawnp will find it, or a clear error naming what to install.
+void require_engine(const std::string& program) {
+  bool found = false;
+  if (program.find('/') != std::string::npos) {
+    found = is_executable(program);
+  } else if (const char* path = std::getenv("PATH")) {
+    std::string_view rest(path);
+    while (!found) {
+      const auto colon = rest.find(':');
+      const auto folder = rest.substr(0, colon);
+      found = is_executable(std::filesystem::path(folder.empty() ? "." : folder) / program);
+      if (colon == std::string_view::npos) {
+        break;
+      }
+      rest.remove_prefix(colon + 1);
+    }
+  }
+  if (!found) {
+    throw Error(fmt::format(
+        "cannot run the container engine '{}': no such program{}; install Debian's docker.io "
+        "(apt-get install docker.io) and start dockerd, or install podman and pass --engine "
+        "podman",
+        program, program.find('/') == std::string::npos ? " on PATH" : ""));
+  }
+}
+
+// Checks that the engine has the image (no pull: an invoke runs what was built) for the platform.
+void require_image(const InvokeRequest& request) {
+  engine::CommandOptions capture;
+  capture.capture_stdout = true;
+  capture.quiet = true;
+  const auto inspected = engine::run_command(
+      {request.engine, "image", "inspect", "--format", "{{.Os}}/{{.Architecture}}", request.image},
+      capture);
+  if (inspected.exit_code != 0) {
+    if (engine::run_command({request.engine, "info"}, capture).exit_code != 0) {
+      throw Error(fmt::format(
+          "the container engine does not answer ('{} info' failed): start it (e.g. dockerd) "
+          "and try again",
+          request.engine));
+    }
+    throw Error(fmt::format(
+        "no image '{}' in {}'s image store ('{}' failed); build it first (the <name>-image "
+        "target)",
+        request.image, request.engine,
+        engine::shown_command({request.engine, "image", "inspect", request.image})));
+  }
+  auto platform = inspected.out;
+  while (!platform.empty() && (platform.back() == '\n' || platform.back() == '\r')) {
+    platform.pop_back();
+  }
+  if (request.platform && !request.platform->starts_with(platform)) {
+    throw Error(fmt::format("image '{}' is {}, not {} (--platform)", request.image, platform,
+                            *request.platform));
+  }
+}
+
+std::string random_hex(std::size_t digits) {
+  std::mt19937_64 generator{std::random_device{}()};
+  std::uniform_int_distribution<int> nibble(0, 15);
+  std::string result;
+  for (std::size_t i = 0; i < digits; ++i) {
+    result += "0123456789abcdef"[nibble(generator)];
+  }
+  return result;
+}
+
+std::string region_from_environment() {
+  for (const char* name : {"AWS_REGION", "AWS_DEFAULT_REGION"}) {
+    const char* value = std::getenv(name);
+    if (value != nullptr && *value != '\0') {
+      const std::string region(value);
+      if (region.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string::npos) {
+        return region;
+      }
+    }
+  }
+  return "us-east-1";
+}
+
+// The variables Lambda sets in a function's environment, for this invoke.
+std::vector<std::string> lambda_environment(const FunctionConfig& config, std::uint16_t port,
+                                            int memory_mib) {
+  const auto today = fmt::format("{:%Y/%m/%d}", fmt::gmtime(std::time(nullptr)));
+  return {
+      fmt::format("AWS_LAMBDA_RUNTIME_API=127.0.0.1:{}", port),
+      "AWS_LAMBDA_FUNCTION_NAME=" + config.name,
+      fmt::format("AWS_LAMBDA_FUNCTION_MEMORY_SIZE={}", memory_mib),
+      "AWS_LAMBDA_FUNCTION_VERSION=$LATEST",
+      "AWS_LAMBDA_INITIALIZATION_TYPE=on-demand",
+      "AWS_REGION=" + config.region,
+      "AWS_DEFAULT_REGION=" + config.region,
+      "AWS_LAMBDA_LOG_GROUP_NAME=/aws/lambda/" + config.name,
+      fmt::format("AWS_LAMBDA_LOG_STREAM_NAME={}/[$LATEST]{}", today, random_hex(32)),
+      "TZ=:UTC",
+  };
+}
+
+// The container's `<engine> run`, on a thread of its own; wakes the API's waiter when it ends.
+class Container {
+ public:
+  Container(std::string engine, std::string name, std::vector<std::string> argv, RuntimeApi& api)
+      : engine_(std::move(engine)), name_(std::move(name)) {
+    thread_ = std::thread([this, argv = std::move(argv), &api] {
+      int code = -1;
+      try {
+        code = engine::run_command(argv).exit_code;
+      } catch (const Error& error) {
+        std::lock_guard lock(mutex_);
+        start_error_ = error.what();
+      }
+      exit_code_ = code;
+      exited_ = true;
+      api.wake();
+    });
+  }
+  Container(const Container&) = delete;
+  Container& operator=(const Container&) = delete;
+  ~Container() { remove(); }
+
+  [[nodiscard]] bool exited() const { return exited_; }
+  [[nodiscard]] int exit_code() const { return exit_code_; }
+  std::string start_error() {
+    std::lock_guard lock(mutex_);
+    return start_error_;
+  }
+
+  // Kills the container (--rm removes it) and waits for `<engine> run` to return. A kill can
+  // come before the engine has created the container, so it is repeated until the run ends.
+  void remove() {
+    if (!thread_.joinable()) {
+      return;
+    }
+    engine::CommandOptions silent;
+    silent.capture_stdout = true;  // the engine echoes the container's name
+    silent.quiet = true;
+    for (int attempt = 0; attempt < 20 && !exited_; ++attempt) {
+      try {
+        engine::run_command({engine_, "kill", name_}, silent);
+      } catch (const Error&) {
+        break;
+      }
+      for (int tick = 0; tick < 20 && !exited_; ++tick) {
+        std::this_thread::sleep_for(50ms);
+      }
+    }
+    if (!exited_) {
+      try {
+        engine::run_command({engine_, "rm", "--force", name_}, silent);
+      } catch (const Error&) {
+        // The run thread is joined regardless; nothing more can be done from here.
+      }
+    }
+    thread_.join();
+  }
+
+ private:
+  std::string engine_;
+  std::string name_;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::string start_error_;
+  std::atomic<bool> exited_{false};
+  std::atomic<int> exit_code_{-1};
+};
+
+}  // namespace
+
+std::string environment_problem(const std::string& assignment) {
+  const auto equals = assignment.find('=');
+  if (equals == std::string::npos) {
+    return fmt::format("\"{}\" is not KEY=VALUE", assignment);
+  }
+  const auto key = assignment.substr(0, equals);
+  const bool key_ok =
+      !key.empty() && (std::isalpha(static_cast<unsigned char>(key[0])) != 0 || key[0] == '_') &&
+      key.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") ==
+          std::string::npos;
+  if (!key_ok) {
+    return fmt::format("\"{}\" is not a variable name (expected [A-Za-z_][A-Za-z0-9_]*)",
+                       has_control_character(key) ? nlohmann::json(key).dump() : key);
+  }
+  if (key == "AWS_LAMBDA_RUNTIME_API") {
+    return "AWS_LAMBDA_RUNTIME_API is set by invoke (it points at its own Runtime API)";
+  }
+  if (has_control_character(assignment.substr(equals + 1))) {
+    return fmt::format("the value of {} has a control character (a newline, a tab...)", key);
+  }
+  return {};
+}
+
+std::string function_name_problem(const std::string& name) {
+  const bool ok = !name.empty() && name.size() <= 64 &&
+                  name.find_first_not_of(
+                      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                      "0123456789-_") == std::string::npos;
+  return ok ? std::string()
+            : fmt::format("\"{}\" is not a Lambda function name (1 to 64 of [A-Za-z0-9-_])",
+                          has_control_character(name) ? nlohmann::json(name).dump() : name);
+}
+
+std::string function_name_of(const std::string& image) {
+  auto reference = image.substr(0, image.find('@'));
+  const auto slash = reference.rfind('/');
+  const auto colon = reference.rfind(':');
+  if (colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
+    reference.resize(colon);
+  }
+  auto name = slash == std::string::npos ? reference : reference.substr(slash + 1);
+  const bool is_id =
+      name == "sha256" ||
+      (name.size() >= 12 && name.find_first_not_of("0123456789abcdef") == std::string::npos);
+  if (is_id || name.empty()) {
+    return "function";
+  }
+  for (auto& c : name) {
+    if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '-' && c != '_') {
+      c = '-';
+    }
+  }
+  return name.substr(0, 64);
+}
+
+std::string read_event(const std::string& path, std::istream& in) {
+  std::string event;
+  std::string source;
+  if (path.empty()) {
+    return "{}";
+  }
+  if (path == "-") {
+    event.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    source = "the event on standard input";
+  } else {
+    event = read_file(path);
+    source = fmt::format("event file '{}'", path);
+  }
+  if (event.size() > max_payload_bytes) {
+    throw Error(fmt::format("{} is {} bytes; Lambda accepts at most {} (6 MiB)", source,
+                            event.size(), max_payload_bytes));
+  }
+  try {
+    const auto parsed = nlohmann::json::parse(event);
+    (void)parsed;
+  } catch (const nlohmann::json::parse_error& error) {
+    // nlohmann's message starts with its own name; the reader needs where and what.
+    const std::string what = error.what();
+    const auto start = what.find("parse error");
+    throw Error(fmt::format("{} is not valid JSON: {}", source,
+                            start == std::string::npos ? what : what.substr(start)));
+  }
+  return event;
+}
+
+std::vector<std::string> run_command_line(const InvokeRequest& request,
+                                          const std::string& container_name,
+                                          const std::vector<std::string>& lambda_environment) {
+  std::vector<std::string> argv{request.engine, "run",    "--rm",        "--network",
+                                "host",         "--name", container_name};
+  if (request.platform) {
+    argv.insert(argv.end(), {"--platform", *request.platform});
+  }
+  for (const auto& assignment : lambda_environment) {
+    argv.insert(argv.end(), {"--env", assignment});
+  }
+  // The user's variables come last: the engine keeps the last value of a repeated name.
+  for (const auto& assignment : request.environment) {
+    argv.insert(argv.end(), {"--env", assignment});
+  }
+  argv.push_back(request.image);
+  return argv;
+}
+
+void invoke(const InvokeRequest& request, std::istream& in, std::ostream& out, std::ostream& err) {
+  for (const auto& assignment : request.environment) {
+    if (auto problem = environment_problem(assignment); !problem.empty()) {
+      throw Error("--env: " + problem, ExitCode::usage);
+    }
+  }
+  FunctionConfig config;
+  config.name =
+      request.function_name.empty() ? function_name_of(request.image) : request.function_name;
+  if (auto problem = function_name_problem(config.name); !problem.empty()) {
+    throw Error("--function-name: " + problem, ExitCode::usage);
+  }
+  config.region = region_from_environment();
+  config.timeout = std::chrono::seconds(request.timeout_seconds);
+  const auto event = read_event(request.event_path, in);
+  require_engine(request.engine);
+  require_image(request);
+
+  SignalGuard signals;
+  RuntimeApi api(config);
+  const auto port = api.start();
+  const auto request_id = api.invoke(event);
+  const auto name = "hubtel-invoke-" + random_hex(12);
+  std::optional<Outcome> outcome;
+  {
+    Container container(
+        request.engine, name,
+        run_command_line(request, name, lambda_environment(config, port, request.memory_mib)), api);
+    const auto started = std::chrono::steady_clock::now();
+    for (;;) {
+      const auto status = api.wait(request_id, 100ms);
+      if (status.outcome) {
+        outcome = status.outcome;
+        break;
+      }
+      if (const int signal = received_signal.load(); signal != 0) {
+        container.remove();
+        throw Error(fmt::format("interrupted by signal {} ({}); the container was removed", signal,
+                                ::strsignal(signal)));
+      }
+      if (container.exited()) {
+        container.remove();
+        if (auto start_error = container.start_error(); !start_error.empty()) {
+          throw Error(start_error);
+        }
+        const int code = container.exit_code();
+        if (code == 125 || code == 126 || code == 127) {
+          throw Error(
+              fmt::format("'{} run' could not start '{}' (exit status {}; see its message "
+                          "above)",
+                          request.engine, request.image, code));
+        }
+        if (status.handed_out) {
+          throw Error(fmt::format(
+              "the container exited with status {} before answering request {} "
+              "(Runtime.ExitError): the program must post .../invocation/<id>/response or "
+              ".../error",
+              code, request_id));
+        }
+        throw Error(fmt::format(
+            "the container exited with status {} before asking for the event; {}", code, api_hint));
+      }
+      // The timeout runs from the event's handing out, as on Lambda; init gets as long again.
+      const auto since = status.handed_out.value_or(started);
+      if (std::chrono::steady_clock::now() - since >= config.timeout) {
+        container.remove();
+        throw Error(fmt::format(
+            "timed out after {} s {}; the container was stopped ('{} kill {}') (--timeout)",
+            request.timeout_seconds,
+            status.handed_out
+                ? fmt::format("running request {}", request_id)
+                : fmt::format("waiting for the runtime to ask for the event; {}", api_hint),
+            request.engine, name));
+      }
+    }
+  }
+  api.stop();
+
+  switch (outcome->kind) {
+    case Outcome::Kind::response:
+      out << outcome->payload;
+      out.flush();
+      return;
+    case Outcome::Kind::function_error:
+      err << outcome->payload << '\n';
+      err.flush();
+      throw Error(fmt::format("the function returned an error ({}) for request {}",
+                              outcome->error_type, request_id));
+    case Outcome::Kind::init_error:
+      err << outcome->payload << '\n';
+      err.flush();
+      throw Error(
+          fmt::format("the function failed to initialize ({}): it posted /runtime/init/"
+                      "error",
+                      outcome->error_type));
+  }
+}
+
+}  // namespace hubtel::lambda
