@@ -313,7 +313,11 @@ std::string read_event(const std::string& path, std::istream& in) {
     event.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     source = "the event on standard input";
   } else {
-    event = read_file(path);
+    try {
+      event = read_file(path);
+    } catch (const Error& error) {
+      throw Error(fmt::format("--event: {}", error.what()));
+    }
     source = fmt::format("event file '{}'", path);
   }
   if (event.size() > max_payload_bytes) {

@@ -140,7 +140,7 @@ TEST(InvokeEvent, EmptyIsNotJson) {
 TEST(InvokeEvent, MissingFile) {
   std::istringstream in;
   EXPECT_EQ(error_of([&] { (void)read_event("/nonexistent/event.json", in); }),
-            "cannot read '/nonexistent/event.json': No such file or directory");
+            "--event: cannot read '/nonexistent/event.json': No such file or directory");
 }
 
 TEST(InvokeEvent, OverSixMebibytes) {
