@@ -43,7 +43,7 @@ extern "C" void note_signal(int signal) {
 }
 
 // Notes SIGINT, SIGTERM and SIGHUP while an invoke runs, so the container is removed before
-// this process ends; the previous handlers come back afterwards.
+// this process ends; the previous dispositions come back afterwards.
 class SignalGuard {
  public:
   SignalGuard() {
@@ -52,7 +52,11 @@ class SignalGuard {
     action.sa_handler = note_signal;
     sigemptyset(&action.sa_mask);
     for (std::size_t i = 0; i < signals_.size(); ++i) {
-      ::sigaction(signals_[i], &action, &previous_[i]);
+      ::sigaction(signals_[i], nullptr, &previous_[i]);
+      // An ignored signal stays ignored (nohup, a shell's background job), as shells expect.
+      if (previous_[i].sa_handler != SIG_IGN) {
+        ::sigaction(signals_[i], &action, nullptr);
+      }
     }
   }
   SignalGuard(const SignalGuard&) = delete;
