@@ -1,14 +1,89 @@
-// The 'render' subcommand (placeholder until its concern lands).
+// The 'render' subcommand: a Mustache template and JSON data to a file (written only on change).
 #include "cli/commands.hpp"
 #include "common/error.hpp"
+#include "common/files.hpp"
+#include "mustache/mustache.hpp"
 
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <string_view>
 
 namespace hubtel::cli {
 
-void add_render_command(CLI::App& app, Context& /*context*/) {
-  auto* command = app.add_subcommand("render", "render (not available yet)");
-  command->callback([] { throw Error("'render' is not available yet"); });
+namespace {
+
+struct RenderCommandOptions {
+  std::string template_path;
+  std::string data_path;
+  std::string partials_dir;
+  std::string escape = "html";
+  std::string output;
+};
+
+nlohmann::json read_json(const std::filesystem::path& path) {
+  const auto text = read_file(path);
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    // nlohmann's messages start with "[json.exception.parse_error.101] ": ours name the file.
+    std::string_view what = e.what();
+    if (const auto end = what.find("] ");
+        !what.empty() && what.front() == '[' && end != std::string_view::npos) {
+      what.remove_prefix(end + 2);
+    }
+    throw Error(fmt::format("{} is not valid JSON: {}", path.string(), what));
+  }
+}
+
+}  // namespace
+
+void add_render_command(CLI::App& app, Context& context) {
+  auto options = std::make_shared<RenderCommandOptions>();
+  auto* command = app.add_subcommand(
+      "render", "render a Mustache template (spec v1.3 with inheritance) against JSON data");
+  command->add_option("--template", options->template_path, "the template (.mustache)")->required();
+  command->add_option("--data", options->data_path, "the data (JSON)")->required();
+  command->add_option("--partials", options->partials_dir,
+                      "where {{>name}} and {{<name}} find name.mustache (default: the "
+                      "template's folder)");
+  command
+      ->add_option("--escape", options->escape,
+                   "html: escape & < > \" (the spec); none; strict: no escaping, and a value "
+                   "with a newline or control character is an error")
+      ->check(CLI::IsMember({"html", "none", "strict"}));
+  command->add_option("--output", options->output,
+                      "write here (atomically, and only when the content changes); default: "
+                      "stdout");
+
+  command->callback([options, &context] {
+    const std::filesystem::path template_path(options->template_path);
+    const auto text = read_file(template_path);
+    const auto data = read_json(options->data_path);
+    std::filesystem::path partials_dir(options->partials_dir);
+    if (partials_dir.empty()) {
+      partials_dir = template_path.has_parent_path() ? template_path.parent_path() : ".";
+    }
+
+    mustache::DirectoryLoader loader(partials_dir);
+    mustache::RenderOptions render_options;
+    render_options.escape = *mustache::parse_escape(options->escape);
+    render_options.missing_partial_is_error = true;
+    mustache::Renderer renderer(loader, render_options);
+    const auto rendered = renderer.render(mustache::parse(text, template_path.string()), data);
+
+    if (options->output.empty()) {
+      context.out << rendered;
+      context.out.flush();
+    } else {
+      write_file_if_changed(options->output, rendered);
+    }
+  });
 }
 
 }  // namespace hubtel::cli

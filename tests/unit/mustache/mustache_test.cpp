@@ -1,0 +1,254 @@
+// The engine beyond the spec: strict escaping, parse errors, missing partials, the recursion
+// limit, the partial loaders, and project-style templates.
+#include "mustache/mustache.hpp"
+#include "common/error.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace fs = std::filesystem;
+using hubtel::Error;
+using hubtel::mustache::Escape;
+using hubtel::mustache::MapLoader;
+using hubtel::mustache::RenderOptions;
+using nlohmann::json;
+
+namespace {
+
+std::string render(const std::string& text, const json& data, Escape escape = Escape::html,
+                   std::map<std::string, std::string, std::less<>> partials = {}) {
+  MapLoader loader(std::move(partials));
+  RenderOptions options;
+  options.escape = escape;
+  return hubtel::mustache::render(text, data, loader, options);
+}
+
+// The message of the Error that rendering throws; empty when it does not throw.
+std::string render_error(const std::string& text, const json& data, Escape escape = Escape::html,
+                         std::map<std::string, std::string, std::less<>> partials = {}) {
+  try {
+    render(text, data, escape, std::move(partials));
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return {};
+}
+
+std::string parse_error(const std::string& text) {
+  try {
+    hubtel::mustache::parse(text, "t.mustache");
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return {};
+}
+
+TEST(MustacheEscape, ParsesNames) {
+  EXPECT_EQ(hubtel::mustache::parse_escape("html"), Escape::html);
+  EXPECT_EQ(hubtel::mustache::parse_escape("none"), Escape::none);
+  EXPECT_EQ(hubtel::mustache::parse_escape("strict"), Escape::strict);
+  EXPECT_FALSE(hubtel::mustache::parse_escape("HTML").has_value());
+}
+
+TEST(MustacheEscape, HtmlEscapesTheSpecsFourCharacters) {
+  EXPECT_EQ(render("{{v}}|{{{v}}}|{{&v}}", json{{"v", "a&b<c>d\"e'f"}}),
+            "a&amp;b&lt;c&gt;d&quot;e'f|a&b<c>d\"e'f|a&b<c>d\"e'f");
+}
+
+TEST(MustacheEscape, NoneAndStrictWriteValuesAsTheyAre) {
+  const json data{{"v", "a&b<c>\"$HOME\""}};
+  EXPECT_EQ(render("{{v}}", data, Escape::none), "a&b<c>\"$HOME\"");
+  EXPECT_EQ(render("{{v}}", data, Escape::strict), "a&b<c>\"$HOME\"");
+}
+
+TEST(MustacheEscape, StrictRefusesANewlineNamingTheKeyPath) {
+  const json data = json::parse(R"({"build_args": {"FOO": "1\nRUN rm -rf /"}})");
+  EXPECT_EQ(render_error("ARG {{build_args.FOO}}\n", data, Escape::strict),
+            "strict escaping: the value of \"build_args.FOO\" contains a newline (line feed); "
+            "values in templates of this project must be one line (template:1)");
+}
+
+TEST(MustacheEscape, StrictNamesPathsThroughSectionsAndLists) {
+  const json data = json::parse(
+      R"({"build_args_list": [{"key": "A", "value": "1"}, {"key": "B", "value": "x\ty"}]})");
+  EXPECT_EQ(render_error("{{#build_args_list}}\nARG {{key}}={{value}}\n{{/build_args_list}}\n",
+                         data, Escape::strict),
+            "strict escaping: the value of \"build_args_list[1].value\" contains a tab; values "
+            "in templates of this project must be one line (template:2)");
+  EXPECT_NE(render_error("{{#list}}{{.}}{{/list}}", json{{"list", {"ok", "bad\r"}}}, Escape::strict)
+                .find("the value of \"list[1]\" contains a carriage return"),
+            std::string::npos);
+}
+
+TEST(MustacheEscape, StrictRefusesEveryControlCharacterAndDel) {
+  for (const auto* bad : {"a\x01", "\x1f", "a\x7f"}) {
+    EXPECT_NE(render_error("{{{v}}}", json{{"v", bad}}, Escape::strict).find("control character"),
+              std::string::npos)
+        << bad;
+  }
+  // UTF-8 beyond ASCII is text, not control.
+  EXPECT_EQ(render("{{v}}", json{{"v", "caf\xc3\xa9"}}, Escape::strict), "caf\xc3\xa9");
+}
+
+TEST(MustacheEscape, StrictRefusesListsAndObjects) {
+  EXPECT_EQ(render_error("{{v}}", json{{"v", {1, 2}}}, Escape::strict),
+            "strict escaping: the value of \"v\" is a list, not a string, number or boolean "
+            "(template:1)");
+  EXPECT_EQ(render("{{v}}", json{{"v", {1, 2}}}, Escape::none), "[1,2]");
+}
+
+TEST(MustacheValues, NumbersAndBooleansRenderAsJson) {
+  const json data = json::parse(R"({"i": -42, "u": 18446744073709551615, "f": 0.5, "t": true,
+                                    "n": null})");
+  EXPECT_EQ(render("{{i}} {{u}} {{f}} {{t}} [{{n}}]", data),
+            "-42 18446744073709551615 0.5 true []");
+}
+
+TEST(MustacheValues, EmptyStringsAndListsAreFalsey) {
+  const json data = json::parse(R"({"s": "", "l": [], "z": 0, "o": {}})");
+  EXPECT_EQ(
+      render("{{#s}}s{{/s}}{{^s}}!s{{/s}}{{#l}}l{{/l}}{{^l}}!l{{/l}}{{#z}}z{{/z}}{{#o}}o{{/o}}",
+             data),
+      "!s!lzo");
+}
+
+TEST(MustacheParse, UnclosedSectionNamesWhereItOpened) {
+  EXPECT_EQ(parse_error("a\nb\n{{#x}}\nc\n"),
+            "t.mustache:5: unclosed section \"x\" opened at line 3");
+  EXPECT_EQ(parse_error("{{^y}}"),
+            "t.mustache:1: unclosed inverted section \"y\" opened at line 1");
+  EXPECT_EQ(parse_error("{{<p}}{{$b}}"), "t.mustache:1: unclosed block \"b\" opened at line 1");
+}
+
+TEST(MustacheParse, MismatchedAndStrayClosingTags) {
+  EXPECT_EQ(parse_error("{{#x}}\n{{/y}}"),
+            "t.mustache:2: closing tag \"y\" does not match the open section \"x\" (line 1)");
+  EXPECT_EQ(parse_error("a\n{{/y}}"),
+            "t.mustache:2: closing tag \"y\" has no open section to close");
+}
+
+TEST(MustacheParse, MalformedTags) {
+  EXPECT_EQ(parse_error("a\n{{b"), "t.mustache:2: tag \"{{b\" is not closed (no \"}}\" follows)");
+  EXPECT_EQ(parse_error("{{{b}}"),
+            "t.mustache:1: tag \"{{b}}\" is not closed (no \"}}}\" follows)");
+  EXPECT_EQ(parse_error("{{ }}"), "t.mustache:1: empty tag \"{{}}\"");
+  EXPECT_EQ(parse_error("{{#}}"), "t.mustache:1: tag \"{{#}}\" has no name");
+  EXPECT_EQ(parse_error("{{a b}}"),
+            "t.mustache:1: tag \"{{a b}}\": a name cannot contain whitespace");
+  EXPECT_EQ(parse_error("{{a..b}}"),
+            "t.mustache:1: \"a..b\" is not a valid name (an empty part between dots)");
+  EXPECT_EQ(parse_error("{{=<% %>}}"),
+            "t.mustache:1: bad set-delimiter tag \"{{=<% %>}}\": it must end with '=' (e.g. "
+            "{{=<% %>=}})");
+  EXPECT_EQ(parse_error("{{=<%=}}"),
+            "t.mustache:1: bad set-delimiter tag \"{{=<%=}}\": it needs two delimiters separated "
+            "by whitespace (e.g. {{=<% %>=}})");
+}
+
+TEST(MustacheParse, LinesCountAcrossMultiLineTagsAndDelimiterChanges) {
+  EXPECT_EQ(parse_error("{{! one\ntwo }}\n{{=[ ]=}}\n[#a]\n{{/a}}\n"),
+            "t.mustache:6: unclosed section \"a\" opened at line 4");
+}
+
+TEST(MustachePartials, MissingPartialIsEmptyOrAnError) {
+  EXPECT_EQ(render("[{{>nope}}]", json::object()), "[]");
+  MapLoader loader;
+  RenderOptions options;
+  options.missing_partial_is_error = true;
+  try {
+    hubtel::mustache::render("a\n{{<nope}}{{/nope}}", json::object(), loader, options);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(),
+                 "template:2: parent \"nope\" not found (no partial named \"nope\" was given)");
+  }
+}
+
+TEST(MustachePartials, EndlessRecursionIsAnError) {
+  const auto message =
+      render_error("{{>a}}", json::object(), Escape::html, {{"a", "x{{>b}}"}, {"b", "{{>a}}"}});
+  EXPECT_NE(message.find("b:1: partials nest more than 100 deep; does \"a\" include itself without "
+                         "end? (template -> a -> b -> a -> ... -> a -> b -> a -> b)"),
+            std::string::npos)
+      << message;
+}
+
+TEST(MustachePartials, DeepButFiniteRecursionRenders) {
+  json tree = json{{"child", nullptr}};  // ends the lookup of "child" down the context stack
+  for (int i = 0; i < 50; ++i) {
+    tree = json{{"child", tree}};
+  }
+  const auto out =
+      render("{{>node}}", tree, Escape::html, {{"node", "<{{#child}}{{>node}}{{/child}}>"}});
+  EXPECT_EQ(out, std::string(51, '<') + std::string(51, '>'));
+}
+
+TEST(MustachePartials, ErrorsInAPartialNameThePartial) {
+  EXPECT_EQ(render_error("ok\n{{>p}}", json::object(), Escape::html, {{"p", "\n{{#x}}"}}),
+            "p:2: unclosed section \"x\" opened at line 2");
+}
+
+// Counts loads: a renderer parses each partial once, however often it is used.
+class CountingLoader : public hubtel::mustache::PartialLoader {
+ public:
+  std::optional<hubtel::mustache::PartialSource> load(std::string_view name) override {
+    ++loads;
+    if (name == "p") {
+      return hubtel::mustache::PartialSource{"({{.}})", "p"};
+    }
+    return std::nullopt;
+  }
+  [[nodiscard]] std::string where(std::string_view /*name*/) const override { return {}; }
+  int loads = 0;
+};
+
+TEST(MustachePartials, EachPartialIsLoadedOnce) {
+  CountingLoader loader;
+  hubtel::mustache::Renderer renderer(loader, {});
+  const auto tmpl = hubtel::mustache::parse("{{#l}}{{>p}}{{>q}}{{/l}}", "t");
+  const json data{{"l", {1, 2, 3}}};
+  EXPECT_EQ(renderer.render(tmpl, data), "(1)(2)(3)");
+  EXPECT_EQ(renderer.render(tmpl, data), "(1)(2)(3)");
+  EXPECT_EQ(loader.loads, 2);
+}
+
+TEST(MustachePartials, DirectoryLoaderReadsFilesAndRefusesEscapes) {
+  const auto dir = fs::temp_directory_path() / ("hubtel-mustache-" + std::to_string(::getpid()));
+  fs::create_directories(dir / "sub");
+  std::ofstream(dir / "sub" / "p.mustache") << "P{{x}}";
+  hubtel::mustache::DirectoryLoader loader(dir);
+  const auto found = loader.load("sub/p");
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->text, "P{{x}}");
+  EXPECT_EQ(found->origin, (dir / "sub" / "p.mustache").string());
+  EXPECT_FALSE(loader.load("q").has_value());
+  EXPECT_EQ(loader.where("q"), "no file " + (dir / "q.mustache").string());
+  EXPECT_THROW(loader.load("../etc/passwd"), Error);
+  EXPECT_THROW(loader.load("/etc/passwd"), Error);
+  fs::remove_all(dir);
+}
+
+TEST(MustacheInheritance, ProjectStyleTemplateOverridesBlocksInStandaloneLines) {
+  const std::map<std::string, std::string, std::less<>> partials{
+      {"Dockerfile.native",
+       "FROM {{base}} AS build\n{{$build_extra}}{{/build_extra}}\nFROM scratch\n"
+       "{{$runtime_extra}}\n{{/runtime_extra}}\nCMD [\"x\"]\n"}};
+  const std::string child =
+      "{{<Dockerfile.native}}\n{{$runtime_extra}}\nRUN a\nRUN b\n{{/runtime_extra}}\n"
+      "{{/Dockerfile.native}}\n";
+  EXPECT_EQ(render(child, json{{"base", "debian"}}, Escape::strict, partials),
+            "FROM debian AS build\n\nFROM scratch\nRUN a\nRUN b\nCMD [\"x\"]\n");
+}
+
+TEST(MustacheIndentation, NestedStandalonePartialsAccumulateIndentation) {
+  EXPECT_EQ(render("a:\n  {{>b}}\n", json{{"v", "1\n2"}}, Escape::html,
+                   {{"b", "b:\n  {{>c}}\n"}, {"c", "{{#t}}\nc\n{{/t}}\n{{v}}\n"}}),
+            "a:\n  b:\n    1\n2\n");
+}
+
+}  // namespace
