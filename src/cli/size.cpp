@@ -1,14 +1,164 @@
-// The 'size' subcommand (placeholder until its concern lands).
+// The 'size' subcommand: the size report of a saved image, its budgets and its renderings.
 #include "cli/commands.hpp"
 #include "common/error.hpp"
+#include "common/files.hpp"
+#include "image/budget.hpp"
+#include "image/image.hpp"
+#include "image/report.hpp"
 
+#include <fmt/format.h>
+#include <unistd.h>
 #include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <ostream>
 
 namespace hubtel::cli {
 
-void add_size_command(CLI::App& app, Context& /*context*/) {
-  auto* command = app.add_subcommand("size", "size (not available yet)");
-  command->callback([] { throw Error("'size' is not available yet"); });
+namespace {
+
+struct SizeOptions {
+  std::string input;
+  std::string format;
+  std::string output;
+  std::string base;
+  std::string max_bytes;
+  std::string max_wasted_bytes;
+  std::optional<double> min_efficiency;
+  std::string ci_config;
+  std::size_t top = 20;
+  std::uint64_t max_paths = 2'000'000;
+};
+
+const CLI::Validator byte_size_validator(
+    [](std::string& value) -> std::string {
+      return image::parse_byte_size(value)
+                 ? std::string()
+                 : "\"" + value + "\" is not a size (expected bytes or e.g. 50MiB, 1GB)";
+    },
+    "SIZE");
+
+// The format an --output file's extension asks for, when --format is not given.
+std::string format_for(const SizeOptions& options) {
+  if (!options.format.empty()) {
+    return options.format;
+  }
+  const auto extension = std::filesystem::path(options.output).extension().string();
+  if (extension == ".json") {
+    return "json";
+  }
+  if (extension == ".md" || extension == ".markdown") {
+    return "markdown";
+  }
+  if (extension == ".html" || extension == ".htm") {
+    return "html";
+  }
+  return "text";
+}
+
+bool colour_wanted(const SizeOptions& options) {
+  if (!options.output.empty() || ::isatty(STDOUT_FILENO) == 0) {
+    return false;
+  }
+  const char* no_colour = std::getenv("NO_COLOR");
+  const char* term = std::getenv("TERM");
+  return (no_colour == nullptr || *no_colour == '\0') &&
+         (term == nullptr || std::string_view(term) != "dumb");
+}
+
+}  // namespace
+
+void add_size_command(CLI::App& app, Context& context) {
+  auto options = std::make_shared<SizeOptions>();
+  auto* command = app.add_subcommand(
+      "size", "the size report of a saved image: total, visible and wasted bytes, layers, paths");
+  command
+      ->add_option("image", options->input,
+                   "a `docker save` archive (optionally compressed), an OCI image layout folder, "
+                   "or - for an archive on stdin")
+      ->required();
+  command
+      ->add_option("--format", options->format,
+                   "output format (default: text, or --output's extension)")
+      ->check(CLI::IsMember({"text", "json", "markdown", "html"}));
+  command->add_option("--output", options->output, "write the report to this file (atomically)");
+  command->add_option("--base", options->base,
+                      "the base image (archive or folder): its leading layers count as base bytes");
+  command->add_option("--max-bytes", options->max_bytes, "fail when total bytes exceed this")
+      ->check(byte_size_validator);
+  command
+      ->add_option("--min-efficiency", options->min_efficiency,
+                   "fail when visible/total is below this ratio")
+      ->check(CLI::Range(0.0, 1.0));
+  command
+      ->add_option("--max-wasted-bytes", options->max_wasted_bytes,
+                   "fail when wasted bytes exceed this")
+      ->check(byte_size_validator);
+  command->add_option("--ci-config", options->ci_config,
+                      "dive's .dive-ci rules (lowestEfficiency, highestWastedBytes, "
+                      "highestUserWastedPercent)");
+  command->add_option("--top", options->top, "how many largest paths to list")
+      ->check(CLI::Range(1, 100000));
+  command
+      ->add_option("--max-paths", options->max_paths,
+                   "refuse images with more layer entries than this (bounds memory)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 32));
+
+  command->callback([options, &context] {
+    image::Budget budget;
+    if (!options->max_bytes.empty()) {
+      budget.max_bytes = image::parse_byte_size(options->max_bytes);
+    }
+    if (!options->max_wasted_bytes.empty()) {
+      budget.max_wasted_bytes = image::parse_byte_size(options->max_wasted_bytes);
+    }
+    budget.min_efficiency = options->min_efficiency;
+    if (!options->ci_config.empty()) {
+      image::apply_dive_ci(budget, read_file(options->ci_config), options->ci_config);
+    }
+
+    image::ReadOptions read_options;
+    read_options.max_entries = options->max_paths;
+    const auto image = image::read_image(options->input, context.in, read_options);
+    image::AnalyseOptions analyse_options;
+    analyse_options.top_paths = options->top;
+    auto report = image::analyse(image, analyse_options);
+    report.source = options->input == "-" ? std::string("<stdin>") : options->input;
+    if (!options->base.empty()) {
+      image::ReadOptions base_options;
+      base_options.summarise_layers = false;
+      base_options.max_entries = options->max_paths;
+      if (options->base == "-" && options->input == "-") {
+        throw Error("--base and the image cannot both be read from stdin", ExitCode::usage);
+      }
+      image::apply_base(report, image::read_image(options->base, context.in, base_options));
+    }
+
+    const auto format = format_for(*options);
+    std::string rendered;
+    if (format == "json") {
+      rendered = image::to_json(report).dump(2) + "\n";
+    } else if (format == "markdown") {
+      rendered = image::format_markdown(report);
+    } else if (format == "html") {
+      rendered = image::format_html(report);
+    } else {
+      rendered = image::format_text(report, colour_wanted(*options));
+    }
+    if (options->output.empty()) {
+      context.out << rendered;
+      context.out.flush();
+    } else {
+      write_file_atomically(options->output, rendered);
+    }
+
+    for (const auto& failure : image::check_budget(report, budget)) {
+      context.err << "hubtel-ai: error: budget failed: " << failure << '\n';
+      context.exit_code = static_cast<int>(ExitCode::budget);
+    }
+  });
 }
 
 }  // namespace hubtel::cli

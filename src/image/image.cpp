@@ -1,0 +1,748 @@
+// Image readers over libarchive: the outer archive streams once, so every blob is verified and
+// summarised as it passes (docker save writes layers before manifest.json); the manifest then
+// picks and orders the layers.
+#include "image/image.hpp"
+
+#include "common/error.hpp"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+#include <nlohmann/json.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <exception>
+#include <filesystem>
+#include <istream>
+#include <map>
+#include <memory>
+
+namespace hubtel::image {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr std::size_t chunk_size = 1 << 20;
+constexpr std::uint64_t max_json_bytes = 64ULL << 20;
+
+using ArchivePtr = std::unique_ptr<struct archive, int (*)(struct archive*)>;
+
+// "./a//b/" -> "a/b": the member names of the outer archive, as manifests refer to them.
+std::string clean_member(std::string_view name) {
+  std::string out;
+  std::size_t start = 0;
+  while (start <= name.size()) {
+    auto end = name.find('/', start);
+    if (end == std::string_view::npos) {
+      end = name.size();
+    }
+    const auto part = name.substr(start, end - start);
+    if (part == "..") {
+      if (const auto slash = out.rfind('/'); slash != std::string::npos) {
+        out.resize(slash);
+      } else {
+        out.clear();
+      }
+    } else if (!part.empty() && part != ".") {
+      if (!out.empty()) {
+        out += '/';
+      }
+      out += part;
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+// "sha256:<hex>" -> "blobs/sha256/<hex>", refusing anything that is not a sha256 digest.
+std::string blob_path(const std::string& digest, std::string_view where) {
+  const auto colon = digest.find(':');
+  const auto hex =
+      colon == std::string::npos ? std::string_view() : std::string_view(digest).substr(colon + 1);
+  if (digest.substr(0, colon) != "sha256" || hex.size() != 64 ||
+      hex.find_first_not_of("0123456789abcdef") != std::string_view::npos) {
+    throw Error(fmt::format("{}: '{}' is not a sha256 digest", where, digest));
+  }
+  return "blobs/sha256/" + std::string(hex);
+}
+
+// The digest a path under blobs/sha256/ promises, or empty.
+std::string promised_digest(const std::string& path) {
+  constexpr std::string_view prefix = "blobs/sha256/";
+  if (!path.starts_with(prefix) || path.size() != prefix.size() + 64 ||
+      path.find_first_not_of("0123456789abcdef", prefix.size()) != std::string::npos) {
+    return {};
+  }
+  return "sha256:" + path.substr(prefix.size());
+}
+
+void verify_digest(const std::string& path, const std::string& actual, std::string_view where) {
+  const auto promised = promised_digest(path);
+  if (!promised.empty() && promised != actual) {
+    throw Error(fmt::format("{}: blob {} does not match its digest (its content is {})", where,
+                            promised, actual));
+  }
+}
+
+bool is_compressed(std::string_view prefix) {
+  return prefix.starts_with("\x1f\x8b") || prefix.starts_with("\x28\xb5\x2f\xfd") ||
+         prefix.starts_with(
+             "\xfd"
+             "7zXZ") ||
+         prefix.starts_with("BZh");
+}
+
+// JSON documents (configs, manifests) start with '{'; a tar whose first member is named "{..."
+// still carries "ustar" at offset 257.
+bool looks_like_json(std::string_view prefix) {
+  return prefix.starts_with("{") && !(prefix.size() >= 262 && prefix.substr(257, 5) == "ustar");
+}
+
+json parse_json(const std::string& text, std::string_view what, std::string_view where) {
+  auto document = json::parse(text, nullptr, false);
+  if (document.is_discarded() || !document.is_object()) {
+    if (!document.is_discarded() && document.is_array()) {
+      return document;
+    }
+    throw Error(fmt::format("{}: {} is not valid JSON", where, what));
+  }
+  return document;
+}
+
+std::string string_at(const json& object, const char* key) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// What a blob store hands out for a layer.
+struct LayerBlob {
+  LayerSummary summary;
+  std::uint64_t size = 0;
+  std::string digest;
+  bool compressed = false;
+};
+
+class BlobStore {
+ public:
+  virtual ~BlobStore() = default;
+  // A small document (JSON, oci-layout); nullopt when absent.
+  virtual std::optional<std::string> text(const std::string& path) = 0;
+  // A layer blob, summarised; nullopt when absent.
+  virtual std::optional<LayerBlob> layer(const std::string& path, std::string_view label) = 0;
+  virtual bool has(const std::string& path) = 0;
+  virtual std::optional<std::uint64_t> size(const std::string& path) = 0;
+  [[nodiscard]] virtual const std::string& where() const = 0;
+};
+
+// ----- archives (a file or a stream), read once from start to end -----
+
+// The data of the outer archive's current member, with its first bytes peeked for sniffing.
+class MemberSource : public ByteSource {
+ public:
+  explicit MemberSource(struct archive* archive, std::string_view where)
+      : archive_(archive), where_(where) {}
+
+  std::string_view peek(std::size_t want) {
+    while (prefix_.size() < want && !ended_) {
+      const auto chunk = read_block();
+      prefix_.append(chunk);
+    }
+    return prefix_;
+  }
+
+  std::string_view next() override {
+    if (!prefix_sent_) {
+      prefix_sent_ = true;
+      if (!prefix_.empty()) {
+        return prefix_;
+      }
+    }
+    return read_block();
+  }
+
+ private:
+  std::string_view read_block() {
+    if (ended_) {
+      return {};
+    }
+    const void* buffer = nullptr;
+    std::size_t length = 0;
+    la_int64_t offset = 0;
+    const int code = archive_read_data_block(archive_, &buffer, &length, &offset);
+    if (code == ARCHIVE_EOF) {
+      ended_ = true;
+      return {};
+    }
+    if (code < ARCHIVE_WARN) {
+      broken_ = true;
+      throw Error(fmt::format("{}: truncated or corrupt archive ({})", where_,
+                              archive_error_string(archive_)));
+    }
+    if (length == 0) {
+      return read_block();
+    }
+    return {static_cast<const char*>(buffer), length};
+  }
+
+  struct archive* archive_;
+  std::string_view where_;
+  std::string prefix_;
+  bool broken_ = false;
+
+ public:
+  // True once the outer archive itself failed (as opposed to the member's content).
+  [[nodiscard]] bool broken() const { return broken_; }
+
+ private:
+  bool prefix_sent_ = false;
+  bool ended_ = false;
+};
+
+struct StreamContext {
+  std::istream* in;
+  std::vector<char> buffer;
+  std::exception_ptr failure;
+};
+
+la_ssize_t stream_read(struct archive* /*archive*/, void* data, const void** out) {
+  auto* context = static_cast<StreamContext*>(data);
+  context->in->read(context->buffer.data(), static_cast<std::streamsize>(context->buffer.size()));
+  const auto got = context->in->gcount();
+  if (got == 0 && context->in->bad()) {
+    return ARCHIVE_FATAL;
+  }
+  *out = context->buffer.data();
+  return static_cast<la_ssize_t>(got);
+}
+
+struct StoredBlob {
+  std::uint64_t size = 0;
+  std::string digest;
+  std::optional<std::string> json;
+  std::optional<LayerSummary> layer;
+  std::string layer_error;  // why the blob is no layer tar; reported if a manifest names it
+  bool compressed = false;
+};
+
+class ArchiveStore : public BlobStore {
+ public:
+  ArchiveStore(std::string where, PathTree& tree, EntryBudget& budget, bool summarise)
+      : where_(std::move(where)), tree_(tree), budget_(budget), summarise_(summarise) {}
+
+  void read_all(struct archive* archive) {
+    struct archive_entry* entry = nullptr;
+    int code = ARCHIVE_OK;
+    while ((code = archive_read_next_header(archive, &entry)) == ARCHIVE_OK ||
+           code == ARCHIVE_WARN) {
+      const char* raw = archive_entry_pathname(entry);
+      if (raw == nullptr) {
+        throw Error(fmt::format("{}: a member has no readable name", where_));
+      }
+      const auto name = clean_member(raw);
+      if (const char* target = archive_entry_hardlink(entry); target != nullptr) {
+        links_[name] = clean_member(target);
+        continue;
+      }
+      const auto type = archive_entry_filetype(entry);
+      if (type == AE_IFLNK) {
+        const char* target = archive_entry_symlink(entry);
+        const auto slash = name.rfind('/');
+        const auto dir = slash == std::string::npos ? std::string() : name.substr(0, slash + 1);
+        links_[name] = clean_member(target == nullptr  ? std::string()
+                                    : target[0] == '/' ? std::string(target)
+                                                       : dir + target);
+        continue;
+      }
+      if (type != AE_IFREG) {
+        continue;
+      }
+      read_member(archive, name);
+    }
+    if (code != ARCHIVE_EOF) {
+      const char* what = archive_error_string(archive);
+      throw Error(fmt::format("{}: truncated or corrupt archive ({})", where_,
+                              what != nullptr ? what : "unreadable"));
+    }
+  }
+
+  std::optional<std::string> text(const std::string& path) override {
+    auto* blob = find(path);
+    if (blob == nullptr) {
+      return std::nullopt;
+    }
+    if (!blob->json) {
+      throw Error(fmt::format("{}: '{}' should be a JSON document but is not", where_, path));
+    }
+    return *blob->json;
+  }
+
+  std::optional<LayerBlob> layer(const std::string& path, std::string_view label) override {
+    auto* blob = find(path);
+    if (blob == nullptr) {
+      return std::nullopt;
+    }
+    if (blob->json) {
+      throw Error(
+          fmt::format("{}: {} ('{}') is a JSON document, not a layer tar", where_, label, path));
+    }
+    if (!blob->layer_error.empty()) {
+      throw Error(blob->layer_error);
+    }
+    LayerBlob out;
+    out.size = blob->size;
+    out.digest = blob->digest;
+    out.compressed = blob->compressed;
+    if (blob->layer) {
+      out.summary = *blob->layer;  // a layer may repeat in one image
+    }
+    return out;
+  }
+
+  bool has(const std::string& path) override { return find(path) != nullptr; }
+
+  std::optional<std::uint64_t> size(const std::string& path) override {
+    auto* blob = find(path);
+    return blob == nullptr ? std::nullopt : std::optional<std::uint64_t>(blob->size);
+  }
+
+  [[nodiscard]] const std::string& where() const override { return where_; }
+
+ private:
+  StoredBlob* find(std::string path) {
+    for (int hops = 0; hops < 16; ++hops) {
+      if (auto it = blobs_.find(path); it != blobs_.end()) {
+        return &it->second;
+      }
+      auto link = links_.find(path);
+      if (link == links_.end()) {
+        return nullptr;
+      }
+      path = link->second;
+    }
+    return nullptr;
+  }
+
+  void read_member(struct archive* archive, const std::string& name) {
+    MemberSource member(archive, where_);
+    HashingSource hashed(member);
+    StoredBlob blob;
+    const auto prefix = member.peek(512);
+    blob.compressed = is_compressed(prefix);
+    if (looks_like_json(prefix) || name == "oci-layout" || name == "repositories" ||
+        name == "manifest.json" || name == "index.json") {
+      std::string text;
+      for (auto chunk = hashed.next(); !chunk.empty(); chunk = hashed.next()) {
+        if (text.size() + chunk.size() > max_json_bytes) {
+          throw Error(fmt::format("{}: '{}' is a JSON document larger than 64 MiB", where_, name));
+        }
+        text.append(chunk);
+      }
+      blob.json = std::move(text);
+    } else if (summarise_) {
+      // Legacy archives hold small non-layer files too (VERSION, json): a blob that is no tar
+      // is an error only when a manifest names it as a layer.
+      try {
+        blob.layer = summarise_layer(hashed, tree_, budget_, fmt::format("{}: '{}'", where_, name));
+      } catch (const Error& e) {
+        if (member.broken()) {
+          throw;
+        }
+        blob.layer_error = e.what();
+      }
+    }
+    hashed.drain();
+    blob.size = hashed.bytes();
+    blob.digest = hashed.digest();
+    verify_digest(name, blob.digest, where_);
+    blobs_[name] = std::move(blob);
+  }
+
+  std::string where_;
+  PathTree& tree_;
+  EntryBudget& budget_;
+  bool summarise_;
+  std::map<std::string, StoredBlob> blobs_;
+  std::map<std::string, std::string> links_;
+};
+
+// ----- OCI image layout folders, read on demand -----
+
+class FileSource : public ByteSource {
+ public:
+  FileSource(const fs::path& path, std::string_view where) : path_(path), where_(where) {
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) {
+      throw Error(
+          fmt::format("{}: cannot read '{}': {}", where_, path.string(), std::strerror(errno)));
+    }
+    ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
+  }
+  FileSource(const FileSource&) = delete;
+  FileSource& operator=(const FileSource&) = delete;
+  ~FileSource() override { ::close(fd_); }
+
+  std::string_view next() override {
+    for (;;) {
+      const auto got = ::read(fd_, buffer_.data(), buffer_.size());
+      if (got < 0 && errno == EINTR) {
+        continue;
+      }
+      if (got < 0) {
+        throw Error(
+            fmt::format("{}: cannot read '{}': {}", where_, path_.string(), std::strerror(errno)));
+      }
+      return {buffer_.data(), static_cast<std::size_t>(got)};
+    }
+  }
+
+ private:
+  fs::path path_;
+  std::string_view where_;
+  int fd_ = -1;
+  std::vector<char> buffer_ = std::vector<char>(chunk_size);
+};
+
+class FolderStore : public BlobStore {
+ public:
+  FolderStore(fs::path root, PathTree& tree, EntryBudget& budget, bool summarise)
+      : root_(std::move(root)),
+        where_(root_.string()),
+        tree_(tree),
+        budget_(budget),
+        summarise_(summarise) {}
+
+  std::optional<std::string> text(const std::string& path) override {
+    if (!has(path)) {
+      return std::nullopt;
+    }
+    FileSource file(root_ / path, where_);
+    HashingSource hashed(file);
+    std::string out;
+    for (auto chunk = hashed.next(); !chunk.empty(); chunk = hashed.next()) {
+      if (out.size() + chunk.size() > max_json_bytes) {
+        throw Error(fmt::format("{}: '{}' is a JSON document larger than 64 MiB", where_, path));
+      }
+      out.append(chunk);
+    }
+    verify_digest(path, hashed.digest(), where_);
+    return out;
+  }
+
+  std::optional<LayerBlob> layer(const std::string& path, std::string_view label) override {
+    if (!has(path)) {
+      return std::nullopt;
+    }
+    FileSource file(root_ / path, where_);
+    HashingSource hashed(file);
+    LayerBlob out;
+    if (summarise_) {
+      // Peeking would cost a copy per chunk; a compressed blob shows in its first chunk anyway.
+      struct Sniffing : ByteSource {
+        ByteSource& inner;
+        bool first = true;
+        bool compressed = false;
+        explicit Sniffing(ByteSource& source) : inner(source) {}
+        std::string_view next() override {
+          auto chunk = inner.next();
+          if (first) {
+            first = false;
+            compressed = is_compressed(chunk);
+          }
+          return chunk;
+        }
+      } sniffing(hashed);
+      out.summary = summarise_layer(sniffing, tree_, budget_,
+                                    fmt::format("{}: {} ('{}')", where_, label, path));
+      out.compressed = sniffing.compressed;
+    }
+    hashed.drain();
+    out.size = hashed.bytes();
+    out.digest = hashed.digest();
+    verify_digest(path, out.digest, where_);
+    return out;
+  }
+
+  bool has(const std::string& path) override {
+    std::error_code error;
+    return fs::is_regular_file(root_ / path, error);
+  }
+
+  std::optional<std::uint64_t> size(const std::string& path) override {
+    std::error_code error;
+    const auto bytes = fs::file_size(root_ / path, error);
+    return error ? std::nullopt : std::optional<std::uint64_t>(bytes);
+  }
+
+  [[nodiscard]] const std::string& where() const override { return where_; }
+
+ private:
+  fs::path root_;
+  std::string where_;
+  PathTree& tree_;
+  EntryBudget& budget_;
+  bool summarise_;
+};
+
+// ----- manifests -----
+
+void apply_config(Image& image, const json& config, std::vector<std::string>& diff_ids) {
+  image.architecture = string_at(config, "architecture");
+  image.os = string_at(config, "os");
+  if (const auto rootfs = config.find("rootfs"); rootfs != config.end() && rootfs->is_object()) {
+    if (const auto ids = rootfs->find("diff_ids"); ids != rootfs->end() && ids->is_array()) {
+      for (const auto& id : *ids) {
+        diff_ids.push_back(id.is_string() ? id.get<std::string>() : std::string());
+      }
+    }
+  }
+  std::vector<std::string> created_by;
+  if (const auto history = config.find("history"); history != config.end() && history->is_array()) {
+    for (const auto& step : *history) {
+      if (!step.is_object() || step.value("empty_layer", false)) {
+        continue;
+      }
+      created_by.push_back(string_at(step, "created_by"));
+    }
+  }
+  for (std::size_t i = 0; i < image.layers.size(); ++i) {
+    if (i < created_by.size()) {
+      image.layers[i].created_by = created_by[i];
+    }
+    if (i < diff_ids.size()) {
+      image.layers[i].diff_id = diff_ids[i];
+    }
+  }
+}
+
+void add_layer(Image& image, BlobStore& store, const std::string& path, std::string digest,
+               std::optional<std::uint64_t> expected_size) {
+  const auto label = fmt::format("layer {}", image.layers.size() + 1);
+  auto blob = store.layer(path, label);
+  if (!blob) {
+    throw Error(fmt::format("{}: {} ('{}') is missing from the image", store.where(), label, path));
+  }
+  if (expected_size && *expected_size != blob->size) {
+    throw Error(fmt::format("{}: {} ('{}') is {} bytes but its manifest says {}", store.where(),
+                            label, path, blob->size, *expected_size));
+  }
+  ImageLayer layer;
+  layer.digest = digest.empty() ? blob->digest : std::move(digest);
+  layer.compressed_bytes = blob->size;
+  layer.summary = std::move(blob->summary);
+  layer.diff_id = blob->compressed ? std::string() : blob->digest;  // checked against the config
+  image.layers.push_back(std::move(layer));
+}
+
+void check_diff_ids(const Image& image, const std::vector<std::string>& diff_ids,
+                    const std::vector<std::string>& stored, std::string_view where) {
+  for (std::size_t i = 0; i < image.layers.size() && i < diff_ids.size(); ++i) {
+    if (!stored[i].empty() && !diff_ids[i].empty() && stored[i] != diff_ids[i]) {
+      throw Error(fmt::format(
+          "{}: layer {} does not match the image config (its content is {}, the config's diff_id "
+          "{})",
+          where, i + 1, stored[i], diff_ids[i]));
+    }
+  }
+}
+
+void read_docker_manifest(Image& image, BlobStore& store, const std::string& text) {
+  const auto& where = store.where();
+  const auto manifest = parse_json(text, "manifest.json", where);
+  if (!manifest.is_array() || manifest.empty()) {
+    throw Error(fmt::format("{}: manifest.json names no image", where));
+  }
+  if (manifest.size() > 1) {
+    throw Error(fmt::format("{}: the archive holds {} images; save one image per archive", where,
+                            manifest.size()));
+  }
+  const auto& entry = manifest[0];
+  const auto config_path = clean_member(string_at(entry, "Config"));
+  const auto config_text = store.text(config_path);
+  if (!config_text) {
+    throw Error(fmt::format("{}: the image config '{}' is missing", where, config_path));
+  }
+  const auto layers = entry.find("Layers");
+  if (layers == entry.end() || !layers->is_array()) {
+    throw Error(fmt::format("{}: manifest.json has no Layers list", where));
+  }
+  for (const auto& layer : *layers) {
+    const auto path = clean_member(layer.is_string() ? layer.get<std::string>() : std::string());
+    add_layer(image, store, path, promised_digest(path), std::nullopt);
+  }
+  std::vector<std::string> stored;
+  for (auto& layer : image.layers) {
+    stored.push_back(std::exchange(layer.diff_id, std::string()));
+  }
+  std::vector<std::string> diff_ids;
+  apply_config(image, parse_json(*config_text, "the image config", where), diff_ids);
+  check_diff_ids(image, diff_ids, stored, where);
+}
+
+bool is_index_type(const std::string& media_type) {
+  return media_type == "application/vnd.oci.image.index.v1+json" ||
+         media_type == "application/vnd.docker.distribution.manifest.list.v2+json";
+}
+
+bool is_layer_type(const std::string& media_type) {
+  for (const std::string_view base : {"application/vnd.oci.image.layer.v1.tar",
+                                      "application/vnd.oci.image.layer.nondistributable.v1.tar",
+                                      "application/vnd.docker.image.rootfs.diff.tar",
+                                      "application/vnd.docker.image.rootfs.foreign.diff.tar"}) {
+    if (media_type == base) {
+      return true;
+    }
+    if (media_type.starts_with(base)) {
+      const auto rest = std::string_view(media_type).substr(base.size());
+      if (rest == "+gzip" || rest == "+zstd" || rest == ".gzip") {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+std::optional<std::uint64_t> descriptor_size(const json& descriptor) {
+  const auto it = descriptor.find("size");
+  return it != descriptor.end() && it->is_number_unsigned()
+             ? std::optional<std::uint64_t>(it->get<std::uint64_t>())
+             : std::nullopt;
+}
+
+// The first image manifest an index names whose blob is present, following nested indexes and
+// skipping attestations.
+std::optional<json> pick_manifest(BlobStore& store, const json& index, int depth) {
+  const auto& where = store.where();
+  const auto manifests = index.find("manifests");
+  if (manifests == index.end() || !manifests->is_array() || depth > 4) {
+    return std::nullopt;
+  }
+  for (const auto& descriptor : *manifests) {
+    if (!descriptor.is_object()) {
+      continue;
+    }
+    const auto media_type = string_at(descriptor, "mediaType");
+    const auto path = blob_path(string_at(descriptor, "digest"), where);
+    if (!store.has(path)) {
+      continue;
+    }
+    const auto annotations = descriptor.value("annotations", json::object());
+    if (annotations.is_object() &&
+        annotations.value("vnd.docker.reference.type", "") == "attestation-manifest") {
+      continue;
+    }
+    const auto text = store.text(path);
+    auto document = parse_json(*text, fmt::format("the manifest {}", path), where);
+    if (is_index_type(media_type) || document.contains("manifests")) {
+      if (auto found = pick_manifest(store, document, depth + 1)) {
+        return found;
+      }
+      continue;
+    }
+    if (const auto size = descriptor_size(descriptor); size && *size != text->size()) {
+      throw Error(fmt::format("{}: the manifest '{}' is {} bytes but its index says {}", where,
+                              path, text->size(), *size));
+    }
+    return document;
+  }
+  return std::nullopt;
+}
+
+void read_oci_index(Image& image, BlobStore& store, const std::string& text) {
+  const auto& where = store.where();
+  const auto index = parse_json(text, "index.json", where);
+  const auto manifest = pick_manifest(store, index, 0);
+  if (!manifest) {
+    throw Error(fmt::format("{}: index.json names no image manifest whose blob is present", where));
+  }
+  const auto config = manifest->find("config");
+  if (config == manifest->end() || !config->is_object()) {
+    throw Error(fmt::format("{}: the image manifest has no config", where));
+  }
+  const auto config_path = blob_path(string_at(*config, "digest"), where);
+  const auto config_text = store.text(config_path);
+  if (!config_text) {
+    throw Error(fmt::format("{}: the image config '{}' is missing", where, config_path));
+  }
+  const auto layers = manifest->find("layers");
+  if (layers == manifest->end() || !layers->is_array()) {
+    throw Error(fmt::format("{}: the image manifest has no layers list", where));
+  }
+  for (const auto& descriptor : *layers) {
+    if (!descriptor.is_object()) {
+      throw Error(fmt::format("{}: a layer descriptor is not an object", where));
+    }
+    const auto media_type = string_at(descriptor, "mediaType");
+    const auto digest = string_at(descriptor, "digest");
+    if (!is_layer_type(media_type)) {
+      throw Error(fmt::format("{}: layer {} ({}) has the unknown media type \"{}\"", where,
+                              image.layers.size() + 1, digest, media_type));
+    }
+    add_layer(image, store, blob_path(digest, where), digest, descriptor_size(descriptor));
+  }
+  std::vector<std::string> stored;
+  for (auto& layer : image.layers) {
+    stored.push_back(std::exchange(layer.diff_id, std::string()));
+  }
+  std::vector<std::string> diff_ids;
+  apply_config(image, parse_json(*config_text, "the image config", where), diff_ids);
+  check_diff_ids(image, diff_ids, stored, where);
+}
+
+void resolve(Image& image, BlobStore& store, bool folder) {
+  if (!folder) {
+    if (const auto manifest = store.text("manifest.json")) {
+      read_docker_manifest(image, store, *manifest);
+      return;
+    }
+  }
+  if (const auto index = store.text("index.json")) {
+    read_oci_index(image, store, *index);
+    return;
+  }
+  throw Error(folder ? fmt::format("{}: not an OCI image layout (no index.json)", store.where())
+                     : fmt::format("{}: not an image archive (no manifest.json or index.json)",
+                                   store.where()));
+}
+
+}  // namespace
+
+Image read_image(const std::string& input, std::istream& stdin_stream, const ReadOptions& options) {
+  Image image;
+  EntryBudget budget{options.max_entries, 0};
+  std::error_code error;
+  if (input != "-" && fs::is_directory(input, error)) {
+    FolderStore store(input, image.paths, budget, options.summarise_layers);
+    resolve(image, store, true);
+    return image;
+  }
+
+  const std::string where = input == "-" ? std::string("<stdin>") : input;
+  ArchivePtr archive(archive_read_new(), archive_read_free);
+  archive_read_support_filter_all(archive.get());
+  archive_read_support_format_tar(archive.get());
+  StreamContext context{&stdin_stream, std::vector<char>(chunk_size), nullptr};
+  int code = ARCHIVE_OK;
+  if (input == "-") {
+    code = archive_read_open(archive.get(), &context, nullptr, stream_read, nullptr);
+  } else {
+    if (!fs::exists(input, error)) {
+      throw Error(fmt::format("cannot read '{}': No such file or directory", input));
+    }
+    code = archive_read_open_filename(archive.get(), input.c_str(), chunk_size);
+  }
+  if (code != ARCHIVE_OK) {
+    const char* what = archive_error_string(archive.get());
+    throw Error(fmt::format("{}: not a readable archive ({})", where,
+                            what != nullptr ? what : "unknown error"));
+  }
+  ArchiveStore store(where, image.paths, budget, options.summarise_layers);
+  store.read_all(archive.get());
+  resolve(image, store, false);
+  return image;
+}
+
+}  // namespace hubtel::image

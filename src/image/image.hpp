@@ -1,0 +1,43 @@
+// Image readers: a `docker save` archive (legacy manifest.json or the OCI layout newer engines
+// write inside it), an OCI image layout folder, or the archive streamed on stdin.
+#pragma once
+
+#include "image/layer.hpp"
+#include "image/paths.hpp"
+
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hubtel::image {
+
+struct ImageLayer {
+  std::string digest;   // of the blob as stored ("sha256:<hex>")
+  std::string diff_id;  // of the uncompressed tar, from the config; empty when unknown
+  std::optional<std::uint64_t> compressed_bytes;  // the blob's size
+  std::string created_by;                         // from the config's history
+  LayerSummary summary;
+};
+
+struct Image {
+  std::string architecture;
+  std::string os;
+  std::vector<ImageLayer> layers;
+  PathTree paths;
+};
+
+struct ReadOptions {
+  bool summarise_layers = true;  // false: digests and sizes only (a base image)
+  std::uint64_t max_entries = 2'000'000;
+};
+
+// Reads the image at `input`: a folder is an OCI image layout, anything else an archive (tar,
+// optionally compressed); "-" is an archive on `stdin_stream`. Every blob named by a sha256 digest
+// is verified while it streams. Throws Error naming the input on unreadable, truncated or
+// inconsistent images.
+Image read_image(const std::string& input, std::istream& stdin_stream,
+                 const ReadOptions& options = {});
+
+}  // namespace hubtel::image

@@ -1,0 +1,191 @@
+// Layer tars summarised through libarchive, and SHA-256 through OpenSSL's EVP.
+#include "image/layer.hpp"
+
+#include "common/error.hpp"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <fmt/format.h>
+
+#include <exception>
+
+namespace hubtel::image {
+
+Sha256::Sha256() : context_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
+  if (!context_ || EVP_DigestInit_ex(context_.get(), EVP_sha256(), nullptr) != 1) {
+    throw Error("cannot initialise SHA-256");
+  }
+}
+
+void Sha256::update(std::string_view bytes) {
+  EVP_DigestUpdate(context_.get(), bytes.data(), bytes.size());
+}
+
+std::string Sha256::finish() {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_DigestFinal_ex(context_.get(), digest, &length);
+  std::string out = "sha256:";
+  static constexpr char hex[] = "0123456789abcdef";
+  for (unsigned int i = 0; i < length; ++i) {
+    out += hex[digest[i] >> 4];
+    out += hex[digest[i] & 15];
+  }
+  return out;
+}
+
+std::string_view HashingSource::next() {
+  const auto chunk = inner_.next();
+  sha_.update(chunk);
+  bytes_ += chunk.size();
+  return chunk;
+}
+
+void HashingSource::drain() {
+  while (!next().empty()) {
+  }
+}
+
+namespace {
+
+struct ReadContext {
+  ByteSource* source;
+  std::exception_ptr failure;
+};
+
+la_ssize_t read_callback(struct archive* /*archive*/, void* data, const void** buffer) {
+  auto* context = static_cast<ReadContext*>(data);
+  try {
+    const auto chunk = context->source->next();
+    *buffer = chunk.data();
+    return static_cast<la_ssize_t>(chunk.size());
+  } catch (...) {
+    context->failure = std::current_exception();
+    return ARCHIVE_FATAL;
+  }
+}
+
+using ArchivePtr = std::unique_ptr<struct archive, int (*)(struct archive*)>;
+
+// The node of a tar member's path; "." and empty components vanish, ".." is refused so no entry
+// can name a path outside the image's root.
+PathTree::Id intern(PathTree& tree, std::string_view path, std::string_view label) {
+  PathTree::Id node = PathTree::root;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    auto end = path.find('/', start);
+    if (end == std::string_view::npos) {
+      end = path.size();
+    }
+    const auto part = path.substr(start, end - start);
+    if (part == "..") {
+      throw Error(
+          fmt::format("{}: the path '{}' climbs out of the image root with '..'", label, path));
+    }
+    if (!part.empty() && part != ".") {
+      node = tree.child(node, part);
+    }
+    start = end + 1;
+  }
+  return node;
+}
+
+}  // namespace
+
+LayerSummary summarise_layer(ByteSource& source, PathTree& tree, EntryBudget& budget,
+                             std::string_view label) {
+  ArchivePtr archive(archive_read_new(), archive_read_free);
+  archive_read_support_filter_all(archive.get());
+  archive_read_support_format_tar(archive.get());
+  ReadContext context{&source, nullptr};
+  auto fail = [&](int code) {
+    if (context.failure) {
+      std::rethrow_exception(context.failure);
+    }
+    const char* what = archive_error_string(archive.get());
+    throw Error(fmt::format("{}: not a readable layer tar ({})", label,
+                            what != nullptr ? what : fmt::format("libarchive code {}", code)));
+  };
+  if (const int code = archive_read_open(archive.get(), &context, nullptr, read_callback, nullptr);
+      code != ARCHIVE_OK) {
+    fail(code);
+  }
+
+  LayerSummary summary;
+  struct archive_entry* entry = nullptr;
+  int code = ARCHIVE_OK;
+  while ((code = archive_read_next_header(archive.get(), &entry)) == ARCHIVE_OK ||
+         code == ARCHIVE_WARN) {
+    const char* raw = archive_entry_pathname(entry);
+    if (raw == nullptr) {
+      throw Error(fmt::format("{}: a member has no readable path", label));
+    }
+    if (++budget.used > budget.max_entries) {
+      throw Error(fmt::format(
+          "{}: more than {} entries in the image's layers (a tar bomb?); raise --max-paths to "
+          "read it",
+          label, budget.max_entries));
+    }
+    std::string_view path(raw);
+    while (!path.empty() && path.back() == '/') {
+      path.remove_suffix(1);
+    }
+    const auto slash = path.rfind('/');
+    const auto base = slash == std::string_view::npos ? path : path.substr(slash + 1);
+    const auto dir = slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
+
+    LayerEntry item{0, PathTree::root, EntryKind::other};
+    if (base.starts_with(".wh.")) {
+      if (base == ".wh..wh..opq") {
+        item = {0, intern(tree, dir, label), EntryKind::opaque};
+      } else if (base.starts_with(".wh..wh.")) {
+        continue;  // aufs bookkeeping (.wh..wh.plnk, ...), not part of the filesystem
+      } else {
+        auto node = intern(tree, dir, label);
+        const auto hidden = base.substr(4);
+        if (hidden == "." || hidden == ".." || hidden.empty()) {
+          throw Error(fmt::format("{}: the whiteout '{}' names no file", label, path));
+        }
+        item = {0, tree.child(node, hidden), EntryKind::whiteout};
+      }
+    } else {
+      item.node = intern(tree, path, label);
+      if (archive_entry_hardlink(entry) != nullptr) {
+        item.kind = EntryKind::hardlink;
+      } else {
+        switch (archive_entry_filetype(entry)) {
+          case AE_IFREG:
+            item.kind = EntryKind::file;
+            item.bytes = static_cast<std::uint64_t>(archive_entry_size(entry));
+            break;
+          case AE_IFDIR:
+            item.kind = EntryKind::directory;
+            break;
+          case AE_IFLNK:
+            item.kind = EntryKind::symlink;
+            break;
+          default:
+            item.kind = EntryKind::other;
+        }
+      }
+      if (item.node == PathTree::root && item.kind != EntryKind::directory) {
+        throw Error(fmt::format("{}: the member '{}' replaces the image root", label, path));
+      }
+      summary.bytes += item.bytes;
+      if (item.kind != EntryKind::directory) {
+        ++summary.files;
+      }
+    }
+    summary.entries.push_back(item);
+  }
+  if (code != ARCHIVE_EOF) {
+    fail(code);
+  }
+  if (context.failure) {
+    std::rethrow_exception(context.failure);
+  }
+  summary.entries.shrink_to_fit();
+  return summary;
+}
+
+}  // namespace hubtel::image

@@ -1,0 +1,85 @@
+// One layer's tar, summarised as it streams: a compact entry list (path, size, kind), never file
+// contents; and the byte sources and SHA-256 digests the readers feed it from.
+#pragma once
+
+#include "image/paths.hpp"
+
+#include <openssl/evp.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hubtel::image {
+
+// A stream of bytes in chunks; an empty chunk is the end. Throws Error on read failures.
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  virtual std::string_view next() = 0;
+};
+
+// SHA-256 of bytes fed in order, as "sha256:<hex>".
+class Sha256 {
+ public:
+  Sha256();
+  void update(std::string_view bytes);
+  [[nodiscard]] std::string finish();
+
+ private:
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> context_;
+};
+
+// Passes another source's chunks through, counting and hashing them.
+class HashingSource : public ByteSource {
+ public:
+  explicit HashingSource(ByteSource& inner) : inner_(inner) {}
+  std::string_view next() override;
+  // Reads what is left, so the digest covers the whole blob.
+  void drain();
+  [[nodiscard]] std::uint64_t bytes() const { return bytes_; }
+  [[nodiscard]] std::string digest() { return sha_.finish(); }
+
+ private:
+  ByteSource& inner_;
+  Sha256 sha_;
+  std::uint64_t bytes_ = 0;
+};
+
+enum class EntryKind : std::uint8_t {
+  file,       // regular file: its bytes count
+  directory,  //
+  symlink,    //
+  hardlink,   // a second name for a file: no bytes of its own
+  other,      // devices, fifos
+  whiteout,   // .wh.<name>: hides the path (and what is below it) in lower layers
+  opaque,     // .wh..wh..opq: hides everything below the directory in lower layers
+};
+
+struct LayerEntry {
+  std::uint64_t bytes;
+  PathTree::Id node;
+  EntryKind kind;
+};
+
+struct LayerSummary {
+  std::vector<LayerEntry> entries;
+  std::uint64_t bytes = 0;  // regular-file bytes from the tar headers
+  std::uint64_t files = 0;  // entries other than directories and whiteouts
+};
+
+// Shared across an image's layers: the cap that keeps a tar bomb from exhausting memory.
+struct EntryBudget {
+  std::uint64_t max_entries = 2'000'000;
+  std::uint64_t used = 0;
+};
+
+// Reads a layer tar (plain, gzip, zstd, ...: recognised by its magic bytes) from `source`,
+// interning its paths in `tree`. `label` names the layer in errors (truncated or corrupt tar, a
+// path with "..", too many entries).
+LayerSummary summarise_layer(ByteSource& source, PathTree& tree, EntryBudget& budget,
+                             std::string_view label);
+
+}  // namespace hubtel::image

@@ -1,0 +1,250 @@
+// The merged filesystem and the figures of the size report.
+#include "image/report.hpp"
+
+#include "common/error.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <numeric>
+
+namespace hubtel::image {
+namespace {
+
+constexpr std::uint32_t hidden = UINT32_MAX;
+
+// What the merged filesystem shows at a path: the entry of the highest layer that still counts.
+struct Visible {
+  std::uint64_t bytes = 0;
+  std::uint32_t layer = hidden;
+  EntryKind kind = EntryKind::directory;
+};
+
+class MergedFs {
+ public:
+  explicit MergedFs(const PathTree& tree) : tree_(tree), state_(tree.size()) {
+    state_[PathTree::root].layer = 0;
+  }
+
+  [[nodiscard]] const Visible& at(PathTree::Id id) const { return state_[id]; }
+
+  // A visible path's descendants are visible only through it, so hiding stops at hidden nodes.
+  void hide_below(PathTree::Id id) {
+    stack_.clear();
+    for (auto child = tree_.first_child(id); child != PathTree::none;
+         child = tree_.next_sibling(child)) {
+      if (state_[child].layer != hidden) {
+        stack_.push_back(child);
+      }
+    }
+    while (!stack_.empty()) {
+      const auto node = stack_.back();
+      stack_.pop_back();
+      state_[node].layer = hidden;
+      for (auto child = tree_.first_child(node); child != PathTree::none;
+           child = tree_.next_sibling(child)) {
+        if (state_[child].layer != hidden) {
+          stack_.push_back(child);
+        }
+      }
+    }
+  }
+
+  void hide(PathTree::Id id) {
+    if (id == PathTree::root || state_[id].layer == hidden) {
+      return;
+    }
+    hide_below(id);
+    state_[id].layer = hidden;
+  }
+
+  void add(PathTree::Id id, std::uint32_t layer, const LayerEntry& entry) {
+    auto& here = state_[id];
+    if (here.layer != hidden && here.kind == EntryKind::directory) {
+      if (entry.kind == EntryKind::directory) {
+        return;  // a directory restated keeps what lower layers put in it
+      }
+      hide_below(id);
+    }
+    here = {entry.bytes, layer, entry.kind};
+    for (auto parent = tree_.parent(id); parent != PathTree::none; parent = tree_.parent(parent)) {
+      auto& above = state_[parent];
+      if (above.layer != hidden && above.kind == EntryKind::directory) {
+        break;
+      }
+      above = {0, layer, EntryKind::directory};
+    }
+  }
+
+ private:
+  const PathTree& tree_;
+  std::vector<Visible> state_;
+  std::vector<PathTree::Id> stack_;
+};
+
+void sum_user_waste(SizeReport& report) {
+  const std::size_t first_user = report.has_base ? report.base_layers : 1;
+  report.user_wasted_bytes = 0;
+  for (std::size_t i = first_user; i < report.layers.size(); ++i) {
+    report.user_wasted_bytes += report.layers[i].wasted_bytes;
+  }
+}
+
+TreeNode build_tree(const PathTree& tree, const MergedFs& fs,
+                    const std::vector<std::uint64_t>& rolled, PathTree::Id id,
+                    std::uint64_t threshold, std::size_t& budget, int depth) {
+  TreeNode node;
+  node.name = id == PathTree::root ? std::string("/") : std::string(tree.name(id));
+  node.bytes = rolled[id];
+  node.directory = fs.at(id).kind == EntryKind::directory;
+  if (!node.directory || depth >= 8) {
+    return node;
+  }
+  std::vector<PathTree::Id> children;
+  for (auto child = tree.first_child(id); child != PathTree::none;
+       child = tree.next_sibling(child)) {
+    if (fs.at(child).layer != hidden && rolled[child] >= threshold && rolled[child] > 0) {
+      children.push_back(child);
+    }
+  }
+  std::sort(children.begin(), children.end(), [&](auto a, auto b) {
+    return rolled[a] != rolled[b] ? rolled[a] > rolled[b] : tree.name(a) < tree.name(b);
+  });
+  std::uint64_t shown = 0;
+  for (const auto child : children) {
+    if (budget == 0) {
+      break;
+    }
+    --budget;
+    node.children.push_back(build_tree(tree, fs, rolled, child, threshold, budget, depth + 1));
+    shown += rolled[child];
+  }
+  if (!node.children.empty() && shown < node.bytes) {
+    node.children.push_back({"…", node.bytes - shown, false, {}});
+  }
+  return node;
+}
+
+}  // namespace
+
+SizeReport analyse(const Image& image, const AnalyseOptions& options) {
+  const auto& tree = image.paths;
+  SizeReport report;
+  report.architecture = image.architecture;
+  report.os = image.os;
+  MergedFs fs(tree);
+  std::uint64_t compressed = 0;
+  bool compressed_known = true;
+  for (std::size_t index = 0; index < image.layers.size(); ++index) {
+    const auto& layer = image.layers[index];
+    const auto number = static_cast<std::uint32_t>(index);
+    for (const auto& entry : layer.summary.entries) {
+      if (entry.kind == EntryKind::whiteout) {
+        fs.hide(entry.node);
+      } else if (entry.kind == EntryKind::opaque) {
+        if (fs.at(entry.node).layer != hidden && fs.at(entry.node).kind == EntryKind::directory) {
+          fs.hide_below(entry.node);
+        }
+      }
+    }
+    for (const auto& entry : layer.summary.entries) {
+      if (entry.kind != EntryKind::whiteout && entry.kind != EntryKind::opaque) {
+        fs.add(entry.node, number, entry);
+      }
+    }
+    LayerReport row;
+    row.index = index + 1;
+    row.digest = layer.digest;
+    row.diff_id = layer.diff_id;
+    row.bytes = layer.summary.bytes;
+    row.compressed_bytes = layer.compressed_bytes;
+    row.files = layer.summary.files;
+    row.created_by = layer.created_by;
+    report.total_bytes += row.bytes;
+    if (layer.compressed_bytes) {
+      compressed += *layer.compressed_bytes;
+    } else {
+      compressed_known = false;
+    }
+    report.layers.push_back(std::move(row));
+  }
+  if (compressed_known && !image.layers.empty()) {
+    report.compressed_bytes = compressed;
+  }
+
+  // Roll visible bytes up to the root; a parent's id is lower than its children's.
+  std::vector<std::uint64_t> rolled(tree.size(), 0);
+  std::vector<std::uint64_t> kept(report.layers.size(), 0);
+  for (auto id = static_cast<PathTree::Id>(tree.size()); id-- > 1;) {
+    const auto& state = fs.at(id);
+    if (state.layer == hidden) {
+      continue;
+    }
+    if (state.kind == EntryKind::file) {
+      rolled[id] += state.bytes;
+      kept[state.layer] += state.bytes;
+    }
+    rolled[tree.parent(id)] += rolled[id];
+  }
+  report.visible_bytes = rolled[PathTree::root];
+  report.wasted_bytes = report.total_bytes - report.visible_bytes;
+  report.efficiency = report.total_bytes == 0 ? 1.0
+                                              : static_cast<double>(report.visible_bytes) /
+                                                    static_cast<double>(report.total_bytes);
+  for (std::size_t i = 0; i < report.layers.size(); ++i) {
+    report.layers[i].wasted_bytes = report.layers[i].bytes - kept[i];
+  }
+  sum_user_waste(report);
+
+  std::vector<PathTree::Id> candidates;
+  for (PathTree::Id id = 1; id < tree.size(); ++id) {
+    if (fs.at(id).layer != hidden && rolled[id] > 0) {
+      candidates.push_back(id);
+    }
+  }
+  const auto by_size = [&](PathTree::Id a, PathTree::Id b) {
+    return rolled[a] != rolled[b] ? rolled[a] > rolled[b] : a < b;
+  };
+  const auto top = std::min(options.top_paths, candidates.size());
+  std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(top),
+                    candidates.end(), by_size);
+  for (std::size_t i = 0; i < top; ++i) {
+    report.largest_paths.push_back({tree.path(candidates[i]), rolled[candidates[i]]});
+  }
+  std::stable_sort(report.largest_paths.begin(), report.largest_paths.end(),
+                   [](const PathSize& a, const PathSize& b) {
+                     return a.bytes != b.bytes ? a.bytes > b.bytes : a.path < b.path;
+                   });
+
+  std::size_t budget = options.tree_nodes;
+  report.tree =
+      build_tree(tree, fs, rolled, PathTree::root, report.visible_bytes / 1000, budget, 0);
+  return report;
+}
+
+void apply_base(SizeReport& report, const Image& base) {
+  std::size_t shared = 0;
+  while (shared < report.layers.size() && shared < base.layers.size()) {
+    const auto& mine = report.layers[shared];
+    const auto& theirs = base.layers[shared];
+    const bool same =
+        (!mine.diff_id.empty() && mine.diff_id == theirs.diff_id) || mine.digest == theirs.digest;
+    if (!same) {
+      break;
+    }
+    ++shared;
+  }
+  report.has_base = true;
+  report.base_layers = shared;
+  report.base_bytes = 0;
+  for (std::size_t i = 0; i < report.layers.size(); ++i) {
+    report.layers[i].base = i < shared;
+    if (i < shared) {
+      report.base_bytes += report.layers[i].bytes;
+    }
+  }
+  report.added_bytes = report.total_bytes - report.base_bytes;
+  sum_user_waste(report);
+}
+
+}  // namespace hubtel::image

@@ -1,0 +1,400 @@
+# CLI tests of `hubtel-ai size`: known figures in every input form, base split, budgets, formats,
+# and one error line for each kind of bad input.
+
+# The inputs are written at test time by make_size_fixtures (tests/unit/image/fixtures.cpp): the
+# known image (23600 bytes, 12200 visible, 11400 wasted) as a legacy save, a docker 25 save, an
+# OCI archive with gzip and zstd layers, an OCI folder and a gzip-compressed save; its base; and
+# broken variants.
+find_package(LibArchive 3.4 REQUIRED)
+find_package(OpenSSL 1.1 REQUIRED COMPONENTS Crypto)
+find_package(nlohmann_json 3.10 REQUIRED)
+add_executable(make_size_fixtures ${PROJECT_SOURCE_DIR}/tests/unit/image/fixtures.cpp
+                                  ${PROJECT_SOURCE_DIR}/tests/unit/image/make_fixtures.cpp)
+target_link_libraries(make_size_fixtures PRIVATE hubtel_ai_warnings nlohmann_json::nlohmann_json
+                                                 LibArchive::LibArchive OpenSSL::Crypto)
+
+set(_size_work "${CMAKE_CURRENT_BINARY_DIR}/size")
+set(_size_data "${CMAKE_CURRENT_SOURCE_DIR}/data/size")
+add_test(NAME cli.size.setup COMMAND make_size_fixtures "${_size_work}")
+set_tests_properties(cli.size.setup PROPERTIES FIXTURES_SETUP hubtel_size LABELS cli)
+set(_size_tests)
+
+# _size_test(<name> ...): a _hubtel_cli_test that reads the fixtures.
+function(_size_test name)
+  _hubtel_cli_test(size.${name} ${ARGN})
+  set_tests_properties(cli.size.${name} PROPERTIES FIXTURES_REQUIRED hubtel_size)
+endfunction()
+
+set(_size_known_json
+    "\"total_bytes\": 23600,\n  \"visible_bytes\": 12200,\n  \"wasted_bytes\": 11400,\n  \"efficiency\": 0\\.5169491525423728,\n  \"compressed_bytes\": [0-9]+,\n"
+)
+foreach(_input IN ITEMS legacy.tar docker25.tar oci.tar oci legacy.tar.gz)
+  _size_test(
+    known.${_input}
+    COMMAND
+    size
+    "${_size_work}/${_input}"
+    --format
+    json
+    RESULT
+    0
+    STDOUT
+    "^{\n  \"source\": \"[^\n]*\",\n  \"architecture\": \"amd64\",\n  \"os\": \"linux\",\n  ${_size_known_json}"
+    STDERR
+    "^$")
+endforeach()
+_size_test(
+  known.stdin
+  COMMAND
+  size
+  -
+  --format
+  json
+  STDIN
+  "${_size_work}/legacy.tar"
+  RESULT
+  0
+  STDOUT
+  "^{\n  \"source\": \"<stdin>\",\n.*${_size_known_json}"
+  STDERR
+  "^$")
+_size_test(
+  known.stdin-oci
+  COMMAND
+  size
+  -
+  --format
+  json
+  STDIN
+  "${_size_work}/oci.tar"
+  RESULT
+  0
+  STDOUT
+  "${_size_known_json}"
+  STDERR
+  "^$")
+_size_test(
+  json-layers
+  COMMAND
+  size
+  "${_size_work}/oci.tar"
+  --format
+  json
+  --top
+  3
+  RESULT
+  0
+  STDOUT
+  "\"layers\": .\n    {\n      \"index\": 1,\n      \"digest\": \"sha256:[0-9a-f]+\",\n      \"diff_id\": \"sha256:[0-9a-f]+\",\n      \"bytes\": 9400,\n      \"compressed_bytes\": [0-9]+,\n      \"files\": 9,\n      \"created_by\": \"/bin/sh -c #\\(nop\\) ADD file:base in / \",\n      \"wasted_bytes\": 4400\n    },.*\"bytes\": 7200,.*\"files\": 3,.*\"bytes\": 7000,.*\"largest_paths\": .\n    {\n      \"path\": \"/app\",\n      \"bytes\": 7000\n    },\n    {\n      \"path\": \"/app/main\",\n      \"bytes\": 7000\n    },\n    {\n      \"path\": \"/usr\",\n      \"bytes\": 5000\n    }\n  .\n}\n$"
+  STDERR
+  "^$")
+_size_test(
+  legacy-compressed-null
+  COMMAND
+  size
+  "${_size_work}/empty.tar"
+  --format
+  json
+  RESULT
+  0
+  STDOUT
+  "\"total_bytes\": 0,\n  \"visible_bytes\": 0,\n  \"wasted_bytes\": 0,\n  \"efficiency\": 1\\.0,\n  \"compressed_bytes\": [0-9]+,.*\"largest_paths\": \\[\\]"
+  STDERR
+  "^$")
+_size_test(
+  text
+  COMMAND
+  size
+  "${_size_work}/legacy.tar"
+  RESULT
+  0
+  STDOUT
+  "^image [^\n]*legacy.tar \\(linux/amd64\\)\n  total         23.0 KiB  \\(23600 bytes in 3 layers\\)\n  visible       11.9 KiB  \\(12200 bytes\\)\n  wasted        11.1 KiB  \\(11400 bytes, 48.3% of the total\\)\n  efficiency       51.7%\n.*\nlayers\n.*  1     9.2 KiB .* ADD file:base in / \n.*largest paths\n     6.8 KiB  /app\n"
+  STDERR
+  "^$")
+_size_test(
+  base
+  COMMAND
+  size
+  "${_size_work}/oci.tar"
+  --base
+  "${_size_work}/base.tar"
+  RESULT
+  0
+  STDOUT
+  "  base           9.2 KiB  \\(9400 bytes in 1 shared layers\\)\n  added         13.9 KiB  \\(14200 bytes in 2 layers\\)\n.*\\(base\\) ADD file:base"
+  STDERR
+  "^$")
+_size_test(
+  base-json
+  COMMAND
+  size
+  "${_size_work}/oci"
+  --base
+  "${_size_work}/base-oci"
+  --format
+  json
+  RESULT
+  0
+  STDOUT
+  "\"base_layers\": 1,\n  \"base_bytes\": 9400,\n  \"added_bytes\": 14200,\n.*\"wasted_bytes\": 4400,\n      \"base\": true\n.*\"base\": false\n"
+  STDERR
+  "^$")
+_size_test(
+  markdown
+  COMMAND
+  size
+  "${_size_work}/oci.tar"
+  --format
+  markdown
+  RESULT
+  0
+  STDOUT
+  "^## Image size: .*\n\\| total \\| 23600 \\| 23.0 KiB in 3 layers \\|\n.*\\| 3 \\| 6.8 KiB \\| .* \\| 1 \\| 0 B \\| `[0-9a-f]+` \\| COPY main /app/main # buildkit \\|\n"
+  STDERR
+  "^$")
+
+# Budgets: the report still prints, then one line per failed rule, exit 3.
+_size_test(
+  budget.max-bytes
+  COMMAND
+  size
+  "${_size_work}/legacy.tar"
+  --max-bytes
+  20000
+  --format
+  json
+  RESULT
+  3
+  STDOUT
+  "\"total_bytes\": 23600"
+  STDERR
+  "^hubtel-ai: error: budget failed: max-bytes 23600 > 20000 \\(by 3600\\)\n$")
+_size_test(
+  budget.max-bytes-human
+  COMMAND
+  size
+  "${_size_work}/legacy.tar"
+  --max-bytes
+  20KiB
+  RESULT
+  3
+  STDOUT
+  "total         23.0 KiB"
+  STDERR
+  "^hubtel-ai: error: budget failed: max-bytes 23600 > 20480 \\(by 3120\\)\n$")
+_size_test(
+  budget.pass
+  COMMAND
+  size
+  "${_size_work}/legacy.tar"
+  --max-bytes
+  50MiB
+  --min-efficiency
+  0.5
+  --max-wasted-bytes
+  11400
+  RESULT
+  0
+  STDERR
+  "^$")
+_size_test(
+  budget.all
+  COMMAND
+  size
+  "${_size_work}/legacy.tar"
+  --max-bytes
+  1kB
+  --min-efficiency
+  0.9
+  --max-wasted-bytes
+  10000
+  RESULT
+  3
+  STDERR
+  "^hubtel-ai: error: budget failed: max-bytes 23600 > 1000 \\(by 22600\\)\nhubtel-ai: error: budget failed: max-wasted-bytes 11400 > 10000 \\(by 1400\\)\nhubtel-ai: error: budget failed: min-efficiency 0.5169 < 0.9000 \\(by 0.3831\\)\n$"
+)
+_size_test(
+  budget.dive-ci
+  COMMAND
+  size
+  "${_size_work}/legacy.tar"
+  --ci-config
+  "${_size_work}/.dive-ci"
+  RESULT
+  3
+  STDERR
+  "^hubtel-ai: error: budget failed: lowestEfficiency 0.5169 < 0.9500 \\(by 0.4331\\)\nhubtel-ai: error: budget failed: highestUserWastedPercent 0.2966 > 0.2000 \\(by 0.0966\\)\n$"
+)
+_size_test(
+  budget.dive-ci-lenient
+  COMMAND
+  size
+  "${_size_work}/legacy.tar"
+  --ci-config
+  "${_size_work}/lenient.dive-ci"
+  RESULT
+  0
+  STDERR
+  "^$")
+_size_test(
+  budget.dive-ci-bad
+  COMMAND
+  size
+  "${_size_work}/legacy.tar"
+  --ci-config
+  "${_size_work}/bad.dive-ci"
+  RESULT
+  1
+  STDOUT
+  "^$"
+  STDERR
+  "^hubtel-ai: error: [^\n]*bad.dive-ci:3: unknown rule 'lowestEfficency' \\(known: lowestEfficiency, highestWastedBytes, highestUserWastedPercent\\)\n$"
+)
+_size_test(
+  budget.dive-ci-missing
+  COMMAND
+  size
+  "${_size_work}/legacy.tar"
+  --ci-config
+  "${_size_work}/absent.dive-ci"
+  RESULT
+  1
+  STDOUT
+  "^$"
+  STDERR
+  "^hubtel-ai: error: cannot read '[^\n]*absent.dive-ci': No such file or directory\n$")
+_size_test(
+  budget.bad-size
+  COMMAND
+  size
+  "${_size_work}/legacy.tar"
+  --max-bytes
+  12parsecs
+  RESULT
+  2
+  STDOUT
+  "^$"
+  STDERR
+  "^hubtel-ai: error: --max-bytes: \"12parsecs\" is not a size \\(expected bytes or e.g. 50MiB, 1GB\\)"
+)
+_size_test(
+  budget.bad-efficiency
+  COMMAND
+  size
+  "${_size_work}/legacy.tar"
+  --min-efficiency
+  1.5
+  RESULT
+  2
+  STDOUT
+  "^$"
+  STDERR
+  "^hubtel-ai: error: --min-efficiency: Value 1.5 not in range")
+_size_test(
+  bad-format
+  COMMAND
+  size
+  "${_size_work}/legacy.tar"
+  --format
+  yaml
+  RESULT
+  2
+  STDERR
+  "^hubtel-ai: error: --format: yaml not in {text,json,markdown,html}")
+_size_test(
+  no-image
+  COMMAND
+  size
+  RESULT
+  2
+  STDERR
+  "^hubtel-ai: error: image is required")
+
+# Bad input: one error line, exit 1, nothing on stdout.
+foreach(
+  _case IN
+  ITEMS
+    "missing|${_size_work}/absent.tar|cannot read '[^\n]*absent.tar': No such file or directory"
+    "truncated|${_size_work}/truncated.tar|[^\n]*truncated.tar: truncated or corrupt archive \\([^\n]*\\)"
+    "garbled|${_size_work}/garbled.tar|[^\n]*garbled.tar: not a readable archive \\(Unrecognized archive format\\)"
+    "no-manifest|${_size_work}/no-manifest.tar|[^\n]*no-manifest.tar: not an image archive \\(no manifest.json or index.json\\)"
+    "missing-blob|${_size_work}/missing-blob.tar|[^\n]*missing-blob.tar: layer 3 \\('blobs/sha256/[0-9a-f]+'\\) is missing from the image"
+    "missing-layer|${_size_work}/missing-layer.tar|[^\n]*missing-layer.tar: layer 3 \\('[0-9a-f]+/layer.tar'\\) is missing from the image"
+    "digest-mismatch|${_size_work}/digest-mismatch.tar|[^\n]*digest-mismatch.tar: blob sha256:[0-9a-f]+ does not match its digest \\(its content is sha256:[0-9a-f]+\\)"
+    "digest-mismatch-folder|${_size_work}/digest-mismatch|[^\n]*digest-mismatch: blob sha256:[0-9a-f]+ does not match its digest \\(its content is sha256:[0-9a-f]+\\)"
+    "diff-id-mismatch|${_size_work}/diff-id-mismatch.tar|[^\n]*diff-id-mismatch.tar: layer 1 does not match the image config \\(its content is sha256:[0-9a-f]+, the config's diff_id sha256:[0-9a-f]+\\)"
+    "unknown-media-type|${_size_work}/unknown-media-type.tar|[^\n]*unknown-media-type.tar: layer 1 \\(sha256:[0-9a-f]+\\) has the unknown media type \"application/vnd.example.mystery\""
+    "dotdot|${_size_work}/dotdot.tar|[^\n]*dotdot.tar: '[0-9a-f]+/layer.tar': the path 'usr/lib/../../../etc/passwd' climbs out of the image root with '..'"
+    "truncated-layer|${_size_work}/truncated-layer.tar|[^\n]*truncated-layer.tar: 'blobs/sha256/[0-9a-f]+': not a readable layer tar \\([^\n]*\\)"
+    "not-oci-folder|${_size_data}|[^\n]*/data/size: not an OCI image layout \\(no index.json\\)")
+  string(REPLACE "|" ";" _case "${_case}")
+  list(GET _case 0 _name)
+  list(GET _case 1 _path)
+  list(GET _case 2 _message)
+  _size_test(
+    bad.${_name}
+    COMMAND
+    size
+    "${_path}"
+    RESULT
+    1
+    STDOUT
+    "^$"
+    STDERR
+    "^hubtel-ai: error: ${_message}\n$")
+endforeach()
+_size_test(
+  bad.bomb
+  COMMAND
+  size
+  "${_size_work}/bomb.tar"
+  --max-paths
+  1000000
+  RESULT
+  1
+  STDOUT
+  "^$"
+  STDERR
+  "^hubtel-ai: error: [^\n]*bomb.tar: 'blobs/sha256/[0-9a-f]+': more than 1000000 entries in the image's layers \\(a tar bomb\\?\\); raise --max-paths to read it\n$"
+)
+_size_test(
+  bad.stdin-truncated
+  COMMAND
+  size
+  -
+  STDIN
+  "${_size_work}/truncated.tar"
+  RESULT
+  1
+  STDOUT
+  "^$"
+  STDERR
+  "^hubtel-ai: error: <stdin>: truncated or corrupt archive \\([^\n]*\\)\n$")
+_size_test(
+  bad.stdin-empty
+  COMMAND
+  size
+  -
+  STDIN
+  "${_size_data}/empty.txt"
+  RESULT
+  1
+  STDOUT
+  "^$"
+  STDERR
+  "^hubtel-ai: error: <stdin>: [^\n]*\n$")
+
+# --output: written atomically in the format its extension names; nothing left behind on failure.
+add_test(
+  NAME cli.size.output
+  COMMAND
+    sh -ec
+    "cd '${_size_work}'; rm -f out.json out.md failed.json
+     '$<TARGET_FILE:hubtel-ai>' size oci.tar --output out.json > stdout.txt
+     test ! -s stdout.txt; grep -q '\"visible_bytes\": 12200' out.json
+     '$<TARGET_FILE:hubtel-ai>' size oci.tar --output out.md --format markdown; grep -q '^| visible | 12200 |' out.md
+     if '$<TARGET_FILE:hubtel-ai>' size truncated.tar --output failed.json 2> err.txt; then exit 1; fi
+     test ! -e failed.json; ls -a | grep -v -q '^\\.failed' ; ! ls -a | grep -q 'tmp'
+     grep -q '^hubtel-ai: error: ' err.txt")
+set_tests_properties(cli.size.output PROPERTIES FIXTURES_REQUIRED hubtel_size LABELS cli)

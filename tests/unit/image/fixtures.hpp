@@ -1,0 +1,60 @@
+// Test images written with libarchive: layer tars, `docker save` archives in both layouts, OCI
+// layout folders, and the broken variants the size command must refuse.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hubtel::test {
+
+struct TarEntry {
+  std::string path;
+  char type = 'f';  // f file, d directory, l symlink, h hardlink
+  std::uint64_t size = 0;
+  std::string target;  // of a link
+};
+
+// A tar of the entries ('x' bytes for file contents), compressed with "", "gzip" or "zstd".
+std::string make_tar(const std::vector<TarEntry>& entries, std::string_view compression = "");
+
+// "sha256:<hex>"
+std::string sha256(std::string_view bytes);
+
+struct FixtureLayer {
+  std::vector<TarEntry> entries;
+  std::string compression;  // "", "gzip", "zstd": for OCI layouts; legacy layers stay plain
+  std::string created_by;
+};
+
+enum class Layout {
+  legacy,      // manifest.json + <id>/layer.tar + <id>.json, layers first
+  docker25,    // the OCI layout and manifest.json side by side (docker 25+)
+  oci_archive  // index.json + oci-layout + blobs/sha256 only
+};
+
+struct FixtureImage {
+  std::vector<FixtureLayer> layers;
+  std::string architecture = "amd64";
+  // Breakages, for the refusals.
+  std::string layer_media_type;  // replaces every layer's media type when set
+  bool corrupt_blob = false;     // changes a byte of the first (plain) layer after hashing
+  bool drop_last_layer = false;  // leaves the last layer's blob out
+};
+
+// The image as a `docker save` style tar.
+std::string save_archive(const FixtureImage& image, Layout layout);
+
+// The image as an OCI image layout folder.
+void write_oci_folder(const FixtureImage& image, const std::filesystem::path& dir);
+
+// The known-answer image: overwrites, a deleted directory, an opaque directory, a deleted file,
+// links; 23600 bytes in total, 12200 visible (see fixtures.cpp for the figures).
+FixtureImage known_image();
+
+// Writes every input the CLI tests read into dir.
+void write_fixture_set(const std::filesystem::path& dir);
+
+}  // namespace hubtel::test
