@@ -19,6 +19,7 @@ namespace {
 using nlohmann::json;
 
 constexpr std::size_t no_index = static_cast<std::size_t>(-1);
+constexpr std::size_t max_context_depth = 1000;
 
 // How the lines of the template being rendered are laid out: `indent` goes before each line,
 // after `strip` is taken from it. A standalone partial adds its indentation; an override of a
@@ -350,6 +351,11 @@ class RenderPass {
     const auto found = lookup(node.path);
     if (!truthy(found.value)) {
       return;
+    }
+    // Each template bounds its own nesting; partials could still stack them past the C++ stack.
+    if (stack_.size() > max_context_depth) {
+      throw Error(fmt::format("{}:{}: sections nest more than {} deep (through partials)",
+                              tmpl.origin(), node.line, max_context_depth));
     }
     if (found.value->is_array()) {
       const auto count = found.value->size();

@@ -188,6 +188,33 @@ TEST(MustachePartials, DeepButFiniteRecursionRenders) {
   EXPECT_EQ(out, std::string(51, '<') + std::string(51, '>'));
 }
 
+TEST(MustachePartials, SectionsNestingThroughPartialsIsBounded) {
+  json data = json::object();
+  data["a"] = true;
+  const auto message = render_error("{{>p}}", data, Escape::html,
+                                    {{"p",
+                                      "{{#a}}{{#a}}{{#a}}{{#a}}{{#a}}{{#a}}{{#a}}{{#a}}{{#a}}"
+                                      "{{#a}}{{#a}}{{#a}}{{>p}}{{/a}}{{/a}}{{/a}}{{/a}}{{/a}}"
+                                      "{{/a}}{{/a}}{{/a}}{{/a}}{{/a}}{{/a}}{{/a}}"}});
+  EXPECT_NE(message.find("p:1: sections nest more than 1000 deep (through partials)"),
+            std::string::npos)
+      << message;
+}
+
+TEST(MustacheParse, NestingIsBounded) {
+  std::string text;
+  for (int i = 0; i < 600; ++i) {
+    text += "{{#a}}";
+  }
+  EXPECT_EQ(parse_error(text), "t.mustache:1: sections nest more than 512 deep");
+}
+
+TEST(MustacheInheritance, DynamicParentsAndPartials) {
+  EXPECT_EQ(render("{{<*kind}}{{$b}}over{{/b}}{{/*kind}} {{>*kind}}", json{{"kind", "base"}},
+                   Escape::html, {{"base", "[{{$b}}default{{/b}}]"}}),
+            "[over] [default]");
+}
+
 TEST(MustachePartials, ErrorsInAPartialNameThePartial) {
   EXPECT_EQ(render_error("ok\n{{>p}}", json::object(), Escape::html, {{"p", "\n{{#x}}"}}),
             "p:2: unclosed section \"x\" opened at line 2");
