@@ -392,7 +392,8 @@ svg rect:hover {{ stroke: #000; stroke-width: 1.5; }}
 svg text {{ font-size: 10px; pointer-events: none; fill: #111; }}
 table {{ border-collapse: collapse; width: 100%; margin-bottom: 1.5em; }}
 th, td {{ padding: 2px 6px; border-bottom: 1px solid #ddd; text-align: right; }}
-th:last-child, td:last-child {{ text-align: left; }}
+th, td {{ white-space: nowrap; }}
+th:last-child, td:last-child {{ text-align: left; white-space: normal; }}
 tr.base {{ color: #777; }}
 #hover {{ min-height: 1.4em; font-family: monospace; }}
 </style>
@@ -438,6 +439,7 @@ tr.base {{ color: #777; }}
       hover.textContent = path + ' \u2014 ' + event.target.querySelector('title').textContent.split(' \u2014 ').pop();
     }}
   }});
+  document.documentElement.setAttribute('data-treemap', 'ready');
 }})();
 </script>
 </body>

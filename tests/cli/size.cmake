@@ -398,3 +398,26 @@ add_test(
      test ! -e failed.json; ls -a | grep -v -q '^\\.failed' ; ! ls -a | grep -q 'tmp'
      grep -q '^hubtel-ai: error: ' err.txt")
 set_tests_properties(cli.size.output PROPERTIES FIXTURES_REQUIRED hubtel_size LABELS cli)
+
+# The HTML report in a real browser (label browser): a page with a script error must fail the same
+# check, so the check is known to see console errors.
+find_program(HUBTEL_CHROMIUM NAMES chromium chromium-browser google-chrome
+             DOC "A browser for the HTML report tests")
+add_test(NAME cli.size.html.write
+         COMMAND hubtel-ai size "${_size_work}/oci.tar" --base "${_size_work}/base.tar" --output
+                 "${_size_work}/report.html")
+set_tests_properties(cli.size.html.write PROPERTIES FIXTURES_REQUIRED hubtel_size FIXTURES_SETUP
+                                                    hubtel_size_html LABELS cli)
+add_test(NAME cli.size.html.browser
+         COMMAND ${CMAKE_COMMAND} -DCHROMIUM=${HUBTEL_CHROMIUM} -DPAGE=${_size_work}/report.html
+                 -DWORK=${_size_work}/browser -P ${_size_data}/CheckHtml.cmake)
+add_test(
+  NAME cli.size.html.browser-sees-errors
+  COMMAND ${CMAKE_COMMAND} -DCHROMIUM=${HUBTEL_CHROMIUM} -DPAGE=${_size_data}/console-error.html
+          -DWORK=${_size_work}/browser-errors -P ${_size_data}/CheckHtml.cmake)
+set_tests_properties(cli.size.html.browser PROPERTIES FIXTURES_REQUIRED hubtel_size_html LABELS
+                                                      "cli;browser")
+set_tests_properties(
+  cli.size.html.browser-sees-errors
+  PROPERTIES PASS_REGULAR_EXPRESSION "console messages:.*notDefinedAnywhere is not defined"
+             FIXTURES_REQUIRED hubtel_size LABELS "cli;browser")
