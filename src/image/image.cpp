@@ -505,7 +505,9 @@ void apply_config(Image& image, const json& config, std::vector<std::string>& di
       if (!step.is_object() || step.value("empty_layer", false)) {
         continue;
       }
-      created_by.push_back(string_at(step, "created_by"));
+      // `docker import` leaves created_by empty and says what it did in the comment.
+      auto text = string_at(step, "created_by");
+      created_by.push_back(text.empty() ? string_at(step, "comment") : text);
     }
   }
   for (std::size_t i = 0; i < image.layers.size(); ++i) {

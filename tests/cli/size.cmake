@@ -421,3 +421,18 @@ set_tests_properties(
   cli.size.html.browser-sees-errors
   PROPERTIES PASS_REGULAR_EXPRESSION "console messages:.*notDefinedAnywhere is not defined"
              FIXTURES_REQUIRED hubtel_size LABELS "cli;browser")
+
+# The engine agrees (label e2e): images made by docker import, build and load; see the script.
+add_test(NAME e2e.size.engine-agrees
+         COMMAND ${_size_data}/engine_agrees.sh $<TARGET_FILE:hubtel-ai> ${_size_work}
+                 ${_size_work}/engine)
+set_tests_properties(
+  e2e.size.engine-agrees
+  PROPERTIES FIXTURES_REQUIRED
+             "hubtel_size;hubtel_engine"
+             LABELS
+             e2e
+             TIMEOUT
+             600
+             RESOURCE_LOCK
+             hubtel_size_engine)
