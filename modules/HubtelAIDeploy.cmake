@@ -198,7 +198,7 @@ function(_hubtel_add_deploy_targets)
     endif()
     add_custom_command(
       OUTPUT ${push_refs}
-      COMMAND "${helper}" push --spec "${dir}/spec.json" --engine "${engine}" ${create}
+      COMMAND "${helper}" push --spec "${dir}/spec.json" ${engine_option} ${create}
               ${cache_commands}
       DEPENDS ${id_files} "${dir}/spec.json"
       COMMENT "Pushing Lambda image ${name} to ${arg_REPOSITORY}"

@@ -583,6 +583,12 @@ endfunction()
 # variables of its caller, hubtel_add_lambda_image().
 function(_hubtel_add_image_targets)
   _hubtel_engine(engine engine_kind)
+  # An empty argument does not survive a custom command: without an engine, none is named and
+  # the helper says what to install.
+  set(engine_option)
+  if(engine)
+    set(engine_option --engine "${engine}")
+  endif()
   _hubtel_engine_pool(pool)
   set(helper "$<TARGET_FILE:HubtelAI::hubtel-ai>")
   get_property(partials GLOBAL PROPERTY _HUBTEL_TEMPLATE_FILES)
@@ -600,7 +606,7 @@ function(_hubtel_add_image_targets)
     COMMENT "Rendering the Dockerfile of Lambda image ${name}"
     VERBATIM)
 
-  set(build_command "${helper}" build --spec "${dir}/spec.json" --engine "${engine}" --engine-kind
+  set(build_command "${helper}" build --spec "${dir}/spec.json" ${engine_option} --engine-kind
                     ${engine_kind})
   set(id_files)
   foreach(arch IN LISTS arg_ARCHITECTURES)
@@ -672,7 +678,7 @@ function(_hubtel_add_image_targets)
     endif()
     _hubtel_platform(platform ${arch})
     set(invoke_command "${helper}" invoke --image "hubtel/${name}:${arch}" --platform ${platform}
-                       ${invoke_event} --engine "${engine}")
+                       ${invoke_event} ${engine_option})
     list(APPEND invoke_commands COMMAND ${invoke_command})
     if(NOT TARGET ${name}-invoke-${arch})
       add_custom_target(
