@@ -1,5 +1,10 @@
 // A Mustache engine (spec v1.3: every required module plus ~inheritance and ~dynamic-names):
 // templates are parsed once into a tree, then rendered against JSON data any number of times.
+//
+// JSON meets Mustache thus: null, false, "" and [] are falsey (a section skips them, an inverted
+// section shows); a list repeats a section once per element; anything else is pushed as the
+// section's context. Strings interpolate as they are (escaped per Escape), numbers and booleans
+// as their JSON text, null as nothing. Lambdas are not supported: JSON has no callables.
 #pragma once
 
 #include <nlohmann/json.hpp>
