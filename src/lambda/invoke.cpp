@@ -250,6 +250,20 @@ class Container {
   std::atomic<int> exit_code_{-1};
 };
 
+// Lambda's REPORT log line. Its init duration runs from `<engine> run` to the runtime's first
+// /next, so it includes the engine's container start.
+std::string report_line(const std::string& request_id, std::chrono::steady_clock::duration init,
+                        std::chrono::steady_clock::duration run, int memory_mib) {
+  const auto ms = [](std::chrono::steady_clock::duration d) {
+    return std::chrono::duration<double, std::milli>(d).count();
+  };
+  return fmt::format(
+      "REPORT RequestId: {}\tInit Duration: {:.2f} ms\tDuration: {:.2f} ms\tBilled Duration: {} "
+      "ms\tMemory Size: {} MB\n",
+      request_id, ms(init), ms(run), std::chrono::ceil<std::chrono::milliseconds>(run).count(),
+      memory_mib);
+}
+
 }  // namespace
 
 std::string environment_problem(const std::string& assignment) {
@@ -384,13 +398,15 @@ void invoke(const InvokeRequest& request, std::istream& in, std::ostream& out, s
   const auto request_id = api.invoke(event);
   const auto name = "hubtel-invoke-" + random_hex(12);
   std::optional<Outcome> outcome;
+  std::optional<std::chrono::steady_clock::time_point> handed_out;
+  const auto started = std::chrono::steady_clock::now();
   {
     Container container(
         request.engine, name,
         run_command_line(request, name, lambda_environment(config, port, request.memory_mib)), api);
-    const auto started = std::chrono::steady_clock::now();
     for (;;) {
       const auto status = api.wait(request_id, 100ms);
+      handed_out = status.handed_out;
       if (status.outcome) {
         outcome = status.outcome;
         break;
@@ -438,6 +454,11 @@ void invoke(const InvokeRequest& request, std::istream& in, std::ostream& out, s
   }
   api.stop();
 
+  if (outcome->kind != Outcome::Kind::init_error && handed_out) {
+    err << report_line(request_id, *handed_out - started, outcome->reported - *handed_out,
+                       request.memory_mib);
+    err.flush();
+  }
   switch (outcome->kind) {
     case Outcome::Kind::response:
       out << outcome->payload;

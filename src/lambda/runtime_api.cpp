@@ -54,16 +54,20 @@ std::string error_document(const std::string& body, const std::string& type) {
       .dump();
 }
 
-std::string error_type_of(const httplib::Request& request, const std::string& document,
-                          const std::string& fallback) {
+// The error's type as the header names it (Lambda-Runtime-Function-Error-Type), or `fallback`.
+std::string header_type(const httplib::Request& request, const std::string& fallback) {
   auto type = request.get_header_value("Lambda-Runtime-Function-Error-Type");
-  if (type.empty()) {
-    const auto parsed = nlohmann::json::parse(document, nullptr, false);
-    if (parsed.is_object() && parsed.contains("errorType") && parsed["errorType"].is_string()) {
-      type = parsed["errorType"].get<std::string>();
-    }
-  }
   return type.empty() ? fallback : type;
+}
+
+// The errorType of an error document, or `fallback`.
+std::string document_type(const std::string& document, const std::string& fallback) {
+  const auto parsed = nlohmann::json::parse(document, nullptr, false);
+  if (parsed.is_object() && parsed.contains("errorType") && parsed["errorType"].is_string() &&
+      !parsed["errorType"].get<std::string>().empty()) {
+    return parsed["errorType"].get<std::string>();
+  }
+  return fallback;
 }
 
 }  // namespace
@@ -218,8 +222,10 @@ struct RuntimeApi::Impl {
     if (invocation == nullptr) {
       return;
     }
-    auto document = error_document(request.body, error_type_of(request, request.body, "Unhandled"));
-    auto type = error_type_of(request, document, "Unhandled");
+    // As Lambda reports it: the header says Unhandled or Handled, the document the error's type.
+    const auto header = header_type(request, "Unhandled");
+    auto document = error_document(request.body, header);
+    auto type = document_type(document, header);
     invocation->outcome = Outcome{Outcome::Kind::function_error, std::move(document), type};
     render_accepted(response);
     changed.notify_all();
@@ -232,9 +238,9 @@ struct RuntimeApi::Impl {
                    "init/error is only accepted before the first invocation/next");
       return;
     }
-    auto document =
-        error_document(request.body, error_type_of(request, request.body, "Runtime.Unknown"));
-    auto type = error_type_of(request, document, "Runtime.Unknown");
+    // The runtime's classification (e.g. Runtime.ImportModuleError) names an init error best.
+    auto type = header_type(request, document_type(request.body, "Runtime.Unknown"));
+    auto document = error_document(request.body, type);
     init_error = Outcome{Outcome::Kind::init_error, std::move(document), type};
     render_accepted(response);
     changed.notify_all();

@@ -29,7 +29,8 @@ struct Outcome {
   };
   Kind kind = Kind::response;
   std::string payload;
-  std::string error_type;  // Lambda-Runtime-Function-Error-Type, or the document's errorType
+  std::string error_type;  // the document's errorType, or Lambda-Runtime-Function-Error-Type
+  std::chrono::steady_clock::time_point reported = std::chrono::steady_clock::now();
 };
 
 // Where an invocation stands when a wait returns.

@@ -63,6 +63,9 @@ case $case in
     cmp -s "$work/out" <(printf '{"HELLO": "WORLD"}') || fail "stdout is not the payload"
     # The function's logs go to stderr.
     expect_in stderr "$err" '^test-runtime: request [0-9a-f-]{36} event \{"hello": "world"\}$'
+    # Lambda's REPORT line closes the function's log.
+    tab=$'\t'
+    expect_in stderr "$err" "^REPORT RequestId: [0-9a-f-]{36}${tab}Init Duration: [0-9]+\.[0-9]{2} ms${tab}Duration: [0-9]+\.[0-9]{2} ms${tab}Billed Duration: [0-9]+ ms${tab}Memory Size: 128 MB\$"
     ;;
   response-arm64)
     printf '["arm64", "qemu"]' >"$work/event.json"

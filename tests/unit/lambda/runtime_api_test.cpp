@@ -140,7 +140,7 @@ TEST_F(RuntimeApiTest, FunctionErrorKeepsTheDocumentAndType) {
   const auto result = outcome(id);
   EXPECT_EQ(result.kind, Outcome::Kind::function_error);
   EXPECT_EQ(result.payload, document);
-  EXPECT_EQ(result.error_type, "Unhandled");
+  EXPECT_EQ(result.error_type, "ValueError");
 }
 
 TEST_F(RuntimeApiTest, FunctionErrorWithoutADocumentUsesTheHeader) {
@@ -158,7 +158,7 @@ TEST_F(RuntimeApiTest, FunctionErrorWithoutADocumentUsesTheHeader) {
   EXPECT_EQ(document["errorMessage"], "not json");
 }
 
-TEST_F(RuntimeApiTest, FunctionErrorTypeFallsBackToTheDocument) {
+TEST_F(RuntimeApiTest, FunctionErrorTypeWithoutTheHeader) {
   const auto id = take("{}");
   ASSERT_EQ(client_
                 .Post(invocation_path(id, "error").c_str(),
@@ -170,8 +170,7 @@ TEST_F(RuntimeApiTest, FunctionErrorTypeFallsBackToTheDocument) {
 
 TEST_F(RuntimeApiTest, InitErrorEndsTheInvocation) {
   const auto id = api_.invoke("{}");
-  const std::string document =
-      R"({"errorMessage":"no module","errorType":"Runtime.ImportModuleError"})";
+  const std::string document = R"({"errorMessage":"no module","errorType":"ModuleNotFoundError"})";
   const auto posted =
       client_.Post("/2018-06-01/runtime/init/error",
                    {{"Lambda-Runtime-Function-Error-Type", "Runtime.ImportModuleError"}}, document,
