@@ -44,3 +44,6 @@ $text"
 registry() {
   echo "127.0.0.1:$(cat "$HUBTEL_TEST_REGISTRY_PORT_FILE")"
 }
+
+# Every case works under the folder it is given.
+mkdir -p "${1:?usage: <case>.sh <work-dir> <HubtelAI source>}"
