@@ -17,7 +17,8 @@ foreach(
         secrets
         cache
         abi
-        init)
+        init
+        buildah)
   set(_hubtel_fixtures hubtel_install hubtel_engine hubtel_base_images)
   if(_hubtel_case STREQUAL "init")
     list(APPEND _hubtel_fixtures hubtel_registry hubtel_moto)
