@@ -24,6 +24,10 @@ void add_invoke_command(CLI::App& app, Context& context) {
   auto* command = app.add_subcommand(
       "invoke",
       "Run a Lambda image locally with one event and print the function's response payload");
+  command->footer(
+      "A local Runtime API on 127.0.0.1 hands the event to the container (host network). The "
+      "function's logs go to stderr; a function error prints its error document there and exits "
+      "1. The region is $AWS_REGION (or $AWS_DEFAULT_REGION, else us-east-1).");
   command->add_option("--image", request->image, "The image: a reference or an image id")
       ->required();
   command->add_option("--event", request->event_path,
@@ -34,18 +38,18 @@ void add_invoke_command(CLI::App& app, Context& context) {
       ->check(environment_validator);
   command
       ->add_option("--timeout", request->timeout_seconds,
-                   "The function's timeout in seconds, as on Lambda (1 to 900)")
+                   "The function's timeout in seconds, as on Lambda (default 30; at most 900)")
       ->check(CLI::Range(1, 900));
   command
       ->add_option("--memory", request->memory_mib,
-                   "AWS_LAMBDA_FUNCTION_MEMORY_SIZE in MiB (128 to 10240; not enforced)")
+                   "AWS_LAMBDA_FUNCTION_MEMORY_SIZE in MiB (default 128; not enforced)")
       ->check(CLI::Range(128, 10240));
   command
       ->add_option("--function-name", request->function_name,
                    "The function's name (default: the image repository's last component)")
       ->check(function_name_validator);
   command->add_option("--engine", request->engine,
-                      "The container engine's client program (docker or podman)");
+                      "The container engine's client program, docker or podman (default: docker)");
   command->callback([request, platform, &context] {
     if (!platform->empty()) {
       request->platform = *platform;
