@@ -30,6 +30,7 @@ struct SizeOptions {
   std::string ci_config;
   std::size_t top = 20;
   std::uint64_t max_paths = 2'000'000;
+  bool no_verify = false;
 };
 
 const CLI::Validator byte_size_validator(
@@ -106,6 +107,9 @@ void add_size_command(CLI::App& app, Context& context) {
                    "refuse images with more layer entries than this (bounds memory)")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 32));
 
+  command->add_flag("--no-verify", options->no_verify,
+                    "skip the SHA-256 checks of blobs (faster; for archives you trust)");
+
   command->callback([options, &context] {
     image::Budget budget;
     if (!options->max_bytes.empty()) {
@@ -121,6 +125,7 @@ void add_size_command(CLI::App& app, Context& context) {
 
     image::ReadOptions read_options;
     read_options.max_entries = options->max_paths;
+    read_options.verify_digests = !options->no_verify;
     const auto image = image::read_image(options->input, context.in, read_options);
     image::AnalyseOptions analyse_options;
     analyse_options.top_paths = options->top;
@@ -130,6 +135,7 @@ void add_size_command(CLI::App& app, Context& context) {
       image::ReadOptions base_options;
       base_options.summarise_layers = false;
       base_options.max_entries = options->max_paths;
+      base_options.verify_digests = !options->no_verify;
       if (options->base == "-" && options->input == "-") {
         throw Error("--base and the image cannot both be read from stdin", ExitCode::usage);
       }

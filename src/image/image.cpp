@@ -82,7 +82,7 @@ std::string promised_digest(const std::string& path) {
 
 void verify_digest(const std::string& path, const std::string& actual, std::string_view where) {
   const auto promised = promised_digest(path);
-  if (!promised.empty() && promised != actual) {
+  if (!promised.empty() && !actual.empty() && promised != actual) {
     throw Error(fmt::format("{}: blob {} does not match its digest (its content is {})", where,
                             promised, actual));
   }
@@ -230,8 +230,12 @@ struct StoredBlob {
 
 class ArchiveStore : public BlobStore {
  public:
-  ArchiveStore(std::string where, PathTree& tree, EntryBudget& budget, bool summarise)
-      : where_(std::move(where)), tree_(tree), budget_(budget), summarise_(summarise) {}
+  ArchiveStore(std::string where, PathTree& tree, EntryBudget& budget, const ReadOptions& options)
+      : where_(std::move(where)),
+        tree_(tree),
+        budget_(budget),
+        summarise_(options.summarise_layers),
+        verify_(options.verify_digests) {}
 
   void read_all(struct archive* archive) {
     struct archive_entry* entry = nullptr;
@@ -328,7 +332,7 @@ class ArchiveStore : public BlobStore {
 
   void read_member(struct archive* archive, const std::string& name) {
     MemberSource member(archive, where_);
-    HashingSource hashed(member);
+    HashingSource hashed(member, verify_);
     StoredBlob blob;
     const auto prefix = member.peek(512);
     blob.compressed = is_compressed(prefix);
@@ -365,6 +369,7 @@ class ArchiveStore : public BlobStore {
   PathTree& tree_;
   EntryBudget& budget_;
   bool summarise_;
+  bool verify_;
   std::map<std::string, StoredBlob> blobs_;
   std::map<std::string, std::string> links_;
 };
@@ -408,19 +413,20 @@ class FileSource : public ByteSource {
 
 class FolderStore : public BlobStore {
  public:
-  FolderStore(fs::path root, PathTree& tree, EntryBudget& budget, bool summarise)
+  FolderStore(fs::path root, PathTree& tree, EntryBudget& budget, const ReadOptions& options)
       : root_(std::move(root)),
         where_(root_.string()),
         tree_(tree),
         budget_(budget),
-        summarise_(summarise) {}
+        summarise_(options.summarise_layers),
+        verify_(options.verify_digests) {}
 
   std::optional<std::string> text(const std::string& path) override {
     if (!has(path)) {
       return std::nullopt;
     }
     FileSource file(root_ / path, where_);
-    HashingSource hashed(file);
+    HashingSource hashed(file, verify_);
     std::string out;
     for (auto chunk = hashed.next(); !chunk.empty(); chunk = hashed.next()) {
       if (out.size() + chunk.size() > max_json_bytes) {
@@ -437,7 +443,7 @@ class FolderStore : public BlobStore {
       return std::nullopt;
     }
     FileSource file(root_ / path, where_);
-    HashingSource hashed(file);
+    HashingSource hashed(file, verify_);
     LayerBlob out;
     if (summarise_) {
       // Peeking would cost a copy per chunk; a compressed blob shows in its first chunk anyway.
@@ -485,6 +491,7 @@ class FolderStore : public BlobStore {
   PathTree& tree_;
   EntryBudget& budget_;
   bool summarise_;
+  bool verify_;
 };
 
 // ----- manifests -----
@@ -502,7 +509,8 @@ void apply_config(Image& image, const json& config, std::vector<std::string>& di
   std::vector<std::string> created_by;
   if (const auto history = config.find("history"); history != config.end() && history->is_array()) {
     for (const auto& step : *history) {
-      if (!step.is_object() || step.value("empty_layer", false)) {
+      const auto empty = step.is_object() ? step.find("empty_layer") : step.end();
+      if (!step.is_object() || (empty != step.end() && empty->is_boolean() && empty->get<bool>())) {
         continue;
       }
       // `docker import` leaves created_by empty and says what it did in the comment.
@@ -516,6 +524,9 @@ void apply_config(Image& image, const json& config, std::vector<std::string>& di
     }
     if (i < diff_ids.size()) {
       image.layers[i].diff_id = diff_ids[i];
+      if (image.layers[i].digest.empty()) {
+        image.layers[i].digest = diff_ids[i];  // a legacy layer read without hashing
+      }
     }
   }
 }
@@ -631,9 +642,9 @@ std::optional<json> pick_manifest(BlobStore& store, const json& index, int depth
     if (!store.has(path)) {
       continue;
     }
-    const auto annotations = descriptor.value("annotations", json::object());
-    if (annotations.is_object() &&
-        annotations.value("vnd.docker.reference.type", "") == "attestation-manifest") {
+    const auto annotations = descriptor.find("annotations");
+    if (annotations != descriptor.end() && annotations->is_object() &&
+        string_at(*annotations, "vnd.docker.reference.type") == "attestation-manifest") {
       continue;
     }
     const auto text = store.text(path);
@@ -717,7 +728,7 @@ Image read_image(const std::string& input, std::istream& stdin_stream, const Rea
   EntryBudget budget{options.max_entries, 0};
   std::error_code error;
   if (input != "-" && fs::is_directory(input, error)) {
-    FolderStore store(input, image.paths, budget, options.summarise_layers);
+    FolderStore store(input, image.paths, budget, options);
     resolve(image, store, true);
     return image;
   }
@@ -741,7 +752,7 @@ Image read_image(const std::string& input, std::istream& stdin_stream, const Rea
     throw Error(fmt::format("{}: not a readable archive ({})", where,
                             what != nullptr ? what : "unknown error"));
   }
-  ArchiveStore store(where, image.paths, budget, options.summarise_layers);
+  ArchiveStore store(where, image.paths, budget, options);
   store.read_all(archive.get());
   resolve(image, store, false);
   return image;

@@ -31,6 +31,8 @@ struct Image {
 struct ReadOptions {
   bool summarise_layers = true;  // false: digests and sizes only (a base image)
   std::uint64_t max_entries = 2'000'000;
+  // false skips SHA-256: no digest checks, and legacy layers take their digest from the config.
+  bool verify_digests = true;
 };
 
 // Reads the image at `input`: a folder is an OCI image layout, anything else an archive (tar,

@@ -36,7 +36,9 @@ std::string Sha256::finish() {
 
 std::string_view HashingSource::next() {
   const auto chunk = inner_.next();
-  sha_.update(chunk);
+  if (hash_) {
+    sha_.update(chunk);
+  }
   bytes_ += chunk.size();
   return chunk;
 }

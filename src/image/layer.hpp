@@ -35,15 +35,17 @@ class Sha256 {
 // Passes another source's chunks through, counting and hashing them.
 class HashingSource : public ByteSource {
  public:
-  explicit HashingSource(ByteSource& inner) : inner_(inner) {}
+  // With hash false it only counts, and digest() is empty.
+  explicit HashingSource(ByteSource& inner, bool hash = true) : inner_(inner), hash_(hash) {}
   std::string_view next() override;
   // Reads what is left, so the digest covers the whole blob.
   void drain();
   [[nodiscard]] std::uint64_t bytes() const { return bytes_; }
-  [[nodiscard]] std::string digest() { return sha_.finish(); }
+  [[nodiscard]] std::string digest() { return hash_ ? sha_.finish() : std::string(); }
 
  private:
   ByteSource& inner_;
+  bool hash_;
   Sha256 sha_;
   std::uint64_t bytes_ = 0;
 };

@@ -344,6 +344,21 @@ foreach(
     STDERR
     "^hubtel-ai: error: ${_message}\n$")
 endforeach()
+# --no-verify skips the SHA-256 checks: the corrupted blob reads, its figures are the tar's.
+_size_test(
+  no-verify
+  COMMAND
+  size
+  "${_size_work}/digest-mismatch.tar"
+  --no-verify
+  --format
+  json
+  RESULT
+  0
+  STDOUT
+  "\"total_bytes\": 23600,"
+  STDERR
+  "^$")
 _size_test(
   bad.bomb
   COMMAND
