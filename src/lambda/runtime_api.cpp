@@ -7,11 +7,13 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
 #include <random>
 #include <thread>
+#include <vector>
 
 namespace hubtel::lambda {
 namespace {
