@@ -135,7 +135,15 @@ void require_image(const InvokeRequest& request) {
   while (!platform.empty() && (platform.back() == '\n' || platform.back() == '\r')) {
     platform.pop_back();
   }
-  if (request.platform && !request.platform->starts_with(platform)) {
+  // The architecture decides; an image imported without an OS still runs as linux.
+  const auto arch_of = [](const std::string& value) {
+    const auto slash = value.find('/');
+    return slash == std::string::npos
+               ? value
+               : value.substr(slash + 1, value.find('/', slash + 1) - slash - 1);
+  };
+  if (request.platform && !arch_of(platform).empty() &&
+      arch_of(platform) != arch_of(*request.platform)) {
     throw Error(fmt::format("image '{}' is {}, not {} (--platform)", request.image, platform,
                             *request.platform));
   }
