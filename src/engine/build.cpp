@@ -227,6 +227,9 @@ std::vector<std::string> build_command(const Engine& engine, const nlohmann::jso
               {"--platform", platform_of(arch), "--file", dockerfile, "--target", stage});
   if (engine.kind == "podman" || engine.kind == "buildah") {
     argv.insert(argv.end(), {"--ignorefile", dockerfile + ".dockerignore"});
+    // These engines leave BUILDARCH unset, and the builder tells a cross build by it.
+    const auto build_platform = platform_of(host_arch());
+    argv.insert(argv.end(), {"--build-arg", "BUILDARCH=" + build_platform.substr(6)});
   }
   if (const auto args = spec.find("build_args"); args != spec.end() && args->is_object()) {
     for (const auto& [key, value] : args->items()) {

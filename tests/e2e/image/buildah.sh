@@ -28,6 +28,7 @@ out=$(build "$work/buildah" hello-image)
 expect_in "$out" 'no work to do'
 
 "$buildah" push --quiet "$id" docker-daemon:hubtel-e2e/buildah-hello:latest >/dev/null
-out=$("$HUBTEL_AI" invoke --image hubtel-e2e/buildah-hello:latest --engine "$docker")
+out=$("$HUBTEL_AI" invoke --image hubtel-e2e/buildah-hello:latest --engine "$docker" \
+  --event "$source_dir/event.json")
 expect_in "$out" '"message":"Hello, Lambda!"'
 echo "buildah test passed"
