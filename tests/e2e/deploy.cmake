@@ -15,13 +15,9 @@ foreach(_hubtel_case IN ITEMS push deploy ecr sam)
   endif()
   _hubtel_e2e_test(
     deploy.${_hubtel_case}
-    COMMAND
-    "${CMAKE_CURRENT_SOURCE_DIR}/deploy/${_hubtel_case}.sh"
-    "${CMAKE_CURRENT_BINARY_DIR}/deploy-work/${_hubtel_case}"
-    FIXTURES
-    ${_hubtel_fixtures}
-    LABELS
-    deploy
-    TIMEOUT
-    600)
+    COMMAND "${CMAKE_CURRENT_SOURCE_DIR}/deploy/${_hubtel_case}.sh"
+            "${CMAKE_CURRENT_BINARY_DIR}/deploy-work/${_hubtel_case}"
+    FIXTURES ${_hubtel_fixtures}
+    LABELS deploy
+    TIMEOUT 600)
 endforeach()
