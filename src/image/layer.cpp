@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <exception>
+#include <unordered_map>
 
 namespace hubtel::image {
 
@@ -114,6 +115,8 @@ LayerSummary summarise_layer(ByteSource& source, PathTree& tree, EntryBudget& bu
   }
 
   LayerSummary summary;
+  // Sizes of this layer's files by path, built at the first hardlink (tar links point back).
+  std::unordered_map<PathTree::Id, std::uint64_t> file_sizes;
   struct archive_entry* entry = nullptr;
   int code = ARCHIVE_OK;
   while ((code = archive_read_next_header(archive.get(), &entry)) == ARCHIVE_OK ||
@@ -152,13 +155,28 @@ LayerSummary summarise_layer(ByteSource& source, PathTree& tree, EntryBudget& bu
       }
     } else {
       item.node = intern(tree, path, label);
-      if (archive_entry_hardlink(entry) != nullptr) {
+      if (const char* target = archive_entry_hardlink(entry); target != nullptr) {
         item.kind = EntryKind::hardlink;
+        if (file_sizes.empty()) {
+          for (const auto& earlier : summary.entries) {
+            if (earlier.kind == EntryKind::file) {
+              file_sizes[earlier.node] = earlier.bytes;
+            }
+          }
+          file_sizes[PathTree::none] = 0;  // marks the index as built
+        }
+        const auto target_node = intern(tree, target, label);
+        const auto found = file_sizes.find(target_node);
+        summary.links.push_back(
+            {item.node, target_node, found == file_sizes.end() ? 0 : found->second});
       } else {
         switch (archive_entry_filetype(entry)) {
           case AE_IFREG:
             item.kind = EntryKind::file;
             item.bytes = static_cast<std::uint64_t>(archive_entry_size(entry));
+            if (!file_sizes.empty()) {
+              file_sizes[item.node] = item.bytes;
+            }
             break;
           case AE_IFDIR:
             item.kind = EntryKind::directory;
@@ -187,6 +205,7 @@ LayerSummary summarise_layer(ByteSource& source, PathTree& tree, EntryBudget& bu
     std::rethrow_exception(context.failure);
   }
   summary.entries.shrink_to_fit();
+  summary.links.shrink_to_fit();
   return summary;
 }
 

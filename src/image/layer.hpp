@@ -66,8 +66,17 @@ struct LayerEntry {
   EntryKind kind;
 };
 
+// A hardlink's target in its own layer: the link keeps the file's bytes in the merged filesystem
+// when a later layer removes or replaces the target's path.
+struct HardLink {
+  PathTree::Id node;
+  PathTree::Id target;
+  std::uint64_t bytes;  // the target's size in this layer (0 when the layer has no such file)
+};
+
 struct LayerSummary {
   std::vector<LayerEntry> entries;
+  std::vector<HardLink> links;
   std::uint64_t bytes = 0;  // regular-file bytes from the tar headers
   std::uint64_t files = 0;  // entries other than directories and whiteouts
 };

@@ -186,6 +186,27 @@ SizeReport analyse(const Image& image, const AnalyseOptions& options) {
     }
     rolled[tree.parent(id)] += rolled[id];
   }
+  // A visible hardlink whose target's file from its own layer is gone keeps that file's bytes
+  // (counted once however many names still point at it).
+  for (std::size_t index = 0; index < image.layers.size(); ++index) {
+    std::vector<PathTree::Id> kept_targets;
+    for (const auto& link : image.layers[index].summary.links) {
+      const auto& here = fs.at(link.node);
+      const auto& target = fs.at(link.target);
+      if (here.layer != index || here.kind != EntryKind::hardlink || link.bytes == 0 ||
+          (target.layer == index && target.kind == EntryKind::file)) {
+        continue;
+      }
+      if (std::find(kept_targets.begin(), kept_targets.end(), link.target) != kept_targets.end()) {
+        continue;
+      }
+      kept_targets.push_back(link.target);
+      kept[index] += link.bytes;
+      for (auto id = link.node; id != PathTree::none; id = tree.parent(id)) {
+        rolled[id] += link.bytes;
+      }
+    }
+  }
   report.visible_bytes = rolled[PathTree::root];
   report.wasted_bytes = report.total_bytes - report.visible_bytes;
   report.efficiency = report.total_bytes == 0 ? 1.0

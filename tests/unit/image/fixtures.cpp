@@ -356,6 +356,16 @@ void write_fixture_set(const fs::path& dir) {
   empty.layers.push_back({{{"tmp", 'd', 0, {}}}, "", "empty"});
   put("empty.tar", save_archive(empty, Layout::legacy));
 
+  // A hardlink outliving its target's path (the e2e test loads it into the engine).
+  FixtureImage linked;
+  linked.layers.push_back({{{"usr/lib/real.so", 'f', 5000, {}},
+                            {"usr/lib/alias.so", 'h', 0, "usr/lib/real.so"},
+                            {"usr/lib/alias2.so", 'h', 0, "usr/lib/real.so"}},
+                           "",
+                           "links"});
+  linked.layers.push_back({{{"usr/lib/.wh.real.so", 'f', 0, {}}}, "", "rm real.so"});
+  put("hardlink.tar", save_archive(linked, Layout::legacy));
+
   // Refusals.
   put("truncated.tar", legacy.substr(0, legacy.size() / 2));
   put("garbled.tar", std::string(4096, '\x5a'));

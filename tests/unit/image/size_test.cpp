@@ -187,6 +187,34 @@ TEST(MergedFilesystem, HardlinksAddNoBytes) {
   EXPECT_EQ(report.layers[0].files, 2U);
 }
 
+TEST(MergedFilesystem, HardlinkKeepsADeletedTargetsBytes) {
+  FixtureImage image;
+  image.layers.push_back({{{"lib/real.so", 'f', 1000, {}},
+                           {"lib/alias.so", 'h', 0, "lib/real.so"},
+                           {"lib/alias2.so", 'h', 0, "./lib/real.so"},
+                           {"lib/other", 'f', 7, {}}},
+                          "",
+                          ""});
+  image.layers.push_back({{{"lib/.wh.real.so", 'f', 0, {}}}, "", ""});
+  auto report = report_of_stream(save_archive(image, Layout::legacy));
+  EXPECT_EQ(report.total_bytes, 1007U);
+  EXPECT_EQ(report.visible_bytes, 1007U);  // one inode, two names left
+  EXPECT_EQ(report.wasted_bytes, 0U);
+  ASSERT_FALSE(report.largest_paths.empty());
+  EXPECT_EQ(report.largest_paths[0].path, "/lib");
+  EXPECT_EQ(report.largest_paths[0].bytes, 1007U);
+
+  image.layers[1] = {{{"lib/real.so", 'f', 10, {}}, {"lib/.wh.alias2.so", 'f', 0, {}}}, "", ""};
+  report = report_of_stream(save_archive(image, Layout::legacy));
+  EXPECT_EQ(report.total_bytes, 1017U);
+  EXPECT_EQ(report.visible_bytes, 1017U);
+
+  image.layers[1] = {{{".wh.lib", 'f', 0, {}}}, "", ""};
+  report = report_of_stream(save_archive(image, Layout::legacy));
+  EXPECT_EQ(report.visible_bytes, 0U);
+  EXPECT_EQ(report.wasted_bytes, 1007U);
+}
+
 TEST(SizeReport, BaseSplit) {
   const auto image = hubtel::test::known_image();
   FixtureImage base;

@@ -7,8 +7,9 @@ cmake_minimum_required(VERSION 3.20)
 file(REMOVE_RECURSE "${WORK}/profile")
 file(MAKE_DIRECTORY "${WORK}/profile")
 execute_process(
-  COMMAND "${CHROMIUM}" --headless=new --no-sandbox --disable-gpu --no-first-run
-          "--user-data-dir=${WORK}/profile" --enable-logging=stderr --v=0 --dump-dom "file://${PAGE}"
+  COMMAND
+    "${CHROMIUM}" --headless=new --no-sandbox --disable-gpu --no-first-run
+    "--user-data-dir=${WORK}/profile" --enable-logging=stderr --v=0 --dump-dom "file://${PAGE}"
   RESULT_VARIABLE result
   OUTPUT_VARIABLE dom
   ERROR_VARIABLE log

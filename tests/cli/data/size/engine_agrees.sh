@@ -2,7 +2,7 @@
 # engine_agrees.sh <hubtel-ai> <size fixtures dir> <work dir>: the size report of images the engine
 # made agrees with the engine. Images: a rootfs made here and `docker import`ed; an image built
 # on it with COPY steps (an overwrite wastes bytes); the known test image `docker load`ed (whiteouts,
-# an opaque directory). For each, from `docker save` (a file and a pipe):
+# an opaque directory); a hardlink outliving its target's path. For each, from `docker save` (a file and a pipe):
 #  - total_bytes + the bytes of the layers' symlink targets == `docker image inspect .Size`
 #    (overlay2 counts a symlink's st_size, the tar header does not: that is the whole tolerance);
 #  - visible_bytes == the regular-file bytes of `docker export` of a container made from it.
@@ -19,7 +19,7 @@ mkdir -p "$work"
 started=
 cleanup() {
   "$docker" rm -f "size-e2e-$$" >/dev/null 2>&1 || true
-  "$docker" rmi -f "$tag:base" "$tag:app" "$tag:known" >/dev/null 2>&1 || true
+  "$docker" rmi -f "$tag:base" "$tag:app" "$tag:known" "$tag:hardlink" >/dev/null 2>&1 || true
   if [ -n "$started" ]; then
     kill "$started" 2>/dev/null || true
   fi
@@ -62,9 +62,16 @@ head -c 7000 /dev/zero >"$work/context/new/y"
 printf 'FROM %s\nCOPY big.bin /data/big.bin\nCOPY new/ /opt/new/\n' "$tag:base" >"$work/context/Dockerfile"
 DOCKER_BUILDKIT=0 "$docker" build --quiet --tag "$tag:app" "$work/context" >/dev/null
 
-"$docker" load --quiet --input "$fixtures/legacy.tar" >/dev/null
-"$docker" tag test/known:1 "$tag:known"
-"$docker" rmi test/known:1 >/dev/null
+load_as() { # <archive> <tag>: docker load, then only <tag> names the image
+  local out ref
+  out=$("$docker" load --quiet --input "$1")
+  ref=${out#Loaded image: }
+  ref=${ref#Loaded image ID: }
+  "$docker" tag "$ref" "$2"
+  case $out in "Loaded image: "*) "$docker" rmi "$ref" >/dev/null ;; esac
+}
+load_as "$fixtures/legacy.tar" "$tag:known"
+load_as "$fixtures/hardlink.tar" "$tag:hardlink"
 
 field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$@"; }
 failed=0
@@ -104,6 +111,7 @@ print(sum(m.size for m in tarfile.open(fileobj=sys.stdin.buffer, mode="r|") if m
 check "$tag:base" 4 455555 455555
 check "$tag:app" 4 667555 367555
 check "$tag:known" 13 23600 12200
+check "$tag:hardlink" 0 5000 5000
 
 "$hubtel_ai" size "$work/app.tar" --base "$work/base.tar" --format json >"$work/split.json"
 echo "app over base: base $(field "$work/split.json" base_bytes), added $(field "$work/split.json" added_bytes)"
