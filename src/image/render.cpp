@@ -17,6 +17,11 @@ json optional_bytes(const std::optional<std::uint64_t>& bytes) {
   return bytes ? json(*bytes) : json(nullptr);
 }
 
+// "1 layer", "3 layers".
+std::string layers_count(std::size_t count, std::string_view kind = "") {
+  return fmt::format("{} {}layer{}", count, kind, count == 1 ? "" : "s");
+}
+
 std::string percent(double ratio) {
   return fmt::format("{:.1f}%", ratio * 100.0);
 }
@@ -271,8 +276,8 @@ std::string format_text(const SizeReport& report, bool colour) {
                                                         : "31";
   std::string out;
   out += fmt::format("{} {} ({})\n", paint("1", "image"), report.source, platform(report));
-  out += fmt::format("  total       {:>10}  ({} bytes in {} layers)\n",
-                     human_bytes(report.total_bytes), report.total_bytes, report.layers.size());
+  out += fmt::format("  total       {:>10}  ({} bytes in {})\n", human_bytes(report.total_bytes),
+                     report.total_bytes, layers_count(report.layers.size()));
   out += fmt::format("  visible     {:>10}  ({} bytes)\n", human_bytes(report.visible_bytes),
                      report.visible_bytes);
   out += fmt::format("  wasted      {}  ({} bytes, {} of the total)\n",
@@ -284,11 +289,11 @@ std::string format_text(const SizeReport& report, bool colour) {
                        human_bytes(*report.compressed_bytes), *report.compressed_bytes);
   }
   if (report.has_base) {
-    out += fmt::format("  base        {:>10}  ({} bytes in {} shared layers)\n",
-                       human_bytes(report.base_bytes), report.base_bytes, report.base_layers);
-    out += fmt::format("  added       {}  ({} bytes in {} layers)\n",
+    out += fmt::format("  base        {:>10}  ({} bytes in {})\n", human_bytes(report.base_bytes),
+                       report.base_bytes, layers_count(report.base_layers, "shared "));
+    out += fmt::format("  added       {}  ({} bytes in {})\n",
                        paint("1", fmt::format("{:>10}", human_bytes(report.added_bytes))),
-                       report.added_bytes, report.layers.size() - report.base_layers);
+                       report.added_bytes, layers_count(report.layers.size() - report.base_layers));
   }
   out += fmt::format("\n{}\n", paint("1", "layers"));
   out += fmt::format("  {:>3}  {:>10}  {:>10}  {:>7}  {:>10}  {:<12}  {}\n", "#", "bytes",

@@ -122,7 +122,7 @@ _size_test(
   RESULT
   0
   STDOUT
-  "  base           9.2 KiB  \\(9400 bytes in 1 shared layers\\)\n  added         13.9 KiB  \\(14200 bytes in 2 layers\\)\n.*\\(base\\) ADD file:base"
+  "  base           9.2 KiB  \\(9400 bytes in 1 shared layer\\)\n  added         13.9 KiB  \\(14200 bytes in 2 layers\\)\n.*\\(base\\) ADD file:base"
   STDERR
   "^$")
 _size_test(
@@ -183,6 +183,17 @@ _size_test(
   "total         23.0 KiB"
   STDERR
   "^hubtel-ai: error: budget failed: max-bytes 23600 > 20480 \\(by 3120\\)\n$")
+_size_test(
+  budget.lambda-limit
+  COMMAND
+  size
+  "${_size_work}/huge.tar"
+  RESULT
+  3
+  STDOUT
+  "total         10.0 GiB  \\(10737418241 bytes in 1 layer\\)"
+  STDERR
+  "^hubtel-ai: error: budget failed: lambda-limit 10737418241 > 10737418240 \\(by 1\\)\n$")
 _size_test(
   budget.pass
   COMMAND

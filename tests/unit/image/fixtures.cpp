@@ -71,6 +71,13 @@ class TarWriter {
         archive_entry_set_hardlink(entry.get(), item.target.c_str());
         archive_entry_set_size(entry.get(), 0);
         break;
+      case 's':  // sparse: item.size bytes long, 512 of them stored
+        archive_entry_set_filetype(entry.get(), AE_IFREG);
+        archive_entry_set_perm(entry.get(), 0644);
+        archive_entry_set_size(entry.get(), static_cast<la_int64_t>(item.size));
+        archive_entry_sparse_add_entry(entry.get(), 0, 512);
+        data = std::string(512, 'x');
+        break;
       default:
         archive_entry_set_filetype(entry.get(), AE_IFREG);
         archive_entry_set_perm(entry.get(), 0644);
@@ -365,6 +372,11 @@ void write_fixture_set(const fs::path& dir) {
                            "links"});
   linked.layers.push_back({{{"usr/lib/.wh.real.so", 'f', 0, {}}}, "", "rm real.so"});
   put("hardlink.tar", save_archive(linked, Layout::legacy));
+
+  // Over AWS Lambda's 10 GiB: a sparse file whose header says 10 GiB + 1 byte.
+  FixtureImage huge;
+  huge.layers.push_back({{{"var/huge.img", 's', 10'737'418'241ULL, {}}}, "", "huge"});
+  put("huge.tar", save_archive(huge, Layout::legacy));
 
   // Refusals.
   put("truncated.tar", legacy.substr(0, legacy.size() / 2));

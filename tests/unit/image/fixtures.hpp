@@ -12,7 +12,7 @@ namespace hubtel::test {
 
 struct TarEntry {
   std::string path;
-  char type = 'f';  // f file, d directory, l symlink, h hardlink
+  char type = 'f';  // f file, d directory, l symlink, h hardlink, s sparse file (512 B stored)
   std::uint64_t size = 0;
   std::string target;  // of a link
 };
