@@ -771,6 +771,10 @@ endfunction()
 # JSON string in a file(GENERATE) content: '$' becomes $<1:$>, so nothing in a value is read as a
 # generator expression.
 function(_hubtel_json_string out value)
+  if(NOT value MATCHES "[\\\\\"$]")
+    set(${out} "${value}" PARENT_SCOPE)
+    return()
+  endif()
   string(REPLACE "\\" "\\\\" value "${value}")
   string(REPLACE "\"" "\\\"" value "${value}")
   string(REPLACE "$" "$<1:$>" value "${value}")
