@@ -102,12 +102,10 @@ bool looks_like_json(std::string_view prefix) {
   return prefix.starts_with("{") && !(prefix.size() >= 262 && prefix.substr(257, 5) == "ustar");
 }
 
+// Manifests and configs are objects; manifest.json is an array.
 json parse_json(const std::string& text, std::string_view what, std::string_view where) {
   auto document = json::parse(text, nullptr, false);
-  if (document.is_discarded() || !document.is_object()) {
-    if (!document.is_discarded() && document.is_array()) {
-      return document;
-    }
+  if (document.is_discarded() || !(document.is_object() || document.is_array())) {
     throw Error(fmt::format("{}: {} is not valid JSON", where, what));
   }
   return document;

@@ -386,6 +386,11 @@ void write_fixture_set(const fs::path& dir) {
     writer.add_file("hello.txt", "not an image\n");
     put("no-manifest.tar", writer.finish());
   }
+  {
+    TarWriter writer("");
+    writer.add_file("manifest.json", "[{\"Config\": ");
+    put("bad-json.tar", writer.finish());
+  }
   auto broken = image;
   broken.drop_last_layer = true;
   put("missing-blob.tar", save_archive(broken, Layout::oci_archive));
