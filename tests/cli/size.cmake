@@ -330,6 +330,7 @@ foreach(
     "truncated|${_size_work}/truncated.tar|[^\n]*truncated.tar: truncated or corrupt archive \\([^\n]*\\)"
     "garbled|${_size_work}/garbled.tar|[^\n]*garbled.tar: not a readable archive \\(Unrecognized archive format\\)"
     "no-manifest|${_size_work}/no-manifest.tar|[^\n]*no-manifest.tar: not an image archive \\(no manifest.json or index.json\\)"
+    "bad-json|${_size_work}/bad-json.tar|[^\n]*bad-json.tar: manifest.json is not valid JSON"
     "missing-blob|${_size_work}/missing-blob.tar|[^\n]*missing-blob.tar: layer 3 \\('blobs/sha256/[0-9a-f]+'\\) is missing from the image"
     "missing-layer|${_size_work}/missing-layer.tar|[^\n]*missing-layer.tar: layer 3 \\('[0-9a-f]+/layer.tar'\\) is missing from the image"
     "digest-mismatch|${_size_work}/digest-mismatch.tar|[^\n]*digest-mismatch.tar: blob sha256:[0-9a-f]+ does not match its digest \\(its content is sha256:[0-9a-f]+\\)"
