@@ -43,4 +43,20 @@ sleep 1
 touch "$source_dir/main.cpp"
 out=$(build "$work/cpp" hello-image)
 expect_in "$out" 'Building Lambda image hello \(x86_64\)'
+# Where the bytes went: the base against what the image adds, and what the multi-stage build
+# saved against shipping the builder.
+out=$(build "$work/cpp" hello-size)
+expect_in "$out" 'added +[0-9.]+ MiB'
+expect_in "$out" 'multi-stage: the runtime image is .* saved'
+
+# MAX_SIZE is the size target's budget: below the image's size, the target fails and says by how
+# much (exit 3 of the size report).
+sed -i 's/MAX_SIZE 200MiB/MAX_SIZE 1MiB/' "$source_dir/CMakeLists.txt"
+set +e
+out=$(cmake --build "$work/cpp" --target hello-size 2>&1)
+code=$?
+set -e
+[ "$code" -ne 0 ] || fail "hello-size passed a 1 MiB budget"
+expect_in "$out" 'hubtel-ai: error: budget failed: max-bytes [0-9]+ > 1048576 \(by [0-9]+\)'
+sed -i 's/MAX_SIZE 1MiB/MAX_SIZE 200MiB/' "$source_dir/CMakeLists.txt"
 echo "native image test passed"
