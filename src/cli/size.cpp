@@ -24,6 +24,7 @@ struct SizeOptions {
   std::string format;
   std::string output;
   std::string base;
+  std::string name;
   std::string max_bytes;
   std::string max_wasted_bytes;
   std::optional<double> min_efficiency;
@@ -87,6 +88,8 @@ void add_size_command(CLI::App& app, Context& context) {
   command->add_option("--output", options->output, "write the report to this file (atomically)");
   command->add_option("--base", options->base,
                       "the base image (archive or folder): its leading layers count as base bytes");
+  command->add_option("--name", options->name,
+                      "how the report names the image (default: the input's path)");
   command->add_option("--max-bytes", options->max_bytes, "fail when total bytes exceed this")
       ->check(byte_size_validator);
   command
@@ -130,7 +133,9 @@ void add_size_command(CLI::App& app, Context& context) {
     image::AnalyseOptions analyse_options;
     analyse_options.top_paths = options->top;
     auto report = image::analyse(image, analyse_options);
-    report.source = options->input == "-" ? std::string("<stdin>") : options->input;
+    report.source = !options->name.empty()  ? options->name
+                    : options->input == "-" ? std::string("<stdin>")
+                                            : options->input;
     if (!options->base.empty()) {
       image::ReadOptions base_options;
       base_options.summarise_layers = false;

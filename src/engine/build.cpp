@@ -144,8 +144,13 @@ int measure(const BuildRequest& request, const nlohmann::json& spec, std::ostrea
   run_engine(engine, {engine.program, "save", "--output", image_tar.string(), image});
   run_engine(engine, {engine.program, "save", "--output", base_tar.string(), base});
 
-  std::vector<std::string> argv{fs::read_symlink("/proc/self/exe").string(), "size",
-                                image_tar.string(), "--base", base_tar.string()};
+  std::vector<std::string> argv{fs::read_symlink("/proc/self/exe").string(),
+                                "size",
+                                image_tar.string(),
+                                "--base",
+                                base_tar.string(),
+                                "--name",
+                                image};
   if (request.max_bytes) {
     argv.insert(argv.end(), {"--max-bytes", std::to_string(*request.max_bytes)});
   }

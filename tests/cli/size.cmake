@@ -463,3 +463,20 @@ set_tests_properties(
              600
              RESOURCE_LOCK
              hubtel_size_engine)
+
+# --name: how the report names the image (the build passes the image's tag, not its temp archive).
+_size_test(
+  named
+  COMMAND
+  size
+  "${_size_work}/legacy.tar"
+  --name
+  hubtel/hello:x86_64
+  --format
+  json
+  RESULT
+  0
+  STDOUT
+  "^{\n  \"source\": \"hubtel/hello:x86_64\",\n"
+  STDERR
+  "^$")
