@@ -671,14 +671,21 @@ function(_hubtel_add_image_targets)
 
   # Invoke: each architecture's image answers one event on a local Runtime API.
   set(invoke_commands)
+  # By the id the build recorded: the tag hubtel/<name>:<arch> may since name another build
+  # tree's image.
+  if(DEFINED arg_FUNCTION_NAME)
+    set(invoke_function "${arg_FUNCTION_NAME}")
+  else()
+    string(REPLACE "." "-" invoke_function "${name}")
+  endif()
   foreach(arch IN LISTS arg_ARCHITECTURES)
     set(invoke_event)
     if(event)
       set(invoke_event --event "${event}")
     endif()
     _hubtel_platform(platform ${arch})
-    set(invoke_command "${helper}" invoke --image "hubtel/${name}:${arch}" --platform ${platform}
-                       ${invoke_event} ${engine_option})
+    set(invoke_command "${helper}" invoke --image-file "${dir}/image-${arch}.id" --function-name
+                       "${invoke_function}" --platform ${platform} ${invoke_event} ${engine_option})
     list(APPEND invoke_commands COMMAND ${invoke_command})
     if(NOT TARGET ${name}-invoke-${arch})
       add_custom_target(

@@ -119,6 +119,13 @@ std::string mib(std::uint64_t bytes) {
   return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
 }
 
+std::string trimmed(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
+    text.pop_back();
+  }
+  return text;
+}
+
 // The size report of the built image against its runtime base (through `hubtel-ai size`, from
 // archives the engine saves), then what the multi-stage build saved against shipping the builder.
 int measure(const BuildRequest& request, const nlohmann::json& spec, std::ostream& out,
@@ -141,7 +148,9 @@ int measure(const BuildRequest& request, const nlohmann::json& spec, std::ostrea
       }
     }
   } cleanup{{image_tar, base_tar}};
-  run_engine(engine, {engine.program, "save", "--output", image_tar.string(), image});
+  // By id: the tag may since name another build tree's image of the same name.
+  const auto id = trimmed(read_file(dir / fmt::format("image-{}.id", request.arch)));
+  run_engine(engine, {engine.program, "save", "--output", image_tar.string(), id});
   run_engine(engine, {engine.program, "save", "--output", base_tar.string(), base});
 
   std::vector<std::string> argv{fs::read_symlink("/proc/self/exe").string(),
@@ -168,7 +177,7 @@ int measure(const BuildRequest& request, const nlohmann::json& spec, std::ostrea
     const auto builder = fmt::format("hubtel/{}:build-{}", name, request.arch);
     run_engine(engine, build_command(engine, spec, request.arch, "build", {"--tag", builder}));
     const auto builder_bytes = image_bytes(engine, builder);
-    const auto runtime_bytes = image_bytes(engine, image);
+    const auto runtime_bytes = image_bytes(engine, id);
     out << fmt::format(
         "multi-stage: the runtime image is {}; shipping the builder stage would be {} ({} "
         "saved, {:.0f}%)\n",
@@ -334,11 +343,8 @@ int run_build(const BuildRequest& request, std::ostream& out, std::ostream& err)
   const auto tag = fmt::format("hubtel/{}:{}", name, request.arch);
   run_engine(engine, build_command(engine, spec, request.arch, "runtime",
                                    {"--iidfile", id_staging.string(), "--tag", tag}));
-  auto id = read_file(id_staging);
+  const auto id = trimmed(read_file(id_staging));
   fs::remove(id_staging);
-  while (!id.empty() && (id.back() == '\n' || id.back() == ' ')) {
-    id.pop_back();
-  }
   if (id.rfind("sha256:", 0) != 0) {
     throw Error(fmt::format("the engine wrote no image id for {} ({}) to {}", name, request.arch,
                             id_staging.string()));
