@@ -15,7 +15,7 @@ packages=(
   # examples (the C++ example links libcurl)
   libcurl4-openssl-dev
   # the real parts of the end-to-end tests
-  docker.io docker-registry buildah debootstrap qemu-user-static binfmt-support g++-aarch64-linux-gnu
+  docker.io docker-registry buildah podman debootstrap qemu-user-static binfmt-support g++-aarch64-linux-gnu
   iproute2 ca-certificates curl
 )
 

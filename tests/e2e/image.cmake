@@ -18,7 +18,9 @@ foreach(
         cache
         abi
         init
-        buildah)
+        buildah
+        podman
+        lambda-base)
   set(_hubtel_fixtures hubtel_install hubtel_engine hubtel_base_images)
   if(_hubtel_case STREQUAL "init")
     list(APPEND _hubtel_fixtures hubtel_registry hubtel_moto)
