@@ -9,7 +9,13 @@ token_file="$work/secret-token"
 token="hubtel-secret-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
 printf '%s' "$token" >"$token_file"
 
-configure "$root/tests/e2e/projects/secret" "$work/secret" "-DTEST_BASE=$base" \
+# BuildKit does not key its cache on a secret's content: a fresh source makes the build step run
+# with this run's token.
+source_dir="$work/secret-src"
+rm -rf "$source_dir"
+cp -r "$root/tests/e2e/projects/secret" "$source_dir"
+echo "// run $token_file $(date +%s%N)" >>"$source_dir/main.cpp"
+configure "$source_dir" "$work/secret" "-DTEST_BASE=$base" \
   "-DTEST_TOKEN_FILE=$token_file"
 build "$work/secret" secret-image
 
