@@ -37,4 +37,8 @@ foreach(
     PROPERTY ENVIRONMENT "HUBTEL_TEST_PREFIX=${_hubtel_e2e_prefix}"
              "HUBTEL_AI=$<TARGET_FILE:hubtel-ai>")
   set_tests_properties(e2e.image.${_hubtel_case} PROPERTIES TIMEOUT 1800)
+  if(_hubtel_case STREQUAL "cache")
+    # It wipes the engine's whole build cache: nothing else may build meanwhile.
+    set_tests_properties(e2e.image.cache PROPERTIES RUN_SERIAL TRUE)
+  endif()
 endforeach()
