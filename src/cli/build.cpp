@@ -12,7 +12,7 @@ void add_build_command(CLI::App& app, Context& context) {
   auto request = std::make_shared<engine::BuildRequest>();
   auto* command = app.add_subcommand(
       "build",
-      "Build one architecture of a Lambda image from its spec (used by the image targets)");
+      "build one architecture of a Lambda image from its spec (used by the image targets)");
   command->add_option("--spec", request->spec, "The image spec, hubtel/<name>/spec.json")
       ->required()
       ->check(CLI::ExistingFile);

@@ -14,7 +14,7 @@ namespace hubtel::cli {
 void add_push_command(CLI::App& app, Context& context) {
   auto request = std::make_shared<deploy::PushRequest>();
   auto* command = app.add_subcommand(
-      "push", "Tag and push each architecture of a built image; record the pushed digests");
+      "push", "tag and push each architecture of a built image; record the pushed digests");
   command->add_option("--spec", request->spec, "The image spec, hubtel/<name>/spec.json")
       ->required()
       ->check(CLI::ExistingFile);
@@ -32,7 +32,7 @@ void add_push_command(CLI::App& app, Context& context) {
 void add_deploy_command(CLI::App& app, Context& context) {
   auto request = std::make_shared<deploy::DeployRequest>();
   auto* command = app.add_subcommand(
-      "deploy", "Create or update the image's Lambda function from the pushed digest");
+      "deploy", "create or update the image's Lambda function from the pushed digest");
   command->add_option("--spec", request->spec, "The image spec, hubtel/<name>/spec.json")
       ->required()
       ->check(CLI::ExistingFile);
@@ -55,7 +55,7 @@ void add_deploy_command(CLI::App& app, Context& context) {
 void add_sam_command(CLI::App& app, Context& context) {
   auto request = std::make_shared<deploy::SamRequest>();
   auto* command = app.add_subcommand(
-      "sam", "Write an AWS SAM template of one or more images' functions, pinned by digest");
+      "sam", "write an AWS SAM template of one or more images' functions, pinned by digest");
   command->add_option("--spec", request->specs, "Image specs, hubtel/<name>/spec.json")
       ->required()
       ->check(CLI::ExistingFile);
@@ -67,7 +67,7 @@ void add_sam_command(CLI::App& app, Context& context) {
 
 void add_init_command(CLI::App& app, Context& context) {
   auto request = std::make_shared<deploy::InitRequest>();
-  auto* command = app.add_subcommand("init", "Create a new Lambda function project");
+  auto* command = app.add_subcommand("init", "create a new Lambda function project");
   command->add_option("dir", request->dir, "The new project's folder (new or empty)")->required();
   command->add_option("--runtime", request->runtime, "cpp or python")->capture_default_str();
   command->add_option("--name", request->name, "The function's name (default: the folder's)");

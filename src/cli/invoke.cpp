@@ -44,7 +44,7 @@ void add_invoke_command(CLI::App& app, Context& context) {
   auto platform = std::make_shared<std::string>();
   auto* command = app.add_subcommand(
       "invoke",
-      "Run a Lambda image locally with one event and print the function's response payload");
+      "run a Lambda image locally with one event and print the function's response payload");
   command->footer(
       "A local Runtime API on 127.0.0.1 hands the event to the container (host network). The "
       "function's logs go to stderr; a function error prints its error document there and exits "
