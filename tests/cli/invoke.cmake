@@ -7,7 +7,8 @@ _hubtel_cli_test(
   COMMAND invoke --event "${_invoke_data}/event.json"
   RESULT 2
   STDOUT "^$"
-  STDERR "^hubtel-ai: error: --image is required \\(a reference or an id\\), or --image-file <file>\n")
+  STDERR
+    "^hubtel-ai: error: --image is required \\(a reference or an id\\), or --image-file <file>\n")
 _hubtel_cli_test(
   invoke.env-bad-name
   COMMAND invoke --image hubtel/fn:x86_64 --env 1KEY=value
@@ -120,7 +121,9 @@ _hubtel_cli_test(
   COMMAND invoke --image-file "${CMAKE_CURRENT_BINARY_DIR}/invoke-bad.id"
   RESULT 1
   STDOUT "^$"
-  STDERR "^hubtel-ai: error: '[^']*invoke-bad.id' does not hold an image id \\(sha256:<64 hex digits>\\); build the image target again\n$")
+  STDERR
+    "^hubtel-ai: error: '[^']*invoke-bad.id' does not hold an image id \\(sha256:<64 hex digits>\\); build the image target again\n$"
+)
 _hubtel_cli_test(
   invoke.image-file-missing
   COMMAND invoke --image-file "${CMAKE_CURRENT_BINARY_DIR}/no-such.id"
