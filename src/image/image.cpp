@@ -9,14 +9,17 @@
 #include <archive_entry.h>
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <exception>
 #include <filesystem>
 #include <istream>
+#include <limits>
 #include <map>
 #include <memory>
 
@@ -27,6 +30,9 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 constexpr std::size_t chunk_size = 1 << 20;
+// Reads of a plain layer tar that is skipped over rather than hashed: about one tar header and
+// the small files around it.
+constexpr std::size_t header_block = 8 << 10;
 constexpr std::uint64_t max_json_bytes = 64ULL << 20;
 
 using ArchivePtr = std::unique_ptr<struct archive, int (*)(struct archive*)>;
@@ -136,6 +142,109 @@ class BlobStore {
   [[nodiscard]] virtual const std::string& where() const = 0;
 };
 
+// ----- files read by offset -----
+
+// A file held open for reading by offset.
+class OpenFile {
+ public:
+  OpenFile(const fs::path& path, std::string_view where) : path_(path.string()) {
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat status {};
+    if (fd_ < 0 || ::fstat(fd_, &status) != 0) {
+      const auto reason = std::strerror(errno);
+      if (fd_ >= 0) {
+        ::close(fd_);
+      }
+      throw Error(fmt::format("{}: cannot read '{}': {}", where, path_, reason));
+    }
+    size_ = static_cast<std::uint64_t>(status.st_size);
+    regular_ = S_ISREG(status.st_mode);
+  }
+  OpenFile(const OpenFile&) = delete;
+  OpenFile& operator=(const OpenFile&) = delete;
+  ~OpenFile() { ::close(fd_); }
+
+  [[nodiscard]] int fd() const { return fd_; }
+  [[nodiscard]] std::uint64_t size() const { return size_; }
+  [[nodiscard]] bool regular() const { return regular_; }
+  [[nodiscard]] const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+  std::uint64_t size_ = 0;
+  bool regular_ = false;
+};
+
+// `length` bytes of an open file from `offset`, read in blocks of `block` bytes. It can skip, so a
+// plain tar's file contents are passed over, not read: small blocks then keep the reads to the tar
+// headers. A file shorter than the range is a truncated archive.
+class FileRange : public ByteSource {
+ public:
+  FileRange(const OpenFile& file, std::uint64_t offset, std::uint64_t length,
+            std::string_view where)
+      : file_(file), at_(offset), end_(offset + length), where_(where) {}
+
+  // The first bytes of the range, without moving past them.
+  std::string_view peek(std::size_t want) {
+    prefix_.resize(static_cast<std::size_t>(std::min<std::uint64_t>(want, end_ - at_)));
+    prefix_.resize(read_at(at_, prefix_.data(), prefix_.size()));
+    return prefix_;
+  }
+
+  void set_block(std::size_t block) { buffer_.resize(block); }
+
+  std::string_view next() override {
+    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer_.size(), end_ - at_));
+    const auto got = read_at(at_, buffer_.data(), want);
+    if (got < want) {
+      broken_ = true;
+      throw Error(
+          fmt::format("{}: truncated or corrupt archive ('{}' ends early)", where_, file_.path()));
+    }
+    at_ += got;
+    return {buffer_.data(), got};
+  }
+
+  std::uint64_t skip(std::uint64_t bytes) override {
+    const auto skipped = std::min(bytes, end_ - at_);
+    at_ += skipped;
+    return skipped;
+  }
+
+  // True once the file itself failed (as opposed to the content of the range).
+  [[nodiscard]] bool broken() const { return broken_; }
+
+ private:
+  std::size_t read_at(std::uint64_t offset, char* into, std::size_t want) {
+    std::size_t got = 0;
+    while (got < want) {
+      const auto n = ::pread(file_.fd(), into + got, want - got, static_cast<off_t>(offset + got));
+      if (n < 0 && errno == EINTR) {
+        continue;
+      }
+      if (n < 0) {
+        broken_ = true;
+        throw Error(
+            fmt::format("{}: cannot read '{}': {}", where_, file_.path(), std::strerror(errno)));
+      }
+      if (n == 0) {
+        break;
+      }
+      got += static_cast<std::size_t>(n);
+    }
+    return got;
+  }
+
+  const OpenFile& file_;
+  std::uint64_t at_;
+  std::uint64_t end_;
+  std::string_view where_;
+  std::string prefix_;
+  std::vector<char> buffer_ = std::vector<char>(chunk_size);
+  bool broken_ = false;
+};
+
 // ----- archives (a file or a stream), read once from start to end -----
 
 // The data of the outer archive's current member, with its first bytes peeked for sniffing.
@@ -228,8 +337,12 @@ struct StoredBlob {
 
 class ArchiveStore : public BlobStore {
  public:
-  ArchiveStore(std::string where, PathTree& tree, EntryBudget& budget, const ReadOptions& options)
+  // With `file` (the archive on disk, plain), layer members are read from it by offset, so a read
+  // without digest checks passes over their file contents instead of streaming them.
+  ArchiveStore(std::string where, PathTree& tree, EntryBudget& budget, const ReadOptions& options,
+               const OpenFile* file = nullptr)
       : where_(std::move(where)),
+        file_(file),
         tree_(tree),
         budget_(budget),
         summarise_(options.summarise_layers),
@@ -262,7 +375,7 @@ class ArchiveStore : public BlobStore {
       if (type != AE_IFREG) {
         continue;
       }
-      read_member(archive, name);
+      read_member(archive, entry, name);
     }
     if (code != ARCHIVE_EOF) {
       const char* what = archive_error_string(archive);
@@ -328,14 +441,48 @@ class ArchiveStore : public BlobStore {
     return nullptr;
   }
 
-  void read_member(struct archive* archive, const std::string& name) {
+  static bool is_document(const std::string& name, std::string_view prefix) {
+    return looks_like_json(prefix) || name == "oci-layout" || name == "repositories" ||
+           name == "manifest.json" || name == "index.json";
+  }
+
+  void read_member(struct archive* archive, struct archive_entry* entry, const std::string& name) {
+    // Unverified and on disk: a layer member is read by its offset in the file, and skipped over.
+    if (file_ != nullptr && !verify_ && archive_filter_count(archive) == 1 &&
+        archive_filter_code(archive, 0) == ARCHIVE_FILTER_NONE &&
+        archive_entry_size_is_set(entry)) {
+      // The reader has consumed the member's headers, not its data: its position is the data's.
+      const auto offset = archive_filter_bytes(archive, 0);
+      const auto length = archive_entry_size(entry);
+      if (offset >= 0 && length >= 0 &&
+          static_cast<std::uint64_t>(offset) + static_cast<std::uint64_t>(length) <=
+              file_->size()) {
+        FileRange range(*file_, static_cast<std::uint64_t>(offset),
+                        static_cast<std::uint64_t>(length), where_);
+        const auto prefix = std::string(range.peek(512));
+        if (!is_document(name, prefix)) {
+          if (!is_compressed(prefix)) {
+            range.set_block(header_block);
+          }
+          store(name, range, prefix, [&] { return range.broken(); });
+          return;
+        }
+      }
+    }
     MemberSource member(archive, where_);
-    HashingSource hashed(member, verify_);
+    const auto prefix = std::string(member.peek(512));
+    store(name, member, prefix, [&] { return member.broken(); });
+  }
+
+  // Verifies and summarises one member whose first bytes are `prefix`; `broken` says whether a
+  // failure came from the archive rather than from the member's content.
+  template <typename Broken>
+  void store(const std::string& name, ByteSource& source, std::string_view prefix,
+             const Broken& broken) {
+    HashingSource hashed(source, verify_);
     StoredBlob blob;
-    const auto prefix = member.peek(512);
     blob.compressed = is_compressed(prefix);
-    if (looks_like_json(prefix) || name == "oci-layout" || name == "repositories" ||
-        name == "manifest.json" || name == "index.json") {
+    if (is_document(name, prefix)) {
       std::string text;
       for (auto chunk = hashed.next(); !chunk.empty(); chunk = hashed.next()) {
         if (text.size() + chunk.size() > max_json_bytes) {
@@ -350,11 +497,13 @@ class ArchiveStore : public BlobStore {
       try {
         blob.layer = summarise_layer(hashed, tree_, budget_, fmt::format("{}: '{}'", where_, name));
       } catch (const Error& e) {
-        if (member.broken()) {
+        if (broken()) {
           throw;
         }
         blob.layer_error = e.what();
       }
+    } else {
+      hashed.skip(std::numeric_limits<std::uint64_t>::max());
     }
     hashed.drain();
     blob.size = hashed.bytes();
@@ -364,6 +513,7 @@ class ArchiveStore : public BlobStore {
   }
 
   std::string where_;
+  const OpenFile* file_;
   PathTree& tree_;
   EntryBudget& budget_;
   bool summarise_;
@@ -373,41 +523,6 @@ class ArchiveStore : public BlobStore {
 };
 
 // ----- OCI image layout folders, read on demand -----
-
-class FileSource : public ByteSource {
- public:
-  FileSource(const fs::path& path, std::string_view where) : path_(path), where_(where) {
-    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd_ < 0) {
-      throw Error(
-          fmt::format("{}: cannot read '{}': {}", where_, path.string(), std::strerror(errno)));
-    }
-    ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
-  }
-  FileSource(const FileSource&) = delete;
-  FileSource& operator=(const FileSource&) = delete;
-  ~FileSource() override { ::close(fd_); }
-
-  std::string_view next() override {
-    for (;;) {
-      const auto got = ::read(fd_, buffer_.data(), buffer_.size());
-      if (got < 0 && errno == EINTR) {
-        continue;
-      }
-      if (got < 0) {
-        throw Error(
-            fmt::format("{}: cannot read '{}': {}", where_, path_.string(), std::strerror(errno)));
-      }
-      return {buffer_.data(), static_cast<std::size_t>(got)};
-    }
-  }
-
- private:
-  fs::path path_;
-  std::string_view where_;
-  int fd_ = -1;
-  std::vector<char> buffer_ = std::vector<char>(chunk_size);
-};
 
 class FolderStore : public BlobStore {
  public:
@@ -423,8 +538,9 @@ class FolderStore : public BlobStore {
     if (!has(path)) {
       return std::nullopt;
     }
-    FileSource file(root_ / path, where_);
-    HashingSource hashed(file, verify_);
+    const OpenFile file(root_ / path, where_);
+    FileRange range(file, 0, file.size(), where_);
+    HashingSource hashed(range, verify_);
     std::string out;
     for (auto chunk = hashed.next(); !chunk.empty(); chunk = hashed.next()) {
       if (out.size() + chunk.size() > max_json_bytes) {
@@ -440,28 +556,19 @@ class FolderStore : public BlobStore {
     if (!has(path)) {
       return std::nullopt;
     }
-    FileSource file(root_ / path, where_);
-    HashingSource hashed(file, verify_);
+    const OpenFile file(root_ / path, where_);
+    FileRange range(file, 0, file.size(), where_);
     LayerBlob out;
+    out.compressed = is_compressed(range.peek(512));
+    if (!verify_ && !out.compressed) {
+      range.set_block(header_block);
+    }
+    HashingSource hashed(range, verify_);
     if (summarise_) {
-      // Peeking would cost a copy per chunk; a compressed blob shows in its first chunk anyway.
-      struct Sniffing : ByteSource {
-        ByteSource& inner;
-        bool first = true;
-        bool compressed = false;
-        explicit Sniffing(ByteSource& source) : inner(source) {}
-        std::string_view next() override {
-          auto chunk = inner.next();
-          if (first) {
-            first = false;
-            compressed = is_compressed(chunk);
-          }
-          return chunk;
-        }
-      } sniffing(hashed);
-      out.summary = summarise_layer(sniffing, tree_, budget_,
+      out.summary = summarise_layer(hashed, tree_, budget_,
                                     fmt::format("{}: {} ('{}')", where_, label, path));
-      out.compressed = sniffing.compressed;
+    } else {
+      hashed.skip(file.size());
     }
     hashed.drain();
     out.size = hashed.bytes();
@@ -737,6 +844,7 @@ Image read_image(const std::string& input, std::istream& stdin_stream, const Rea
   archive_read_support_format_tar(archive.get());
   StreamContext context{&stdin_stream, std::vector<char>(chunk_size), nullptr};
   int code = ARCHIVE_OK;
+  std::optional<OpenFile> file;
   if (input == "-") {
     code = archive_read_open(archive.get(), &context, nullptr, stream_read, nullptr);
   } else {
@@ -744,13 +852,17 @@ Image read_image(const std::string& input, std::istream& stdin_stream, const Rea
       throw Error(fmt::format("cannot read '{}': No such file or directory", input));
     }
     code = archive_read_open_filename(archive.get(), input.c_str(), chunk_size);
+    if (!options.verify_digests) {
+      file.emplace(input, where);
+    }
   }
   if (code != ARCHIVE_OK) {
     const char* what = archive_error_string(archive.get());
     throw Error(fmt::format("{}: not a readable archive ({})", where,
                             what != nullptr ? what : "unknown error"));
   }
-  ArchiveStore store(where, image.paths, budget, options);
+  ArchiveStore store(where, image.paths, budget, options,
+                     file && file->regular() ? &*file : nullptr);
   store.read_all(archive.get());
   resolve(image, store, false);
   return image;

@@ -44,6 +44,15 @@ std::string_view HashingSource::next() {
   return chunk;
 }
 
+std::uint64_t HashingSource::skip(std::uint64_t bytes) {
+  if (hash_) {
+    return 0;
+  }
+  const auto skipped = inner_.skip(bytes);
+  bytes_ += skipped;
+  return skipped;
+}
+
 void HashingSource::drain() {
   while (!next().empty()) {
   }
@@ -62,6 +71,20 @@ la_ssize_t read_callback(struct archive* /*archive*/, void* data, const void** b
     const auto chunk = context->source->next();
     *buffer = chunk.data();
     return static_cast<la_ssize_t>(chunk.size());
+  } catch (...) {
+    context->failure = std::current_exception();
+    return ARCHIVE_FATAL;
+  }
+}
+
+// Lets the tar reader pass over file contents, which the summary never reads, when the source can
+// seek (a plain layer in a file, not hashed).
+la_int64_t skip_callback(struct archive* /*archive*/, void* data, la_int64_t request) {
+  auto* context = static_cast<ReadContext*>(data);
+  try {
+    return request <= 0 ? 0
+                        : static_cast<la_int64_t>(
+                              context->source->skip(static_cast<std::uint64_t>(request)));
   } catch (...) {
     context->failure = std::current_exception();
     return ARCHIVE_FATAL;
@@ -109,7 +132,8 @@ LayerSummary summarise_layer(ByteSource& source, PathTree& tree, EntryBudget& bu
     throw Error(fmt::format("{}: not a readable layer tar ({})", label,
                             what != nullptr ? what : fmt::format("libarchive code {}", code)));
   };
-  if (const int code = archive_read_open(archive.get(), &context, nullptr, read_callback, nullptr);
+  if (const int code = archive_read_open2(archive.get(), &context, nullptr, read_callback,
+                                          skip_callback, nullptr);
       code != ARCHIVE_OK) {
     fail(code);
   }

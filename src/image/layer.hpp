@@ -19,6 +19,9 @@ class ByteSource {
  public:
   virtual ~ByteSource() = default;
   virtual std::string_view next() = 0;
+  // Moves past up to `bytes` unread bytes without reading them and says how many it skipped; 0
+  // when the source can only be read (the reader then reads and drops the bytes instead).
+  virtual std::uint64_t skip(std::uint64_t /*bytes*/) { return 0; }
 };
 
 // SHA-256 of bytes fed in order, as "sha256:<hex>".
@@ -38,6 +41,8 @@ class HashingSource : public ByteSource {
   // With hash false it only counts, and digest() is empty.
   explicit HashingSource(ByteSource& inner, bool hash = true) : inner_(inner), hash_(hash) {}
   std::string_view next() override;
+  // Skips only when not hashing: a digest needs every byte.
+  std::uint64_t skip(std::uint64_t bytes) override;
   // Reads what is left, so the digest covers the whole blob.
   void drain();
   [[nodiscard]] std::uint64_t bytes() const { return bytes_; }

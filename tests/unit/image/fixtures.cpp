@@ -225,7 +225,9 @@ std::string save_archive(const FixtureImage& image, Layout layout) {
     for (std::size_t i = 0; i < image.layers.size(); ++i) {
       auto tar = make_tar(image.layers[i].entries);
       diff_ids.push_back(sha256(tar));
-      const auto id = hex_of(sha256("layer id " + std::to_string(i) + diff_ids.back()));
+      const auto id =
+          std::string(image.long_member_names ? "a-folder-name-long-enough-for-pax/" : "") +
+          hex_of(sha256("layer id " + std::to_string(i) + diff_ids.back()));
       paths.push_back(id + "/layer.tar");
       if (image.corrupt_blob && i == 0) {
         corrupt(tar);

@@ -42,6 +42,8 @@ struct FixtureImage {
   std::string layer_media_type;  // replaces every layer's media type when set
   bool corrupt_blob = false;     // changes a byte of the first (plain) layer after hashing
   bool drop_last_layer = false;  // leaves the last layer's blob out
+  // Legacy members named past ustar's 100 bytes, so each has a pax header of its own.
+  bool long_member_names = false;
 };
 
 // The image as a `docker save` style tar.

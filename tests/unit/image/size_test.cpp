@@ -134,6 +134,37 @@ TEST(SizeReport, ArchiveFileOnDisk) {
   expect_known_figures(analyse(read_image(path.string(), none)));
 }
 
+// Without digest checks an archive on disk is read by offset, its layers' file contents skipped:
+// the figures are the same, whatever headers (pax here) come before a member.
+TEST(SizeReport, ArchiveFileReadByOffset) {
+  auto image = hubtel::test::known_image();
+  image.long_member_names = true;
+  const auto path = work_dir() / "long-names.tar";
+  std::ofstream(path, std::ios::binary) << save_archive(image, Layout::legacy);
+  std::istringstream none;
+  ReadOptions options;
+  options.verify_digests = false;
+  expect_known_figures(analyse(read_image(path.string(), none, options)));
+  expect_known_figures(analyse(read_image(path.string(), none)));
+  const auto oci = work_dir() / "oci.tar";
+  std::ofstream(oci, std::ios::binary) << save_archive(image, Layout::oci_archive);
+  expect_known_figures(analyse(read_image(oci.string(), none, options)));
+}
+
+// A member cut short on disk is a truncated archive, not a short layer.
+TEST(Refusals, TruncatedArchiveReadByOffset) {
+  const auto legacy = save_archive(hubtel::test::known_image(), Layout::legacy);
+  const auto path = work_dir() / "cut.tar";
+  std::ofstream(path, std::ios::binary) << legacy.substr(0, legacy.size() * 2 / 3);
+  std::istringstream none;
+  ReadOptions options;
+  options.verify_digests = false;
+  EXPECT_NE(error_of([&] {
+              read_image(path.string(), none, options);
+            }).find("truncated or corrupt archive"),
+            std::string::npos);
+}
+
 TEST(SizeReport, EmptyImageIsFullyEfficient) {
   FixtureImage image;
   image.layers.push_back({{{"tmp", 'd', 0, {}}}, "", "empty"});
