@@ -9,6 +9,7 @@
 #include <archive_entry.h>
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <nlohmann/json.hpp>
@@ -30,9 +31,9 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 constexpr std::size_t chunk_size = 1 << 20;
-// Reads of a plain layer tar that is skipped over rather than hashed: about one tar header and
-// the small files around it.
-constexpr std::size_t header_block = 8 << 10;
+// A plain layer tar that is skipped over rather than hashed is mapped this much at a time: the
+// tar headers are all that is touched, and no more than a window is resident at once.
+constexpr std::uint64_t map_window = 16ULL << 20;
 constexpr std::uint64_t max_json_bytes = 64ULL << 20;
 
 using ArchivePtr = std::unique_ptr<struct archive, int (*)(struct archive*)>;
@@ -176,9 +177,10 @@ class OpenFile {
   bool regular_ = false;
 };
 
-// `length` bytes of an open file from `offset`, read in blocks of `block` bytes. It can skip, so a
-// plain tar's file contents are passed over, not read: small blocks then keep the reads to the tar
-// headers. A file shorter than the range is a truncated archive.
+// `length` bytes of an open file from `offset`, read in chunks or mapped a window at a time. It
+// can skip, so a plain tar's file contents are passed over, not read. A file shorter than the
+// range is a truncated archive. (A mapped file cut short while it is read ends the process with
+// SIGBUS: ranges are only mapped within the size the file had when it was opened.)
 class FileRange : public ByteSource {
  public:
   FileRange(const OpenFile& file, std::uint64_t offset, std::uint64_t length,
@@ -192,9 +194,14 @@ class FileRange : public ByteSource {
     return prefix_;
   }
 
-  void set_block(std::size_t block) { buffer_.resize(block); }
+  // Hands out windows of the file mapped in memory instead of copies: for a reader that skips
+  // most bytes (a plain tar summarised from its headers), only the pages it looks at are read.
+  void map_windows() { mapped_ = true; }
 
   std::string_view next() override {
+    if (mapped_) {
+      return next_window();
+    }
     const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer_.size(), end_ - at_));
     const auto got = read_at(at_, buffer_.data(), want);
     if (got < want) {
@@ -215,7 +222,41 @@ class FileRange : public ByteSource {
   // True once the file itself failed (as opposed to the content of the range).
   [[nodiscard]] bool broken() const { return broken_; }
 
+  FileRange(const FileRange&) = delete;
+  FileRange& operator=(const FileRange&) = delete;
+  ~FileRange() override { unmap(); }
+
  private:
+  std::string_view next_window() {
+    unmap();
+    if (at_ >= end_) {
+      return {};
+    }
+    static const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+    const auto start = at_ - at_ % page;
+    const auto stop = std::min(end_, start + map_window);
+    void* map = ::mmap(nullptr, static_cast<std::size_t>(stop - start), PROT_READ, MAP_PRIVATE,
+                       file_.fd(), static_cast<off_t>(start));
+    if (map == MAP_FAILED) {
+      broken_ = true;
+      throw Error(
+          fmt::format("{}: cannot read '{}': {}", where_, file_.path(), std::strerror(errno)));
+    }
+    map_ = map;
+    map_length_ = static_cast<std::size_t>(stop - start);
+    const std::string_view out(static_cast<const char*>(map) + (at_ - start),
+                               static_cast<std::size_t>(stop - at_));
+    at_ = stop;
+    return out;
+  }
+
+  void unmap() {
+    if (map_ != nullptr) {
+      ::munmap(map_, map_length_);
+      map_ = nullptr;
+    }
+  }
+
   std::size_t read_at(std::uint64_t offset, char* into, std::size_t want) {
     std::size_t got = 0;
     while (got < want) {
@@ -243,6 +284,9 @@ class FileRange : public ByteSource {
   std::string prefix_;
   std::vector<char> buffer_ = std::vector<char>(chunk_size);
   bool broken_ = false;
+  bool mapped_ = false;
+  void* map_ = nullptr;
+  std::size_t map_length_ = 0;
 };
 
 // ----- archives (a file or a stream), read once from start to end -----
@@ -462,7 +506,7 @@ class ArchiveStore : public BlobStore {
         const auto prefix = std::string(range.peek(512));
         if (!is_document(name, prefix)) {
           if (!is_compressed(prefix)) {
-            range.set_block(header_block);
+            range.map_windows();
           }
           store(name, range, prefix, [&] { return range.broken(); });
           return;
@@ -561,7 +605,7 @@ class FolderStore : public BlobStore {
     LayerBlob out;
     out.compressed = is_compressed(range.peek(512));
     if (!verify_ && !out.compressed) {
-      range.set_block(header_block);
+      range.map_windows();
     }
     HashingSource hashed(range, verify_);
     if (summarise_) {
