@@ -22,8 +22,10 @@ string(LENGTH "${opener}" opener_length)
 
 # Each block of lines between blank lines becomes one Markdown element: a heading, a code block,
 # a keyword's list item, or a paragraph.
-# Blocks are split on a separator no text holds.
+# Blocks are split on a separator no text holds; semicolons travel as another such character, so
+# CMake's lists leave them alone.
 string(ASCII 1 sep)
+string(ASCII 2 semicolon)
 set(markdown "")
 foreach(module IN ITEMS HubtelAI HubtelAILambdaImage HubtelAIEngine HubtelAIDeploy)
   file(READ "${SOURCE_DIR}/modules/${module}.cmake" text)
@@ -35,7 +37,7 @@ foreach(module IN ITEMS HubtelAI HubtelAILambdaImage HubtelAIEngine HubtelAIDepl
   math(EXPR start "${start} + ${opener_length}")
   math(EXPR length "${stop} - ${start}")
   string(SUBSTRING "${text}" ${start} ${length} block)
-  string(REPLACE ";" "\\;" block "${block}")
+  string(REPLACE ";" "${semicolon}" block "${block}")
   string(REGEX REPLACE "\n[ ]*\n" "\n\n" block "${block}")
   string(REPLACE "\n\n" "\n${sep}" block "${block}")
   string(REPLACE "\n" ";" lines "${block}")
@@ -44,7 +46,6 @@ foreach(module IN ITEMS HubtelAI HubtelAILambdaImage HubtelAIEngine HubtelAIDepl
   set(current "")
   set(code_indent "")
   foreach(line IN LISTS lines)
-    string(REPLACE ";" "\\;" line "${line}")
     if(NOT line STREQUAL "${sep}" AND NOT line MATCHES "^${sep}")
       list(APPEND current "${line}")
       continue()
@@ -111,6 +112,7 @@ foreach(module IN ITEMS HubtelAI HubtelAILambdaImage HubtelAIEngine HubtelAIDepl
   endforeach()
   string(APPEND markdown "\n")
 endforeach()
+string(REPLACE "${semicolon}" ";" markdown "${markdown}")
 string(REGEX REPLACE "\n\n\n+" "\n\n" markdown "${markdown}")
 string(REGEX REPLACE "\n+$" "\n\n" markdown "${markdown}")
 

@@ -229,6 +229,10 @@ function(_hubtel_add_deploy_targets)
       VERBATIM)
   endif()
 
+  # The aggregate exists in every project that has an image; it deploys those with a function.
+  if(NOT TARGET deploy)
+    add_custom_target(deploy)
+  endif()
   if(DEFINED arg_FUNCTION_NAME)
     add_custom_command(
       OUTPUT "${dir}/deploy.json"
@@ -237,9 +241,6 @@ function(_hubtel_add_deploy_targets)
       COMMENT "Deploying Lambda function ${arg_FUNCTION_NAME}"
       VERBATIM)
     add_custom_target(${name}-deploy DEPENDS "${dir}/deploy.json")
-    if(NOT TARGET deploy)
-      add_custom_target(deploy)
-    endif()
     add_dependencies(deploy ${name}-deploy)
   else()
     add_custom_target(

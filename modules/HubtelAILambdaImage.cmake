@@ -52,13 +52,21 @@ container image, with targets that build, measure, invoke, push and deploy it.
     be defined before this call. The builder stage configures the project with its own
     ``CMakeLists.txt`` (where ``find_package(HubtelAI)`` succeeds and this function does
     nothing) and builds only this target; the runtime stage gets the program and the shared
-    libraries it needs that the runtime base lacks, never libc or the loader.
+    libraries it needs that the runtime base lacks, never libc or the loader. The builder
+    configures the project afresh: cache variables and options of the host build do not reach
+    it (pass them with ``CMAKE_ARGS``), the call must run there too (not inside a condition
+    only the host meets), and ``BUILD_TESTING`` is ``OFF`` there unless ``CMAKE_ARGS`` turns
+    it on. The image depends on the host build of this target, which stands for all its
+    sources, headers and libraries: the host builds it too, so it needs the target's -dev
+    packages as well.
 
   ``HANDLER``
     Python runtimes: the handler as ``module.function`` (the image's ``CMD``).
 
   ``SOURCES``
-    Python runtimes: files and folders copied into the task root (``/var/task``).
+    Python runtimes: files and folders copied into the task root (``/var/task``). Relative
+    paths here, in ``REQUIREMENTS`` and in ``EVENT`` are taken from the current source
+    directory.
 
   ``REQUIREMENTS``
     Python runtimes: a ``requirements.txt`` installed with ``pip install --target`` in a
@@ -71,10 +79,14 @@ container image, with targets that build, measure, invoke, push and deploy it.
     build platform and cross-compiles with HubtelAI's toolchain files when it is a Debian
     builder; other builders run emulated (QEMU), and the build says which it chose. The cache
     option ``HUBTEL_CROSS_COMPILE`` (default ``ON``) set to ``OFF`` emulates every foreign
-    architecture, for dependencies that cannot be cross-built.
+    architecture, for dependencies that cannot be cross-built. The runtime base must have a
+    variant for each architecture: a multi-architecture index (as AWS's bases are), or one call
+    per architecture with that architecture's image.
 
   ``BUILDER_IMAGE``, ``RUNTIME_IMAGE``
-    The images the builder and runtime stages start from. Defaults follow AWS and are
+    The images the builder and runtime stages start from. A plain Debian or Amazon Linux image
+    serves as a builder: the toolchain is installed with its package manager at build time.
+    Defaults follow AWS and are
     overridable for the whole project through the cache variables
     ``HUBTEL_RUNTIME_IMAGE_<RUNTIME>`` and ``HUBTEL_BUILDER_IMAGE_<RUNTIME>`` (``<RUNTIME>`` in
     upper case with ``.`` as ``_``, e.g. ``HUBTEL_RUNTIME_IMAGE_PROVIDED_AL2023``). A builder
@@ -85,7 +97,8 @@ container image, with targets that build, measure, invoke, push and deploy it.
     cross-compile), ``redhat`` (dnf, microdnf or yum) or ``alpine`` (apk).
 
   ``BUILDER_PACKAGES``
-    Extra packages for the builder, installed with its own package manager; on a Debian cross
+    Extra packages for the builder (the host's own build needs them too, see ``TARGET``),
+    installed with its own package manager; on a Debian cross
     builder they are installed for the target architecture (``libcurl4-openssl-dev`` becomes
     ``libcurl4-openssl-dev:arm64``).
 
@@ -100,8 +113,8 @@ container image, with targets that build, measure, invoke, push and deploy it.
     keeps the build tree, ``.git`` and, for Python, everything but the sources out of it.
 
   ``CMAKE_ARGS``, ``BUILD_TYPE``
-    Native runtimes: extra ``-D`` arguments for the builder's configure step, and its build
-    type (default ``Release``).
+    Native runtimes: extra ``-D`` arguments for the builder's configure step (the host's cache
+    does not reach it), and its build type (default ``Release``).
 
   ``STAGES``
     Extra stages, each built by ``<name>-image-<stage>`` and tagged
@@ -243,7 +256,8 @@ function(hubtel_add_lambda_image name)
   endif()
 
   if(NOT DEFINED arg_RUNTIME)
-    _hubtel_fail(${fn} ${name} "RUNTIME is required (supported: ${_HUBTEL_RUNTIMES})")
+    string(REPLACE ";" ", " supported "${_HUBTEL_RUNTIMES}")
+    _hubtel_fail(${fn} ${name} "RUNTIME is required (supported: ${supported})")
   endif()
   _hubtel_check_one_of(${fn} ${name} RUNTIME "${arg_RUNTIME}" ${_HUBTEL_RUNTIMES})
   string(TOUPPER "${arg_RUNTIME}" runtime_key)
@@ -274,11 +288,17 @@ function(hubtel_add_lambda_image name)
     get_target_property(target_imported "${arg_TARGET}" IMPORTED)
     if(NOT target_type STREQUAL "EXECUTABLE" OR target_imported)
       string(TOLOWER "${target_type}" target_type)
+      string(REPLACE "_" " " target_type "${target_type}")
       if(target_imported)
         set(target_type "imported ${target_type}")
       endif()
-      _hubtel_fail(${fn} ${name} "TARGET \"${arg_TARGET}\" is not an executable built by this "
-                   "project (it is an ${target_type}); name an add_executable() target")
+      set(article "a")
+      if(target_type MATCHES "^[aeiou]")
+        set(article "an")
+      endif()
+      _hubtel_fail(
+        ${fn} ${name} "TARGET \"${arg_TARGET}\" is not an executable built by this project (it is "
+        "${article} ${target_type}); name an add_executable() target")
     endif()
   else()
     if(NOT DEFINED arg_HANDLER)

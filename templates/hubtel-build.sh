@@ -25,14 +25,17 @@ fi
 if [ -f "$build/CMakeCache.txt" ] && ! grep -q "^CMAKE_GENERATOR:INTERNAL=${generator#-G}" "$build/CMakeCache.txt" 2>/dev/null; then
   if [ -n "$generator" ]; then rm -rf "$build"; fi
 fi
+# One target is built here, so the project's tests are off (and need none of their packages);
+# CMAKE_ARGS come last and may turn them on again.
 cmake -S "$src" -B "$build" $generator "-DCMAKE_BUILD_TYPE=$build_type" \
   -DHubtelAI_DIR=/opt/hubtel/cmake -DHUBTEL_AI_IN_BUILDER=ON "-DHUBTEL_AI_IMAGE=$image" \
-  "-DHUBTEL_AI_VERSION=$version" $toolchain "$@"
+  "-DHUBTEL_AI_VERSION=$version" -DBUILD_TESTING=OFF $toolchain "$@"
 cmake --build "$build" --target "$target"
 program_file=$build/hubtel-builder/$image.program
 if [ ! -f "$program_file" ]; then
   echo "hubtel: the project did not call hubtel_add_lambda_image($image ...) in the builder;" \
-    "is the call inside a condition that is false there?" >&2
+    "is the call inside a condition that is false there? The builder configures the project" \
+    "afresh: pass the cache variables and options it needs with CMAKE_ARGS -D<VAR>=<value>" >&2
   exit 1
 fi
 rm -rf /out

@@ -185,7 +185,7 @@ An AWS Lambda function (@RUNTIME@) built into a minimal container image with Hub
 Build the image and invoke it locally with the event in `event.json`:
 
 ```sh
-cmake -S . -B build -G Ninja
+cmake -S . -B build -G Ninja  # add -DHubtelAI_DIR=<prefix>/lib/cmake/HubtelAI if CMake cannot find it
 cmake --build build --target @NAME@-image
 cmake --build build --target @NAME@-invoke
 ```
@@ -263,19 +263,34 @@ int run_init(const InitRequest& request, std::ostream& out) {
     write_file_atomically(dir / file, with_name(text, name));
   }
 
-  const auto build = (dir / "build").string();
+  // Paths are printed as the shell must read them.
+  const auto quoted = [](const std::string& text) {
+    if (text.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+                               "/._+-=:@,") == std::string::npos) {
+      return text;
+    }
+    std::string out = "'";
+    for (const char c : text) {
+      out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    }
+    return out + "'";
+  };
+  const auto source = quoted(dir.string());
+  const auto build = quoted((dir / "build").string());
+  const auto package =
+      request.package_dir ? " " + quoted("-DHubtelAI_DIR=" + request.package_dir->string()) : "";
   out << fmt::format(
       "Created {} function project '{}' in {}\n\n"
       "Build the image and invoke it with event.json:\n"
-      "  cmake -S {} -B {} -G Ninja\n"
+      "  cmake -S {} -B {} -G Ninja{}\n"
       "  cmake --build {} --target {}-image\n"
       "  cmake --build {} --target {}-invoke\n\n"
       "Push and deploy it:\n"
       "  cmake -S {} -B {} -DLAMBDA_REPOSITORY=<account>.dkr.ecr.<region>.amazonaws.com/{} "
       "-DLAMBDA_ROLE=arn:aws:iam::<account>:role/<role>\n"
       "  cmake --build {} --target {}-deploy\n",
-      cpp ? "C++" : "Python", name, dir.string(), dir.string(), build, build, name, build, name,
-      dir.string(), build, name, build, name);
+      cpp ? "C++" : "Python", name, dir.string(), source, build, package, build, name, build, name,
+      source, build, name, build, name);
   return 0;
 }
 

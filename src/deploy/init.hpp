@@ -12,6 +12,9 @@ struct InitRequest {
   std::filesystem::path dir;
   std::string runtime = "cpp";      // cpp or python
   std::optional<std::string> name;  // default: the folder's name
+  // The installed package's config folder, printed as -DHubtelAI_DIR so the first configure
+  // finds HubtelAI wherever it is installed; none when this helper is not an installed one.
+  std::optional<std::filesystem::path> package_dir;
 };
 
 // Checks a function project's name: a letter, then letters, digits, '-' and '_' (at most 64).

@@ -22,13 +22,17 @@ scaffold() {
   local runtime=$1 name=$2
   shift 2
   local dir="$work/init/$name" printed
-  printed=$("$HUBTEL_AI" init "$dir" --runtime "$runtime")
+  # The installed helper, as users run it: it names its own package in the configure command.
+  printed=$("$HUBTEL_TEST_PREFIX/bin/hubtel-ai" init "$dir" --runtime "$runtime")
   echo "$printed"
   expect_in "$printed" "cmake --build $dir/build --target $name-invoke"
   expect_in "$printed" "cmake --build $dir/build --target $name-deploy"
-  # The commands as printed, with this machine's base images and the local stand-ins filled in.
-  cmake -S "$dir" -B "$dir/build" -G Ninja "-DCMAKE_PREFIX_PATH=$HUBTEL_TEST_PREFIX" \
-    -DHUBTEL_ENGINE=/usr/bin/docker "$@" >/dev/null
+  expect_in "$printed" "-G Ninja -DHubtelAI_DIR=$HUBTEL_TEST_PREFIX/lib[^ ]*/cmake/HubtelAI\$"
+  # The configure command as printed, with this machine's base images and engine added.
+  local configure
+  configure=$(grep -m1 -E '^  cmake -S .* -G Ninja' <<<"$printed")
+  eval "configure=(${configure})"
+  "${configure[@]}" -DHUBTEL_ENGINE=/usr/bin/docker "$@" >/dev/null
   build "$dir/build" "$name-image" >/dev/null
   local out
   out=$(build "$dir/build" "$name-invoke")

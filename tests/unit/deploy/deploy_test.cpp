@@ -332,15 +332,33 @@ TEST(Sam, PinsTheImageByThePushedDigest) {
 TEST(Init, WritesAProjectAndRefusesToOverwrite) {
   const TempDir temp;
   std::ostringstream out;
-  run_init({temp.path() / "my-fn", "python", std::nullopt}, out);
+  run_init({temp.path() / "my-fn", "python", std::nullopt, std::nullopt}, out);
   EXPECT_TRUE(fs::exists(temp.path() / "my-fn" / "app.py"));
   const auto cmake = read_file(temp.path() / "my-fn" / "CMakeLists.txt");
   EXPECT_NE(cmake.find("find_package(HubtelAI 0.1 REQUIRED)"), std::string::npos);
   EXPECT_NE(cmake.find("hubtel_add_lambda_image(\n  my-fn"), std::string::npos) << cmake;
   EXPECT_NE(out.str().find("--target my-fn-deploy"), std::string::npos);
-  const auto what = error_of([&] { run_init({temp.path() / "my-fn", "cpp", std::nullopt}, out); });
+  const auto what = error_of([&] {
+    run_init({temp.path() / "my-fn", "cpp", std::nullopt, std::nullopt}, out);
+  });
   EXPECT_NE(what.find("is not empty"), std::string::npos) << what;
   EXPECT_THROW(check_project_name("a b"), Error);
   EXPECT_THROW(check_project_name(std::string(65, 'a')), Error);
   EXPECT_NO_THROW(check_project_name("a_b-9"));
+}
+
+// The printed configure command names the installed package, quoted for the shell when needed.
+TEST(Init, PrintsThePackageFolderQuoted) {
+  const TempDir temp;
+  std::ostringstream out;
+  run_init({temp.path() / "with space", "cpp", std::string("fn"),
+            fs::path("/opt/hubtel ai/lib/cmake/HubtelAI")},
+           out);
+  EXPECT_NE(out.str().find("-G Ninja '-DHubtelAI_DIR=/opt/hubtel ai/lib/cmake/HubtelAI'\n"),
+            std::string::npos)
+      << out.str();
+  EXPECT_NE(out.str().find("cmake --build '" + (temp.path() / "with space" / "build").string() +
+                           "' --target fn-image"),
+            std::string::npos)
+      << out.str();
 }
