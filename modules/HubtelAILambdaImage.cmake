@@ -32,11 +32,14 @@ container image, with targets that build, measure, invoke, push and deploy it.
 
   Adds the targets ``<name>-image``, ``<name>-size``, ``<name>-invoke``, ``<name>-push`` and
   ``<name>-deploy``, one ``<name>-image-<stage>`` per extra stage, and adds the image to the
-  aggregate targets ``images`` and ``deploy``. With a ``REPOSITORY``, ``<name>-sam`` writes
+  aggregate targets ``images`` and ``deploy`` (``deploy`` deploys the images that have a
+  ``FUNCTION_NAME``). With a ``REPOSITORY``, ``<name>-sam`` writes
   ``hubtel/<name>/template.yaml``, a SAM template pinned to the pushed digest, and the target
-  ``sam`` writes ``hubtel/template.yaml`` for every such image of the project. The rendered Dockerfile is
-  ``hubtel/<name>/Dockerfile`` in the build tree and each architecture's image id lands in
-  ``hubtel/<name>/image-<arch>.id``; the image is also tagged ``hubtel/<name>:<arch>``.
+  ``sam`` writes ``hubtel/template.yaml`` for every such image of the project. The rendered
+  Dockerfile is ``hubtel/<name>/Dockerfile`` in the build tree and each architecture's image id
+  lands in ``hubtel/<name>/image-<arch>.id``; the image is also tagged ``hubtel/<name>:<arch>``.
+  ``<name>-size`` also builds the builder stage, tagged ``hubtel/<name>:build-<arch>``, to show
+  what the multi-stage build saved; remove that tag when the space matters.
   Every value is checked here, at configure time: a newline or control character in any
   argument is an error, never an injected instruction.
 
@@ -234,6 +237,10 @@ function(hubtel_add_lambda_image name)
     foreach(i RANGE 1 ${last})
       _hubtel_check_no_control(${fn} ${name} "an argument" "${ARGV${i}}")
     endforeach()
+  endif()
+  if(name IN_LIST one_value OR name IN_LIST multi_value)
+    _hubtel_fail(${fn} "" "the first argument is the image's name, but it is the keyword "
+                 "${name}; call it as ${fn}(<name> RUNTIME <runtime> ...)")
   endif()
   _hubtel_check_match(
     ${fn} ${name} "the image name" "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$"
@@ -706,11 +713,13 @@ function(_hubtel_add_image_targets)
     _hubtel_platform(platform ${arch})
     set(invoke_command "${helper}" invoke --image-file "${dir}/image-${arch}.id" --function-name
                        "${invoke_function}" --platform ${platform} ${invoke_event} ${engine_option})
-    list(APPEND invoke_commands COMMAND ${invoke_command})
+    # The payload has no newline of its own: end its line before Ninja writes the next.
+    set(end_line COMMAND ${CMAKE_COMMAND} -E echo)
+    list(APPEND invoke_commands COMMAND ${invoke_command} ${end_line})
     if(NOT TARGET ${name}-invoke-${arch})
       add_custom_target(
         ${name}-invoke-${arch}
-        COMMAND ${invoke_command}
+        COMMAND ${invoke_command} ${end_line}
         DEPENDS "${dir}/image-${arch}.id"
         COMMENT "Invoking Lambda image ${name} (${arch})"
         USES_TERMINAL VERBATIM)

@@ -49,11 +49,17 @@ def error_document(error):
 
 def main():
     sys.path.insert(0, os.environ.get("LAMBDA_TASK_ROOT", "/var/task"))
+    # Init errors go to the API with AWS's classification: the module, then the function in it.
     try:
         module_name, function_name = sys.argv[1].rsplit(".", 1)
-        handler = getattr(importlib.import_module(module_name), function_name)
-    except Exception as error:  # the init error goes to the API, as AWS's client does
+        module = importlib.import_module(module_name)
+    except Exception as error:
         post("/init/error", error_document(error), "Runtime.ImportModuleError")
+        raise
+    try:
+        handler = getattr(module, function_name)
+    except AttributeError as error:
+        post("/init/error", error_document(error), "Runtime.HandlerNotFound")
         raise
     while True:
         with urllib.request.urlopen(API + "/invocation/next") as response:

@@ -40,10 +40,14 @@ CommandOptions engine_options(const Engine& engine) {
   return options;
 }
 
-// Explains a failed engine command: a daemon that does not answer, or the step above.
+// Explains a failed engine command: a daemon that does not answer, or the step above (and `also`,
+// what else may have caused it).
 [[noreturn]] void engine_failed(const Engine& engine, const std::vector<std::string>& argv,
-                                int code) {
+                                int code, std::string_view also = {}) {
   std::string hint = "the failing step is in the output above";
+  if (!also.empty()) {
+    hint += fmt::format("; {}", also);
+  }
   if (engine.kind.rfind("docker", 0) == 0) {
     CommandOptions probe;
     probe.quiet = true;
@@ -56,10 +60,11 @@ CommandOptions engine_options(const Engine& engine) {
                           shown_command(argv), hint));
 }
 
-void run_engine(const Engine& engine, const std::vector<std::string>& argv) {
+void run_engine(const Engine& engine, const std::vector<std::string>& argv,
+                std::string_view also = {}) {
   const auto result = run_command(argv, engine_options(engine));
   if (result.exit_code != 0) {
-    engine_failed(engine, argv, result.exit_code);
+    engine_failed(engine, argv, result.exit_code, also);
   }
 }
 
@@ -280,7 +285,15 @@ int run_build(const BuildRequest& request, std::ostream& out, std::ostream& err)
   }
   const Engine& engine = request.engine;
 
+  // A foreign architecture's build fails at once when a base image has no variant for it: the
+  // engine then looks the name up in a registry, and says only that the lookup failed.
+  std::string foreign;
   if (request.arch != host_arch()) {
+    foreign = fmt::format(
+        "building for {}: a base image with no {} variant (a single-architecture image) fails "
+        "this way; give RUNTIME_IMAGE and BUILDER_IMAGE a multi-architecture index, or make one "
+        "call per architecture with that architecture's images",
+        platform_of(request.arch), request.arch);
     if (spec.value("cross", false) || spec.value("kind", "") == "python") {
       err << fmt::format(
           "hubtel: {} ({}): the builder runs on the build platform and "
@@ -297,7 +310,8 @@ int run_build(const BuildRequest& request, std::ostream& out, std::ostream& err)
 
   if (request.stage) {
     const auto tag = fmt::format("hubtel/{}:{}-{}", name, *request.stage, request.arch);
-    run_engine(engine, build_command(engine, spec, request.arch, *request.stage, {"--tag", tag}));
+    run_engine(engine, build_command(engine, spec, request.arch, *request.stage, {"--tag", tag}),
+               foreign);
     err << fmt::format("hubtel: {} stage {} ({}) is {}\n", name, *request.stage, request.arch, tag);
     return 0;
   }
@@ -330,8 +344,10 @@ int run_build(const BuildRequest& request, std::ostream& out, std::ostream& err)
     const auto payload = dir / ("payload-" + request.arch);
     const auto staging = dir / ("payload-" + request.arch + ".tmp");
     fs::remove_all(staging);
-    run_engine(engine, build_command(engine, spec, request.arch, "payload",
-                                     {"--output", "type=local,dest=" + staging.string()}));
+    run_engine(engine,
+               build_command(engine, spec, request.arch, "payload",
+                             {"--output", "type=local,dest=" + staging.string()}),
+               foreign);
     fs::remove_all(payload);
     fs::rename(staging, payload);
     check_payload_abi(payload, request.arch, err);
@@ -341,8 +357,10 @@ int run_build(const BuildRequest& request, std::ostream& out, std::ostream& err)
   const auto id_staging = dir / ("image-" + request.arch + ".id.tmp");
   fs::remove(id_staging);
   const auto tag = fmt::format("hubtel/{}:{}", name, request.arch);
-  run_engine(engine, build_command(engine, spec, request.arch, "runtime",
-                                   {"--iidfile", id_staging.string(), "--tag", tag}));
+  run_engine(engine,
+             build_command(engine, spec, request.arch, "runtime",
+                           {"--iidfile", id_staging.string(), "--tag", tag}),
+             foreign);
   const auto id = trimmed(read_file(id_staging));
   fs::remove(id_staging);
   if (id.rfind("sha256:", 0) != 0) {

@@ -37,4 +37,14 @@ after=$(layers hubtel/greeter:x86_64)
   fail "an edit to the handler did not change the sources layer"
 out=$(build "$work/python" greeter-invoke)
 expect_in "$out" '"request": "'
+
+# A module without the handler's function: an init error, classified as AWS's runtime does.
+sed -i 's/^def handler(/def renamed(/' "$source_dir/app.py"
+build "$work/python" greeter-image >/dev/null
+set +e
+err=$("$HUBTEL_AI" invoke --image-file "$work/python/hubtel/greeter/image-x86_64.id" 2>&1 >/dev/null)
+code=$?
+set -e
+[ "$code" -eq 1 ] || fail "a missing handler exited $code, not 1"
+expect_in "$err" 'Runtime\.HandlerNotFound'
 echo "python image test passed"
