@@ -213,11 +213,14 @@ function(_hubtel_add_deploy_targets)
     add_custom_target(${name}-sam DEPENDS "${dir}/template.yaml")
     set_property(GLOBAL APPEND PROPERTY _HUBTEL_SAM_SPECS "${dir}/spec.json")
     set_property(GLOBAL APPEND PROPERTY _HUBTEL_SAM_DEPENDS ${push_refs})
+    set_property(GLOBAL APPEND PROPERTY _HUBTEL_SAM_TARGETS ${name}-sam)
+    # A deferred call reads variables when it runs, not now: the helper travels as a property.
+    set_property(GLOBAL PROPERTY _HUBTEL_SAM_HELPER "${helper}")
     get_property(deferred GLOBAL PROPERTY _HUBTEL_SAM_DEFERRED)
     if(NOT deferred AND NOT CMAKE_VERSION VERSION_LESS 3.19)
       set_property(GLOBAL PROPERTY _HUBTEL_SAM_DEFERRED ON)
       # Once every image is known: the project's own template, at the end of the top directory.
-      cmake_language(DEFER DIRECTORY "${CMAKE_SOURCE_DIR}" CALL _hubtel_add_project_sam "${helper}")
+      cmake_language(DEFER DIRECTORY "${CMAKE_SOURCE_DIR}" CALL _hubtel_add_project_sam)
     endif()
   else()
     add_custom_target(
@@ -253,9 +256,11 @@ function(_hubtel_add_deploy_targets)
   endif()
 endfunction()
 
-# _hubtel_add_project_sam(<helper>) adds the target sam: hubtel/template.yaml, one SAM template
-# for every image of the project that has a REPOSITORY.
-function(_hubtel_add_project_sam helper)
+# _hubtel_add_project_sam() adds the target sam: hubtel/template.yaml, one SAM template for every
+# image of the project that has a REPOSITORY, and each image's own template.
+function(_hubtel_add_project_sam)
+  get_property(helper GLOBAL PROPERTY _HUBTEL_SAM_HELPER)
+  get_property(targets GLOBAL PROPERTY _HUBTEL_SAM_TARGETS)
   get_property(specs GLOBAL PROPERTY _HUBTEL_SAM_SPECS)
   get_property(depends GLOBAL PROPERTY _HUBTEL_SAM_DEPENDS)
   set(spec_args)
@@ -270,4 +275,5 @@ function(_hubtel_add_project_sam helper)
     COMMENT "Writing the project's SAM template"
     VERBATIM)
   add_custom_target(sam DEPENDS "${output}")
+  add_dependencies(sam ${targets})
 endfunction()

@@ -36,3 +36,9 @@ foreach(
     string(APPEND RunCMake_TEST_FAILED "no target ${target}\n")
   endif()
 endforeach()
+# The project's template is written by the helper with every image's spec (a deferred call that
+# once lost its helper wrote nothing).
+if(NOT ninja MATCHES
+   "hubtel-ai[^\n]* sam --spec [^\n]*/hubtel/hello/spec.json --output [^\n]*/hubtel/template.yaml")
+  string(APPEND RunCMake_TEST_FAILED "the sam target does not run hubtel-ai sam\n")
+endif()

@@ -47,6 +47,13 @@ scaffold() {
   [ "$uri" = "$pushed" ] || fail "$name runs $uri, not the pushed $pushed"
   out=$(build "$dir/build" "$name-deploy")
   expect_in "$out" "no work to do"
+  # The SAM templates, the project's and the function's, pinned to what was pushed.
+  build "$dir/build" sam >/dev/null
+  for template in "$dir/build/hubtel/template.yaml" "$dir/build/hubtel/$name/template.yaml"; do
+    [ -s "$template" ] || fail "ninja sam wrote no $template"
+    cfn-lint "$template" || fail "cfn-lint rejected $template"
+    expect_in "$(cat "$template")" "ImageUri: \"$pushed\""
+  done
 }
 
 scaffold cpp init-cpp "-DHUBTEL_RUNTIME_IMAGE_PROVIDED_AL2023=$base" \
