@@ -99,6 +99,14 @@ function(_hubtel_deploy_arguments out fn name)
       "^([A-Za-z0-9.-]+(:[0-9]+)?/)?[a-z0-9]+([._-]+[a-z0-9]+)*(/[a-z0-9]+([._-]+[a-z0-9]+)*)*$"
       "registry/repository, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/hello"
       "${arg_REPOSITORY}")
+    # ECR names a repository with 2 to 256 characters.
+    if(arg_REPOSITORY MATCHES "^[0-9]+\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/(.*)$")
+      string(LENGTH "${CMAKE_MATCH_2}" length)
+      if(length LESS 2 OR length GREATER 256)
+        _hubtel_fail(${fn} ${name} "REPOSITORY \"${arg_REPOSITORY}\" is not valid: an ECR "
+                     "repository name has 2 to 256 characters")
+      endif()
+    endif()
     list(APPEND members "\"repository\": \"${arg_REPOSITORY}\"")
     if(HUBTEL_REGISTRY_CACHE)
       list(APPEND members "\"registry_cache\": true")

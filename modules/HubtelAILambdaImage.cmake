@@ -143,7 +143,9 @@ container image, with targets that build, measure, invoke, push and deploy it.
     The event ``<name>-invoke`` sends (default ``{}``).
 
   ``REPOSITORY``, ``TAG``
-    Where ``<name>-push`` pushes, and the tag (default: the git revision of the context).
+    Where ``<name>-push`` pushes, and the tag (default: the git revision of the context, or
+    ``latest`` outside a git checkout; uncommitted edits push under the same revision's tag,
+    which then names the newest push). Deploys never go by tag: always by the pushed digest.
 
   ``FUNCTION_NAME``, ``ROLE``, ``MEMORY``, ``TIMEOUT``, ``ENVIRONMENT``
     The Lambda function ``<name>-deploy`` creates or updates, by digest.

@@ -198,8 +198,8 @@ cmake -S . -B build -DLAMBDA_REPOSITORY=<account>.dkr.ecr.<region>.amazonaws.com
 cmake --build build --target @NAME@-deploy
 ```
 
-The build also writes `build/hubtel/@NAME@/template.yaml`, an AWS SAM template of the function
-pinned to the pushed image's digest, for `sam deploy`.
+`cmake --build build --target @NAME@-sam` writes `build/hubtel/@NAME@/template.yaml`, an AWS SAM
+template of the function pinned to the pushed image's digest, for `sam deploy`.
 )hubtel";
 
 }  // namespace
@@ -287,7 +287,7 @@ int run_init(const InitRequest& request, std::ostream& out) {
       "  cmake --build {} --target {}-invoke\n\n"
       "Push and deploy it:\n"
       "  cmake -S {} -B {} -DLAMBDA_REPOSITORY=<account>.dkr.ecr.<region>.amazonaws.com/{} "
-      "-DLAMBDA_ROLE=arn:aws:iam::<account>:role/<role>\n"
+      "-DLAMBDA_ROLE=arn:aws:iam::<account>:role/<role> -DHUBTEL_CREATE_REPOSITORIES=ON\n"
       "  cmake --build {} --target {}-deploy\n",
       cpp ? "C++" : "Python", name, dir.string(), source, build, package, build, name, build, name,
       source, build, name, build, name);

@@ -207,8 +207,9 @@ int run_push(const PushRequest& request, std::ostream& out, std::ostream& err) {
                             : ""),
             error);
       }
-      throw Error(fmt::format("{}: {} login {} failed: {}", step, request.engine, ecr->host,
-                              last_line(login.steps[1].err)));
+      const auto output = last_line(login.steps[1].err);
+      throw Error(fmt::format("{}: {} login {} failed: {}{}", step, request.engine, ecr->host,
+                              output, hint_for_push(output, true)));
     }
   }
 

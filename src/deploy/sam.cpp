@@ -63,7 +63,7 @@ std::string logical_id(const std::string& name) {
   return result;
 }
 
-std::string sam_template(const std::vector<fs::path>& spec_files) {
+std::string sam_template(const std::vector<fs::path>& spec_files, const fs::path& template_dir) {
   if (spec_files.empty()) {
     throw Error("sam: no image spec given; pass --spec hubtel/<name>/spec.json");
   }
@@ -94,7 +94,13 @@ std::string sam_template(const std::vector<fs::path>& spec_files) {
     r += "    Metadata:\n";
     r += fmt::format("      Dockerfile: {}\n",
                      yaml_quoted(spec.dockerfile.lexically_relative(spec.context).string()));
-    r += fmt::format("      DockerContext: {}\n", yaml_quoted(spec.context.string()));
+    // SAM reads DockerContext from the template's folder: relative, the template moves with its
+    // checkout; absolute only when the template goes to stdout.
+    const auto context = template_dir.empty()
+                             ? spec.context
+                             : spec.context.lexically_relative(fs::absolute(template_dir));
+    r += fmt::format("      DockerContext: {}\n",
+                     yaml_quoted(context.empty() ? spec.context.string() : context.string()));
     r += fmt::format("      DockerTag: {}\n", yaml_quoted(push_tag(spec, arch, revision)));
     if (!spec.build_args.empty()) {
       r += "      DockerBuildArgs:\n";
@@ -138,7 +144,8 @@ std::string sam_template(const std::vector<fs::path>& spec_files) {
 }
 
 int run_sam(const SamRequest& request, std::ostream& out) {
-  const auto text = sam_template(request.specs);
+  const auto text = sam_template(
+      request.specs, request.output ? fs::absolute(*request.output).parent_path() : fs::path());
   if (request.output) {
     write_file_if_changed(*request.output, text);
   } else {

@@ -16,8 +16,10 @@ struct SamRequest {
 
 // The template text: one AWS::Serverless::Function a spec, PackageType Image, ImageUri pinned by
 // the pushed digest (else repository:tag), and the Dockerfile metadata `sam build` reads. Every
-// value is written as a double-quoted scalar, so none can add YAML of its own.
-std::string sam_template(const std::vector<std::filesystem::path>& specs);
+// value is written as a double-quoted scalar, so none can add YAML of its own. DockerContext is
+// relative to `template_dir`, where the template is written (absolute when it is empty).
+std::string sam_template(const std::vector<std::filesystem::path>& specs,
+                         const std::filesystem::path& template_dir = {});
 
 // A YAML double-quoted scalar of `text`.
 std::string yaml_quoted(const std::string& text);

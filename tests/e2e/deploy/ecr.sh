@@ -19,7 +19,7 @@ set -e
 echo "$err"
 [ "$code" = 1 ] || fail "the push exited $code, expected 1"
 expect_in "$err" "creating ECR repository $repo in us-east-1"
-expect_in "$err" "^hubtel-ai: error: push ecr: /usr/bin/docker login 123456789012.dkr.ecr.us-east-1.amazonaws.com failed: "
+expect_in "$err" "^hubtel-ai: error: push ecr: /usr/bin/docker login 123456789012.dkr.ecr.us-east-1.amazonaws.com failed: .*; is the registry running and reachable from here\\?$"
 aws ecr describe-repositories --repository-names "$repo" --query 'repositories[0].repositoryUri' --output text |
   grep -qx "123456789012.dkr.ecr.us-east-1.amazonaws.com/$repo" || fail "the repository was not created"
 [ ! -e "$dir/push-x86_64.ref" ] || fail "a failed push wrote a record"

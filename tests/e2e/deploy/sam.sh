@@ -15,7 +15,7 @@ two=$(write_spec two '"repository": "123456789012.dkr.ecr.us-east-1.amazonaws.co
 cat "$work/template.yaml"
 cfn-lint "$work/template.yaml" || fail "cfn-lint rejected the template"
 python3 - "$work/template.yaml" "$one" "$digest" <<'PY' || fail "the template does not hold the specs' values"
-import json, sys, yaml
+import json, os, sys, yaml
 
 class Loader(yaml.SafeLoader):
     pass
@@ -31,7 +31,10 @@ assert props["MemorySize"] == 512 and props["Timeout"] == 30, props
 assert props["Environment"]["Variables"] == spec["environment"], props["Environment"]
 assert props["Role"] == spec["role"] and props["FunctionName"] == "one-fn", props
 meta = one["Metadata"]
-assert meta["DockerContext"] == spec["context"], meta
+# Relative to the template's folder, as SAM reads it, so the template moves with its checkout.
+assert not meta["DockerContext"].startswith("/"), meta
+context = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(sys.argv[1])), meta["DockerContext"]))
+assert context == os.path.normpath(spec["context"]), (context, spec["context"])
 assert meta["Dockerfile"] == "hubtel/one/Dockerfile", meta
 assert meta["DockerTag"] == "v1-arm64", meta
 assert meta["DockerBuildArgs"] == {"BASE": "x: y"}, meta
