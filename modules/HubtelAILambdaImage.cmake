@@ -604,6 +604,14 @@ ${deploy_json}
   # file(GENERATE) writes at generate time, atomically and only when the content changed; every
   # '$' of a value was escaped by _hubtel_json_string, so no value is read as an expression.
   file(GENERATE OUTPUT "${dir}/spec.json" CONTENT "${spec}")
+  # What builds read of it: the spec without the function's settings (role, memory, timeout,
+  # environment, tag), so a change to those deploys again without building again. Pushes read the
+  # tag as well.
+  string(REPLACE "${deploy_json}" "" image_inputs "${spec}")
+  string(APPEND image_inputs
+         "repository: ${arg_REPOSITORY}\nregistry cache: ${HUBTEL_REGISTRY_CACHE}\n")
+  file(GENERATE OUTPUT "${dir}/image-inputs.txt" CONTENT "${image_inputs}")
+  file(GENERATE OUTPUT "${dir}/push-inputs.txt" CONTENT "${image_inputs}tag: ${arg_TAG}\n")
 
   _hubtel_add_image_targets()
 endfunction()
@@ -642,8 +650,8 @@ function(_hubtel_add_image_targets)
     add_custom_command(
       OUTPUT "${dir}/image-${arch}.id"
       COMMAND ${build_command} --arch ${arch}
-      DEPENDS "${dir}/Dockerfile" "${dir}/Dockerfile.dockerignore" "${dir}/spec.json" "${helper}"
-              ${depends}
+      DEPENDS "${dir}/Dockerfile" "${dir}/Dockerfile.dockerignore" "${dir}/image-inputs.txt"
+              "${helper}" ${depends}
       COMMENT "Building Lambda image ${name} (${arch})" ${pool}
       VERBATIM)
     list(APPEND id_files "${dir}/image-${arch}.id")
@@ -668,7 +676,8 @@ function(_hubtel_add_image_targets)
     add_custom_target(
       ${name}-image-${stage}
       ${stage_commands}
-      DEPENDS "${dir}/Dockerfile" "${dir}/Dockerfile.dockerignore" "${dir}/spec.json" ${depends}
+      DEPENDS "${dir}/Dockerfile" "${dir}/Dockerfile.dockerignore" "${dir}/image-inputs.txt"
+              ${depends}
       COMMENT "Building stage ${stage} of Lambda image ${name}"
       ${pool}
       VERBATIM)

@@ -19,4 +19,15 @@ expect_in "$out" 'Building Lambda image one \(x86_64\)'
 expect_not_in "$out" 'Building Lambda image two'
 out=$(build "$work/two" images)
 expect_in "$out" 'no work to do'
+
+# A function's settings are no input of its image: a new MEMORY builds nothing.
+configure "$project" "$work/two" "-DTEST_BASE=$base" -DTEST_MEMORY=256
+build "$work/two" images >/dev/null
+cmake "$work/two" -DTEST_MEMORY=512 >/dev/null # the same build tree, reconfigured
+expect_in "$(cat "$work/two/hubtel/one/spec.json")" '"memory": 512'
+# Only the Dockerfile is rendered again (the spec is its data), to the same text: no engine runs.
+out=$(build "$work/two" images)
+expect_not_in "$out" 'Building Lambda image'
+out=$(build "$work/two" images)
+expect_in "$out" 'no work to do'
 echo "incremental test passed"
