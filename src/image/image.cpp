@@ -17,12 +17,15 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <deque>
 #include <exception>
 #include <filesystem>
+#include <future>
 #include <istream>
 #include <limits>
 #include <map>
 #include <memory>
+#include <thread>
 
 namespace hubtel::image {
 namespace {
@@ -377,6 +380,7 @@ struct StoredBlob {
   std::optional<LayerSummary> layer;
   std::string layer_error;  // why the blob is no layer tar; reported if a manifest names it
   bool compressed = false;
+  std::shared_future<std::string> pending_digest;  // hashed beside the summary, not yet known
 };
 
 class ArchiveStore : public BlobStore {
@@ -426,6 +430,7 @@ class ArchiveStore : public BlobStore {
       throw Error(fmt::format("{}: truncated or corrupt archive ({})", where_,
                               what != nullptr ? what : "unreadable"));
     }
+    finish_digests();
   }
 
   std::optional<std::string> text(const std::string& path) override {
@@ -491,8 +496,10 @@ class ArchiveStore : public BlobStore {
   }
 
   void read_member(struct archive* archive, struct archive_entry* entry, const std::string& name) {
-    // Unverified and on disk: a layer member is read by its offset in the file, and skipped over.
-    if (file_ != nullptr && !verify_ && archive_filter_count(archive) == 1 &&
+    // On disk, a layer member is read by its offset in the file: its tar headers for the summary
+    // (its file contents skipped over), while its digest, which needs every byte, is computed on
+    // another core.
+    if (file_ != nullptr && archive_filter_count(archive) == 1 &&
         archive_filter_code(archive, 0) == ARCHIVE_FILTER_NONE &&
         archive_entry_size_is_set(entry)) {
       // The reader has consumed the member's headers, not its data: its position is the data's.
@@ -508,22 +515,60 @@ class ArchiveStore : public BlobStore {
           if (!is_compressed(prefix)) {
             range.map_windows();
           }
-          store(name, range, prefix, [&] { return range.broken(); });
+          std::shared_future<std::string> digest;
+          if (verify_) {
+            digest = hash_in_background(static_cast<std::uint64_t>(offset),
+                                        static_cast<std::uint64_t>(length));
+          }
+          store(
+              name, range, prefix, [&] { return range.broken(); }, false)
+              .pending_digest = std::move(digest);
           return;
         }
       }
     }
     MemberSource member(archive, where_);
     const auto prefix = std::string(member.peek(512));
-    store(name, member, prefix, [&] { return member.broken(); });
+    store(
+        name, member, prefix, [&] { return member.broken(); }, verify_);
+  }
+
+  // The SHA-256 of a range of the file, on a thread of its own; at most one a core at a time.
+  std::shared_future<std::string> hash_in_background(std::uint64_t offset, std::uint64_t length) {
+    const auto cores = std::max(1U, std::thread::hardware_concurrency());
+    while (hashing_.size() >= cores) {
+      hashing_.front().wait();
+      hashing_.pop_front();
+    }
+    auto job = std::async(std::launch::async, [file = file_, offset, length, where = where_] {
+                 FileRange range(*file, offset, length, where);
+                 range.map_windows();  // hashed where the page cache holds it, not copied
+                 HashingSource hashed(range);
+                 hashed.drain();
+                 return hashed.digest();
+               }).share();
+    hashing_.push_back(job);
+    return job;
+  }
+
+  // Waits for the digests computed beside the summaries, and checks them.
+  void finish_digests() {
+    for (auto& [name, blob] : blobs_) {
+      if (blob.pending_digest.valid()) {
+        blob.digest = blob.pending_digest.get();
+        blob.pending_digest = {};
+        verify_digest(name, blob.digest, where_);
+      }
+    }
+    hashing_.clear();
   }
 
   // Verifies and summarises one member whose first bytes are `prefix`; `broken` says whether a
   // failure came from the archive rather than from the member's content.
   template <typename Broken>
-  void store(const std::string& name, ByteSource& source, std::string_view prefix,
-             const Broken& broken) {
-    HashingSource hashed(source, verify_);
+  StoredBlob& store(const std::string& name, ByteSource& source, std::string_view prefix,
+                    const Broken& broken, bool hash) {
+    HashingSource hashed(source, hash);
     StoredBlob blob;
     blob.compressed = is_compressed(prefix);
     if (is_document(name, prefix)) {
@@ -553,7 +598,7 @@ class ArchiveStore : public BlobStore {
     blob.size = hashed.bytes();
     blob.digest = hashed.digest();
     verify_digest(name, blob.digest, where_);
-    blobs_[name] = std::move(blob);
+    return blobs_[name] = std::move(blob);
   }
 
   std::string where_;
@@ -564,6 +609,7 @@ class ArchiveStore : public BlobStore {
   bool verify_;
   std::map<std::string, StoredBlob> blobs_;
   std::map<std::string, std::string> links_;
+  std::deque<std::shared_future<std::string>> hashing_;
 };
 
 // ----- OCI image layout folders, read on demand -----
@@ -896,9 +942,7 @@ Image read_image(const std::string& input, std::istream& stdin_stream, const Rea
       throw Error(fmt::format("cannot read '{}': No such file or directory", input));
     }
     code = archive_read_open_filename(archive.get(), input.c_str(), chunk_size);
-    if (!options.verify_digests) {
-      file.emplace(input, where);
-    }
+    file.emplace(input, where);
   }
   if (code != ARCHIVE_OK) {
     const char* what = archive_error_string(archive.get());
