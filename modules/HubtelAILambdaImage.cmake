@@ -420,6 +420,31 @@ function(hubtel_add_lambda_image name)
     if(project_dir STREQUAL "")
       set(project_dir ".")
     endif()
+    # HubtelAI added with add_subdirectory() from outside the context is not in the builder: the
+    # builder puts a stand-in where the project looks for it, by its absolute path and by its
+    # path relative to the project.
+    set(stubs "")
+    get_property(hubtel_root GLOBAL PROPERTY _HUBTEL_SUBDIRECTORY_ROOT)
+    if(hubtel_root)
+      file(RELATIVE_PATH root_rel "${context}" "${hubtel_root}")
+      if(root_rel MATCHES "^\\.\\./" OR IS_ABSOLUTE "${root_rel}")
+        if(NOT hubtel_root MATCHES "^/[A-Za-z0-9/._+-]*$")
+          _hubtel_fail(
+            ${fn}
+            ${name}
+            "HubtelAI was added with add_subdirectory() from \"${hubtel_root}\", "
+            "outside the build context \"${context}\", at a path the builder cannot recreate "
+            "(use letters, digits and /._+- only); install HubtelAI and use "
+            "find_package(HubtelAI), or place it inside the context")
+        endif()
+        file(RELATIVE_PATH from_project "${CMAKE_SOURCE_DIR}" "${hubtel_root}")
+        get_filename_component(in_builder "/src/${project_dir}/${from_project}" ABSOLUTE)
+        set(stubs "${hubtel_root}")
+        if(NOT in_builder STREQUAL hubtel_root AND in_builder MATCHES "^/[A-Za-z0-9/._+-]*$")
+          string(APPEND stubs " ${in_builder}")
+        endif()
+      endif()
+    endif()
     if(NOT DEFINED arg_BUILD_TYPE)
       set(arg_BUILD_TYPE Release)
     endif()
@@ -580,6 +605,7 @@ function(hubtel_add_lambda_image name)
   \"lambda_base\": ${lambda_base},
   \"target\": \"${arg_TARGET}\",
   \"project_dir\": \"${project_dir_json}\",
+  \"hubtel_stubs\": \"${stubs}\",
   \"build_type\": \"${arg_BUILD_TYPE}\",
   \"cmake_args\": ${cmake_args_json},
   \"builder_packages\": ${packages_json},

@@ -17,6 +17,17 @@ if [ "$TARGETARCH" != "${BUILDARCH:-$TARGETARCH}" ]; then
   toolchain=-DCMAKE_TOOLCHAIN_FILE=/opt/hubtel/toolchains/$triple.cmake
   echo "hubtel: $image ($arch): cross-compiling on $BUILDARCH with $triple" >&2
 fi
+# HubtelAI added to the project with add_subdirectory() from outside the build context: a
+# stand-in at each path the project may name it by, which loads the builder's HubtelAI.
+for stub in ${HUBTEL_AI_STUBS:-}; do
+  if [ ! -e "$stub/CMakeLists.txt" ]; then
+    mkdir -p "$stub"
+    printf '%s\n' 'cmake_minimum_required(VERSION 3.16)' \
+      "project(HubtelAI VERSION $version LANGUAGES NONE)" \
+      'include(/opt/hubtel/cmake/HubtelAIConfig.cmake)' \
+      "set(HubtelAI_VERSION $version PARENT_SCOPE)" >"$stub/CMakeLists.txt"
+  fi
+done
 generator=
 if command -v ninja >/dev/null 2>&1; then
   generator=-GNinja

@@ -20,7 +20,8 @@ foreach(
         init
         buildah
         podman
-        lambda-base)
+        lambda-base
+        subdirectory)
   set(_hubtel_fixtures hubtel_install hubtel_engine hubtel_base_images)
   if(_hubtel_case STREQUAL "init")
     list(APPEND _hubtel_fixtures hubtel_registry hubtel_moto)
