@@ -11,9 +11,11 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <memory>
 #include <ostream>
+#include <string>
 
 namespace hubtel::cli {
 
@@ -94,8 +96,23 @@ void add_size_command(CLI::App& app, Context& context) {
       ->check(byte_size_validator);
   command
       ->add_option("--min-efficiency", options->min_efficiency,
-                   "fail when visible/total is below this ratio")
-      ->check(CLI::Range(0.0, 1.0));
+                   "fail when visible/total is below this ratio (0 to 1)")
+      ->check(CLI::Validator(
+          [](const std::string& value) {
+            double ratio = -1;
+            try {
+              std::size_t used = 0;
+              ratio = std::stod(value, &used);
+              if (used != value.size()) {
+                ratio = -1;
+              }
+            } catch (const std::exception&) {
+            }
+            return ratio >= 0 && ratio <= 1
+                       ? std::string()
+                       : value + " is not a ratio from 0 to 1 (0.9 asks for 90%)";
+          },
+          "RATIO"));
   command
       ->add_option("--max-wasted-bytes", options->max_wasted_bytes,
                    "fail when wasted bytes exceed this")

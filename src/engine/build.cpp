@@ -183,10 +183,15 @@ int measure(const BuildRequest& request, const nlohmann::json& spec, std::ostrea
     run_engine(engine, build_command(engine, spec, request.arch, "build", {"--tag", builder}));
     const auto builder_bytes = image_bytes(engine, builder);
     const auto runtime_bytes = image_bytes(engine, id);
+    // A cross builder runs on the build platform: its size is that platform's toolchain.
+    const auto builder_platform =
+        request.arch != host_arch() && spec.value("cross", false)
+            ? fmt::format(" (it runs on {} and cross-compiles)", platform_of(host_arch()))
+            : std::string();
     out << fmt::format(
-        "multi-stage: the runtime image is {}; shipping the builder stage would be {} ({} "
+        "multi-stage: the runtime image is {}; shipping the builder stage{} would be {} ({} "
         "saved, {:.0f}%)\n",
-        mib(runtime_bytes), mib(builder_bytes),
+        mib(runtime_bytes), builder_platform, mib(builder_bytes),
         mib(builder_bytes > runtime_bytes ? builder_bytes - runtime_bytes : 0),
         builder_bytes == 0
             ? 0.0

@@ -285,8 +285,9 @@ std::string format_text(const SizeReport& report, bool colour) {
                      report.wasted_bytes, percent(ratio(report.wasted_bytes, report.total_bytes)));
   out += fmt::format("  efficiency  {:>10}\n", percent(report.efficiency));
   if (report.compressed_bytes) {
-    out += fmt::format("  compressed  {:>10}  ({} bytes of blobs)\n",
-                       human_bytes(*report.compressed_bytes), *report.compressed_bytes);
+    out += fmt::format(
+        "  stored      {:>10}  ({} bytes of layer blobs, as stored: compressed or not)\n",
+        human_bytes(*report.compressed_bytes), *report.compressed_bytes);
   }
   if (report.has_base) {
     out += fmt::format("  base        {:>10}  ({} bytes in {})\n", human_bytes(report.base_bytes),
@@ -296,8 +297,8 @@ std::string format_text(const SizeReport& report, bool colour) {
                        report.added_bytes, layers_count(report.layers.size() - report.base_layers));
   }
   out += fmt::format("\n{}\n", paint("1", "layers"));
-  out += fmt::format("  {:>3}  {:>10}  {:>10}  {:>7}  {:>10}  {:<12}  {}\n", "#", "bytes",
-                     "compressed", "files", "wasted", "digest", "created by");
+  out += fmt::format("  {:>3}  {:>10}  {:>10}  {:>7}  {:>10}  {:<12}  {}\n", "#", "bytes", "stored",
+                     "files", "wasted", "digest", "created by");
   for (const auto& layer : report.layers) {
     out += fmt::format("  {:>3}  {:>10}  {:>10}  {:>7}  {:>10}  {:<12}  {}{}\n", layer.index,
                        human_bytes(layer.bytes),
@@ -324,7 +325,7 @@ std::string format_markdown(const SizeReport& report) {
       fmt::format("| wasted | {} | {} |\n", report.wasted_bytes, human_bytes(report.wasted_bytes));
   out += fmt::format("| efficiency | | {} |\n", percent(report.efficiency));
   if (report.compressed_bytes) {
-    out += fmt::format("| compressed | {} | {} |\n", *report.compressed_bytes,
+    out += fmt::format("| stored (layer blobs) | {} | {} |\n", *report.compressed_bytes,
                        human_bytes(*report.compressed_bytes));
   }
   if (report.has_base) {
@@ -334,7 +335,7 @@ std::string format_markdown(const SizeReport& report) {
         fmt::format("| added | {} | {} |\n", report.added_bytes, human_bytes(report.added_bytes));
   }
   out += fmt::format("\nArchitecture: {}\n\n### Layers\n\n", escape_markdown(platform(report)));
-  out += "| # | bytes | compressed | files | wasted | digest | created by |\n";
+  out += "| # | bytes | stored | files | wasted | digest | created by |\n";
   out += "|---:|---:|---:|---:|---:|---|---|\n";
   for (const auto& layer : report.layers) {
     out += fmt::format("| {} | {} | {} | {} | {} | `{}` | {}{} |\n", layer.index,
@@ -390,7 +391,8 @@ h1 {{ font-size: 1.3em; }}
 .summary {{ display: flex; flex-wrap: wrap; gap: 0 2em; margin: 0 0 1em; }}
 .summary dt {{ font-weight: 600; }}
 .summary dd {{ margin: 0 0 .5em; }}
-.panes {{ display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 1.5em; }}
+.panes {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 42em), 1fr)); gap: 1.5em; }}
+.panes > section {{ min-width: 0; overflow-x: auto; }}
 svg {{ width: 100%; height: auto; border: 1px solid #ccc; }}
 svg rect {{ stroke: #fff; stroke-width: .5; }}
 svg rect:hover {{ stroke: #000; stroke-width: 1.5; }}
@@ -398,7 +400,7 @@ svg text {{ font-size: 10px; pointer-events: none; fill: #111; }}
 table {{ border-collapse: collapse; width: 100%; margin-bottom: 1.5em; }}
 th, td {{ padding: 2px 6px; border-bottom: 1px solid #ddd; text-align: right; }}
 th, td {{ white-space: nowrap; }}
-th:last-child, td:last-child {{ text-align: left; white-space: normal; }}
+th:last-child, td:last-child {{ text-align: left; white-space: normal; overflow-wrap: anywhere; }}
 tr.base {{ color: #777; }}
 #hover {{ min-height: 1.4em; font-family: monospace; }}
 </style>
@@ -411,7 +413,7 @@ tr.base {{ color: #777; }}
 <dt>visible</dt><dd>{visible}</dd>
 <dt>wasted</dt><dd>{wasted}</dd>
 <dt>efficiency</dt><dd>{efficiency}</dd>
-<dt>compressed</dt><dd>{compressed}</dd>{base}
+<dt>stored (layer blobs)</dt><dd>{compressed}</dd>{base}
 </dl>
 <div class="panes">
 <section>
@@ -423,7 +425,7 @@ tr.base {{ color: #777; }}
 <section>
 <h2>Layers</h2>
 <table id="layers">
-<thead><tr><th>#</th><th>bytes</th><th>compressed</th><th>files</th><th>wasted</th><th>digest</th><th>created by</th></tr></thead>
+<thead><tr><th>#</th><th>bytes</th><th>stored</th><th>files</th><th>wasted</th><th>digest</th><th>created by</th></tr></thead>
 <tbody>
 {rows}</tbody>
 </table>

@@ -317,7 +317,7 @@ _size_test(
   STDOUT
   "^$"
   STDERR
-  "^hubtel-ai: error: --min-efficiency: Value 1.5 not in range")
+  "^hubtel-ai: error: --min-efficiency: 1.5 is not a ratio from 0 to 1 \\(0.9 asks for 90%\\)")
 _size_test(
   bad-format
   COMMAND

@@ -29,4 +29,9 @@ out=$(build "$work/multi" hello-multi-invoke-arm64)
 expect_in "$out" '"message":"Hello, Lambda!"'
 out=$(build "$work/multi" hello-multi-invoke-x86_64)
 expect_in "$out" '"message":"Hello, Lambda!"'
+
+# Each architecture's size report; the arm64 image's builder is the cross builder of the host.
+out=$(build "$work/multi" hello-multi-size)
+expect_in "$out" 'image hubtel/hello-multi:arm64 \(linux/arm64\)'
+expect_in "$out" 'shipping the builder stage \(it runs on linux/amd64 and cross-compiles\) would be'
 echo "multiarch image test passed"
