@@ -74,7 +74,8 @@ container image, with targets that build, measure, invoke, push and deploy it.
   ``REQUIREMENTS``
     Python runtimes: a ``requirements.txt`` installed with ``pip install --target`` in a
     layer of its own, so an edit to the handler does not reinstall it. ``--find-links`` and
-    ``-f`` paths in it are taken relative to the file, for private wheels.
+    ``-f`` paths in it are taken relative to the file, for private wheels (add ``--no-index``
+    when they are all there is, so pip never asks PyPI).
 
   ``ARCHITECTURES``
     ``x86_64`` (the default; ``HUBTEL_DEFAULT_ARCHITECTURES`` changes it for the project) and/or
