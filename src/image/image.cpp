@@ -36,7 +36,7 @@ using nlohmann::json;
 constexpr std::size_t chunk_size = 1 << 20;
 // A plain layer tar that is skipped over rather than hashed is mapped this much at a time: the
 // tar headers are all that is touched, and no more than a window is resident at once.
-constexpr std::uint64_t map_window = 16ULL << 20;
+constexpr std::uint64_t map_window = 4ULL << 20;
 constexpr std::uint64_t max_json_bytes = 64ULL << 20;
 
 using ArchivePtr = std::unique_ptr<struct archive, int (*)(struct archive*)>;
