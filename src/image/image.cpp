@@ -34,8 +34,9 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 constexpr std::size_t chunk_size = 1 << 20;
-// A plain layer tar that is skipped over rather than hashed is mapped this much at a time: the
-// tar headers are all that is touched, and no more than a window is resident at once.
+// Files read by offset are mapped this much at a time (a plain layer summarised from its tar
+// headers touches only their pages; a hashed range is read through), so no more than a window a
+// reader is resident at once.
 constexpr std::uint64_t map_window = 4ULL << 20;
 constexpr std::uint64_t max_json_bytes = 64ULL << 20;
 
