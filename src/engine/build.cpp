@@ -8,8 +8,10 @@
 
 #include <fmt/format.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <optional>
 #include <ostream>
 
@@ -235,6 +237,30 @@ std::string platform_of(const std::string& arch) {
   throw Error(fmt::format("architecture '{}' is not supported (supported: x86_64, arm64)", arch));
 }
 
+namespace {
+
+// buildah and podman reuse a cached RUN step whose bind-mounted sources changed (BuildKit hashes
+// them): a stamp, new for every build Ninja asks for, is an argument of the build stage so its
+// step runs again. Builds of the same image that follow (size, registry cache) reuse the stamp.
+bool needs_sources_stamp(const Engine& engine, const nlohmann::json& spec) {
+  return (engine.kind == "buildah" || engine.kind == "podman") &&
+         spec.value("kind", "") == "native";
+}
+
+fs::path sources_stamp_file(const nlohmann::json& spec, const std::string& arch) {
+  return fs::path(string_member(spec, "dir")) / ("sources-stamp-" + arch);
+}
+
+void renew_sources_stamp(const nlohmann::json& spec, const std::string& arch) {
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  write_file_atomically(
+      sources_stamp_file(spec, arch),
+      fmt::format("{}-{}\n", std::chrono::duration_cast<std::chrono::nanoseconds>(now).count(),
+                  ::getpid()));
+}
+
+}  // namespace
+
 std::vector<std::string> build_command(const Engine& engine, const nlohmann::json& spec,
                                        const std::string& arch, const std::string& stage,
                                        const std::vector<std::string>& extra) {
@@ -254,6 +280,15 @@ std::vector<std::string> build_command(const Engine& engine, const nlohmann::jso
     // These engines leave BUILDARCH unset, and the builder tells a cross build by it.
     const auto build_platform = platform_of(host_arch());
     argv.insert(argv.end(), {"--build-arg", "BUILDARCH=" + build_platform.substr(6)});
+    if (needs_sources_stamp(engine, spec)) {
+      std::error_code error;
+      if (!fs::exists(sources_stamp_file(spec, arch), error)) {
+        renew_sources_stamp(spec, arch);
+      }
+      argv.insert(argv.end(),
+                  {"--build-arg",
+                   "HUBTEL_SOURCES_STAMP=" + trimmed(read_file(sources_stamp_file(spec, arch)))});
+    }
   }
   if (const auto args = spec.find("build_args"); args != spec.end() && args->is_object()) {
     for (const auto& [key, value] : args->items()) {
@@ -289,6 +324,9 @@ int run_build(const BuildRequest& request, std::ostream& out, std::ostream& err)
     throw Error(kNoEngine);
   }
   const Engine& engine = request.engine;
+  if (needs_sources_stamp(engine, spec) && !request.size && !request.push_cache) {
+    renew_sources_stamp(spec, request.arch);
+  }
 
   // A foreign architecture's build fails at once when a base image has no variant for it: the
   // engine then looks the name up in a registry, and says only that the lookup failed.

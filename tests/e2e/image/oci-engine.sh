@@ -33,8 +33,21 @@ esac
 out=$(build "$work/$name" hello-image)
 expect_in "$out" 'no work to do'
 
-"$engine" push --quiet "$id" "docker-daemon:hubtel-e2e/$name-hello:latest" >/dev/null
-out=$("$HUBTEL_AI" invoke --image "hubtel-e2e/$name-hello:latest" --engine "$docker" \
-  --event "$source_dir/event.json")
-expect_in "$out" '"message":"Hello, Lambda!"'
+# answers <greeting>: the image, handed to dockerd, answers an invoke with it.
+answers() {
+  local id
+  id=$(cat "$work/$name/hubtel/hello/image-x86_64.id")
+  "$engine" push --quiet "$id" "docker-daemon:hubtel-e2e/$name-hello:latest" >/dev/null
+  out=$("$HUBTEL_AI" invoke --image "hubtel-e2e/$name-hello:latest" --engine "$docker" \
+    --event "$source_dir/event.json")
+  expect_in "$out" "\"message\":\"$1, Lambda!\""
+}
+answers Hello
+
+# An edit to the program: these engines would reuse the cached compile step, whose sources are a
+# bind mount they do not hash; the image must hold the new program.
+sed -i 's/"({"message":"Hello, )"/"({"message":"Hi, )"/' "$source_dir/main.cpp"
+grep -q '"message":"Hi, ' "$source_dir/main.cpp" || fail "the test's edit did not apply"
+build "$work/$name" hello-image >/dev/null
+answers Hi
 echo "$name test passed"
