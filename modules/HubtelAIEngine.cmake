@@ -9,7 +9,8 @@ Finds the container engine that builds HubtelAI's images, once per build tree.
   The engine's client program: ``docker`` with BuildKit (Debian's ``docker.io`` client has it
   built in; a newer client needs the ``buildx`` plugin), ``podman`` or ``buildah``. Empty (the
   default): the first client found that can build. A client that cannot build is passed over,
-  and the build says what to install when none is left.
+  and the build says what to install when none is left. A bare name is looked up on ``PATH``;
+  a named client that is missing or cannot build gets a warning when the project configures.
 
 .. variable:: HUBTEL_ENGINE_JOBS
 
@@ -18,9 +19,10 @@ Finds the container engine that builds HubtelAI's images, once per build tree.
 #]=======================================================================]
 include_guard(GLOBAL)
 
+# A string, not a FILEPATH: a bare name (podman) is looked up on PATH, not taken as a file of the
+# build folder.
 set(HUBTEL_ENGINE ""
-    CACHE FILEPATH
-          "Container engine client (docker with BuildKit, podman or buildah); empty: found")
+    CACHE STRING "Container engine client (docker with BuildKit, podman or buildah); empty: found")
 set(HUBTEL_ENGINE_JOBS 1 CACHE STRING "How many container engine builds may run at once")
 
 # _hubtel_docker_can_build(<out> <program>) tells whether a docker client builds with BuildKit:
@@ -56,7 +58,19 @@ function(_hubtel_engine out_program out_kind)
 
   set(candidates)
   if(HUBTEL_ENGINE)
-    list(APPEND candidates "${HUBTEL_ENGINE}")
+    set(named "${HUBTEL_ENGINE}")
+    if(NOT named MATCHES "/")
+      find_program(_hubtel_named_engine NAMES "${named}" NO_CACHE)
+      if(_hubtel_named_engine)
+        set(named "${_hubtel_named_engine}")
+      endif()
+    endif()
+    if(NOT EXISTS "${named}" OR IS_DIRECTORY "${named}")
+      message(WARNING "HUBTEL_ENGINE \"${HUBTEL_ENGINE}\" is no program here: image builds fail "
+                      "until it names docker (with BuildKit), podman or buildah")
+    else()
+      list(APPEND candidates "${named}")
+    endif()
   else()
     foreach(name IN ITEMS docker podman buildah)
       find_program(_hubtel_found_${name} NAMES ${name} NO_CACHE)
@@ -91,6 +105,11 @@ function(_hubtel_engine out_program out_kind)
   endforeach()
   if(NOT kind)
     set(kind none)
+    if(HUBTEL_ENGINE AND candidates)
+      message(WARNING "HUBTEL_ENGINE \"${HUBTEL_ENGINE}\" cannot build images: a docker client of "
+                      "version 23 or later needs the buildx plugin (Debian's /usr/bin/docker has "
+                      "BuildKit built in); name it, podman or buildah")
+    endif()
   endif()
   message(VERBOSE "container engine: ${program} (${kind})")
 
