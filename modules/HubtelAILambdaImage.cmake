@@ -128,7 +128,10 @@ container image, with targets that build, measure, invoke, push and deploy it.
   ``TEMPLATE``
     A Mustache template that replaces the default Dockerfile template, or extends it with
     Mustache inheritance: ``{{< Dockerfile.native}}`` or ``{{< Dockerfile.python}}`` with
-    ``{{$block}}`` overrides. The image spec ``hubtel/<name>/spec.json`` is its data.
+    ``{{$block}}`` overrides (``deps_extra`` in the builder's package stage, ``build_extra``
+    after the build, where in a native image files put under ``/out/rootfs`` land in the
+    runtime image, and ``runtime_extra`` in the runtime stage). Partials are found among HubtelAI's templates, then
+    beside the template. The image spec ``hubtel/<name>/spec.json`` is its data.
 
   ``BUILD_ARGS``
     ``KEY=value`` build arguments for the engine.
@@ -682,13 +685,22 @@ function(_hubtel_add_image_targets)
     file(GLOB partials "${template_dir}/*.mustache")
     set_property(GLOBAL PROPERTY _HUBTEL_TEMPLATE_FILES "${partials}")
   endif()
+  # A TEMPLATE of the project finds HubtelAI's templates first (the parents it extends), then the
+  # partials beside it.
+  set(partial_dirs --partials "${template_dir}")
+  set(own_partials)
+  if(DEFINED arg_TEMPLATE)
+    get_filename_component(own_dir "${template}" DIRECTORY)
+    list(APPEND partial_dirs --partials "${own_dir}")
+    file(GLOB own_partials CONFIGURE_DEPENDS "${own_dir}/*.mustache")
+  endif()
   add_custom_command(
     OUTPUT "${dir}/Dockerfile" "${dir}/Dockerfile.dockerignore"
-    COMMAND "${helper}" render --template "${template}" --partials "${template_dir}" --data
-            "${dir}/spec.json" --escape strict --output "${dir}/Dockerfile"
+    COMMAND "${helper}" render --template "${template}" ${partial_dirs} --data "${dir}/spec.json"
+            --escape strict --output "${dir}/Dockerfile"
     COMMAND "${helper}" render --template "${template_dir}/dockerignore.mustache" --data
             "${dir}/spec.json" --escape strict --output "${dir}/Dockerfile.dockerignore"
-    DEPENDS "${template}" ${partials} "${dir}/spec.json" "${helper}"
+    DEPENDS "${template}" ${partials} ${own_partials} "${dir}/spec.json" "${helper}"
     COMMENT "Rendering the Dockerfile of Lambda image ${name}"
     VERBATIM)
 

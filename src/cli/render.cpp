@@ -13,6 +13,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace hubtel::cli {
 
@@ -21,7 +22,7 @@ namespace {
 struct RenderCommandOptions {
   std::string template_path;
   std::string data_path;
-  std::string partials_dir;
+  std::vector<std::string> partials_dirs;
   std::string escape = "html";
   std::string output;
 };
@@ -49,9 +50,9 @@ void add_render_command(CLI::App& app, Context& context) {
       "render", "render a Mustache template (spec v1.3 with inheritance) against JSON data");
   command->add_option("--template", options->template_path, "the template (.mustache)")->required();
   command->add_option("--data", options->data_path, "the data (JSON)")->required();
-  command->add_option("--partials", options->partials_dir,
-                      "where {{>name}} and {{<name}} find name.mustache (default: the "
-                      "template's folder)");
+  command->add_option("--partials", options->partials_dirs,
+                      "where {{>name}} and {{<name}} find name.mustache; repeat it to look in "
+                      "several folders, in order (default: the template's folder)");
   command
       ->add_option("--escape", options->escape,
                    "html: escape & < > \" (the spec); none; strict: no escaping, and a value "
@@ -65,12 +66,14 @@ void add_render_command(CLI::App& app, Context& context) {
     const std::filesystem::path template_path(options->template_path);
     const auto text = read_file(template_path);
     const auto data = read_json(options->data_path);
-    std::filesystem::path partials_dir(options->partials_dir);
-    if (partials_dir.empty()) {
-      partials_dir = template_path.has_parent_path() ? template_path.parent_path() : ".";
+    std::vector<std::filesystem::path> partials_dirs(options->partials_dirs.begin(),
+                                                     options->partials_dirs.end());
+    if (partials_dirs.empty()) {
+      partials_dirs.emplace_back(template_path.has_parent_path() ? template_path.parent_path()
+                                                                 : std::filesystem::path("."));
     }
 
-    mustache::DirectoryLoader loader(partials_dir);
+    mustache::DirectoryLoader loader(std::move(partials_dirs));
     mustache::RenderOptions render_options;
     render_options.escape = *mustache::parse_escape(options->escape);
     render_options.missing_partial_is_error = true;

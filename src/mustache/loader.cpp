@@ -9,32 +9,47 @@
 
 namespace hubtel::mustache {
 
-std::filesystem::path DirectoryLoader::path_of(std::string_view name) const {
+std::filesystem::path DirectoryLoader::relative_path(std::string_view name) const {
   const std::filesystem::path relative(std::string(name) + ".mustache");
+  const auto folders = [this] {
+    std::string out;
+    for (const auto& dir : dirs_) {
+      out += (out.empty() ? "" : ", ") + dir.string();
+    }
+    return out;
+  };
   for (const auto& part : relative) {
     if (part == "..") {
       throw Error(
-          fmt::format("partial name \"{}\" leaves the partials folder {}", name, dir_.string()));
+          fmt::format("partial name \"{}\" leaves the partials folder {}", name, folders()));
     }
   }
   if (relative.is_absolute()) {
-    throw Error(fmt::format("partial name \"{}\" is absolute; partials are found in {}", name,
-                            dir_.string()));
+    throw Error(
+        fmt::format("partial name \"{}\" is absolute; partials are found in {}", name, folders()));
   }
-  return dir_ / relative;
+  return relative;
 }
 
 std::optional<PartialSource> DirectoryLoader::load(std::string_view name) {
-  auto path = path_of(name);
-  std::error_code error;
-  if (!std::filesystem::is_regular_file(path, error)) {
-    return std::nullopt;
+  const auto relative = relative_path(name);
+  for (const auto& dir : dirs_) {
+    const auto path = dir / relative;
+    std::error_code error;
+    if (std::filesystem::is_regular_file(path, error)) {
+      return PartialSource{read_file(path), path.string()};
+    }
   }
-  return PartialSource{read_file(path), path.string()};
+  return std::nullopt;
 }
 
 std::string DirectoryLoader::where(std::string_view name) const {
-  return fmt::format("no file {}", path_of(name).string());
+  const auto relative = relative_path(name);
+  std::string out;
+  for (const auto& dir : dirs_) {
+    out += (out.empty() ? "no file " : " or ") + (dir / relative).string();
+  }
+  return out;
 }
 
 std::optional<PartialSource> MapLoader::load(std::string_view name) {

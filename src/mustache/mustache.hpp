@@ -95,16 +95,18 @@ class PartialLoader {
   [[nodiscard]] virtual std::string where(std::string_view name) const = 0;
 };
 
-// Loads DIR/<name>.mustache; names that are absolute or contain ".." are refused.
+// Loads DIR/<name>.mustache from the first of its folders that has it; names that are absolute or
+// contain ".." are refused.
 class DirectoryLoader final : public PartialLoader {
  public:
-  explicit DirectoryLoader(std::filesystem::path dir) : dir_(std::move(dir)) {}
+  explicit DirectoryLoader(std::filesystem::path dir) : dirs_{std::move(dir)} {}
+  explicit DirectoryLoader(std::vector<std::filesystem::path> dirs) : dirs_(std::move(dirs)) {}
   std::optional<PartialSource> load(std::string_view name) override;
   [[nodiscard]] std::string where(std::string_view name) const override;
 
  private:
-  [[nodiscard]] std::filesystem::path path_of(std::string_view name) const;
-  std::filesystem::path dir_;
+  [[nodiscard]] std::filesystem::path relative_path(std::string_view name) const;
+  std::vector<std::filesystem::path> dirs_;
 };
 
 // Serves partials from memory (tests, the spec's suites).

@@ -29,6 +29,14 @@ _hubtel_cli_test(
   RESULT 0
   STDOUT "^other: \\* one \\* \\* 2 \\* \\* true \\*\n$"
   STDERR "^$")
+# Several --partials folders are searched in order: the second serves what the first lacks.
+_hubtel_cli_test(
+  render.partials-dirs
+  COMMAND render --template "${_render_data}/other.mustache" --data "${_render_data}/data.json"
+          --partials "${_render_data}/absent" --partials "${_render_data}/partials"
+  RESULT 0
+  STDOUT "^other: \\* one \\* \\* 2 \\* \\* true \\*\n$"
+  STDERR "^$")
 _hubtel_cli_test(
   render.strict-newline
   COMMAND render --template "${_render_data}/strict.mustache" --data "${_render_data}/newline.json"

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 namespace fs = std::filesystem;
 using hubtel::Error;
@@ -258,6 +259,24 @@ TEST(MustachePartials, DirectoryLoaderReadsFilesAndRefusesEscapes) {
   EXPECT_THROW(loader.load("../etc/passwd"), Error);
   EXPECT_THROW(loader.load("/etc/passwd"), Error);
   fs::remove_all(dir);
+}
+
+// Several folders: the first that has the partial serves it; a missing one names every path tried.
+TEST(MustachePartials, DirectoryLoaderSearchesItsFoldersInOrder) {
+  const auto root =
+      fs::temp_directory_path() / ("hubtel-mustache-dirs-" + std::to_string(::getpid()));
+  fs::create_directories(root / "a");
+  fs::create_directories(root / "b");
+  std::ofstream(root / "a" / "both.mustache") << "from a";
+  std::ofstream(root / "b" / "both.mustache") << "from b";
+  std::ofstream(root / "b" / "only-b.mustache") << "b only";
+  hubtel::mustache::DirectoryLoader loader(std::vector<fs::path>{root / "a", root / "b"});
+  EXPECT_EQ(loader.load("both")->text, "from a");
+  EXPECT_EQ(loader.load("only-b")->text, "b only");
+  EXPECT_FALSE(loader.load("none").has_value());
+  EXPECT_EQ(loader.where("none"), "no file " + (root / "a" / "none.mustache").string() + " or " +
+                                      (root / "b" / "none.mustache").string());
+  fs::remove_all(root);
 }
 
 TEST(MustacheInheritance, ProjectStyleTemplateOverridesBlocksInStandaloneLines) {
