@@ -123,7 +123,8 @@ container image, with targets that build, measure, invoke, push and deploy it.
   ``STAGES``
     Extra stages, each built by ``<name>-image-<stage>`` and tagged
     ``hubtel/<name>:<stage>-<arch>``: ``dev`` (the builder with the sources) and ``debug``
-    (the runtime with ``gdb`` and the unstripped program).
+    (the runtime with ``gdb`` and the unstripped program; ``BUILD_TYPE RelWithDebInfo`` gives
+    it line numbers, and the sources are in the ``dev`` stage at ``/src``).
 
   ``TEMPLATE``
     A Mustache template that replaces the default Dockerfile template, or extends it with
@@ -138,7 +139,7 @@ container image, with targets that build, measure, invoke, push and deploy it.
 
   ``SECRETS``
     ``id=path`` secrets mounted with BuildKit secret mounts at ``/run/secrets/<id>`` in the
-    build steps; they never land in a layer.
+    build steps; they never land in a layer, and a new secret alone rebuilds nothing.
 
   ``MAX_SIZE``
     A budget for ``<name>-size`` (e.g. ``50MiB``); the 10 GB Lambda limit always applies.

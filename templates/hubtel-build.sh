@@ -38,7 +38,7 @@ if [ -f "$build/CMakeCache.txt" ] && ! grep -q "^CMAKE_GENERATOR:INTERNAL=${gene
 fi
 # One target is built here, so the project's tests are off (and need none of their packages);
 # CMAKE_ARGS come last and may turn them on again.
-cmake -S "$src" -B "$build" $generator "-DCMAKE_BUILD_TYPE=$build_type" \
+cmake -S "$src" -B "$build" $generator --no-warn-unused-cli "-DCMAKE_BUILD_TYPE=$build_type" \
   -DHubtelAI_DIR=/opt/hubtel/cmake -DHUBTEL_AI_IN_BUILDER=ON "-DHUBTEL_AI_IMAGE=$image" \
   "-DHUBTEL_AI_VERSION=$version" -DBUILD_TESTING=OFF $toolchain "$@"
 cmake --build "$build" --target "$target"
