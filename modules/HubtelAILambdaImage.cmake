@@ -437,6 +437,12 @@ function(hubtel_add_lambda_image name)
     if(project_dir STREQUAL "")
       set(project_dir ".")
     endif()
+    # The builder's build folder persists in a cache mount of its own for each build tree: two
+    # checkouts that name an image alike must not share object files, which Ninja judges by
+    # modification times alone.
+    string(SHA256 tree_hash "${CMAKE_BINARY_DIR}/hubtel/${name}")
+    string(SUBSTRING "${tree_hash}" 0 12 tree_hash)
+    set(build_cache_id "${name}-${tree_hash}")
     # HubtelAI added with add_subdirectory() from outside the context is not in the builder: the
     # builder puts a stand-in where the project looks for it, by its absolute path and by its
     # path relative to the project.
@@ -632,6 +638,7 @@ function(hubtel_add_lambda_image name)
   \"lambda_base\": ${lambda_base},
   \"target\": \"${arg_TARGET}\",
   \"project_dir\": \"${project_dir_json}\",
+  \"build_cache_id\": \"${build_cache_id}\",
   \"hubtel_stubs\": \"${stubs}\",
   \"build_type\": \"${arg_BUILD_TYPE}\",
   \"cmake_args\": ${cmake_args_json},

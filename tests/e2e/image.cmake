@@ -21,7 +21,8 @@ foreach(
         buildah
         podman
         lambda-base
-        subdirectory)
+        subdirectory
+        shared-name)
   set(_hubtel_fixtures hubtel_install hubtel_engine hubtel_base_images)
   if(_hubtel_case STREQUAL "init")
     list(APPEND _hubtel_fixtures hubtel_registry hubtel_moto)
