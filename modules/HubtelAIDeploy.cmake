@@ -208,7 +208,7 @@ function(_hubtel_add_deploy_targets)
       OUTPUT ${push_refs}
       COMMAND "${helper}" push --spec "${dir}/spec.json" ${engine_option} ${create}
               ${cache_commands}
-      DEPENDS ${id_files} "${dir}/push-inputs.txt"
+      DEPENDS ${id_files} "${dir}/spec.json"
       COMMENT "Pushing Lambda image ${name} to ${arg_REPOSITORY}"
       VERBATIM)
     add_custom_target(${name}-push DEPENDS ${push_refs})

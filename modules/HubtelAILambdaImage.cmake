@@ -665,13 +665,12 @@ ${deploy_json}
   # '$' of a value was escaped by _hubtel_json_string, so no value is read as an expression.
   file(GENERATE OUTPUT "${dir}/spec.json" CONTENT "${spec}")
   # What builds read of it: the spec without the function's settings (role, memory, timeout,
-  # environment, tag), so a change to those deploys again without building again. Pushes read the
-  # tag as well.
+  # environment, tag), so a change to those deploys again without building again. A plain write,
+  # not file(GENERATE): it only marks a change, so '$' escapes may stay as they are.
   string(REPLACE "${deploy_json}" "" image_inputs "${spec}")
   string(APPEND image_inputs
          "repository: ${arg_REPOSITORY}\nregistry cache: ${HUBTEL_REGISTRY_CACHE}\n")
-  file(GENERATE OUTPUT "${dir}/image-inputs.txt" CONTENT "${image_inputs}")
-  file(GENERATE OUTPUT "${dir}/push-inputs.txt" CONTENT "${image_inputs}tag: ${arg_TAG}\n")
+  _hubtel_write_if_changed("${dir}/image-inputs.txt" "${image_inputs}")
 
   _hubtel_add_image_targets()
 endfunction()
