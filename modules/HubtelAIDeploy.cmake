@@ -44,6 +44,9 @@ set(_HUBTEL_RESERVED_ENVIRONMENT
     LAMBDA_TASK_ROOT
     LAMBDA_RUNTIME_DIR
     CACHE INTERNAL "")
+string(JOIN "|" _hubtel_reserved ${_HUBTEL_RESERVED_ENVIRONMENT})
+set(_HUBTEL_RESERVED_ENVIRONMENT_REGEX "^(${_hubtel_reserved})$" CACHE INTERNAL "")
+unset(_hubtel_reserved)
 
 # _hubtel_deploy_arguments(<out> <fn> <name>) checks the registry and function arguments of its
 # caller (arg_REPOSITORY, arg_TAG, arg_FUNCTION_NAME, arg_ROLE, arg_MEMORY, arg_TIMEOUT,
@@ -162,15 +165,8 @@ function(_hubtel_deploy_arguments out fn name)
   endif()
   _hubtel_check_match(${fn} ${name} ENVIRONMENT "^[A-Za-z][A-Za-z0-9_]*=" "KEY=value"
                       ${arg_ENVIRONMENT})
-  set(keys)
-  foreach(pair IN LISTS arg_ENVIRONMENT)
-    string(REGEX MATCH "^[^=]+" key "${pair}")
-    if(key IN_LIST _HUBTEL_RESERVED_ENVIRONMENT)
-      _hubtel_fail(${fn} ${name} "ENVIRONMENT ${key} is reserved by Lambda; choose another name")
-    endif()
-    list(APPEND keys "${key}")
-  endforeach()
-  _hubtel_check_unique(${fn} ${name} "ENVIRONMENT key" ${keys})
+  _hubtel_check_keys(${fn} ${name} ENVIRONMENT "${_HUBTEL_RESERVED_ENVIRONMENT_REGEX}"
+                     "is reserved by Lambda" ${arg_ENVIRONMENT})
   _hubtel_key_value_json(environment_json environment_list ${arg_ENVIRONMENT})
   list(APPEND members "\"environment\": ${environment_json}"
        "\"environment_list\": ${environment_list}")

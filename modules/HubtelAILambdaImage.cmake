@@ -131,8 +131,9 @@ container image, with targets that build, measure, invoke, push and deploy it.
     Mustache inheritance: ``{{< Dockerfile.native}}`` or ``{{< Dockerfile.python}}`` with
     ``{{$block}}`` overrides (``deps_extra`` in the builder's package stage, ``build_extra``
     after the build, where in a native image files put under ``/out/rootfs`` land in the
-    runtime image, and ``runtime_extra`` in the runtime stage). Partials are found among HubtelAI's templates, then
-    beside the template. The image spec ``hubtel/<name>/spec.json`` is its data.
+    runtime image, and ``runtime_extra`` in the runtime stage). Partials are found among
+    HubtelAI's templates, then beside the template. The image spec ``hubtel/<name>/spec.json`` is
+    its data.
 
   ``BUILD_ARGS``
     ``KEY=value`` build arguments for the engine.
@@ -534,16 +535,8 @@ function(hubtel_add_lambda_image name)
   endif()
   set(key_regex "^[A-Za-z_][A-Za-z0-9_]*=")
   _hubtel_check_match(${fn} ${name} BUILD_ARGS "${key_regex}" "KEY=value" ${arg_BUILD_ARGS})
-  set(keys)
-  foreach(pair IN LISTS arg_BUILD_ARGS)
-    string(REGEX MATCH "^[^=]+" key "${pair}")
-    if(key MATCHES "^(TARGET|BUILD)(ARCH|OS|PLATFORM|VARIANT)$|^HUBTEL_")
-      _hubtel_fail(${fn} ${name} "BUILD_ARGS ${key} is set by the engine or by HubtelAI; "
-                   "choose another name")
-    endif()
-    list(APPEND keys "${key}")
-  endforeach()
-  _hubtel_check_unique(${fn} ${name} "BUILD_ARGS key" ${keys})
+  _hubtel_check_keys(${fn} ${name} BUILD_ARGS "^(TARGET|BUILD)(ARCH|OS|PLATFORM|VARIANT)$|^HUBTEL_"
+                     "is set by the engine or by HubtelAI" ${arg_BUILD_ARGS})
   set(secret_items)
   set(secret_ids)
   foreach(secret IN LISTS arg_SECRETS)
@@ -784,6 +777,8 @@ function(_hubtel_add_image_targets)
   else()
     string(REPLACE "." "-" invoke_function "${name}")
   endif()
+  # The payload has no newline of its own: end its line before Ninja writes the next.
+  set(end_line COMMAND ${CMAKE_COMMAND} -E echo)
   foreach(arch IN LISTS arg_ARCHITECTURES)
     set(invoke_event)
     if(event)
@@ -792,8 +787,6 @@ function(_hubtel_add_image_targets)
     _hubtel_platform(platform ${arch})
     set(invoke_command "${helper}" invoke --image-file "${dir}/image-${arch}.id" --function-name
                        "${invoke_function}" --platform ${platform} ${invoke_event} ${engine_option})
-    # The payload has no newline of its own: end its line before Ninja writes the next.
-    set(end_line COMMAND ${CMAKE_COMMAND} -E echo)
     list(APPEND invoke_commands COMMAND ${invoke_command} ${end_line})
     if(NOT TARGET ${name}-invoke-${arch})
       add_custom_target(

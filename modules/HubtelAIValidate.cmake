@@ -81,6 +81,20 @@ function(_hubtel_check_one_of function name argument value)
   endif()
 endfunction()
 
+# _hubtel_check_keys(<function> <name> <argument> <reserved-regex> <why> <key=value>...) refuses a
+# key twice, and a key the regex matches ("<argument> <key> <why>; choose another name").
+function(_hubtel_check_keys function name argument reserved why)
+  set(keys)
+  foreach(pair IN LISTS ARGN)
+    string(REGEX MATCH "^[^=]+" key "${pair}")
+    if(key MATCHES "${reserved}")
+      _hubtel_fail(${function} "${name}" "${argument} ${key} ${why}; choose another name")
+    endif()
+    list(APPEND keys "${key}")
+  endforeach()
+  _hubtel_check_unique(${function} "${name}" "${argument} key" ${keys})
+endfunction()
+
 # _hubtel_check_unique(<function> <name> <argument> <value>...)
 function(_hubtel_check_unique function name argument)
   set(seen)

@@ -101,9 +101,12 @@ with tarfile.open("million-save.tar", "w") as tar:
 PY
 fi
 
-best() { # <command...>: the best wall time of 3 runs, in seconds
-  local best=
+# best_of <prepare> <command...>: the best wall time of 3 runs, each after <prepare>, in seconds.
+best_of() {
+  local prepare=$1 best=
+  shift
   for _ in 1 2 3; do
+    "$prepare"
     local start end
     start=$(date +%s%N)
     "$@" >/dev/null
@@ -113,20 +116,9 @@ best() { # <command...>: the best wall time of 3 runs, in seconds
   done
   awk -v ns="$best" 'BEGIN { printf "%.3f", ns / 1e9 }'
 }
-cold() { # <command...>: the best wall time of 3 runs, each after dropping the page cache (root)
-  local best=
-  for _ in 1 2 3; do
-    sync
-    echo 3 >/proc/sys/vm/drop_caches
-    local start end
-    start=$(date +%s%N)
-    "$@" >/dev/null
-    end=$(date +%s%N)
-    local t=$((end - start))
-    if [ -z "$best" ] || [ "$t" -lt "$best" ]; then best=$t; fi
-  done
-  awk -v ns="$best" 'BEGIN { printf "%.3f", ns / 1e9 }'
-}
+drop_page_cache() { sync && echo 3 >/proc/sys/vm/drop_caches; }
+best() { best_of : "$@"; }                # page cache warm
+cold() { best_of drop_page_cache "$@"; }  # page cache dropped before each run (root)
 peak() { # <command...>: peak resident memory in MiB
   /usr/bin/time -v "$@" 2>&1 >/dev/null | awk '/Maximum resident set size/ { printf "%.1f", $6 / 1024 }'
 }

@@ -3,6 +3,7 @@
 
 #include "common/error.hpp"
 #include "common/files.hpp"
+#include "engine/command.hpp"
 
 #include <fmt/format.h>
 
@@ -264,17 +265,7 @@ int run_init(const InitRequest& request, std::ostream& out) {
   }
 
   // Paths are printed as the shell must read them.
-  const auto quoted = [](const std::string& text) {
-    if (text.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-                               "/._+-=:@,") == std::string::npos) {
-      return text;
-    }
-    std::string out = "'";
-    for (const char c : text) {
-      out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    }
-    return out + "'";
-  };
+  const auto quoted = [](const std::string& text) { return engine::shown_command({text}); };
   const auto source = quoted(dir.string());
   const auto build = quoted((dir / "build").string());
   const auto package =

@@ -206,6 +206,7 @@ class FileRange : public ByteSource {
     if (mapped_) {
       return next_window();
     }
+    buffer_.resize(chunk_size);  // only ranges read by copy need one
     const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer_.size(), end_ - at_));
     const auto got = read_at(at_, buffer_.data(), want);
     if (got < want) {
@@ -286,7 +287,7 @@ class FileRange : public ByteSource {
   std::uint64_t end_;
   std::string_view where_;
   std::string prefix_;
-  std::vector<char> buffer_ = std::vector<char>(chunk_size);
+  std::vector<char> buffer_;
   bool broken_ = false;
   bool mapped_ = false;
   void* map_ = nullptr;
@@ -386,8 +387,8 @@ struct StoredBlob {
 
 class ArchiveStore : public BlobStore {
  public:
-  // With `file` (the archive on disk, plain), layer members are read from it by offset, so a read
-  // without digest checks passes over their file contents instead of streaming them.
+  // With `file` (the archive on disk, plain), layer members are read from it by offset: their
+  // summaries pass over file contents, and their digests are computed on other cores.
   ArchiveStore(std::string where, PathTree& tree, EntryBudget& budget, const ReadOptions& options,
                const OpenFile* file = nullptr)
       : where_(std::move(where)),

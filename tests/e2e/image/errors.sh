@@ -10,32 +10,20 @@ rm -rf "$project"
 cp -r "$root/tests/e2e/projects/two-images" "$project"
 
 configure "$project" "$work/no-engine" "-DTEST_BASE=$base" -DHUBTEL_ENGINE=/nonexistent/docker
-set +e
-out=$(cmake --build "$work/no-engine" --target one-image 2>&1)
-code=$?
-set -e
-[ "$code" -ne 0 ] || fail "a build without an engine succeeded"
+out=$(build_fails "$work/no-engine" one-image "a build without an engine succeeded")
 expect_in "$out" "hubtel-ai: error: .*(cannot run '/nonexistent/docker'|no container engine)"
 [ ! -e "$work/no-engine/hubtel/one/image-x86_64.id" ] || fail "an image id was left behind"
 
 configure "$project" "$work/bad-package" "-DTEST_BASE=$base" \
   -DTEST_BAD_PACKAGE=ON
-set +e
-out=$(cmake --build "$work/bad-package" --target bad-image 2>&1)
-code=$?
-set -e
-[ "$code" -ne 0 ] || fail "a build with a missing package succeeded"
+out=$(build_fails "$work/bad-package" bad-image "a build with a missing package succeeded")
 expect_in "$out" 'hubtel-ai: error: the engine command failed with exit code [0-9]+: /usr/bin/docker build'
 [ ! -e "$work/bad-package/hubtel/bad/image-x86_64.id" ] || fail "an image id was left behind"
 
 # An arm64 image on amd64-only bases: the engine's own message is a failed registry lookup, so
 # the build says what a single-architecture base does to a foreign build.
 configure "$project" "$work/single-arch" "-DTEST_BASE=$base" -DTEST_SINGLE_ARCH_ARM64=ON
-set +e
-out=$(cmake --build "$work/single-arch" --target foreign-image 2>&1)
-code=$?
-set -e
-[ "$code" -ne 0 ] || fail "an arm64 build on an amd64-only base succeeded"
+out=$(build_fails "$work/single-arch" foreign-image "an arm64 build on an amd64-only base succeeded")
 expect_in "$out" 'building for linux/arm64: a base image with no arm64 variant \(a single-architecture image\) fails this way'
 [ ! -e "$work/single-arch/hubtel/foreign/image-arm64.id" ] || fail "an image id was left behind"
 echo "error test passed"

@@ -27,6 +27,18 @@ build() {
   [ "${PIPESTATUS[0]}" -eq 0 ] || fail "building $* failed"
 }
 
+# build_fails <build> <target> <what it means if it builds>: prints the output of a build that
+# must fail, and fails the test when it succeeds.
+build_fails() {
+  local out code
+  set +e
+  out=$(cmake --build "$1" --target "$2" 2>&1)
+  code=$?
+  set -e
+  [ "$code" -ne 0 ] || fail "$3"
+  printf '%s\n' "$out"
+}
+
 expect_in() {
   local text=$1 pattern=$2
   grep -Eq -- "$pattern" <<<"$text" || fail "expected /$pattern/ in:
