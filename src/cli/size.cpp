@@ -2,9 +2,9 @@
 #include "cli/commands.hpp"
 #include "common/error.hpp"
 #include "common/files.hpp"
-#include "image/budget.hpp"
-#include "image/image.hpp"
-#include "image/report.hpp"
+#include "inspect/budget.hpp"
+#include "inspect/image.hpp"
+#include "inspect/report.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -38,7 +38,7 @@ struct SizeOptions {
 
 const CLI::Validator byte_size_validator(
     [](std::string& value) -> std::string {
-      return image::parse_byte_size(value)
+      return inspect::parse_byte_size(value)
                  ? std::string()
                  : "\"" + value + "\" is not a size (expected bytes or e.g. 50MiB, 1GB)";
     },
@@ -131,49 +131,49 @@ void add_size_command(CLI::App& app, Context& context) {
                     "skip the SHA-256 checks of blobs (faster; for archives you trust)");
 
   command->callback([options, &context] {
-    image::Budget budget;
+    inspect::Budget budget;
     if (!options->max_bytes.empty()) {
-      budget.max_bytes = image::parse_byte_size(options->max_bytes);
+      budget.max_bytes = inspect::parse_byte_size(options->max_bytes);
     }
     if (!options->max_wasted_bytes.empty()) {
-      budget.max_wasted_bytes = image::parse_byte_size(options->max_wasted_bytes);
+      budget.max_wasted_bytes = inspect::parse_byte_size(options->max_wasted_bytes);
     }
     budget.min_efficiency = options->min_efficiency;
     if (!options->ci_config.empty()) {
-      image::apply_dive_ci(budget, read_file(options->ci_config), options->ci_config);
+      inspect::apply_dive_ci(budget, read_file(options->ci_config), options->ci_config);
     }
 
-    image::ReadOptions read_options;
+    inspect::ReadOptions read_options;
     read_options.max_entries = options->max_paths;
     read_options.verify_digests = !options->no_verify;
-    const auto image = image::read_image(options->input, context.in, read_options);
-    image::AnalyseOptions analyse_options;
+    const auto image = inspect::read_image(options->input, context.in, read_options);
+    inspect::AnalyseOptions analyse_options;
     analyse_options.top_paths = options->top;
-    auto report = image::analyse(image, analyse_options);
+    auto report = inspect::analyse(image, analyse_options);
     report.source = !options->name.empty()  ? options->name
                     : options->input == "-" ? std::string("<stdin>")
                                             : options->input;
     if (!options->base.empty()) {
-      image::ReadOptions base_options;
+      inspect::ReadOptions base_options;
       base_options.summarise_layers = false;
       base_options.max_entries = options->max_paths;
       base_options.verify_digests = !options->no_verify;
       if (options->base == "-" && options->input == "-") {
         throw Error("--base and the image cannot both be read from stdin", ExitCode::usage);
       }
-      image::apply_base(report, image::read_image(options->base, context.in, base_options));
+      inspect::apply_base(report, inspect::read_image(options->base, context.in, base_options));
     }
 
     const auto format = format_for(*options);
     std::string rendered;
     if (format == "json") {
-      rendered = image::to_json(report).dump(2) + "\n";
+      rendered = inspect::to_json(report).dump(2) + "\n";
     } else if (format == "markdown") {
-      rendered = image::format_markdown(report);
+      rendered = inspect::format_markdown(report);
     } else if (format == "html") {
-      rendered = image::format_html(report);
+      rendered = inspect::format_html(report);
     } else {
-      rendered = image::format_text(report, colour_wanted(*options));
+      rendered = inspect::format_text(report, colour_wanted(*options));
     }
     if (options->output.empty()) {
       context.out << rendered;
@@ -182,7 +182,7 @@ void add_size_command(CLI::App& app, Context& context) {
       write_file_atomically(options->output, rendered);
     }
 
-    for (const auto& failure : image::check_budget(report, budget)) {
+    for (const auto& failure : inspect::check_budget(report, budget)) {
       context.err << "hubtel-ai: error: budget failed: " << failure << '\n';
       context.exit_code = static_cast<int>(ExitCode::budget);
     }

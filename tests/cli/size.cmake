@@ -1,15 +1,15 @@
 # CLI tests of `hubtel-ai size`: known figures in every input form, base split, budgets, formats,
 # and one error line for each kind of bad input.
 
-# The inputs are written at test time by make_size_fixtures (tests/unit/image/fixtures.cpp): the
+# The inputs are written at test time by make_size_fixtures (tests/unit/inspect/fixtures.cpp): the
 # known image (23600 bytes, 12200 visible, 11400 wasted) as a legacy save, a docker 25 save, an
 # OCI archive with gzip and zstd layers, an OCI folder and a gzip-compressed save; its base; and
 # broken variants.
 find_package(LibArchive 3.4 REQUIRED)
 find_package(OpenSSL 1.1 REQUIRED COMPONENTS Crypto)
 find_package(nlohmann_json 3.10 REQUIRED)
-add_executable(make_size_fixtures ${PROJECT_SOURCE_DIR}/tests/unit/image/fixtures.cpp
-                                  ${PROJECT_SOURCE_DIR}/tests/unit/image/make_fixtures.cpp)
+add_executable(make_size_fixtures ${PROJECT_SOURCE_DIR}/tests/unit/inspect/fixtures.cpp
+                                  ${PROJECT_SOURCE_DIR}/tests/unit/inspect/make_fixtures.cpp)
 target_link_libraries(make_size_fixtures PRIVATE hubtel_ai_warnings nlohmann_json::nlohmann_json
                                                  LibArchive::LibArchive OpenSSL::Crypto)
 

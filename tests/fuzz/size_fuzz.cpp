@@ -2,8 +2,8 @@
 // on stdin with digest checks, and as a file on disk without them (read by offset, layers mapped).
 // Bad input must end in hubtel::Error, never in a crash, a leak or another exception.
 #include "common/error.hpp"
-#include "image/image.hpp"
-#include "image/report.hpp"
+#include "inspect/image.hpp"
+#include "inspect/report.hpp"
 
 #include <sys/mman.h>
 #include <unistd.h>
@@ -16,13 +16,13 @@
 namespace {
 
 void read_and_render(const std::string& input, std::istream& in,
-                     const hubtel::image::ReadOptions& options) {
+                     const hubtel::inspect::ReadOptions& options) {
   try {
-    const auto image = hubtel::image::read_image(input, in, options);
-    const auto report = hubtel::image::analyse(image);
-    (void)hubtel::image::to_json(report).dump();
-    (void)hubtel::image::format_html(report);
-    (void)hubtel::image::format_text(report, true);
+    const auto image = hubtel::inspect::read_image(input, in, options);
+    const auto report = hubtel::inspect::analyse(image);
+    (void)hubtel::inspect::to_json(report).dump();
+    (void)hubtel::inspect::format_html(report);
+    (void)hubtel::inspect::format_text(report, true);
   } catch (const hubtel::Error&) {
   }
 }
@@ -31,7 +31,7 @@ void read_and_render(const std::string& input, std::istream& in,
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::istringstream in(std::string(reinterpret_cast<const char*>(data), size));
-  hubtel::image::ReadOptions options;
+  hubtel::inspect::ReadOptions options;
   options.max_entries = 100'000;
   read_and_render("-", in, options);
 

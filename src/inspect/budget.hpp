@@ -2,7 +2,7 @@
 // AWS Lambda's 10 GB image limit that always applies.
 #pragma once
 
-#include "image/report.hpp"
+#include "inspect/report.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-namespace hubtel::image {
+namespace hubtel::inspect {
 
 // AWS Lambda's limit on a container image's uncompressed size.
 inline constexpr std::uint64_t lambda_limit_bytes = 10'737'418'240;
@@ -37,4 +37,4 @@ void apply_dive_ci(Budget& budget, std::string_view text, std::string_view sourc
 // One line per failed rule: "<rule> <actual> > <limit> (by <diff>)".
 std::vector<std::string> check_budget(const SizeReport& report, const Budget& budget);
 
-}  // namespace hubtel::image
+}  // namespace hubtel::inspect

@@ -1,7 +1,7 @@
 // Image readers over libarchive: the outer archive streams once, so every blob is verified and
 // summarised as it passes (docker save writes layers before manifest.json); the manifest then
 // picks and orders the layers.
-#include "image/image.hpp"
+#include "inspect/image.hpp"
 
 #include "common/error.hpp"
 
@@ -27,7 +27,7 @@
 #include <memory>
 #include <thread>
 
-namespace hubtel::image {
+namespace hubtel::inspect {
 namespace {
 
 namespace fs = std::filesystem;
@@ -958,4 +958,4 @@ Image read_image(const std::string& input, std::istream& stdin_stream, const Rea
   return image;
 }
 
-}  // namespace hubtel::image
+}  // namespace hubtel::inspect

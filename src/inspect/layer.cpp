@@ -1,5 +1,5 @@
 // Layer tars summarised through libarchive, and SHA-256 through OpenSSL's EVP.
-#include "image/layer.hpp"
+#include "inspect/layer.hpp"
 
 #include "common/error.hpp"
 
@@ -10,7 +10,7 @@
 #include <exception>
 #include <unordered_map>
 
-namespace hubtel::image {
+namespace hubtel::inspect {
 
 Sha256::Sha256() : context_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
   if (!context_ || EVP_DigestInit_ex(context_.get(), EVP_sha256(), nullptr) != 1) {
@@ -233,4 +233,4 @@ LayerSummary summarise_layer(ByteSource& source, PathTree& tree, EntryBudget& bu
   return summary;
 }
 
-}  // namespace hubtel::image
+}  // namespace hubtel::inspect

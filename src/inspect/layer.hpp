@@ -2,7 +2,7 @@
 // contents; and the byte sources and SHA-256 digests the readers feed it from.
 #pragma once
 
-#include "image/paths.hpp"
+#include "inspect/paths.hpp"
 
 #include <openssl/evp.h>
 
@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-namespace hubtel::image {
+namespace hubtel::inspect {
 
 // A stream of bytes in chunks; an empty chunk is the end. Throws Error on read failures.
 class ByteSource {
@@ -98,4 +98,4 @@ struct EntryBudget {
 LayerSummary summarise_layer(ByteSource& source, PathTree& tree, EntryBudget& budget,
                              std::string_view label);
 
-}  // namespace hubtel::image
+}  // namespace hubtel::inspect

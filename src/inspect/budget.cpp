@@ -1,5 +1,5 @@
 // Budgets and the .dive-ci rules file, parsed by hand: it is a two-level map of scalars.
-#include "image/budget.hpp"
+#include "inspect/budget.hpp"
 
 #include "common/error.hpp"
 
@@ -9,7 +9,7 @@
 #include <charconv>
 #include <cmath>
 
-namespace hubtel::image {
+namespace hubtel::inspect {
 namespace {
 
 std::string_view trim(std::string_view text) {
@@ -219,4 +219,4 @@ std::vector<std::string> check_budget(const SizeReport& report, const Budget& bu
   return failures;
 }
 
-}  // namespace hubtel::image
+}  // namespace hubtel::inspect

@@ -2,8 +2,8 @@
 // write inside it), an OCI image layout folder, or the archive streamed on stdin.
 #pragma once
 
-#include "image/layer.hpp"
-#include "image/paths.hpp"
+#include "inspect/layer.hpp"
+#include "inspect/paths.hpp"
 
 #include <cstdint>
 #include <iosfwd>
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace hubtel::image {
+namespace hubtel::inspect {
 
 struct ImageLayer {
   std::string digest;   // of the blob as stored ("sha256:<hex>")
@@ -42,4 +42,4 @@ struct ReadOptions {
 Image read_image(const std::string& input, std::istream& stdin_stream,
                  const ReadOptions& options = {});
 
-}  // namespace hubtel::image
+}  // namespace hubtel::inspect

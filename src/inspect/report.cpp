@@ -1,5 +1,5 @@
 // The merged filesystem and the figures of the size report.
-#include "image/report.hpp"
+#include "inspect/report.hpp"
 
 #include "common/error.hpp"
 
@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <numeric>
 
-namespace hubtel::image {
+namespace hubtel::inspect {
 namespace {
 
 constexpr std::uint32_t hidden = UINT32_MAX;
@@ -268,4 +268,4 @@ void apply_base(SizeReport& report, const Image& base) {
   sum_user_waste(report);
 }
 
-}  // namespace hubtel::image
+}  // namespace hubtel::inspect

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-namespace hubtel::image {
+namespace hubtel::inspect {
 
 // A tree of path components. A node is a path ("/usr/lib"); its id is stable and a parent's id is
 // always lower than its children's, so one backward pass rolls sizes up to the root. About 40
@@ -50,4 +50,4 @@ class PathTree {
   std::vector<Id> slots_;  // open addressing over (parent, name); none marks a free slot
 };
 
-}  // namespace hubtel::image
+}  // namespace hubtel::inspect

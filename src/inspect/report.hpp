@@ -2,7 +2,7 @@
 // totals, waste, per-layer figures and largest paths; and its renderings.
 #pragma once
 
-#include "image/image.hpp"
+#include "inspect/image.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace hubtel::image {
+namespace hubtel::inspect {
 
 struct LayerReport {
   std::size_t index = 0;  // from 0, in the manifest's order
@@ -82,4 +82,4 @@ std::string format_html(const SizeReport& report);
 // "1.5 MiB", "812 B".
 std::string human_bytes(std::uint64_t bytes);
 
-}  // namespace hubtel::image
+}  // namespace hubtel::inspect

@@ -1,6 +1,6 @@
 // Renderings of the size report: JSON (the contract's keys), aligned text, Markdown tables and a
 // self-contained HTML page with a treemap of the visible tree.
-#include "image/report.hpp"
+#include "inspect/report.hpp"
 
 #include <fmt/format.h>
 
@@ -8,7 +8,7 @@
 #include <cmath>
 #include <string_view>
 
-namespace hubtel::image {
+namespace hubtel::inspect {
 namespace {
 
 using json = nlohmann::ordered_json;
@@ -465,4 +465,4 @@ tr.base {{ color: #777; }}
       fmt::arg("svg", painter.svg), fmt::arg("rows", rows), fmt::arg("paths", paths));
 }
 
-}  // namespace hubtel::image
+}  // namespace hubtel::inspect

@@ -1,11 +1,11 @@
 // The interned path tree.
-#include "image/paths.hpp"
+#include "inspect/paths.hpp"
 
 #include "common/error.hpp"
 
 #include <functional>
 
-namespace hubtel::image {
+namespace hubtel::inspect {
 
 PathTree::PathTree() : slots_(1024, none) {
   nodes_.push_back({none, none, none, 0, 0});
@@ -74,4 +74,4 @@ std::string PathTree::path(Id id) const {
   return out;
 }
 
-}  // namespace hubtel::image
+}  // namespace hubtel::inspect

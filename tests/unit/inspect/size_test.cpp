@@ -1,9 +1,9 @@
 // The size report against images written here: every input form, the merge rules, base split,
 // budgets, .dive-ci rules, renderings and the refusals.
 #include "fixtures.hpp"
-#include "image/budget.hpp"
-#include "image/image.hpp"
-#include "image/report.hpp"
+#include "inspect/budget.hpp"
+#include "inspect/image.hpp"
+#include "inspect/report.hpp"
 
 #include "common/error.hpp"
 
@@ -15,7 +15,7 @@
 #include <sstream>
 
 namespace fs = std::filesystem;
-using namespace hubtel::image;
+using namespace hubtel::inspect;
 using hubtel::test::FixtureImage;
 using hubtel::test::FixtureLayer;
 using hubtel::test::Layout;
