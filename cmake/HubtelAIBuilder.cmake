@@ -5,6 +5,8 @@
 # -DHUBTEL_AI_IMAGE=<name>; this file is then what find_package(HubtelAI) loads (and what
 # add_subdirectory() of the HubtelAI source tree includes).
 include_guard(GLOBAL)
+cmake_policy(PUSH)
+cmake_policy(VERSION 3.16)
 set(HUBTEL_AI_IN_BUILDER ON)
 
 function(hubtel_add_lambda_image name)
@@ -17,3 +19,5 @@ function(hubtel_add_lambda_image name)
          CONTENT "$<TARGET_FILE:${arg_TARGET}>")
   endif()
 endfunction()
+
+cmake_policy(POP)

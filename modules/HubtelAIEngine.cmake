@@ -18,6 +18,8 @@ Finds the container engine that builds HubtelAI's images, once per build tree.
   already uses every core).
 #]=======================================================================]
 include_guard(GLOBAL)
+cmake_policy(PUSH)
+cmake_policy(VERSION 3.20)
 
 # A string, not a FILEPATH: a bare name (podman) is looked up on PATH, not taken as a file of the
 # build folder.
@@ -136,3 +138,26 @@ function(_hubtel_engine_pool out)
   endif()
   set(${out} JOB_POOL hubtel_engine PARENT_SCOPE)
 endfunction()
+
+# _hubtel_engine_arguments() finds the engine and its job pool once per configure and leaves what
+# commands pass for them in global properties: _HUBTEL_ENGINE_OPTION (--engine <program>, empty
+# when none was found: the helper then says what to install), _HUBTEL_ENGINE_KIND (its kind, as
+# --engine-kind takes it) and _HUBTEL_ENGINE_POOL (the custom command options of the pool).
+function(_hubtel_engine_arguments)
+  get_property(known GLOBAL PROPERTY _HUBTEL_ENGINE_KIND SET)
+  if(known)
+    return()
+  endif()
+  _hubtel_engine(program kind)
+  set(option)
+  # An empty argument does not survive a custom command: without an engine, none is named.
+  if(program)
+    set(option --engine "${program}")
+  endif()
+  _hubtel_engine_pool(pool)
+  set_property(GLOBAL PROPERTY _HUBTEL_ENGINE_OPTION ${option})
+  set_property(GLOBAL PROPERTY _HUBTEL_ENGINE_KIND ${kind})
+  set_property(GLOBAL PROPERTY _HUBTEL_ENGINE_POOL ${pool})
+endfunction()
+
+cmake_policy(POP)

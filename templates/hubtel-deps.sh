@@ -7,6 +7,22 @@ purpose=$1
 shift
 say() { echo "hubtel: $*" >&2; }
 
+# missing <query> <package>...: the packages the query does not find installed. The package
+# manager, its index update included, runs only for these: a builder that has everything
+# already costs one database look-up.
+missing() {
+  query=$1
+  shift
+  absent=""
+  for package in "$@"; do
+    $query "$package" >/dev/null 2>&1 || absent="$absent $package"
+  done
+  echo "$absent"
+}
+dpkg_installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
+rpm_installed() { rpm -q --whatprovides "$1"; }
+apk_installed() { apk info -e "$1"; }
+
 cross=no
 if [ "${TARGETARCH:-}" != "" ] && [ "${BUILDARCH:-}" != "" ] && [ "$TARGETARCH" != "$BUILDARCH" ]; then
   cross=yes
@@ -38,7 +54,12 @@ if command -v apt-get >/dev/null 2>&1; then
     [ "$purpose" = native ] && tools="$tools g++"
     libs="$*"
   fi
-  if [ -n "$tools$libs" ]; then
+  # shellcheck disable=SC2086
+  wanted=$(missing dpkg_installed $tools $libs)
+  if [ -z "$wanted" ]; then
+    [ -n "$tools$libs" ] && say "every package is installed already; apt-get is not run"
+  else
+    say "installing$wanted"
     if [ "${HUBTEL_PACKAGE_CACHE:-}" = 1 ]; then
       # The package lists and downloads live in cache mounts: keep them for the next build.
       rm -f /etc/apt/apt.conf.d/docker-clean
@@ -46,7 +67,7 @@ if command -v apt-get >/dev/null 2>&1; then
     fi
     apt-get update -q
     # shellcheck disable=SC2086
-    apt-get install -y -q --no-install-recommends $tools $libs
+    apt-get install -y -q --no-install-recommends $wanted
     if [ "${HUBTEL_PACKAGE_CACHE:-}" != 1 ]; then
       rm -rf /var/lib/apt/lists/*
     fi
@@ -64,9 +85,14 @@ elif command -v dnf >/dev/null 2>&1 || command -v microdnf >/dev/null 2>&1 || co
     # Amazon Linux 2 names CMake 3 cmake3; newer ones name it cmake.
     if [ "$manager" = yum ]; then tools="$tools cmake3"; else tools="$tools cmake ninja-build"; fi
   fi
-  if [ -n "$tools$*" ]; then
+  # shellcheck disable=SC2086
+  wanted=$(missing rpm_installed $tools "$@")
+  if [ -z "$wanted" ]; then
+    [ -n "$tools$*" ] && say "every package is installed already; $manager is not run"
+  else
+    say "installing$wanted"
     # shellcheck disable=SC2086
-    $manager install -y $tools "$@"
+    $manager install -y $wanted
     if [ "${HUBTEL_PACKAGE_CACHE:-}" != 1 ]; then
       $manager clean all >/dev/null 2>&1 || true
     fi
@@ -81,7 +107,14 @@ elif command -v apk >/dev/null 2>&1; then
     debug) tools="gdb" ;;
   esac
   # shellcheck disable=SC2086
-  [ -n "$tools$*" ] && apk add --no-cache $tools "$@"
+  wanted=$(missing apk_installed $tools "$@")
+  if [ -z "$wanted" ]; then
+    [ -n "$tools$*" ] && say "every package is installed already; apk is not run"
+  else
+    say "installing$wanted"
+    # shellcheck disable=SC2086
+    apk add --no-cache $wanted
+  fi
 else
   say "the image has none of apt-get, dnf, microdnf, yum or apk: pass a BUILDER_IMAGE with a package manager"
   exit 1

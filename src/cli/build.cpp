@@ -14,8 +14,7 @@ void add_build_command(CLI::App& app, Context& context) {
       "build",
       "build one architecture of a Lambda image from its spec (used by the image targets)");
   command->add_option("--spec", request->spec, "The image spec, hubtel/<name>/spec.json")
-      ->required()
-      ->check(CLI::ExistingFile);
+      ->required();
   command->add_option("--arch", request->arch, "x86_64 or arm64")
       ->required()
       ->check(CLI::IsMember({"x86_64", "arm64"}));
@@ -26,11 +25,8 @@ void add_build_command(CLI::App& app, Context& context) {
       ->check(CLI::IsMember({"docker-buildkit", "docker-buildx", "podman", "buildah", "none"}));
   command->add_option("--stage", request->stage, "Build this extra stage instead of the image")
       ->check(CLI::IsMember({"dev", "debug"}));
-  command->add_flag("--size", request->size, "Report where the image's bytes went");
-  command->add_flag(
-      "--push-cache", request->push_cache,
-      "Push the image's registry build cache (with REPOSITORY and HUBTEL_REGISTRY_CACHE)");
-  command->add_option("--max-bytes", request->max_bytes, "With --size: the size budget");
+  command->add_flag("--size", request->size,
+                    "Report where the image's bytes went, against the spec's size budget");
   command->callback([request, &context] {
     context.exit_code = engine::run_build(*request, context.out, context.err);
   });

@@ -1,9 +1,9 @@
 // The 'push', 'deploy', 'sam' and 'init' subcommands: registry, AWS Lambda and new projects.
 #include "deploy/deploy.hpp"
 #include "cli/commands.hpp"
-#include "deploy/init.hpp"
-#include "deploy/push.hpp"
 #include "deploy/sam.hpp"
+#include "init/init.hpp"
+#include "registry/push.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -14,20 +14,26 @@
 namespace hubtel::cli {
 
 void add_push_command(CLI::App& app, Context& context) {
-  auto request = std::make_shared<deploy::PushRequest>();
+  auto request = std::make_shared<registry::PushRequest>();
   auto* command = app.add_subcommand(
-      "push", "tag and push each architecture of a built image; record the pushed digests");
+      "push",
+      "tag and push each architecture of a built image (and its registry build cache, when the "
+      "spec asks for one); record the pushed digests");
   command->add_option("--spec", request->spec, "The image spec, hubtel/<name>/spec.json")
-      ->required()
-      ->check(CLI::ExistingFile);
-  command->add_option("--engine", request->engine, "The engine's client program")
+      ->required();
+  command->add_option("--engine", request->engine.program, "The engine's client program")
       ->capture_default_str();
+  command
+      ->add_option("--engine-kind", request->engine.kind,
+                   "docker-buildkit, docker-buildx, podman, buildah or none")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"docker-buildkit", "docker-buildx", "podman", "buildah", "none"}));
   command->add_option("--aws", request->aws, "The AWS CLI program")->capture_default_str();
   command->add_flag("--create-repository", request->create_repository,
                     "Create a missing ECR repository first");
   command->add_flag("--force", request->force, "Push even when the records say it is done");
   command->callback([request, &context] {
-    context.exit_code = deploy::run_push(*request, context.out, context.err);
+    context.exit_code = registry::run_push(*request, context.out, context.err);
   });
 }
 
@@ -36,8 +42,7 @@ void add_deploy_command(CLI::App& app, Context& context) {
   auto* command = app.add_subcommand(
       "deploy", "create or update the image's Lambda function from the pushed digest");
   command->add_option("--spec", request->spec, "The image spec, hubtel/<name>/spec.json")
-      ->required()
-      ->check(CLI::ExistingFile);
+      ->required();
   command->add_option("--aws", request->aws, "The AWS CLI program")->capture_default_str();
   command
       ->add_option("--arch", request->arch,
@@ -58,9 +63,7 @@ void add_sam_command(CLI::App& app, Context& context) {
   auto request = std::make_shared<deploy::SamRequest>();
   auto* command = app.add_subcommand(
       "sam", "write an AWS SAM template of one or more images' functions, pinned by digest");
-  command->add_option("--spec", request->specs, "Image specs, hubtel/<name>/spec.json")
-      ->required()
-      ->check(CLI::ExistingFile);
+  command->add_option("--spec", request->specs, "Image specs, hubtel/<name>/spec.json")->required();
   command->add_option("--output", request->output,
                       "The template file (written when it changes); default stdout");
   command->callback(
@@ -93,14 +96,14 @@ std::optional<std::filesystem::path> installed_package_dir() {
 }
 
 void add_init_command(CLI::App& app, Context& context) {
-  auto request = std::make_shared<deploy::InitRequest>();
+  auto request = std::make_shared<init::InitRequest>();
   auto* command = app.add_subcommand("init", "create a new Lambda function project");
   command->add_option("dir", request->dir, "The new project's folder (new or empty)")->required();
   command->add_option("--runtime", request->runtime, "cpp or python")->capture_default_str();
   command->add_option("--name", request->name, "The function's name (default: the folder's)");
   command->callback([request, &context] {
     request->package_dir = installed_package_dir();
-    context.exit_code = deploy::run_init(*request, context.out);
+    context.exit_code = init::run_init(*request, context.out);
   });
 }
 

@@ -55,6 +55,14 @@ std::string read_file(const std::filesystem::path& path) {
   return std::move(buffer).str();
 }
 
+std::string read_line_file(const std::filesystem::path& path) {
+  auto text = read_file(path);
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
+    text.pop_back();
+  }
+  return text;
+}
+
 void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
   const auto folder = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
   std::string pattern = (folder / ("." + path.filename().string() + ".tmp.XXXXXX")).string();

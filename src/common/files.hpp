@@ -11,6 +11,9 @@ namespace hubtel {
 // Reads a whole file; throws Error naming the path on failure.
 std::string read_file(const std::filesystem::path& path);
 
+// A one-line file's content without its trailing line ends (image ids, references, stamps).
+std::string read_line_file(const std::filesystem::path& path);
+
 // Writes through a temporary file in the same folder and rename(2), so
 // readers never see a partial file; the temporary is removed on failure.
 void write_file_atomically(const std::filesystem::path& path, std::string_view content);

@@ -2,7 +2,7 @@
 // included) shows on a command line and parallel deploys share no temporary file.
 #include "deploy/aws.hpp"
 
-#include "deploy/pipeline.hpp"
+#include "process/process.hpp"
 
 #include <fmt/format.h>
 
@@ -32,7 +32,7 @@ AwsError parse_aws_error(const std::string& stderr_text) {
   static const std::regex service_error("An error occurred \\(([A-Za-z0-9_.]+)\\)");
   std::smatch match;
   AwsError error;
-  error.message = last_line(stderr_text);
+  error.message = process::last_line(stderr_text);
   if (std::regex_search(stderr_text, match, service_error)) {
     error.code = match[1].str();
     const auto line_start = stderr_text.rfind('\n', static_cast<std::size_t>(match.position(0)));
@@ -95,13 +95,13 @@ std::optional<nlohmann::json> Aws::call_unless(const std::string& step, const st
                                                const std::string& tolerated) {
   const std::string shown = fmt::format("aws {} {}", service, operation);
   for (int attempt = 1;; ++attempt) {
-    const InputFile request(input.dump());
+    const process::InputFile request(input.dump());
     auto argv = base_command(service, operation);
     argv.insert(argv.end(), {"--cli-input-json", "file://" + request.path(), "--output", "json"});
-    PipelineOptions run;
+    process::Options run;
     run.inherited_fds = {request.fd()};
     run.timeout = options_.call_timeout;
-    const auto result = run_pipeline({Step{argv, {{"AWS_PAGER", ""}}}}, run);
+    const auto result = process::run({argv, {{"AWS_PAGER", ""}}}, run);
     if (result.ok()) {
       if (result.out.find_first_not_of(" \t\r\n") == std::string::npos) {
         return nlohmann::json::object();
@@ -145,9 +145,9 @@ void Aws::wait(const std::string& step, const std::string& waiter, const std::st
     auto argv = base_command("lambda", "wait");
     argv.insert(argv.begin() + 3, name);
     argv.insert(argv.end(), {"--function-name", function});
-    PipelineOptions run;
+    process::Options run;
     run.timeout = timeout;
-    const auto result = run_pipeline({Step{argv, {}}}, run);
+    const auto result = process::run({argv, {}}, run);
     if (result.ok()) {
       return;
     }

@@ -5,7 +5,8 @@
 #include "common/error.hpp"
 #include "common/files.hpp"
 #include "deploy/aws.hpp"
-#include "deploy/spec.hpp"
+#include "registry/reference.hpp"
+#include "spec/image_spec.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -30,7 +31,18 @@ json optional_env(const char* name) {
 constexpr std::int64_t default_memory = 128;
 constexpr std::int64_t default_timeout = 3;
 
-json environment_of(const DeploySpec& spec) {
+// The Lambda function the spec deploys to; throws Error when it names none.
+std::string function_of(const spec::ImageSpec& spec) {
+  if (!spec.function_name) {
+    throw Error(
+        fmt::format("deploy {}: the spec '{}' names no function; add FUNCTION_NAME <name> to "
+                    "hubtel_add_lambda_image({})",
+                    spec.name, spec.file.string(), spec.name));
+  }
+  return *spec.function_name;
+}
+
+json environment_of(const spec::ImageSpec& spec) {
   json variables = json::object();
   for (const auto& [key, value] : spec.environment) {
     variables[key] = value;
@@ -41,16 +53,15 @@ json environment_of(const DeploySpec& spec) {
 }  // namespace
 
 int run_deploy(const DeployRequest& request, std::ostream& out, std::ostream& err) {
-  const auto spec = read_deploy_spec(request.spec);
+  const auto spec = spec::read(request.spec);
   const auto function = function_of(spec);
   const std::string step = "deploy " + function;
   const auto arch = request.arch ? *request.arch : spec.architectures.front();
-  if (std::find(spec.architectures.begin(), spec.architectures.end(), arch) ==
-      spec.architectures.end()) {
+  if (!spec.has_architecture(arch)) {
     throw Error(fmt::format("{}: the image {} is not built for {}; add it to ARCHITECTURES", step,
                             spec.name, arch));
   }
-  const auto ref_file = push_ref_file(spec, arch);
+  const auto ref_file = spec::push_ref_file(spec, arch);
   if (!fs::exists(ref_file)) {
     throw Error(fmt::format("{}: no pushed image for {}: '{}' is missing; run {}-push first", step,
                             arch, ref_file.string(), spec.name));
@@ -58,12 +69,12 @@ int run_deploy(const DeployRequest& request, std::ostream& out, std::ostream& er
   const auto image_uri = read_line_file(ref_file);
   std::string digest;
   try {
-    digest = digest_of_reference(image_uri);
+    digest = registry::digest_of_reference(image_uri);
   } catch (const Error& e) {
     throw Error(fmt::format("{}: '{}' is damaged: {}; run {}-push again", step, ref_file.string(),
                             e.what(), spec.name));
   }
-  const auto ecr = spec.repository ? ecr_registry(*spec.repository) : std::nullopt;
+  const auto ecr = spec.repository ? registry::ecr_registry(*spec.repository) : std::nullopt;
   // A Lambda function runs images of its own region only, so an ECR repository fixes the region.
   const json region = ecr ? json(ecr->region) : json(nullptr);
   const json desired{{"function_name", function},
@@ -80,7 +91,7 @@ int run_deploy(const DeployRequest& request, std::ostream& out, std::ostream& er
                      {"profile", optional_env("AWS_PROFILE")},
                      {"endpoint", optional_env("AWS_ENDPOINT_URL")}};
 
-  const auto record_file = deploy_file(spec);
+  const auto record_file = spec::deploy_file(spec);
   if (!request.force && fs::exists(record_file)) {
     try {
       const auto record = json::parse(read_file(record_file));

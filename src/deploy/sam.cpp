@@ -4,7 +4,8 @@
 
 #include "common/error.hpp"
 #include "common/files.hpp"
-#include "deploy/spec.hpp"
+#include "registry/reference.hpp"
+#include "spec/image_spec.hpp"
 
 #include <fmt/format.h>
 
@@ -17,15 +18,15 @@ namespace fs = std::filesystem;
 namespace hubtel::deploy {
 namespace {
 
-std::string image_uri_of(const DeploySpec& spec, const std::string& arch,
+std::string image_uri_of(const spec::ImageSpec& spec, const std::string& arch,
                          const std::optional<std::string>& revision) {
-  const auto ref_file = push_ref_file(spec, arch);
+  const auto ref_file = spec::push_ref_file(spec, arch);
   if (fs::exists(ref_file)) {
     const auto reference = read_line_file(ref_file);
-    digest_of_reference(reference);  // a damaged record is an error, not a template value
+    registry::digest_of_reference(reference);  // a damaged record is an error, not a template value
     return reference;
   }
-  return *spec.repository + ":" + push_tag(spec, arch, revision);
+  return *spec.repository + ":" + registry::push_tag(spec, arch, revision);
 }
 
 }  // namespace
@@ -72,7 +73,7 @@ std::string sam_template(const std::vector<fs::path>& spec_files, const fs::path
   std::string outputs;
   std::set<std::string> ids;
   for (const auto& file : spec_files) {
-    const auto spec = read_deploy_spec(file);
+    const auto spec = spec::read(file);
     if (!spec.repository) {
       throw Error(
           fmt::format("sam {}: the spec '{}' has no repository, and a SAM function of "
@@ -80,7 +81,7 @@ std::string sam_template(const std::vector<fs::path>& spec_files, const fs::path
                       "<registry/repository> to hubtel_add_lambda_image({})",
                       spec.name, file.string(), spec.name));
     }
-    const auto revision = spec.tag ? std::nullopt : git_revision(spec.context);
+    const auto revision = spec.tag ? std::nullopt : registry::git_revision(spec.context);
     const auto& arch = spec.architectures.front();
     std::string id = logical_id(spec.function_name.value_or(spec.name)) + "Function";
     for (int n = 2; ids.count(id) != 0; ++n) {
@@ -93,7 +94,7 @@ std::string sam_template(const std::vector<fs::path>& spec_files, const fs::path
     r += fmt::format("  {}:\n    Type: AWS::Serverless::Function\n", id);
     r += "    Metadata:\n";
     r += fmt::format("      Dockerfile: {}\n",
-                     yaml_quoted(spec.dockerfile.lexically_relative(spec.context).string()));
+                     yaml_quoted(spec::dockerfile(spec).lexically_relative(spec.context).string()));
     // SAM reads DockerContext from the template's folder: relative, the template moves with its
     // checkout; absolute only when the template goes to stdout.
     const auto context = template_dir.empty()
@@ -101,7 +102,8 @@ std::string sam_template(const std::vector<fs::path>& spec_files, const fs::path
                              : spec.context.lexically_relative(fs::absolute(template_dir));
     r += fmt::format("      DockerContext: {}\n",
                      yaml_quoted(context.empty() ? spec.context.string() : context.string()));
-    r += fmt::format("      DockerTag: {}\n", yaml_quoted(push_tag(spec, arch, revision)));
+    r +=
+        fmt::format("      DockerTag: {}\n", yaml_quoted(registry::push_tag(spec, arch, revision)));
     if (!spec.build_args.empty()) {
       r += "      DockerBuildArgs:\n";
       for (const auto& [key, value] : spec.build_args) {

@@ -112,12 +112,24 @@ std::string machine_for_message(const ElfInfo& info) {
                           path.string(), what, elf_errmsg(-1)));
 }
 
-const char* string_at(Elf* elf, const fs::path& path, std::size_t section, std::size_t offset) {
+// A name from the file with every byte that is not printable ASCII as '?': names reach terminals
+// and JSON, and a crafted file must not bring control characters or invalid UTF-8 along.
+std::string printable(std::string_view text) {
+  std::string out(text);
+  for (auto& c : out) {
+    if (c < 0x20 || c > 0x7e) {
+      c = '?';
+    }
+  }
+  return out;
+}
+
+std::string string_at(Elf* elf, const fs::path& path, std::size_t section, std::size_t offset) {
   const char* text = elf_strptr(elf, section, offset);
   if (text == nullptr) {
     throw_corrupt(path, fmt::format("string {} of section {}", offset, section));
   }
-  return text;
+  return printable(text);
 }
 
 // Walks a verneed or verdef chain. libelf hands the entries back already in host byte order.
@@ -232,7 +244,7 @@ bool read_segments(Elf* elf, const fs::path& path, ElfInfo& info) {
           path.string(), phdr.p_offset, file_size));
     }
     std::string_view text(raw + phdr.p_offset, phdr.p_filesz);
-    info.interpreter = std::string(text.substr(0, text.find('\0')));
+    info.interpreter = printable(text.substr(0, text.find('\0')));
   }
   return dynamic;
 }

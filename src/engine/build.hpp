@@ -1,14 +1,15 @@
 // Builds one architecture of a Lambda image with the container engine, from its spec.
 #pragma once
 
-#include <cstdint>
+#include "spec/image_spec.hpp"
+
 #include <filesystem>
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace hubtel::engine {
 
@@ -24,21 +25,33 @@ struct BuildRequest {
   Engine engine;
   std::optional<std::string> stage;  // an extra stage (dev, debug) instead of the image
   bool size = false;                 // measure the built image instead of building it
-  bool push_cache = false;           // push the registry build cache of the built image
-  std::optional<std::uint64_t> max_bytes;
 };
-
-// The image spec (hubtel/<name>/spec.json), checked for what the build reads.
-nlohmann::json read_spec(const std::filesystem::path& path);
 
 // Lambda's architecture name as an engine platform (linux/amd64, linux/arm64).
 std::string platform_of(const std::string& arch);
 
+// The architecture this machine is (x86_64 or arm64).
+std::string host_arch();
+
+// The environment every command of this engine runs with.
+std::vector<std::pair<std::string, std::string>> environment_of(const Engine& engine);
+
+// buildah and podman reuse a cached RUN step whose bind-mounted sources changed (BuildKit hashes
+// them): a stamp, new for every image or stage build, is an argument of the build stage so its
+// step runs again. The builds of the same image that follow (size, registry cache) reuse it.
+bool needs_sources_stamp(const Engine& engine, const spec::ImageSpec& spec);
+void renew_sources_stamp(const spec::ImageSpec& spec, const std::string& arch);
+
 // The engine's build command for one target stage of the spec's Dockerfile; `extra` goes before
 // the context (outputs, tags, id files).
-std::vector<std::string> build_command(const Engine& engine, const nlohmann::json& spec,
+std::vector<std::string> build_command(const Engine& engine, const spec::ImageSpec& spec,
                                        const std::string& arch, const std::string& stage,
                                        const std::vector<std::string>& extra);
+
+// Runs an engine command, its output shown on our stderr with long lines cut. Throws Error that
+// explains a failure: a daemon that does not answer, else the step shown above (and `also`).
+void run_engine(const Engine& engine, const std::vector<std::string>& argv,
+                std::string_view also = {});
 
 // Builds (or measures) as asked; progress goes to `err`, data to `out`. Returns the exit code.
 int run_build(const BuildRequest& request, std::ostream& out, std::ostream& err);

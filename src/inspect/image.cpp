@@ -38,7 +38,16 @@ constexpr std::size_t chunk_size = 1 << 20;
 // headers touches only their pages; a hashed range is read through), so no more than a window a
 // reader is resident at once.
 constexpr std::uint64_t map_window = 4ULL << 20;
-constexpr std::uint64_t max_json_bytes = 64ULL << 20;
+// JSON documents: each at most this long, all those an archive holds (it names the ones it needs
+// last, in manifest.json) at most max_kept_json_bytes, nested at most max_json_depth deep. Real
+// configs and manifests are a few kilobytes.
+constexpr std::uint64_t max_json_bytes = 16ULL << 20;
+constexpr std::uint64_t max_kept_json_bytes = 32ULL << 20;
+constexpr int max_json_depth = 64;
+// An archive's members and an image's layers: docker save writes a few per layer, and an engine
+// stacks at most 127 layers.
+constexpr std::size_t max_members = 100'000;
+constexpr std::size_t max_layers = 1000;
 
 using ArchivePtr = std::unique_ptr<struct archive, int (*)(struct archive*)>;
 
@@ -115,7 +124,16 @@ bool looks_like_json(std::string_view prefix) {
 
 // Manifests and configs are objects; manifest.json is an array.
 json parse_json(const std::string& text, std::string_view what, std::string_view where) {
-  auto document = json::parse(text, nullptr, false);
+  auto document = json::parse(
+      text,
+      [&](int depth, json::parse_event_t event, const json&) {
+        if (depth >= max_json_depth && (event == json::parse_event_t::object_start ||
+                                        event == json::parse_event_t::array_start)) {
+          throw Error(fmt::format("{}: {} nests more than {} deep", where, what, max_json_depth));
+        }
+        return true;
+      },
+      false);
   if (document.is_discarded() || !(document.is_object() || document.is_array())) {
     throw Error(fmt::format("{}: {} is not valid JSON", where, what));
   }
@@ -129,7 +147,7 @@ std::string string_at(const json& object, const char* key) {
 
 // What a blob store hands out for a layer.
 struct LayerBlob {
-  LayerSummary summary;
+  std::shared_ptr<const LayerSummary> summary = std::make_shared<const LayerSummary>();
   std::uint64_t size = 0;
   std::string digest;
   bool compressed = false;
@@ -145,6 +163,8 @@ class BlobStore {
   virtual bool has(const std::string& path) = 0;
   virtual std::optional<std::uint64_t> size(const std::string& path) = 0;
   [[nodiscard]] virtual const std::string& where() const = 0;
+  // The entries the image may hold, shared by its layers.
+  virtual EntryBudget& budget() = 0;
 };
 
 // ----- files read by offset -----
@@ -206,7 +226,8 @@ class FileRange : public ByteSource {
     if (mapped_) {
       return next_window();
     }
-    buffer_.resize(chunk_size);  // only ranges read by copy need one
+    // Only ranges read by copy need a buffer, and a short range a short one.
+    buffer_.resize(static_cast<std::size_t>(std::min<std::uint64_t>(chunk_size, end_ - at_)));
     const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer_.size(), end_ - at_));
     const auto got = read_at(at_, buffer_.data(), want);
     if (got < want) {
@@ -379,7 +400,7 @@ struct StoredBlob {
   std::uint64_t size = 0;
   std::string digest;
   std::optional<std::string> json;
-  std::optional<LayerSummary> layer;
+  std::shared_ptr<const LayerSummary> layer;
   std::string layer_error;  // why the blob is no layer tar; reported if a manifest names it
   bool compressed = false;
   std::shared_future<std::string> pending_digest;  // hashed beside the summary, not yet known
@@ -425,6 +446,12 @@ class ArchiveStore : public BlobStore {
       if (type != AE_IFREG) {
         continue;
       }
+      if (blobs_.size() >= max_members) {
+        throw Error(
+            fmt::format("{}: more than {} files in the archive; an image archive holds a "
+                        "few for each layer",
+                        where_, max_members));
+      }
       read_member(archive, entry, name);
     }
     if (code != ARCHIVE_EOF) {
@@ -463,7 +490,7 @@ class ArchiveStore : public BlobStore {
     out.digest = blob->digest;
     out.compressed = blob->compressed;
     if (blob->layer) {
-      out.summary = *blob->layer;  // a layer may repeat in one image
+      out.summary = blob->layer;  // a layer may repeat in one image: it is kept once
     }
     return out;
   }
@@ -476,6 +503,7 @@ class ArchiveStore : public BlobStore {
   }
 
   [[nodiscard]] const std::string& where() const override { return where_; }
+  EntryBudget& budget() override { return budget_; }
 
  private:
   StoredBlob* find(std::string path) {
@@ -577,16 +605,25 @@ class ArchiveStore : public BlobStore {
       std::string text;
       for (auto chunk = hashed.next(); !chunk.empty(); chunk = hashed.next()) {
         if (text.size() + chunk.size() > max_json_bytes) {
-          throw Error(fmt::format("{}: '{}' is a JSON document larger than 64 MiB", where_, name));
+          throw Error(fmt::format("{}: '{}' is a JSON document larger than {} MiB", where_, name,
+                                  max_json_bytes >> 20));
         }
         text.append(chunk);
+      }
+      kept_json_bytes_ += text.size();
+      if (kept_json_bytes_ > max_kept_json_bytes) {
+        throw Error(
+            fmt::format("{}: the archive's JSON documents add up to more than {} MiB ('{}' "
+                        "is one); an image's manifests and configs are far smaller",
+                        where_, max_kept_json_bytes >> 20, name));
       }
       blob.json = std::move(text);
     } else if (summarise_) {
       // Legacy archives hold small non-layer files too (VERSION, json): a blob that is no tar
       // is an error only when a manifest names it as a layer.
       try {
-        blob.layer = summarise_layer(hashed, tree_, budget_, fmt::format("{}: '{}'", where_, name));
+        blob.layer = std::make_shared<const LayerSummary>(
+            summarise_layer(hashed, tree_, budget_, fmt::format("{}: '{}'", where_, name)));
       } catch (const Error& e) {
         if (broken()) {
           throw;
@@ -610,6 +647,7 @@ class ArchiveStore : public BlobStore {
   bool summarise_;
   bool verify_;
   std::map<std::string, StoredBlob> blobs_;
+  std::uint64_t kept_json_bytes_ = 0;
   std::map<std::string, std::string> links_;
   std::deque<std::shared_future<std::string>> hashing_;
 };
@@ -636,7 +674,8 @@ class FolderStore : public BlobStore {
     std::string out;
     for (auto chunk = hashed.next(); !chunk.empty(); chunk = hashed.next()) {
       if (out.size() + chunk.size() > max_json_bytes) {
-        throw Error(fmt::format("{}: '{}' is a JSON document larger than 64 MiB", where_, path));
+        throw Error(fmt::format("{}: '{}' is a JSON document larger than {} MiB", where_, path,
+                                max_json_bytes >> 20));
       }
       out.append(chunk);
     }
@@ -645,6 +684,9 @@ class FolderStore : public BlobStore {
   }
 
   std::optional<LayerBlob> layer(const std::string& path, std::string_view label) override {
+    if (const auto read = layers_.find(path); read != layers_.end()) {
+      return read->second;  // a layer may repeat in one image: it is read once
+    }
     if (!has(path)) {
       return std::nullopt;
     }
@@ -657,8 +699,8 @@ class FolderStore : public BlobStore {
     }
     HashingSource hashed(range, verify_);
     if (summarise_) {
-      out.summary = summarise_layer(hashed, tree_, budget_,
-                                    fmt::format("{}: {} ('{}')", where_, label, path));
+      out.summary = std::make_shared<const LayerSummary>(summarise_layer(
+          hashed, tree_, budget_, fmt::format("{}: {} ('{}')", where_, label, path)));
     } else {
       hashed.skip(file.size());
     }
@@ -666,7 +708,7 @@ class FolderStore : public BlobStore {
     out.size = hashed.bytes();
     out.digest = hashed.digest();
     verify_digest(path, out.digest, where_);
-    return out;
+    return layers_[path] = std::move(out);
   }
 
   bool has(const std::string& path) override {
@@ -681,8 +723,10 @@ class FolderStore : public BlobStore {
   }
 
   [[nodiscard]] const std::string& where() const override { return where_; }
+  EntryBudget& budget() override { return budget_; }
 
  private:
+  std::map<std::string, LayerBlob> layers_;
   fs::path root_;
   std::string where_;
   PathTree& tree_;
@@ -731,9 +775,24 @@ void apply_config(Image& image, const json& config, std::vector<std::string>& di
 void add_layer(Image& image, BlobStore& store, const std::string& path, std::string digest,
                std::optional<std::uint64_t> expected_size) {
   const auto label = fmt::format("layer {}", image.layers.size() + 1);
+  if (image.layers.size() >= max_layers) {
+    throw Error(fmt::format("{}: the image has more than {} layers; an engine stacks at most 127",
+                            store.where(), max_layers));
+  }
   auto blob = store.layer(path, label);
   if (!blob) {
     throw Error(fmt::format("{}: {} ('{}') is missing from the image", store.where(), label, path));
+  }
+  // A layer listed again is merged again: its entries count again, so merging stays bounded.
+  const bool repeated =
+      std::any_of(image.layers.begin(), image.layers.end(),
+                  [&](const ImageLayer& layer) { return layer.summary == blob->summary; });
+  auto& budget = store.budget();
+  if (repeated && (budget.used += blob->summary->entries.size()) > budget.max_entries) {
+    throw Error(fmt::format(
+        "{}: {} ('{}') repeats an earlier layer: more than {} entries to merge in all; raise "
+        "--max-paths to read it",
+        store.where(), label, path, budget.max_entries));
   }
   if (expected_size && *expected_size != blob->size) {
     throw Error(fmt::format("{}: {} ('{}') is {} bytes but its manifest says {}", store.where(),
@@ -934,7 +993,7 @@ Image read_image(const std::string& input, std::istream& stdin_stream, const Rea
   ArchivePtr archive(archive_read_new(), archive_read_free);
   archive_read_support_filter_all(archive.get());
   archive_read_support_format_tar(archive.get());
-  StreamContext context{&stdin_stream, std::vector<char>(chunk_size), nullptr};
+  StreamContext context{&stdin_stream, std::vector<char>(options.chunk_bytes), nullptr};
   int code = ARCHIVE_OK;
   std::optional<OpenFile> file;
   if (input == "-") {
@@ -943,7 +1002,7 @@ Image read_image(const std::string& input, std::istream& stdin_stream, const Rea
     if (!fs::exists(input, error)) {
       throw Error(fmt::format("cannot read '{}': No such file or directory", input));
     }
-    code = archive_read_open_filename(archive.get(), input.c_str(), chunk_size);
+    code = archive_read_open_filename(archive.get(), input.c_str(), options.chunk_bytes);
     file.emplace(input, where);
   }
   if (code != ARCHIVE_OK) {

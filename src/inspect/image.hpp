@@ -5,8 +5,10 @@
 #include "inspect/layer.hpp"
 #include "inspect/paths.hpp"
 
+#include <cstddef>
 #include <cstdint>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,7 +20,8 @@ struct ImageLayer {
   std::string diff_id;  // of the uncompressed tar, from the config; empty when unknown
   std::optional<std::uint64_t> compressed_bytes;  // the blob's size
   std::string created_by;                         // from the config's history
-  LayerSummary summary;
+  // Shared by every listing of the same blob: a layer listed 200 times is read and kept once.
+  std::shared_ptr<const LayerSummary> summary = std::make_shared<const LayerSummary>();
 };
 
 struct Image {
@@ -30,9 +33,12 @@ struct Image {
 
 struct ReadOptions {
   bool summarise_layers = true;  // false: digests and sizes only (a base image)
+  // Layer entries, counted once per listing of a layer (--max-paths).
   std::uint64_t max_entries = 2'000'000;
   // false skips SHA-256: no digest checks, and legacy layers take their digest from the config.
   bool verify_digests = true;
+  // How much of an archive is read at a time.
+  std::size_t chunk_bytes = std::size_t{1} << 20;
 };
 
 // Reads the image at `input`: a folder is an OCI image layout, anything else an archive (tar,

@@ -7,6 +7,7 @@
 #include <archive_entry.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <exception>
 #include <unordered_map>
 
@@ -93,6 +94,9 @@ la_int64_t skip_callback(struct archive* /*archive*/, void* data, la_int64_t req
 
 using ArchivePtr = std::unique_ptr<struct archive, int (*)(struct archive*)>;
 
+// Linux's NAME_MAX: no filesystem an image unpacks into holds a longer file name.
+constexpr std::size_t max_name_bytes = 255;
+
 // The node of a tar member's path; "." and empty components vanish, ".." is refused so no entry
 // can name a path outside the image's root.
 PathTree::Id intern(PathTree& tree, std::string_view path, std::string_view label) {
@@ -107,6 +111,10 @@ PathTree::Id intern(PathTree& tree, std::string_view path, std::string_view labe
     if (part == "..") {
       throw Error(
           fmt::format("{}: the path '{}' climbs out of the image root with '..'", label, path));
+    }
+    if (part.size() > max_name_bytes) {
+      throw Error(fmt::format("{}: a path has a component of {} bytes; a file name has at most {}",
+                              label, part.size(), max_name_bytes));
     }
     if (!part.empty() && part != ".") {
       node = tree.child(node, part);
@@ -149,7 +157,8 @@ LayerSummary summarise_layer(ByteSource& source, PathTree& tree, EntryBudget& bu
     if (raw == nullptr) {
       throw Error(fmt::format("{}: a member has no readable path", label));
     }
-    if (++budget.used > budget.max_entries) {
+    // Entries and the paths they create both count: a deep path creates a node per component.
+    if (++budget.used > budget.max_entries || tree.size() > budget.max_entries) {
       throw Error(fmt::format(
           "{}: more than {} entries in the image's layers (a tar bomb?); raise --max-paths to "
           "read it",
@@ -197,7 +206,8 @@ LayerSummary summarise_layer(ByteSource& source, PathTree& tree, EntryBudget& bu
         switch (archive_entry_filetype(entry)) {
           case AE_IFREG:
             item.kind = EntryKind::file;
-            item.bytes = static_cast<std::uint64_t>(archive_entry_size(entry));
+            item.bytes =
+                static_cast<std::uint64_t>(std::max<la_int64_t>(0, archive_entry_size(entry)));
             if (!file_sizes.empty()) {
               file_sizes[item.node] = item.bytes;
             }
@@ -215,7 +225,7 @@ LayerSummary summarise_layer(ByteSource& source, PathTree& tree, EntryBudget& bu
       if (item.node == PathTree::root && item.kind != EntryKind::directory) {
         throw Error(fmt::format("{}: the member '{}' replaces the image root", label, path));
       }
-      summary.bytes += item.bytes;
+      summary.bytes = add_bytes(summary.bytes, item.bytes);
       if (item.kind != EntryKind::directory) {
         ++summary.files;
       }

@@ -82,9 +82,15 @@ struct HardLink {
 struct LayerSummary {
   std::vector<LayerEntry> entries;
   std::vector<HardLink> links;
-  std::uint64_t bytes = 0;  // regular-file bytes from the tar headers
+  std::uint64_t bytes = 0;  // regular-file bytes from the tar headers (saturating: see add_bytes)
   std::uint64_t files = 0;  // entries other than directories and whiteouts
 };
+
+// a + b, or UINT64_MAX when that overflows: tar headers may declare any size (sparse entries of
+// 2^62 bytes), and a total that wrapped around would pass every budget. UINT64_MAX fails them.
+constexpr std::uint64_t add_bytes(std::uint64_t a, std::uint64_t b) {
+  return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
 
 // Shared across an image's layers: the cap that keeps a tar bomb from exhausting memory.
 struct EntryBudget {

@@ -7,11 +7,17 @@
 
 #include <algorithm>
 #include <numeric>
+#include <unordered_set>
 
 namespace hubtel::inspect {
 namespace {
 
 constexpr std::uint32_t hidden = UINT32_MAX;
+
+// a - b, never below 0: with saturated sums a part may reach its whole.
+std::uint64_t less(std::uint64_t a, std::uint64_t b) {
+  return a > b ? a - b : 0;
+}
 
 // What the merged filesystem shows at a path: the entry of the highest layer that still counts.
 struct Visible {
@@ -86,7 +92,7 @@ void sum_user_waste(SizeReport& report) {
   const std::size_t first_user = report.has_base ? report.base_layers : 1;
   report.user_wasted_bytes = 0;
   for (std::size_t i = first_user; i < report.layers.size(); ++i) {
-    report.user_wasted_bytes += report.layers[i].wasted_bytes;
+    report.user_wasted_bytes = add_bytes(report.user_wasted_bytes, report.layers[i].wasted_bytes);
   }
 }
 
@@ -117,7 +123,7 @@ TreeNode build_tree(const PathTree& tree, const MergedFs& fs,
     }
     --budget;
     node.children.push_back(build_tree(tree, fs, rolled, child, threshold, budget, depth + 1));
-    shown += rolled[child];
+    shown = add_bytes(shown, rolled[child]);
   }
   if (!node.children.empty() && shown < node.bytes) {
     node.children.push_back({"…", node.bytes - shown, false, {}});
@@ -138,7 +144,7 @@ SizeReport analyse(const Image& image, const AnalyseOptions& options) {
   for (std::size_t index = 0; index < image.layers.size(); ++index) {
     const auto& layer = image.layers[index];
     const auto number = static_cast<std::uint32_t>(index);
-    for (const auto& entry : layer.summary.entries) {
+    for (const auto& entry : layer.summary->entries) {
       if (entry.kind == EntryKind::whiteout) {
         fs.hide(entry.node);
       } else if (entry.kind == EntryKind::opaque) {
@@ -147,7 +153,7 @@ SizeReport analyse(const Image& image, const AnalyseOptions& options) {
         }
       }
     }
-    for (const auto& entry : layer.summary.entries) {
+    for (const auto& entry : layer.summary->entries) {
       if (entry.kind != EntryKind::whiteout && entry.kind != EntryKind::opaque) {
         fs.add(entry.node, number, entry);
       }
@@ -156,13 +162,13 @@ SizeReport analyse(const Image& image, const AnalyseOptions& options) {
     row.index = index + 1;
     row.digest = layer.digest;
     row.diff_id = layer.diff_id;
-    row.bytes = layer.summary.bytes;
+    row.bytes = layer.summary->bytes;
     row.compressed_bytes = layer.compressed_bytes;
-    row.files = layer.summary.files;
+    row.files = layer.summary->files;
     row.created_by = layer.created_by;
-    report.total_bytes += row.bytes;
+    report.total_bytes = add_bytes(report.total_bytes, row.bytes);
     if (layer.compressed_bytes) {
-      compressed += *layer.compressed_bytes;
+      compressed = add_bytes(compressed, *layer.compressed_bytes);
     } else {
       compressed_known = false;
     }
@@ -181,39 +187,38 @@ SizeReport analyse(const Image& image, const AnalyseOptions& options) {
       continue;
     }
     if (state.kind == EntryKind::file) {
-      rolled[id] += state.bytes;
-      kept[state.layer] += state.bytes;
+      rolled[id] = add_bytes(rolled[id], state.bytes);
+      kept[state.layer] = add_bytes(kept[state.layer], state.bytes);
     }
-    rolled[tree.parent(id)] += rolled[id];
+    rolled[tree.parent(id)] = add_bytes(rolled[tree.parent(id)], rolled[id]);
   }
   // A visible hardlink whose target's file from its own layer is gone keeps that file's bytes
   // (counted once however many names still point at it).
   for (std::size_t index = 0; index < image.layers.size(); ++index) {
-    std::vector<PathTree::Id> kept_targets;
-    for (const auto& link : image.layers[index].summary.links) {
+    std::unordered_set<PathTree::Id> kept_targets;
+    for (const auto& link : image.layers[index].summary->links) {
       const auto& here = fs.at(link.node);
       const auto& target = fs.at(link.target);
       if (here.layer != index || here.kind != EntryKind::hardlink || link.bytes == 0 ||
           (target.layer == index && target.kind == EntryKind::file)) {
         continue;
       }
-      if (std::find(kept_targets.begin(), kept_targets.end(), link.target) != kept_targets.end()) {
+      if (!kept_targets.insert(link.target).second) {
         continue;
       }
-      kept_targets.push_back(link.target);
-      kept[index] += link.bytes;
+      kept[index] = add_bytes(kept[index], link.bytes);
       for (auto id = link.node; id != PathTree::none; id = tree.parent(id)) {
-        rolled[id] += link.bytes;
+        rolled[id] = add_bytes(rolled[id], link.bytes);
       }
     }
   }
   report.visible_bytes = rolled[PathTree::root];
-  report.wasted_bytes = report.total_bytes - report.visible_bytes;
+  report.wasted_bytes = less(report.total_bytes, report.visible_bytes);
   report.efficiency = report.total_bytes == 0 ? 1.0
                                               : static_cast<double>(report.visible_bytes) /
                                                     static_cast<double>(report.total_bytes);
   for (std::size_t i = 0; i < report.layers.size(); ++i) {
-    report.layers[i].wasted_bytes = report.layers[i].bytes - kept[i];
+    report.layers[i].wasted_bytes = less(report.layers[i].bytes, kept[i]);
   }
   sum_user_waste(report);
 
@@ -261,10 +266,10 @@ void apply_base(SizeReport& report, const Image& base) {
   for (std::size_t i = 0; i < report.layers.size(); ++i) {
     report.layers[i].base = i < shared;
     if (i < shared) {
-      report.base_bytes += report.layers[i].bytes;
+      report.base_bytes = add_bytes(report.base_bytes, report.layers[i].bytes);
     }
   }
-  report.added_bytes = report.total_bytes - report.base_bytes;
+  report.added_bytes = less(report.total_bytes, report.base_bytes);
   sum_user_waste(report);
 }
 

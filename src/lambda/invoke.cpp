@@ -3,8 +3,8 @@
 
 #include "common/error.hpp"
 #include "common/files.hpp"
-#include "engine/command.hpp"
 #include "lambda/runtime_api.hpp"
+#include "process/process.hpp"
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -112,14 +112,11 @@ void require_engine(const std::string& program) {
 
 // Checks that the engine has the image (no pull: an invoke runs what was built) for the platform.
 void require_image(const InvokeRequest& request) {
-  engine::CommandOptions capture;
-  capture.capture_stdout = true;
-  capture.quiet = true;
-  const auto inspected = engine::run_command(
-      {request.engine, "image", "inspect", "--format", "{{.Os}}/{{.Architecture}}", request.image},
-      capture);
-  if (inspected.exit_code != 0) {
-    if (engine::run_command({request.engine, "info"}, capture).exit_code != 0) {
+  const auto inspected = process::run(
+      {{request.engine, "image", "inspect", "--format", "{{.Os}}/{{.Architecture}}", request.image},
+       {}});
+  if (inspected.exit_code() != 0) {
+    if (process::run({{request.engine, "info"}, {}}).exit_code() != 0) {
       throw Error(fmt::format(
           "the container engine does not answer ('{} info' failed): start it (e.g. dockerd) "
           "and try again",
@@ -129,7 +126,7 @@ void require_image(const InvokeRequest& request) {
         "no image '{}' in {}'s image store ('{}' failed); build it first (the <name>-image "
         "target)",
         request.image, request.engine,
-        engine::shown_command({request.engine, "image", "inspect", request.image})));
+        process::shown_command({request.engine, "image", "inspect", request.image})));
   }
   auto platform = inspected.out;
   while (!platform.empty() && (platform.back() == '\n' || platform.back() == '\r')) {
@@ -172,12 +169,13 @@ std::string region_from_environment() {
   return "us-east-1";
 }
 
-// The variables Lambda sets in a function's environment, for this invoke.
-std::vector<std::string> lambda_environment(const FunctionConfig& config, std::uint16_t port,
-                                            int memory_mib) {
+// The variables Lambda sets in a function's environment, for this invoke. The Runtime API's
+// address holds its secret: it is named here and its value reaches the engine through the
+// engine's own environment, never a command line that any local user can read.
+std::vector<std::string> lambda_environment(const FunctionConfig& config, int memory_mib) {
   const auto today = fmt::format("{:%Y/%m/%d}", fmt::gmtime(std::time(nullptr)));
   return {
-      fmt::format("AWS_LAMBDA_RUNTIME_API=127.0.0.1:{}", port),
+      "AWS_LAMBDA_RUNTIME_API",
       "AWS_LAMBDA_FUNCTION_NAME=" + config.name,
       fmt::format("AWS_LAMBDA_FUNCTION_MEMORY_SIZE={}", memory_mib),
       "AWS_LAMBDA_FUNCTION_VERSION=$LATEST",
@@ -193,20 +191,26 @@ std::vector<std::string> lambda_environment(const FunctionConfig& config, std::u
 // The container's `<engine> run`, on a thread of its own; wakes the API's waiter when it ends.
 class Container {
  public:
-  Container(std::string engine, std::string name, std::vector<std::string> argv, RuntimeApi& api)
+  Container(std::string engine, std::string name, std::vector<std::string> argv,
+            process::Environment environment, RuntimeApi& api)
       : engine_(std::move(engine)), name_(std::move(name)) {
-    thread_ = std::thread([this, argv = std::move(argv), &api] {
-      int code = -1;
-      try {
-        code = engine::run_command(argv).exit_code;
-      } catch (const Error& error) {
-        std::lock_guard lock(mutex_);
-        start_error_ = error.what();
-      }
-      exit_code_ = code;
-      exited_ = true;
-      api.wake();
-    });
+    thread_ =
+        std::thread([this, argv = std::move(argv), environment = std::move(environment), &api] {
+          int code = -1;
+          try {
+            // What the container prints goes to our stderr as it comes; none of it is kept.
+            process::Options shown;
+            shown.capture = false;
+            shown.echo = true;
+            code = process::run({argv, environment}, shown).exit_code();
+          } catch (const Error& error) {
+            std::lock_guard lock(mutex_);
+            start_error_ = error.what();
+          }
+          exit_code_ = code;
+          exited_ = true;
+          api.wake();
+        });
   }
   Container(const Container&) = delete;
   Container& operator=(const Container&) = delete;
@@ -225,12 +229,10 @@ class Container {
     if (!thread_.joinable()) {
       return;
     }
-    engine::CommandOptions silent;
-    silent.capture_stdout = true;  // the engine echoes the container's name
-    silent.quiet = true;
+    // Captured and dropped: the engine echoes the container's name.
     for (int attempt = 0; attempt < 20 && !exited_; ++attempt) {
       try {
-        engine::run_command({engine_, "kill", name_}, silent);
+        process::run({{engine_, "kill", name_}, {}});
       } catch (const Error&) {
         break;
       }
@@ -240,7 +242,7 @@ class Container {
     }
     if (!exited_) {
       try {
-        engine::run_command({engine_, "rm", "--force", name_}, silent);
+        process::run({{engine_, "rm", "--force", name_}, {}});
       } catch (const Error&) {
         // The run thread is joined regardless; nothing more can be done from here.
       }
@@ -363,6 +365,15 @@ std::string read_event(const std::string& path, std::istream& in) {
   return event;
 }
 
+std::string error_excerpt(const std::string& document) {
+  if (document.size() <= max_shown_error_bytes) {
+    return document;
+  }
+  return fmt::format("{}\n... ({} more bytes of the error document not shown)",
+                     document.substr(0, max_shown_error_bytes),
+                     document.size() - max_shown_error_bytes);
+}
+
 std::vector<std::string> run_command_line(const InvokeRequest& request,
                                           const std::string& container_name,
                                           const std::vector<std::string>& lambda_environment) {
@@ -401,8 +412,11 @@ void invoke(const InvokeRequest& request, std::istream& in, std::ostream& out, s
   require_image(request);
 
   SignalGuard signals;
-  RuntimeApi api(config);
+  const auto secret = make_secret();
+  RuntimeApi api(config, secret);
   const auto port = api.start();
+  process::Environment run_environment{
+      {"AWS_LAMBDA_RUNTIME_API", fmt::format("127.0.0.1:{}/{}", port, secret)}};
   const auto request_id = api.invoke(event);
   const auto name = "hubtel-invoke-" + random_hex(12);
   std::optional<Outcome> outcome;
@@ -411,7 +425,8 @@ void invoke(const InvokeRequest& request, std::istream& in, std::ostream& out, s
   {
     Container container(
         request.engine, name,
-        run_command_line(request, name, lambda_environment(config, port, request.memory_mib)), api);
+        run_command_line(request, name, lambda_environment(config, request.memory_mib)),
+        std::move(run_environment), api);
     for (;;) {
       const auto status = api.wait(request_id, 100ms);
       handed_out = status.handed_out;
@@ -473,12 +488,12 @@ void invoke(const InvokeRequest& request, std::istream& in, std::ostream& out, s
       out.flush();
       return;
     case Outcome::Kind::function_error:
-      err << outcome->payload << '\n';
+      err << error_excerpt(outcome->payload) << '\n';
       err.flush();
       throw Error(fmt::format("the function returned an error ({}) for request {}",
                               outcome->error_type, request_id));
     case Outcome::Kind::init_error:
-      err << outcome->payload << '\n';
+      err << error_excerpt(outcome->payload) << '\n';
       err.flush();
       throw Error(
           fmt::format("the function failed to initialize ({}): it posted /runtime/init/"

@@ -1,6 +1,7 @@
 // Invokes a Lambda image locally: runs its container against a local Runtime API with one event.
 #pragma once
 
+#include <cstddef>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -32,6 +33,13 @@ std::string function_name_of(const std::string& image);
 // The event: the file's bytes, standard input's for "-", {} for none. Throws Error unless it is
 // one JSON document of at most 6 MiB.
 std::string read_event(const std::string& path, std::istream& in);
+
+// How much of an error document invoke shows on stderr.
+inline constexpr std::size_t max_shown_error_bytes = 16U * 1024U;
+
+// The error document as shown: whole when short, else its first max_shown_error_bytes and a line
+// saying how much was left out.
+std::string error_excerpt(const std::string& document);
 
 // The engine's `run` command line for the function's container.
 std::vector<std::string> run_command_line(const InvokeRequest& request,

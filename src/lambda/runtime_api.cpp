@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 #include <httplib.h>
+#include <openssl/rand.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -72,6 +73,41 @@ std::string document_type(const std::string& document, const std::string& fallba
   return fallback;
 }
 
+// A request's body, kept up to `max` bytes and counted beyond: a runtime may post any amount, and
+// what is kept must stay bounded.
+struct CappedBody {
+  std::string text;
+  std::size_t size = 0;
+  [[nodiscard]] bool over() const { return size > max_payload_bytes; }
+};
+
+CappedBody read_capped(const httplib::ContentReader& read_body) {
+  CappedBody body;
+  read_body([&](const char* data, std::size_t length) {
+    body.size += length;
+    if (body.size <= max_payload_bytes) {
+      body.text.append(data, length);
+    }
+    return true;
+  });
+  return body;
+}
+
+// Lambda's answer to a document over the limit: the outcome names the size, the runtime hears 413.
+Outcome oversized(Outcome::Kind kind, std::string_view what, std::size_t size,
+                  httplib::Response& response) {
+  const auto message =
+      fmt::format("{} size ({} bytes) exceeded maximum allowed payload size ({} bytes).", what,
+                  size, max_payload_bytes);
+  render_error(response, 413, "RequestEntityTooLarge",
+               fmt::format("Exceeded maximum allowed payload size ({} bytes).", max_payload_bytes));
+  return Outcome{
+      kind,
+      nlohmann::json{{"errorMessage", message}, {"errorType", "Function.ResponseSizeTooLarge"}}
+          .dump(),
+      "Function.ResponseSizeTooLarge"};
+}
+
 }  // namespace
 
 std::string make_request_id() {
@@ -96,8 +132,22 @@ std::string function_arn(const FunctionConfig& config) {
   return fmt::format("arn:aws:lambda:{}:000000000000:function:{}", config.region, config.name);
 }
 
+std::string make_secret() {
+  unsigned char bytes[16];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) {
+    throw Error("cannot make a secret for the Runtime API: OpenSSL's random generator failed");
+  }
+  std::string out;
+  for (const unsigned char byte : bytes) {
+    out += "0123456789abcdef"[byte >> 4];
+    out += "0123456789abcdef"[byte & 15];
+  }
+  return out;
+}
+
 struct RuntimeApi::Impl {
-  explicit Impl(FunctionConfig function) : config(std::move(function)) {}
+  Impl(FunctionConfig function, std::string prefix)
+      : config(std::move(function)), secret(std::move(prefix)) {}
 
   // An event waiting for /next, or handed out and waiting for its answer.
   struct Invocation {
@@ -108,6 +158,7 @@ struct RuntimeApi::Impl {
   };
 
   FunctionConfig config;
+  std::string secret;
   httplib::Server server;
   std::thread listener;
   std::mutex mutex;
@@ -182,74 +233,70 @@ struct RuntimeApi::Impl {
 
   void respond(const std::string& request_id, const httplib::ContentReader& read_body,
                httplib::Response& response) {
-    // The body is read whole before the state is looked at, so an oversized payload is counted,
-    // not stored.
-    std::string body;
-    std::size_t size = 0;
-    read_body([&](const char* data, std::size_t length) {
-      size += length;
-      if (size <= max_payload_bytes) {
-        body.append(data, length);
-      }
-      return true;
-    });
+    // Bodies are read before the state is looked at, so an oversized payload is counted, not
+    // stored.
+    auto body = read_capped(read_body);
     std::lock_guard lock(mutex);
     auto* invocation = answerable(request_id, response);
     if (invocation == nullptr) {
       return;
     }
-    if (size > max_payload_bytes) {
-      const auto message = fmt::format(
-          "Response payload size ({} bytes) exceeded maximum allowed payload size ({} bytes).",
-          size, max_payload_bytes);
-      invocation->outcome = Outcome{
-          Outcome::Kind::function_error,
-          nlohmann::json{{"errorMessage", message}, {"errorType", "Function.ResponseSizeTooLarge"}}
-              .dump(),
-          "Function.ResponseSizeTooLarge"};
-      render_error(
-          response, 413, "RequestEntityTooLarge",
-          fmt::format("Exceeded maximum allowed payload size ({} bytes).", max_payload_bytes));
+    if (body.over()) {
+      invocation->outcome =
+          oversized(Outcome::Kind::function_error, "Response payload", body.size, response);
     } else {
-      invocation->outcome = Outcome{Outcome::Kind::response, std::move(body), ""};
+      invocation->outcome = Outcome{Outcome::Kind::response, std::move(body.text), ""};
       render_accepted(response);
     }
     changed.notify_all();
   }
 
   void fail(const std::string& request_id, const httplib::Request& request,
-            httplib::Response& response) {
+            const httplib::ContentReader& read_body, httplib::Response& response) {
+    auto body = read_capped(read_body);
     std::lock_guard lock(mutex);
     auto* invocation = answerable(request_id, response);
     if (invocation == nullptr) {
       return;
     }
-    // As Lambda reports it: the header says Unhandled or Handled, the document the error's type.
-    const auto header = header_type(request, "Unhandled");
-    auto document = error_document(request.body, header);
-    auto type = document_type(document, header);
-    invocation->outcome = Outcome{Outcome::Kind::function_error, std::move(document), type};
-    render_accepted(response);
+    if (body.over()) {
+      invocation->outcome =
+          oversized(Outcome::Kind::function_error, "Error document", body.size, response);
+    } else {
+      // As Lambda reports it: the header says Unhandled or Handled, the document the error's
+      // type.
+      const auto header = header_type(request, "Unhandled");
+      auto document = error_document(body.text, header);
+      auto type = document_type(document, header);
+      invocation->outcome = Outcome{Outcome::Kind::function_error, std::move(document), type};
+      render_accepted(response);
+    }
     changed.notify_all();
   }
 
-  void fail_init(const httplib::Request& request, httplib::Response& response) {
+  void fail_init(const httplib::Request& request, const httplib::ContentReader& read_body,
+                 httplib::Response& response) {
+    auto body = read_capped(read_body);
     std::lock_guard lock(mutex);
     if (initialized || init_error) {
       render_error(response, 403, "InvalidStateTransition",
                    "init/error is only accepted before the first invocation/next");
       return;
     }
-    // The runtime's classification (e.g. Runtime.ImportModuleError) names an init error best.
-    auto type = header_type(request, document_type(request.body, "Runtime.Unknown"));
-    auto document = error_document(request.body, type);
-    init_error = Outcome{Outcome::Kind::init_error, std::move(document), type};
-    render_accepted(response);
+    if (body.over()) {
+      init_error = oversized(Outcome::Kind::init_error, "Init error document", body.size, response);
+    } else {
+      // The runtime's classification (e.g. Runtime.ImportModuleError) names an init error best.
+      auto type = header_type(request, document_type(body.text, "Runtime.Unknown"));
+      auto document = error_document(body.text, type);
+      init_error = Outcome{Outcome::Kind::init_error, std::move(document), type};
+      render_accepted(response);
+    }
     changed.notify_all();
   }
 
   void routes() {
-    const std::string base = "/2018-06-01/runtime";
+    const std::string base = (secret.empty() ? "" : "/" + secret) + "/2018-06-01/runtime";
     server.Get(base + "/invocation/next",
                [this](const httplib::Request&, httplib::Response& response) { next(response); });
     server.Post(base + "/invocation/([^/]+)/response",
@@ -258,17 +305,31 @@ struct RuntimeApi::Impl {
                   respond(request.matches[1], read_body, response);
                 });
     server.Post(base + "/invocation/([^/]+)/error",
-                [this](const httplib::Request& request, httplib::Response& response) {
-                  fail(request.matches[1], request, response);
+                [this](const httplib::Request& request, httplib::Response& response,
+                       const httplib::ContentReader& read_body) {
+                  fail(request.matches[1], request, read_body, response);
                 });
     server.Post(base + "/init/error",
-                [this](const httplib::Request& request, httplib::Response& response) {
-                  fail_init(request, response);
+                [this](const httplib::Request& request, httplib::Response& response,
+                       const httplib::ContentReader& read_body) {
+                  fail_init(request, read_body, response);
                 });
+    // Anything else, in particular a request without the secret, is refused.
+    const auto refuse = [](const httplib::Request&, httplib::Response& response) {
+      render_error(response, 403, "AccessDenied",
+                   "this Runtime API serves one container: use the address in its "
+                   "AWS_LAMBDA_RUNTIME_API");
+    };
+    server.Get(".*", refuse);
+    server.Post(".*", [refuse](const httplib::Request& request, httplib::Response& response,
+                               const httplib::ContentReader&) { refuse(request, response); });
+    server.Put(".*", refuse);
+    server.Delete(".*", refuse);
   }
 };
 
-RuntimeApi::RuntimeApi(FunctionConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {
+RuntimeApi::RuntimeApi(FunctionConfig config, std::string secret)
+    : impl_(std::make_unique<Impl>(std::move(config), std::move(secret))) {
   impl_->routes();
 }
 

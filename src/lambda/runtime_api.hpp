@@ -42,9 +42,13 @@ struct InvocationStatus {
 
 // The Runtime API server, bound to loopback on a port of its own. One runtime, one invocation at
 // a time, as in a Lambda execution environment.
+//
+// Any local process can reach loopback: with a `secret`, the API serves only below "/<secret>"
+// (the runtime finds it in AWS_LAMBDA_RUNTIME_API, "127.0.0.1:<port>/<secret>") and refuses
+// every other request with 403, so no other process can take the event or post a forged answer.
 class RuntimeApi {
  public:
-  explicit RuntimeApi(FunctionConfig config);
+  explicit RuntimeApi(FunctionConfig config, std::string secret = {});
   RuntimeApi(const RuntimeApi&) = delete;
   RuntimeApi& operator=(const RuntimeApi&) = delete;
   ~RuntimeApi();
@@ -70,6 +74,8 @@ class RuntimeApi {
   std::unique_ptr<Impl> impl_;
 };
 
+// 32 hex digits from OpenSSL's random generator: a secret no other process can guess.
+std::string make_secret();
 // A random version-4 UUID, as Lambda's request ids are.
 std::string make_request_id();
 // An X-Ray trace header: Root=1-<8 hex epoch seconds>-<24 hex>;Parent=<16 hex>;Sampled=0.

@@ -130,6 +130,14 @@ struct RenderOptions {
   // Partials and parents nest at most this deep: a partial that includes itself without end is
   // an Error, not a crash.
   std::size_t max_depth = 100;
+  // Sections, inverted sections, blocks, partials and parents together nest at most this deep
+  // while rendering, and a list or object written whole nests at most this deep: rendering
+  // recurses, and the stack must outlast any template and data.
+  std::size_t max_nesting = 1000;
+  // The output is at most this long: partials that include each other twice double it each time.
+  std::size_t max_output_bytes = std::size_t{64} << 20;
+  // At most this many nodes are rendered, so work that writes nothing is bounded too.
+  std::uint64_t max_steps = 100'000'000;
 };
 
 // Renders templates; parses each partial once, on first use, and keeps it for later renders.

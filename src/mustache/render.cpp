@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstddef>
 #include <optional>
@@ -19,7 +20,6 @@ namespace {
 using nlohmann::json;
 
 constexpr std::size_t no_index = static_cast<std::size_t>(-1);
-constexpr std::size_t max_context_depth = 1000;
 
 // How the lines of the template being rendered are laid out: `indent` goes before each line,
 // after `strip` is taken from it. A standalone partial adds its indentation; an override of a
@@ -104,7 +104,9 @@ std::string_view without_prefix(std::string_view text, std::string_view prefix) 
   return text.substr(skip_prefix(text, 0, prefix));
 }
 
-void append_html(std::string& out, std::string_view text) {
+// The spec's HTML escaping, handed to `emit` piece by piece.
+template <typename Emit>
+void append_html(const Emit& emit, std::string_view text) {
   std::size_t from = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
     std::string_view entity;
@@ -124,11 +126,32 @@ void append_html(std::string& out, std::string_view text) {
       default:
         continue;
     }
-    out.append(text.substr(from, i - from));
-    out.append(entity);
+    emit(text.substr(from, i - from));
+    emit(entity);
     from = i + 1;
   }
-  out.append(text.substr(from));
+  emit(text.substr(from));
+}
+
+// How deep a JSON value nests (a scalar is 0), counted without recursion up to `limit` + 1.
+std::size_t depth_of(const json& value, std::size_t limit) {
+  std::vector<std::pair<const json*, std::size_t>> pending{{&value, 0}};
+  std::size_t deepest = 0;
+  while (!pending.empty()) {
+    const auto [at, depth] = pending.back();
+    pending.pop_back();
+    if (!at->is_structured() || at->empty()) {
+      continue;
+    }
+    deepest = std::max(deepest, depth + 1);
+    if (deepest > limit) {
+      return deepest;
+    }
+    for (const auto& child : *at) {
+      pending.emplace_back(&child, depth + 1);
+    }
+  }
+  return deepest;
 }
 
 std::string describe_control(unsigned char c) {
@@ -164,8 +187,14 @@ class RenderPass {
              const Template& tmpl, bool continues_line) {
     for (std::size_t i = 0; i < list.size(); ++i) {
       const auto& node = list[i];
+      if (++steps_ > renderer_.options_.max_steps) {
+        throw Error(fmt::format(
+            "{}:{}: rendering takes more than {} steps (--max-steps); do partials include each "
+            "other many times over?",
+            tmpl.origin(), node.line, renderer_.options_.max_steps));
+      }
       if (node.starts_line && !(continues_line && i == 0)) {
-        out_.append(frame.indent);
+        emit(frame.indent);
       }
       switch (node.kind) {
         case Node::Kind::text:
@@ -179,6 +208,7 @@ class RenderPass {
           break;
         case Node::Kind::inverted:
           if (!truthy(lookup(node.path).value)) {
+            const Nested nested(*this, node, tmpl);
             nodes(node.children, frame, scope, tmpl, false);
           }
           break;
@@ -201,22 +231,22 @@ class RenderPass {
   void text(const Node& node, const Frame& frame) {
     const std::string_view text = node.text;
     if (frame.indent.empty() && frame.strip.empty()) {
-      out_.append(text);
+      emit(text);
       return;
     }
     std::size_t pos = node.starts_line ? skip_prefix(text, 0, frame.strip) : 0;
     while (true) {
       const auto newline = text.find('\n', pos);
       if (newline == std::string_view::npos) {
-        out_.append(text.substr(pos));
+        emit(text.substr(pos));
         return;
       }
-      out_.append(text.substr(pos, newline + 1 - pos));
+      emit(text.substr(pos, newline + 1 - pos));
       pos = newline + 1;
       if (pos == text.size()) {
         return;
       }
-      out_.append(frame.indent);
+      emit(frame.indent);
       pos = skip_prefix(text, pos, frame.strip);
     }
   }
@@ -293,14 +323,14 @@ class RenderPass {
           check_strict(text, node, found, tmpl);
         }
         if (escape == Escape::html && node.escaped) {
-          append_html(out_, text);
+          append_html([this](std::string_view piece) { emit(piece); }, text);
         } else {
-          out_.append(text);
+          emit(text);
         }
         return;
       }
       case json::value_t::boolean:
-        out_.append(value.get<bool>() ? "true" : "false");
+        emit(value.get<bool>() ? "true" : "false");
         return;
       case json::value_t::number_integer:
         append_number(value.get<std::int64_t>());
@@ -309,9 +339,14 @@ class RenderPass {
         append_number(value.get<std::uint64_t>());
         return;
       case json::value_t::number_float:
-        out_.append(value.dump());
+        emit(value.dump());
         return;
       default:
+        if (depth_of(value, renderer_.options_.max_nesting) > renderer_.options_.max_nesting) {
+          throw Error(fmt::format(
+              "{}:{}: the value of \"{}\" nests more than {} deep (--max-depth)", tmpl.origin(),
+              node.line, key_path(found.base, node.path), renderer_.options_.max_nesting));
+        }
         if (escape == Escape::strict) {
           throw Error(fmt::format(
               "strict escaping: the value of \"{}\" is {}, not a string, number or boolean ({}:{})",
@@ -319,9 +354,9 @@ class RenderPass {
               tmpl.origin(), node.line));
         }
         if (escape == Escape::html && node.escaped) {
-          append_html(out_, value.dump());
+          append_html([this](std::string_view piece) { emit(piece); }, value.dump());
         } else {
-          out_.append(value.dump());
+          emit(value.dump());
         }
         return;
     }
@@ -331,7 +366,7 @@ class RenderPass {
   void append_number(Number number) {
     char buffer[24];
     const auto result = std::to_chars(buffer, buffer + sizeof buffer, number);
-    out_.append(buffer, result.ptr);
+    emit(std::string_view(buffer, static_cast<std::size_t>(result.ptr - buffer)));
   }
 
   void check_strict(std::string_view text, const Node& node, const Found& found,
@@ -352,11 +387,7 @@ class RenderPass {
     if (!truthy(found.value)) {
       return;
     }
-    // Each template bounds its own nesting; partials could still stack them past the C++ stack.
-    if (stack_.size() > max_context_depth) {
-      throw Error(fmt::format("{}:{}: sections nest more than {} deep (through partials)",
-                              tmpl.origin(), node.line, max_context_depth));
-    }
+    const Nested nested(*this, node, tmpl);
     if (found.value->is_array()) {
       const auto count = found.value->size();
       for (std::size_t i = 0; i < count; ++i) {
@@ -404,6 +435,7 @@ class RenderPass {
       indent = frame.indent;
       indent += without_prefix(node.indent, frame.strip);
     }
+    const Nested nested(*this, node, tmpl);
     chain_.emplace_back(name);
     nodes(partial->nodes(), Frame{indent, {}}, inner != nullptr ? inner : scope, *partial, false);
     chain_.pop_back();
@@ -424,6 +456,7 @@ class RenderPass {
 
   // {{$name}}: the override given for it, else its own content.
   void block(const Node& node, const Frame& frame, const Scope* scope, const Template& tmpl) {
+    const Nested nested(*this, node, tmpl);
     const auto found = find_override(scope, node.text);
     if (!found) {
       nodes(node.children, frame, scope, tmpl, false);
@@ -442,10 +475,45 @@ class RenderPass {
           continues_line);
   }
 
+  // Appends to the output, which stays within its limit.
+  void emit(std::string_view text) {
+    const auto limit = renderer_.options_.max_output_bytes;
+    if (text.size() > limit || out_.size() > limit - text.size()) {
+      throw Error(fmt::format(
+          "{}: the output would exceed {} bytes (--max-output); do partials include each other "
+          "many times over?",
+          chain_.empty() ? std::string() : chain_.front(), limit));
+    }
+    out_.append(text);
+  }
+
+  // One level of sections, blocks and partials while it renders; too many is an Error, as the
+  // C++ stack would otherwise end the process.
+  class Nested {
+   public:
+    Nested(RenderPass& pass, const Node& node, const Template& tmpl) : pass_(pass) {
+      const auto limit = pass.renderer_.options_.max_nesting;
+      if (++pass.depth_ > limit) {
+        --pass.depth_;
+        throw Error(fmt::format(
+            "{}:{}: sections, blocks and partials nest more than {} deep (--max-depth; {})",
+            tmpl.origin(), node.line, limit, pass.describe_chain()));
+      }
+    }
+    Nested(const Nested&) = delete;
+    Nested& operator=(const Nested&) = delete;
+    ~Nested() { --pass_.depth_; }
+
+   private:
+    RenderPass& pass_;
+  };
+
   Renderer& renderer_;
   std::string& out_;
   std::vector<Entry> stack_;
   std::vector<std::string> chain_;
+  std::size_t depth_ = 0;
+  std::uint64_t steps_ = 0;
 };
 
 Renderer::Renderer(PartialLoader& loader, RenderOptions options)

@@ -2,14 +2,23 @@
 # The specs are written here, as the CMake module writes them, with one bad or missing member.
 set(_hubtel_deploy_dir "${CMAKE_CURRENT_BINARY_DIR}/deploy")
 
-# _hubtel_deploy_spec(<name> <json members>): writes ${_hubtel_deploy_dir}/<name>/spec.json.
+# _hubtel_deploy_spec(<name> <json members>): writes ${_hubtel_deploy_dir}/<name>/spec.json, a
+# valid version 2 spec of a native image with the members given last replacing its own.
 function(_hubtel_deploy_spec name members)
   set(dir "${_hubtel_deploy_dir}/${name}")
   file(
     WRITE "${dir}/spec.json"
-    "{\"spec_version\": 1, \"name\": \"${name}\", \"kind\": \"native\", \"architectures\": [\"x86_64\"], "
-    "\"dir\": \"${dir}\", \"dockerfile\": \"${dir}/Dockerfile\", \"context\": \"${dir}\", "
-    "\"build_args\": {}, \"environment\": {}${members}}\n")
+    "{\"spec_version\": 2, \"hubtel_version\": \"0.1.0\", \"name\": \"${name}\", "
+    "\"runtime\": \"provided.al2023\", \"kind\": \"native\", \"architectures\": [\"x86_64\"], "
+    "\"dir\": \"${dir}\", \"context\": \"${dir}\", \"template\": \"${dir}/Dockerfile.mustache\", "
+    "\"partials\": [\"${dir}\"], \"runtime_image\": \"debian:bookworm-slim\", "
+    "\"builder_image\": \"debian:bullseye\", \"builder_family\": \"debian\", \"cross\": true, "
+    "\"lambda_base\": false, \"builder_packages\": [], \"stages\": [], \"build_args\": {}, "
+    "\"secrets\": [], \"max_size_bytes\": null, \"target\": \"hello\", \"project_dir\": \".\", "
+    "\"build_type\": \"Release\", \"cmake_args\": [], \"build_cache_id\": \"${name}-0123456789ab\", "
+    "\"hubtel_stubs\": [], \"ignore_paths\": [], \"repository\": null, \"tag\": null, "
+    "\"registry_cache\": false, \"function_name\": null, \"role\": null, \"memory\": null, "
+    "\"timeout\": null, \"environment\": {}${members}}\n")
 endfunction()
 
 _hubtel_deploy_spec(norepo "")
@@ -19,7 +28,7 @@ _hubtel_deploy_spec(nofunction ", \"repository\": \"127.0.0.1:5000/nofunction\""
 _hubtel_deploy_spec(nopush ", \"repository\": \"127.0.0.1:5000/nopush\", \"function_name\": \"f\"")
 _hubtel_deploy_spec(badmemory ", \"function_name\": \"f\", \"memory\": 99999")
 _hubtel_deploy_spec(badenv ", \"environment\": {\"K\": \"a\\nb\"}")
-file(WRITE "${_hubtel_deploy_dir}/notjson/spec.json" "{\"spec_version\": 1,")
+file(WRITE "${_hubtel_deploy_dir}/notjson/spec.json" "{\"spec_version\": 2,")
 file(WRITE "${_hubtel_deploy_dir}/full/README" "a file that init must not overwrite\n")
 
 _hubtel_cli_test(
@@ -116,7 +125,7 @@ _hubtel_cli_test(
   COMMAND init "${_hubtel_deploy_dir}/fresh" --name "2 bad"
   RESULT 1
   STDERR
-    "^hubtel-ai: error: init: \"2 bad\" is not a valid function name: use a letter, then letters, digits, '-' and '_' \\(at most 64\\); pass --name <name>\n$"
+    "^hubtel-ai: error: init: \"2 bad\" is not a valid function name: use a lowercase letter, then lowercase letters, digits, '-' and '_', ending with a letter or digit \\(at most 64\\), as image names need; pass --name <name>\n$"
   LABELS deploy)
 _hubtel_cli_test(
   init-bad-runtime
@@ -131,3 +140,21 @@ _hubtel_cli_test(
   RESULT 2
   STDERR "^hubtel-ai: error: dir is required"
   LABELS deploy)
+_hubtel_cli_test(
+  init-upper-case
+  COMMAND init "${_hubtel_deploy_dir}/MyFunc"
+  RESULT 1
+  STDOUT "^$"
+  STDERR
+    "^hubtel-ai: error: init: \"MyFunc\" is not a valid function name: .*, as image names need; pass --name myfunc\n$"
+  LABELS deploy)
+# An empty folder argument cannot pass through RunCLI.cmake (CMake drops empty list elements).
+add_test(NAME cli.init-empty-dir COMMAND hubtel-ai init "")
+set_tests_properties(
+  cli.init-empty-dir
+  PROPERTIES
+    LABELS
+    "cli;deploy"
+    PASS_REGULAR_EXPRESSION
+    "^hubtel-ai: error: init: the project folder is empty; name a new or empty folder, e.g. hubtel-ai init my-function\n$"
+)

@@ -136,3 +136,14 @@ _hubtel_cli_test(
   RESULT 2
   STDOUT "^$"
   STDERR "^hubtel-ai: error: --image excludes --image-file")
+
+# The Runtime API against a stand-in engine whose runtime posts an 8 MB error document: it is
+# capped as Lambda caps it, and a request without the per-invoke secret is refused.
+_hubtel_cli_test(
+  invoke.error-document-capped
+  COMMAND invoke --image hubtel/fn:x86_64 --engine "${_invoke_data}/fake-engine.sh"
+  RESULT 1
+  STDOUT "^$"
+  STDERR
+    "REPORT RequestId: [^\n]*\n{\"errorMessage\":\"Error document size \\(8000000 bytes\\) exceeded maximum allowed payload size \\(6291456 bytes\\).\",\"errorType\":\"Function.ResponseSizeTooLarge\"}\nhubtel-ai: error: the function returned an error \\(Function.ResponseSizeTooLarge\\) for request [-0-9a-f]+\n$"
+)

@@ -116,3 +116,128 @@ add_test(
     ${CMAKE_COMMAND} -DHELPER=$<TARGET_FILE:hubtel-ai> -DDATA_DIR=${_render_data}
     -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/render-output -P ${_render_data}/output-unchanged.cmake)
 set_tests_properties(cli.render.output-unchanged PROPERTIES LABELS cli)
+
+# Limits: data, templates and output that would exhaust the stack or memory are errors naming the
+# input and the limit. The inputs are written here, at configure time: they are large or many.
+set(_render_limits "${CMAKE_CURRENT_BINARY_DIR}/render-limits")
+string(REPEAT "[" 60000 _open)
+string(REPEAT "]" 60000 _close)
+file(WRITE "${_render_limits}/deep.json" "{\"v\": ${_open}${_close}}")
+file(WRITE "${_render_limits}/empty.json" "{}")
+file(WRITE "${_render_limits}/root.mustache" "{{>p31}}")
+# A partial that includes itself inside 500 nested tags of each kind.
+foreach(kind IN ITEMS inverted block)
+  if(kind STREQUAL "inverted")
+    set(_tag_open "{{^a}}")
+    set(_tag_close "{{/a}}")
+  else()
+    set(_tag_open "{{$b}}")
+    set(_tag_close "{{/b}}")
+  endif()
+  string(REPEAT "${_tag_open}" 500 _open)
+  string(REPEAT "${_tag_close}" 500 _close)
+  file(WRITE "${_render_limits}/${kind}/self.mustache" "${_open}{{>self}}${_close}")
+endforeach()
+# 31 partials, each the one before it twice: 2^31 copies of p0.
+foreach(kind IN ITEMS doubling empty)
+  if(kind STREQUAL "doubling")
+    string(REPEAT "x" 1024 _first)
+  else()
+    set(_first "")
+  endif()
+  file(WRITE "${_render_limits}/${kind}/p0.mustache" "${_first}")
+  foreach(i RANGE 1 31)
+    math(EXPR _before "${i} - 1")
+    file(WRITE "${_render_limits}/${kind}/p${i}.mustache" "{{>p${_before}}}{{>p${_before}}}")
+  endforeach()
+endforeach()
+
+_hubtel_cli_test(
+  render.deep-data
+  COMMAND render --template "${_render_data}/page.mustache" --data "${_render_limits}/deep.json"
+  RESULT 1
+  STDOUT "^$"
+  STDERR
+    "^hubtel-ai: error: [^\n]*/deep.json: the data nests more than 1000 deep \\(--max-depth\\)\n$")
+_hubtel_cli_test(
+  render.deep-data-max-depth
+  COMMAND render --template "${_render_data}/page.mustache" --data "${_render_data}/data.json"
+          --max-depth 1
+  RESULT 1
+  STDOUT "^$"
+  STDERR "^hubtel-ai: error: [^\n]*/data.json: the data nests more than 1 deep \\(--max-depth\\)\n$"
+)
+foreach(kind IN ITEMS inverted block)
+  _hubtel_cli_test(
+    render.deep-${kind}
+    COMMAND render --template "${_render_limits}/${kind}/self.mustache" --data
+            "${_render_limits}/empty.json"
+    RESULT 1
+    STDOUT "^$"
+    STDERR
+      "^hubtel-ai: error: [^\n]*/${kind}/self.mustache:1: sections, blocks and partials nest more than 1000 deep \\(--max-depth. [^\n]*/self.mustache -> self[^\n]*\\)\n$"
+  )
+endforeach()
+_hubtel_cli_test(
+  render.output-limit
+  COMMAND render --template "${_render_limits}/root.mustache" --data "${_render_limits}/empty.json"
+          --partials "${_render_limits}/doubling"
+  RESULT 1
+  STDOUT "^$"
+  STDERR
+    "^hubtel-ai: error: [^\n]*/root.mustache: the output would exceed 67108864 bytes \\(--max-output\\). do partials include each other many times over\\?\n$"
+)
+_hubtel_cli_test(
+  render.max-output
+  COMMAND render --template "${_render_data}/page.mustache" --data "${_render_data}/data.json"
+          --max-output 10
+  RESULT 1
+  STDOUT "^$"
+  STDERR
+    "^hubtel-ai: error: [^\n]*/page.mustache: the output would exceed 10 bytes \\(--max-output\\)")
+_hubtel_cli_test(
+  render.bad-max-output
+  COMMAND render --template "${_render_data}/page.mustache" --data "${_render_data}/data.json"
+          --max-output lots
+  RESULT 2
+  STDOUT "^$"
+  STDERR "^hubtel-ai: error: --max-output: \"lots\" is not a size")
+_hubtel_cli_test(
+  render.step-limit
+  COMMAND render --template "${_render_limits}/root.mustache" --data "${_render_limits}/empty.json"
+          --partials "${_render_limits}/empty" --max-steps 100000
+  RESULT 1
+  STDOUT "^$"
+  STDERR
+    "^hubtel-ai: error: [^\n]*/p[0-9]+.mustache:1: rendering takes more than 100000 steps \\(--max-steps\\)"
+)
+_hubtel_cli_test(
+  render.help-limits
+  COMMAND render --help
+  RESULT 0
+  STDOUT "--missing-partial.*--max-depth.*--max-output.*--max-steps"
+  STDERR "^$")
+
+# --missing-partial empty: the spec's "Failed Lookup" (partials.json): a partial that cannot be
+# found renders as nothing.
+_hubtel_cli_test(
+  render.missing-partial-empty
+  COMMAND render --template "${_render_data}/failed-lookup.mustache" --data
+          "${_render_limits}/empty.json" --missing-partial empty
+  RESULT 0
+  STDOUT "^\"\"$"
+  STDERR "^$")
+_hubtel_cli_test(
+  render.missing-partial-error
+  COMMAND render --template "${_render_data}/failed-lookup.mustache" --data
+          "${_render_limits}/empty.json" --missing-partial error
+  RESULT 1
+  STDOUT "^$"
+  STDERR "^hubtel-ai: error: [^\n]*/failed-lookup.mustache:1: partial \"text\" not found")
+_hubtel_cli_test(
+  render.bad-missing-partial
+  COMMAND render --template "${_render_data}/failed-lookup.mustache" --data
+          "${_render_limits}/empty.json" --missing-partial ignore
+  RESULT 2
+  STDOUT "^$"
+  STDERR "^hubtel-ai: error: --missing-partial: ignore not in {error,empty}")

@@ -510,3 +510,60 @@ _size_test(
   "^{\n  \"source\": \"hubtel/hello:x86_64\",\n"
   STDERR
   "^$")
+
+# Limits: memory stays bounded and sizes never wrap, whatever the archive says.
+_size_test(
+  limits.repeated-layer
+  COMMAND
+  size
+  "${_size_work}/repeated.tar"
+  RESULT
+  1
+  STDOUT
+  "^$"
+  STDERR
+  "^hubtel-ai: error: [^\n]*/repeated.tar: layer 101 \\('layer.tar'\\) repeats an earlier layer: more than 2000000 entries to merge in all. raise --max-paths to read it\n$"
+)
+_size_test(
+  limits.repeated-layer-max-paths
+  COMMAND
+  size
+  "${_size_work}/repeated.tar"
+  --max-paths
+  5000000
+  --format
+  json
+  RESULT
+  0
+  STDOUT
+  "\"total_bytes\": 4000000,\n  \"visible_bytes\": 20000,\n"
+  STDERR
+  "^$")
+_size_test(
+  limits.overflow
+  COMMAND
+  size
+  "${_size_work}/overflow.tar"
+  --max-bytes
+  1GB
+  --format
+  json
+  RESULT
+  3
+  STDOUT
+  "\"total_bytes\": 18446744073709551615,"
+  STDERR
+  "^hubtel-ai: error: budget failed: lambda-limit 18446744073709551615 > 10737418240 [^\n]*\nhubtel-ai: error: budget failed: max-bytes 18446744073709551615 > 1000000000 [^\n]*\n$"
+)
+_size_test(
+  limits.json-members
+  COMMAND
+  size
+  "${_size_work}/json-members.tar.gz"
+  RESULT
+  1
+  STDOUT
+  "^$"
+  STDERR
+  "^hubtel-ai: error: [^\n]*/json-members.tar.gz: the archive's JSON documents add up to more than 32 MiB \\('[0-9]+.json' is one\\). an image's manifests and configs are far smaller\n$"
+)

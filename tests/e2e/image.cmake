@@ -22,7 +22,8 @@ foreach(
         podman
         lambda-base
         subdirectory
-        shared-name)
+        shared-name
+        packages)
   set(_hubtel_fixtures hubtel_install hubtel_engine hubtel_base_images)
   if(_hubtel_case STREQUAL "init")
     list(APPEND _hubtel_fixtures hubtel_registry hubtel_moto)

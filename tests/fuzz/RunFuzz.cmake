@@ -1,25 +1,20 @@
-# Builds a libFuzzer target with clang (ASan and UBSan on) and runs it for a while from a seed
-# corpus; a crash, leak or sanitizer report fails the test.
+# Runs one libFuzzer target: its seed corpus once (SECONDS 0), or fuzzing for SECONDS from the
+# seeds into a copy in WORK. A crash, leak, timeout or sanitizer report fails the test; the input
+# that caused it is left in WORK.
 #
-# -DCLANGXX=<clang++> -DSOURCES=<a;b> -DINCLUDE=<dir> -DLIBS=<-l...> -DSEEDS=<files>
-# -DWORK=<dir> -DSECONDS=<n>
+# -DFUZZER=<executable> -DCORPUS=<seed dir> -DDICT=<dictionary> -DWORK=<dir> -DSECONDS=<n>
 cmake_minimum_required(VERSION 3.20)
 
 file(MAKE_DIRECTORY "${WORK}/corpus")
-foreach(seed IN LISTS SEEDS)
-  file(COPY "${seed}" DESTINATION "${WORK}/corpus")
-endforeach()
-execute_process(
-  COMMAND "${CLANGXX}" -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined
-          -fno-sanitize-recover=undefined "-I${INCLUDE}" ${SOURCES} ${LIBS} -o "${WORK}/fuzzer"
-  RESULT_VARIABLE result)
-if(NOT result EQUAL 0)
-  message(FATAL_ERROR "building the fuzzer failed (${result})")
+set(options -dict=${DICT} -timeout=20 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1
+            -artifact_prefix=${WORK}/)
+if(SECONDS GREATER 0)
+  set(run "${WORK}/corpus" "${CORPUS}" -max_total_time=${SECONDS})
+else()
+  set(run "${CORPUS}" -runs=0)
 endif()
-execute_process(
-  COMMAND "${WORK}/fuzzer" "${WORK}/corpus" -max_total_time=${SECONDS} -timeout=20
-          -rss_limit_mb=1536 -max_len=65536 -print_final_stats=1 WORKING_DIRECTORY "${WORK}"
-  RESULT_VARIABLE result)
+execute_process(COMMAND "${FUZZER}" ${run} ${options} WORKING_DIRECTORY "${WORK}"
+                RESULT_VARIABLE result)
 if(NOT result EQUAL 0)
   message(FATAL_ERROR "the fuzzer found a problem (exit ${result}); its input is in ${WORK}")
 endif()

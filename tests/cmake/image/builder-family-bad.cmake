@@ -1,1 +1,5 @@
-hubtel_add_lambda_image(hello RUNTIME provided.al2023 TARGET hello BUILDER_FAMILY arch)
+hubtel_add_lambda_image(
+  hello
+  RUNTIME provided.al2023
+  TARGET hello
+  BUILDER_FAMILY arch)

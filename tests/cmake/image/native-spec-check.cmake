@@ -12,9 +12,13 @@ string(JSON mode GET "${spec}" environment MODE)
 string(JSON memory GET "${spec}" memory)
 string(JSON lambda_base GET "${spec}" lambda_base)
 string(JSON cross GET "${spec}" cross)
-string(JSON debug GET "${spec}" stage_debug)
-set(expected "native|arm64|say \"hi\" \\o/|1572864|it's fine|256|ON|ON|ON")
-set(actual "${kind}|${arch1}|${greeting}|${max}|${mode}|${memory}|${lambda_base}|${cross}|${debug}")
+# Version 2 lists the extra stages (version 1 had a flag a stage, stage_debug).
+string(JSON stages GET "${spec}" stages 0)
+string(JSON version GET "${spec}" spec_version)
+set(expected "native|arm64|say \"hi\" \\o/|1572864|it's fine|256|ON|ON|debug|2")
+set(actual
+    "${kind}|${arch1}|${greeting}|${max}|${mode}|${memory}|${lambda_base}|${cross}|${stages}|${version}"
+)
 if(NOT actual STREQUAL expected)
   set(RunCMake_TEST_FAILED "spec values: ${actual}\nexpected:    ${expected}")
 endif()

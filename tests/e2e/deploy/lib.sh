@@ -90,10 +90,17 @@ write_spec() {
 import json, sys
 dir, name, work, *extra = sys.argv[1:]
 spec = {
-    "spec_version": 1, "name": name, "runtime": "provided.al2023", "kind": "native",
-    "architectures": ["x86_64"], "dir": dir, "dockerfile": dir + "/Dockerfile",
-    "context": work, "build_args": {}, "repository": None, "tag": None,
-    "function_name": None, "role": None, "memory": None, "timeout": None, "environment": {},
+    "spec_version": 2, "hubtel_version": "0.1.0", "name": name, "runtime": "provided.al2023",
+    "kind": "native", "architectures": ["x86_64"], "dir": dir, "context": work,
+    "template": work + "/templates/Dockerfile.native.mustache", "partials": [work + "/templates"],
+    "runtime_image": "public.ecr.aws/lambda/provided:al2023",
+    "builder_image": "public.ecr.aws/docker/library/debian:bullseye", "builder_family": "debian",
+    "cross": True, "lambda_base": True, "builder_packages": [], "stages": [], "build_args": {},
+    "secrets": [], "max_size_bytes": None, "target": name, "project_dir": ".",
+    "build_type": "Release", "cmake_args": [], "build_cache_id": name + "-0123456789ab",
+    "hubtel_stubs": [], "ignore_paths": [], "repository": None, "tag": None,
+    "registry_cache": False, "function_name": None, "role": None, "memory": None,
+    "timeout": None, "environment": {},
 }
 for member in extra:
     spec.update(json.loads("{" + member + "}"))

@@ -39,7 +39,12 @@ std::string api() {
 
 Reply call(const std::string& method, const std::string& path, const std::string& body = "",
            const std::string& extra_headers = "") {
-  const auto address = api();
+  // host:port, then the path every request starts with (the per-invoke secret), as a client that
+  // builds http://$AWS_LAMBDA_RUNTIME_API/2018-06-01/... sends it.
+  const auto endpoint = api();
+  const auto slash = endpoint.find('/');
+  const auto address = endpoint.substr(0, slash);
+  const auto prefix = slash == std::string::npos ? std::string() : endpoint.substr(slash);
   const auto colon = address.rfind(':');
   // invoke serves on 127.0.0.1: an IPv4 address, so no resolver is linked into this program.
   sockaddr_in server{};
@@ -51,10 +56,10 @@ Reply call(const std::string& method, const std::string& path, const std::string
     std::fprintf(stderr, "test-runtime: cannot connect to %s\n", address.c_str());
     std::exit(2);
   }
-  std::string request = method + " /2018-06-01/runtime" + path + " HTTP/1.1\r\nHost: " + address +
-                        "\r\nConnection: close\r\nContent-Type: application/json\r\n" +
-                        extra_headers + "Content-Length: " + std::to_string(body.size()) +
-                        "\r\n\r\n" + body;
+  std::string request =
+      method + " " + prefix + "/2018-06-01/runtime" + path + " HTTP/1.1\r\nHost: " + address +
+      "\r\nConnection: close\r\nContent-Type: application/json\r\n" + extra_headers +
+      "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
   for (std::size_t sent = 0; sent < request.size();) {
     const auto n = write(fd, request.data() + sent, request.size() - sent);
     if (n <= 0) {

@@ -333,6 +333,22 @@ TEST(InspectElf, TruncatedFilesAreErrorsAtEveryLength) {
   }
 }
 
+TEST(InspectElf, NamesThatAreNotPrintableAsciiAreShownWithQuestionMarks) {
+  const auto program = native_c();
+  ASSERT_FALSE(program.empty());
+  auto content = hubtel::read_file(program);
+  const auto at = content.find("libc.so.6");
+  ASSERT_NE(at, std::string::npos);
+  content.replace(at, 4, "l\xff\x1b[");
+  const auto crafted = work_dir() / "crafted-names";
+  hubtel::write_file_atomically(crafted, content);
+  const auto info = hubtel::elf::inspect_elf(crafted);
+  EXPECT_NE(std::find(info.needed.begin(), info.needed.end(), "l??[.so.6"), info.needed.end());
+  hubtel::elf::AbiReport report;
+  report.files.push_back({info, {}});
+  EXPECT_NE(hubtel::elf::to_json(report).dump().find("l??[.so.6"), std::string::npos);
+}
+
 TEST(CheckAbi, WrongMachineIsAProblem) {
   const auto program = arm64_cxx();
   ASSERT_FALSE(program.empty());

@@ -217,6 +217,28 @@ std::string make_tar(const std::vector<TarEntry>& entries, std::string_view comp
   return writer.finish();
 }
 
+std::string make_archive(const std::vector<std::pair<std::string, std::string>>& files,
+                         std::string_view compression) {
+  TarWriter writer(compression);
+  for (const auto& [name, content] : files) {
+    writer.add_file(name, content);
+  }
+  return writer.finish();
+}
+
+std::string repeated_layer_archive(const std::vector<TarEntry>& entries, int times) {
+  const auto tar = make_tar(entries);
+  const auto config = json{{"architecture", "amd64"}, {"os", "linux"}}.dump();
+  return make_archive(
+      {{"layer.tar", tar},
+       {"config.json", config},
+       {"manifest.json",
+        json::array(
+            {{{"Config", "config.json"},
+              {"Layers", std::vector<std::string>(static_cast<std::size_t>(times), "layer.tar")}}})
+            .dump()}});
+}
+
 std::string save_archive(const FixtureImage& image, Layout layout) {
   TarWriter writer("");
   if (layout == Layout::legacy) {
@@ -422,6 +444,32 @@ void write_fixture_set(const fs::path& dir) {
             .dump());
     writer.add_file("config.json", R"({"architecture":"amd64","os":"linux"})");
     put("truncated-layer.tar", writer.finish());
+  }
+
+  // Limits: one layer listed 200 times; sparse files whose sizes add up past 2^64; JSON-looking
+  // members past what is kept.
+  {
+    std::vector<TarEntry> entries;
+    for (int i = 0; i < 20'000; ++i) {
+      entries.push_back({"d/" + std::to_string(i), 'f', 1, {}});
+    }
+    put("repeated.tar", repeated_layer_archive(entries, 200));
+  }
+  {
+    FixtureImage overflow;
+    FixtureLayer sparse;
+    for (int i = 0; i < 5; ++i) {
+      sparse.entries.push_back({"var/sparse" + std::to_string(i), 's', 1ULL << 62, {}});
+    }
+    overflow.layers.push_back(std::move(sparse));
+    put("overflow.tar", save_archive(overflow, Layout::legacy));
+  }
+  {
+    std::vector<std::pair<std::string, std::string>> documents;
+    for (int i = 0; i < 40; ++i) {
+      documents.emplace_back(std::to_string(i) + ".json", "{" + std::string(1 << 20, ' ') + "}");
+    }
+    put("json-members.tar.gz", make_archive(documents, "gzip"));
   }
 
   // A million and one empty files in one zstd layer.

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace hubtel::test {
@@ -19,6 +20,13 @@ struct TarEntry {
 
 // A tar of the entries ('x' bytes for file contents), compressed with "", "gzip" or "zstd".
 std::string make_tar(const std::vector<TarEntry>& entries, std::string_view compression = "");
+
+// A tar of (name, content) files, compressed with "", "gzip" or "zstd".
+std::string make_archive(const std::vector<std::pair<std::string, std::string>>& files,
+                         std::string_view compression = "");
+
+// A `docker save` archive (legacy manifest) whose manifest lists one layer `times` times.
+std::string repeated_layer_archive(const std::vector<TarEntry>& entries, int times);
 
 // "sha256:<hex>"
 std::string sha256(std::string_view bytes);

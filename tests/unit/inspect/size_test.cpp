@@ -330,6 +330,107 @@ TEST(Refusals, TooManyEntries) {
             std::string::npos);
 }
 
+TEST(Limits, ARepeatedLayerIsReadAndKeptOnce) {
+  std::vector<TarEntry> entries;
+  for (int i = 0; i < 100; ++i) {
+    entries.push_back({"d/" + std::to_string(i), 'f', 10, {}});
+  }
+  const auto archive = hubtel::test::repeated_layer_archive(entries, 200);
+  std::istringstream in(archive);
+  const auto image = read_image("-", in);
+  ASSERT_EQ(image.layers.size(), 200U);
+  for (const auto& layer : image.layers) {
+    EXPECT_EQ(layer.summary.get(), image.layers[0].summary.get());
+  }
+  const auto report = analyse(image);
+  EXPECT_EQ(report.total_bytes, 200U * 1000U);
+  EXPECT_EQ(report.visible_bytes, 1000U);
+  // Each listing is merged again, so the listings count against the entry limit.
+  std::istringstream again(archive);
+  ReadOptions options;
+  options.max_entries = 10'000;
+  EXPECT_NE(error_of([&] { read_image("-", again, options); })
+                .find("<stdin>: layer 101 ('layer.tar') repeats an earlier layer: more than 10000 "
+                      "entries to merge in all; raise --max-paths to read it"),
+            std::string::npos);
+  // An OCI folder reads a repeated blob once too.
+  FixtureImage twice;
+  twice.layers.push_back({entries, "", "a"});
+  twice.layers.push_back({entries, "", "a"});
+  const auto dir = work_dir() / "repeated";
+  hubtel::test::write_oci_folder(twice, dir);
+  std::istringstream none;
+  const auto folder = read_image(dir.string(), none);
+  ASSERT_EQ(folder.layers.size(), 2U);
+  EXPECT_EQ(folder.layers[0].summary.get(), folder.layers[1].summary.get());
+}
+
+TEST(Limits, SizesSaturateAndFailEveryByteBudget) {
+  FixtureImage image;
+  FixtureLayer sparse;
+  for (int i = 0; i < 5; ++i) {
+    sparse.entries.push_back({"var/sparse" + std::to_string(i), 's', 1ULL << 62, {}});
+  }
+  image.layers.push_back(sparse);
+  image.layers.push_back(sparse);
+  const auto report = report_of_stream(save_archive(image, Layout::legacy));
+  EXPECT_EQ(report.layers[0].bytes, UINT64_MAX);
+  EXPECT_EQ(report.total_bytes, UINT64_MAX);
+  EXPECT_EQ(report.visible_bytes, UINT64_MAX);
+  EXPECT_EQ(report.wasted_bytes, 0U);
+  Budget budget;
+  budget.max_bytes = UINT64_MAX - 1;
+  const auto failures = check_budget(report, budget);
+  ASSERT_EQ(failures.size(), 2U);
+  EXPECT_TRUE(failures[0].starts_with("lambda-limit 18446744073709551615 > ")) << failures[0];
+  EXPECT_TRUE(failures[1].starts_with("max-bytes 18446744073709551615 > ")) << failures[1];
+  EXPECT_EQ(add_bytes(UINT64_MAX - 1, 1), UINT64_MAX);
+  EXPECT_EQ(add_bytes(UINT64_MAX, UINT64_MAX), UINT64_MAX);
+  EXPECT_EQ(add_bytes(2, 3), 5U);
+}
+
+TEST(Limits, JsonMembersKeptInMemoryAreBounded) {
+  std::vector<std::pair<std::string, std::string>> documents;
+  for (int i = 0; i < 40; ++i) {
+    documents.emplace_back(std::to_string(i) + ".json", "{" + std::string(1 << 20, ' ') + "}");
+  }
+  EXPECT_NE(error_of([&] {
+              report_of_stream(hubtel::test::make_archive(documents, "gzip"));
+            }).find("<stdin>: the archive's JSON documents add up to more than 32 MiB"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] {
+              report_of_stream(
+                  hubtel::test::make_archive({{"big.json", "{" + std::string(17 << 20, ' ')}}));
+            }).find("'big.json' is a JSON document larger than 16 MiB"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] {
+              report_of_stream(hubtel::test::make_archive(
+                  {{"manifest.json", std::string(100'000, '[') + std::string(100'000, ']')}}));
+            }).find("<stdin>: manifest.json nests more than 64 deep"),
+            std::string::npos);
+}
+
+TEST(Limits, NamesAndPathsAreBounded) {
+  FixtureImage image;
+  image.layers.push_back({{{"a/" + std::string(256, 'n'), 'f', 1, {}}}, "", ""});
+  EXPECT_NE(error_of([&] {
+              report_of_stream(save_archive(image, Layout::legacy));
+            }).find("a path has a component of 256 bytes; a file name has at most 255"),
+            std::string::npos);
+  // A deep path makes a node per component: paths count against the limit as entries do.
+  std::string deep = "top";
+  for (int i = 0; i < 200; ++i) {
+    deep += "/d";
+  }
+  FixtureImage deep_image;
+  deep_image.layers.push_back({{{deep, 'f', 1, {}}, {"other", 'f', 1, {}}}, "", ""});
+  std::istringstream in(save_archive(deep_image, Layout::legacy));
+  ReadOptions options;
+  options.max_entries = 100;
+  EXPECT_NE(error_of([&] { read_image("-", in, options); }).find("more than 100 entries"),
+            std::string::npos);
+}
+
 TEST(ByteSizes, Parse) {
   EXPECT_EQ(parse_byte_size("1234"), 1234U);
   EXPECT_EQ(parse_byte_size("20MB"), 20'000'000U);

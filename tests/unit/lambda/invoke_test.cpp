@@ -192,4 +192,14 @@ TEST(InvokeRun, MissingEngineSaysWhatToInstall) {
   EXPECT_EQ(out.str(), "");
 }
 
+TEST(InvokeErrors, LongErrorDocumentsAreShownCutShort) {
+  EXPECT_EQ(hubtel::lambda::error_excerpt(R"({"errorType":"E"})"), R"({"errorType":"E"})");
+  const std::string exact(hubtel::lambda::max_shown_error_bytes, 'a');
+  EXPECT_EQ(hubtel::lambda::error_excerpt(exact), exact);
+  const auto shown = hubtel::lambda::error_excerpt(std::string(6U << 20, 'b'));
+  EXPECT_EQ(shown.size(), hubtel::lambda::max_shown_error_bytes + 57);
+  EXPECT_TRUE(shown.ends_with("\n... (6275072 more bytes of the error document not shown)"))
+      << shown.substr(shown.size() - 80);
+}
+
 }  // namespace

@@ -62,6 +62,16 @@ class RuntimeApiTest : public ::testing::Test {
     return status.outcome.value_or(Outcome{});
   }
 
+  // Posts one byte over Lambda's limit to `path`; the runtime hears 413, the outcome is `id`'s.
+  Outcome outcome_of_oversized(const std::string& id, const std::string& path) {
+    const std::string body(hubtel::lambda::max_payload_bytes + 1, 'x');
+    const auto posted = client_.Post(path.c_str(), body, "application/json");
+    EXPECT_TRUE(posted);
+    EXPECT_EQ(posted->status, 413);
+    EXPECT_EQ(json_of(posted)["errorType"], "RequestEntityTooLarge");
+    return outcome(id);
+  }
+
   static nlohmann::json json_of(const httplib::Result& result) {
     return nlohmann::json::parse(result->body, nullptr, false);
   }
@@ -238,13 +248,7 @@ TEST_F(RuntimeApiTest, NextWhileAnInvocationRunsIsForbidden) {
 
 TEST_F(RuntimeApiTest, PayloadOverSixMebibytesIsTooLarge) {
   const auto id = take("{}");
-  const std::string payload(hubtel::lambda::max_payload_bytes + 1, 'x');
-  const auto posted =
-      client_.Post(invocation_path(id, "response").c_str(), payload, "application/json");
-  ASSERT_TRUE(posted);
-  EXPECT_EQ(posted->status, 413);
-  EXPECT_EQ(json_of(posted)["errorType"], "RequestEntityTooLarge");
-  const auto result = outcome(id);
+  const auto result = outcome_of_oversized(id, invocation_path(id, "response"));
   EXPECT_EQ(result.kind, Outcome::Kind::function_error);
   EXPECT_EQ(result.error_type, "Function.ResponseSizeTooLarge");
   EXPECT_NE(result.payload.find("6291457 bytes"), std::string::npos) << result.payload;
@@ -305,6 +309,63 @@ TEST(RuntimeApiIds, FunctionArn) {
   config.region = "ap-south-1";
   EXPECT_EQ(hubtel::lambda::function_arn(config),
             "arn:aws:lambda:ap-south-1:000000000000:function:fn");
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(RuntimeApiTest, ErrorDocumentsOverSixMebibytesAreCountedNotKept) {
+  const auto id = take("{}");
+  const auto result = outcome_of_oversized(id, invocation_path(id, "error"));
+  EXPECT_EQ(result.kind, Outcome::Kind::function_error);
+  EXPECT_EQ(result.error_type, "Function.ResponseSizeTooLarge");
+  EXPECT_LT(result.payload.size(), 256U);
+  EXPECT_NE(result.payload.find("Error document size (6291457 bytes) exceeded maximum allowed "
+                                "payload size (6291456 bytes)."),
+            std::string::npos)
+      << result.payload;
+}
+
+TEST_F(RuntimeApiTest, InitErrorDocumentsOverSixMebibytesAreCountedNotKept) {
+  const auto result = outcome_of_oversized(api_.invoke("{}"), "/2018-06-01/runtime/init/error");
+  EXPECT_EQ(result.kind, Outcome::Kind::init_error);
+  EXPECT_LT(result.payload.size(), 256U);
+  EXPECT_NE(result.payload.find("Init error document size (6291457 bytes)"), std::string::npos)
+      << result.payload;
+}
+
+TEST(RuntimeApiSecret, RequestsWithoutTheSecretAreRefused) {
+  const auto secret = hubtel::lambda::make_secret();
+  EXPECT_TRUE(std::regex_match(secret, std::regex("[0-9a-f]{32}"))) << secret;
+  EXPECT_NE(secret, hubtel::lambda::make_secret());
+  RuntimeApi api(FunctionConfig{}, secret);
+  httplib::Client client("127.0.0.1", api.start());
+  client.set_read_timeout(10, 0);
+  const auto id = api.invoke(R"({"for":"the container"})");
+  // Another local process, without the secret, can neither take the event nor answer it.
+  for (const auto& path : {next_path, "/x" + next_path, "/" + secret.substr(1) + next_path}) {
+    const auto refused = client.Get(path.c_str());
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 403) << path;
+    EXPECT_EQ(nlohmann::json::parse(refused->body)["errorType"], "AccessDenied");
+  }
+  const auto forged = client.Post(invocation_path(id, "response").c_str(), "forged", "text/plain");
+  ASSERT_TRUE(forged);
+  EXPECT_EQ(forged->status, 403);
+  EXPECT_FALSE(api.wait(id, 10ms).handed_out);
+  // The container, with it, can.
+  const auto next = client.Get(("/" + secret + next_path).c_str());
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, 200);
+  EXPECT_EQ(next->body, R"({"for":"the container"})");
+  const auto posted =
+      client.Post(("/" + secret + invocation_path(id, "response")).c_str(), "42", "text/plain");
+  ASSERT_TRUE(posted);
+  EXPECT_EQ(posted->status, 202);
+  const auto status = api.wait(id, 5s);
+  ASSERT_TRUE(status.outcome);
+  EXPECT_EQ(status.outcome->payload, "42");
 }
 
 }  // namespace

@@ -3,13 +3,16 @@
 #include "mustache/mustache.hpp"
 #include "common/error.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace fs = std::filesystem;
@@ -197,9 +200,93 @@ TEST(MustachePartials, SectionsNestingThroughPartialsIsBounded) {
                                       "{{#a}}{{#a}}{{#a}}{{#a}}{{#a}}{{#a}}{{#a}}{{#a}}{{#a}}"
                                       "{{#a}}{{#a}}{{#a}}{{>p}}{{/a}}{{/a}}{{/a}}{{/a}}{{/a}}"
                                       "{{/a}}{{/a}}{{/a}}{{/a}}{{/a}}{{/a}}{{/a}}"}});
-  EXPECT_NE(message.find("p:1: sections nest more than 1000 deep (through partials)"),
+  EXPECT_NE(message.find("p:1: sections, blocks and partials nest more than 1000 deep"),
             std::string::npos)
       << message;
+}
+
+// A partial including itself inside `times` nested tags: 100 partials deep would be 50,000
+// levels of recursion.
+std::string self_nesting(const std::string& open, const std::string& close, int times = 500) {
+  std::string text;
+  for (int i = 0; i < times; ++i) {
+    text += open;
+  }
+  text += "{{>p}}";
+  for (int i = 0; i < times; ++i) {
+    text += close;
+  }
+  return text;
+}
+
+TEST(MustachePartials, EveryKindOfNestingThroughPartialsIsBounded) {
+  for (const auto& [open, close] : std::vector<std::pair<std::string, std::string>>{
+           {"{{^a}}", "{{/a}}"}, {"{{$b}}", "{{/b}}"}, {"{{#t}}", "{{/t}}"}}) {
+    const auto message =
+        render_error("{{>p}}", json{{"t", true}}, Escape::html, {{"p", self_nesting(open, close)}});
+    EXPECT_NE(message.find("p:1: sections, blocks and partials nest more than 1000 deep "
+                           "(--max-depth; template -> p -> p"),
+              std::string::npos)
+        << open << ": " << message;
+  }
+  // Parents nest through their own blocks (here the partial limit, 100, comes first).
+  const auto message = render_error(
+      "{{>p}}", json::object(), Escape::html,
+      {{"p", self_nesting("{{<q}}{{$b}}", "{{/b}}{{/q}}", 250)}, {"q", "{{$b}}{{/b}}"}});
+  EXPECT_NE(message.find("p:1: partials nest more than 100 deep"), std::string::npos) << message;
+}
+
+TEST(MustacheValues, DataNestedDeeperThanTheLimitIsAnErrorNotACrash) {
+  json deep = json::array();
+  for (int i = 0; i < 60000; ++i) {
+    json outer = json::array();
+    outer.push_back(std::move(deep));
+    deep = std::move(outer);
+  }
+  const auto message = render_error("{{v}}", json{{"v", std::move(deep)}});
+  EXPECT_EQ(message, "template:1: the value of \"v\" nests more than 1000 deep (--max-depth)");
+  EXPECT_EQ(render("{{v}}", json{{"v", json::array({json::array({1})})}}, Escape::none), "[[1]]");
+}
+
+// 31 partials, each the one before it twice: 2^31 copies of the first.
+std::map<std::string, std::string, std::less<>> doubling_partials(const std::string& first) {
+  std::map<std::string, std::string, std::less<>> partials{{"p0", first}};
+  for (int i = 1; i <= 31; ++i) {
+    partials[fmt::format("p{}", i)] = fmt::format("{{{{>p{}}}}}{{{{>p{}}}}}", i - 1, i - 1);
+  }
+  return partials;
+}
+
+TEST(MustacheLimits, OutputIsBounded) {
+  MapLoader loader(doubling_partials(std::string(1024, 'x')));
+  RenderOptions options;
+  options.max_output_bytes = 1 << 20;
+  try {
+    hubtel::mustache::render("{{>p31}}", json::object(), loader, options);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(),
+                 "template: the output would exceed 1048576 bytes (--max-output); do partials "
+                 "include each other many times over?");
+  }
+  options.max_output_bytes = 4096;
+  EXPECT_EQ(hubtel::mustache::render("{{>p2}}", json::object(), loader, options).size(), 4096U);
+}
+
+TEST(MustacheLimits, WorkThatWritesNothingIsBounded) {
+  MapLoader loader(doubling_partials(""));
+  RenderOptions options;
+  options.max_steps = 100000;
+  try {
+    hubtel::mustache::render("{{>p31}}", json::object(), loader, options);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(":1: rendering takes more than 100000 steps "
+                                         "(--max-steps); do partials include each other many "
+                                         "times over?"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 TEST(MustacheParse, NestingIsBounded) {

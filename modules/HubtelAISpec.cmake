@@ -1,0 +1,1177 @@
+#[=======================================================================[.rst:
+HubtelAISpec
+------------
+
+The image spec: what :command:`hubtel_add_lambda_image` accepts, the defaults it applies, and
+``hubtel/<name>/spec.json`` (``"spec_version": 2``), the one file per image the helper reads.
+
+.. variable:: HUBTEL_DEFAULT_ARCHITECTURES
+
+  The architectures of images whose call names none (default ``x86_64``).
+
+.. variable:: HUBTEL_CROSS_COMPILE
+
+  Cross-compile foreign architectures on the build platform where the builder can (a Debian
+  builder; default ``ON``); ``OFF`` emulates them (QEMU).
+
+.. variable:: HUBTEL_RUNTIME_IMAGE_<RUNTIME>
+
+  The runtime base of images of ``<RUNTIME>`` (in upper case with ``.`` as ``_``, e.g.
+  ``HUBTEL_RUNTIME_IMAGE_PROVIDED_AL2023``) that name no ``RUNTIME_IMAGE``;
+  ``HUBTEL_BUILDER_IMAGE_<RUNTIME>`` likewise for ``BUILDER_IMAGE``. The defaults are AWS's
+  images.
+
+Each keyword's values follow one rule (a pattern, a length limit and the words its error shows)
+of one table, in ``modules/HubtelAISpec.cmake``, checked at configure time.
+#]=======================================================================]
+include_guard(GLOBAL)
+cmake_policy(PUSH)
+cmake_policy(VERSION 3.20)
+include("${CMAKE_CURRENT_LIST_DIR}/HubtelAIValidate.cmake")
+
+# _hubtel_rule(<keyword> [LIMIT <characters>] [MATCHES <regex> <words>] [NOT <noun>]
+#              [ONE_OF <value>...] [RANGE <min> <max>] [RESERVED <regex> <why>]
+#              [PART <prefix-regex> <min> <max> <words>] [SIZE])
+# records the rule one keyword's values follow: at most LIMIT characters; MATCHES, else "is not
+# <noun> (default valid): expected <words>"; ONE_OF, else "is not supported"; RANGE bounds a
+# whole number; RESERVED refuses the key of a KEY=value; PART bounds the length of what follows
+# a prefix; SIZE bounds a byte count.
+function(_hubtel_rule keyword)
+  cmake_parse_arguments(PARSE_ARGV 1 rule "SIZE" "LIMIT;NOT" "MATCHES;ONE_OF;RANGE;RESERVED;PART")
+  if(rule_ONE_OF)
+    string(REPLACE "." "\\." alternatives "${rule_ONE_OF}")
+    string(REPLACE ";" "|" alternatives "${alternatives}")
+    string(JOIN ", " words ${rule_ONE_OF})
+    set(rule_MATCHES "^(${alternatives})$" "${words}")
+    set(rule_NOT supported)
+    set_property(GLOBAL PROPERTY _HUBTEL_CHOICES_${keyword} ${rule_ONE_OF})
+  endif()
+  # A pattern that leaves the end of a value open refuses control characters there, so a value
+  # that matches needs no second look.
+  if(rule_MATCHES AND NOT rule_MATCHES MATCHES "[$];")
+    get_property(control GLOBAL PROPERTY _HUBTEL_CONTROL_CHARS)
+    string(REPLACE "[" "[^" others "${control}")
+    list(POP_FRONT rule_MATCHES pattern)
+    list(PREPEND rule_MATCHES "${pattern}${others}*$")
+  endif()
+  # One property a row, read with one call: limit, noun, the kind of extra check, pattern, words;
+  # the extra check's own values in a second property.
+  set(extra "")
+  foreach(kind IN ITEMS RANGE RESERVED PART)
+    if(rule_${kind})
+      set(extra ${kind})
+      set_property(GLOBAL PROPERTY _HUBTEL_RULE_${kind}_${keyword} ${rule_${kind}})
+    endif()
+  endforeach()
+  if(rule_SIZE)
+    set(extra SIZE)
+  endif()
+  set_property(GLOBAL PROPERTY _HUBTEL_RULE_${keyword} "${rule_LIMIT}" "${rule_NOT}" "${extra}"
+                               ${rule_MATCHES})
+endfunction()
+
+# Variables Lambda sets itself, which a function may not set.
+string(
+  JOIN
+  "|"
+  _hubtel_reserved
+  _HANDLER
+  _X_AMZN_TRACE_ID
+  AWS_DEFAULT_REGION
+  AWS_REGION
+  AWS_EXECUTION_ENV
+  AWS_LAMBDA_FUNCTION_NAME
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE
+  AWS_LAMBDA_FUNCTION_VERSION
+  AWS_LAMBDA_INITIALIZATION_TYPE
+  AWS_LAMBDA_LOG_GROUP_NAME
+  AWS_LAMBDA_LOG_STREAM_NAME
+  AWS_ACCESS_KEY
+  AWS_ACCESS_KEY_ID
+  AWS_SECRET_ACCESS_KEY
+  AWS_SESSION_TOKEN
+  AWS_LAMBDA_RUNTIME_API
+  LAMBDA_TASK_ROOT
+  LAMBDA_RUNTIME_DIR)
+# CMake's regular expressions have no {n}: a digest's 64 hex digits are spelled out.
+string(REPEAT "[a-f0-9]" 64 _hubtel_digest)
+string(REPEAT "[0-9]" 12 _hubtel_account)
+set(_hubtel_image
+    "^[a-zA-Z0-9][a-zA-Z0-9._-]*(:[0-9]+)?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?(@sha256:${_hubtel_digest})?$"
+    "an image reference such as registry.example.com/team/base:tag")
+
+# Values of keywords without a rule of their own still refuse control characters.
+get_property(_hubtel_control GLOBAL PROPERTY _HUBTEL_CONTROL_CHARS)
+string(REPLACE "[" "[^" _hubtel_others "${_hubtel_control}")
+set_property(GLOBAL PROPERTY _HUBTEL_RULE_ "" "" "" "^${_hubtel_others}*$" "")
+unset(_hubtel_control)
+unset(_hubtel_others)
+
+# The rules, one row a keyword (NAME is the image's name). CONTEXT_PATH is the rule of the paths
+# SOURCES, REQUIREMENTS and --find-links name, relative to the build context.
+_hubtel_rule(
+  NAME LIMIT 64
+  MATCHES "^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$"
+          "lowercase letters, digits, '.', '_' and '-', starting and ending with a letter or digit")
+_hubtel_rule(RUNTIME ONE_OF provided.al2023 provided.al2 python3.11 python3.12 python3.13)
+_hubtel_rule(ARCHITECTURES ONE_OF x86_64 arm64)
+_hubtel_rule(TARGET MATCHES "^[A-Za-z0-9_.+-]+$" "a plain target name")
+_hubtel_rule(
+  HANDLER MATCHES "^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*\\.[A-Za-z_][A-Za-z0-9_]*$"
+                  "module.function, e.g. app.handler")
+_hubtel_rule(CONTEXT_PATH MATCHES "^[A-Za-z0-9_./@+-]+$" "a path of letters, digits and ._/@+-")
+_hubtel_rule(RUNTIME_IMAGE MATCHES ${_hubtel_image})
+_hubtel_rule(BUILDER_IMAGE MATCHES ${_hubtel_image})
+_hubtel_rule(BUILDER_FAMILY ONE_OF debian redhat alpine)
+_hubtel_rule(BUILDER_PACKAGES MATCHES "^[A-Za-z0-9][A-Za-z0-9+._-]*(:[a-z0-9]+)?$" "a package name")
+_hubtel_rule(
+  LAMBDA_BASE
+  MATCHES
+    "^([Oo][Nn]|[Oo][Ff][Ff]|[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|[Yy][Ee][Ss]|[Nn][Oo]|[YyNn]|1|0)$"
+    "a CMake boolean: ON or OFF (or TRUE, FALSE, YES, NO, Y, N, 1, 0)")
+_hubtel_rule(BUILD_TYPE MATCHES "^[A-Za-z][A-Za-z0-9_]*$" "a build type such as Release")
+_hubtel_rule(CMAKE_ARGS MATCHES "^-D[A-Za-z_][A-Za-z0-9_.+-]*(:[A-Z]+)?=" "-DVARIABLE=value")
+_hubtel_rule(STAGES ONE_OF dev debug)
+_hubtel_rule(
+  BUILD_ARGS MATCHES "^[A-Za-z_][A-Za-z0-9_]*=" "KEY=value"
+  RESERVED "^(TARGET|BUILD)(ARCH|OS|PLATFORM|VARIANT)$|^HUBTEL_"
+           "is set by the engine or by HubtelAI")
+_hubtel_rule(SECRETS MATCHES "^[A-Za-z0-9_.-]+=." "id=path")
+_hubtel_rule(
+  MAX_SIZE SIZE NOT "a size"
+  MATCHES "^([0-9]+)(\\.([0-9]+))?[ ]*(B|kB|KB|MB|GB|KiB|MiB|GiB)?$"
+          "a number with an optional unit B, kB, MB, GB, KiB, MiB or GiB (e.g. 50MiB)")
+_hubtel_rule(
+  REPOSITORY
+  MATCHES
+    "^([A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]+)?/)?[a-z0-9]+([._-]+[a-z0-9]+)*(/[a-z0-9]+([._-]+[a-z0-9]+)*)*$"
+    "registry/repository, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/hello"
+  PART "^[0-9]+\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/" 2 256
+       "an ECR repository name has 2 to 256 characters")
+_hubtel_rule(
+  TAG LIMIT 128 MATCHES "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"
+                        "letters, digits, '_', '.' and '-', not starting with '.' or '-'")
+_hubtel_rule(FUNCTION_NAME LIMIT 64 MATCHES "^[A-Za-z0-9_-]+$" "letters, digits, '-' and '_'")
+_hubtel_rule(ROLE MATCHES "^arn:aws[a-z-]*:iam::${_hubtel_account}:role/[A-Za-z0-9+=,.@_/-]+$"
+                          "an IAM role ARN, arn:aws:iam::<account>:role/<name>")
+_hubtel_rule(
+  MEMORY
+  LIMIT 5
+  MATCHES "^[1-9][0-9]*$" "a whole number from 128 to 10240"
+  RANGE 128 10240)
+_hubtel_rule(
+  TIMEOUT
+  LIMIT 3
+  MATCHES "^[1-9][0-9]*$" "a whole number from 1 to 900"
+  RANGE 1 900)
+_hubtel_rule(ENVIRONMENT MATCHES "^[A-Za-z][A-Za-z0-9_]*=" "KEY=value"
+             RESERVED "^(${_hubtel_reserved})$" "is reserved by Lambda")
+unset(_hubtel_reserved)
+unset(_hubtel_digest)
+unset(_hubtel_account)
+unset(_hubtel_image)
+
+# How the keywords take their values, for cmake_parse_arguments().
+set(_hubtel_one_value
+    RUNTIME
+    TARGET
+    HANDLER
+    REQUIREMENTS
+    BUILDER_IMAGE
+    RUNTIME_IMAGE
+    BUILDER_FAMILY
+    LAMBDA_BASE
+    CONTEXT
+    BUILD_TYPE
+    TEMPLATE
+    MAX_SIZE
+    EVENT
+    REPOSITORY
+    TAG
+    FUNCTION_NAME
+    ROLE
+    MEMORY
+    TIMEOUT)
+set(_hubtel_multi_value
+    SOURCES
+    ARCHITECTURES
+    BUILDER_PACKAGES
+    CMAKE_ARGS
+    STAGES
+    BUILD_ARGS
+    SECRETS
+    ENVIRONMENT)
+# Internal cache variables, not properties: they are read on every call, and reading a variable
+# takes no command.
+set(_HUBTEL_ONE_VALUE_KEYWORDS ${_hubtel_one_value} CACHE INTERNAL "")
+set(_HUBTEL_MULTI_VALUE_KEYWORDS ${_hubtel_multi_value} CACHE INTERNAL "")
+# The options' members when none is given.
+string(
+  CONCAT _hubtel_no_options
+         "  \"builder_packages\": [],\n  \"stages\": [],\n  \"build_args\": {},\n"
+         "  \"environment\": {},\n  \"secrets\": [],\n  \"max_size_bytes\": null,\n"
+         "  \"repository\": null,\n  \"tag\": null,\n  \"function_name\": null,\n"
+         "  \"role\": null,\n  \"memory\": null,\n  \"timeout\": null,\n"
+         "  \"registry_cache\": false\n")
+set_property(GLOBAL PROPERTY _HUBTEL_NO_OPTIONS_JSON "${_hubtel_no_options}")
+unset(_hubtel_no_options)
+string(JOIN "|" _hubtel_keywords_regex ${_hubtel_one_value} ${_hubtel_multi_value})
+set(_HUBTEL_KEYWORDS_REGEX "^(${_hubtel_keywords_regex})$" CACHE INTERNAL "")
+unset(_hubtel_keywords_regex)
+unset(_hubtel_one_value)
+unset(_hubtel_multi_value)
+
+if(NOT CMAKE_SCRIPT_MODE_FILE)
+  set(HUBTEL_DEFAULT_ARCHITECTURES x86_64
+      CACHE STRING "Architectures of images whose call names none (x86_64 and/or arm64)")
+  option(HUBTEL_CROSS_COMPILE
+         "Cross-compile on the build platform where the builder can (else emulate)" ON)
+  # The AWS defaults; a cache variable a runtime lets a project point at its own mirror.
+  get_property(_hubtel_runtimes GLOBAL PROPERTY _HUBTEL_CHOICES_RUNTIME)
+  foreach(_hubtel_runtime IN LISTS _hubtel_runtimes)
+    string(TOUPPER "${_hubtel_runtime}" _hubtel_key)
+    string(REPLACE "." "_" _hubtel_key "${_hubtel_key}")
+    if(_hubtel_runtime MATCHES "^provided\\.(.*)$")
+      set(_hubtel_runtime_default "public.ecr.aws/lambda/provided:${CMAKE_MATCH_1}")
+      if(_hubtel_runtime STREQUAL "provided.al2")
+        # glibc 2.26: no Debian builder old enough, so Amazon Linux 2 builds it (arm64 emulated).
+        set(_hubtel_builder_default "public.ecr.aws/amazonlinux/amazonlinux:2")
+      else()
+        # glibc 2.31 and GLIBCXX_3.4.28, below al2023's 2.34 and 3.4.29; it cross-compiles.
+        set(_hubtel_builder_default "public.ecr.aws/docker/library/debian:bullseye")
+      endif()
+    else()
+      string(REGEX REPLACE "^python" "" _hubtel_version "${_hubtel_runtime}")
+      set(_hubtel_runtime_default "public.ecr.aws/lambda/python:${_hubtel_version}")
+      set(_hubtel_builder_default "${_hubtel_runtime_default}")
+    endif()
+    set(HUBTEL_RUNTIME_IMAGE_${_hubtel_key} "${_hubtel_runtime_default}"
+        CACHE STRING "Default runtime base image of ${_hubtel_runtime} Lambda images")
+    set(HUBTEL_BUILDER_IMAGE_${_hubtel_key} "${_hubtel_builder_default}"
+        CACHE STRING "Default builder image of ${_hubtel_runtime} Lambda images")
+  endforeach()
+  unset(_hubtel_runtimes)
+  unset(_hubtel_runtime)
+  unset(_hubtel_key)
+  unset(_hubtel_version)
+  unset(_hubtel_runtime_default)
+  unset(_hubtel_builder_default)
+
+  # Recorded once, so the same code finds them from the source tree, the build tree and an
+  # install.
+  get_filename_component(_hubtel_root "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
+  set_property(GLOBAL PROPERTY _HUBTEL_ROOT_DIR "${_hubtel_root}")
+  unset(_hubtel_root)
+endif()
+
+# _hubtel_check_value(<out> <keyword> <value> [<label>]) checks one value of one keyword against
+# its rule and gives the error text, or an empty string for a good value; <label> names the value
+# in the text (default: the keyword; "the image name" for NAME). A keyword without a rule of its
+# own only refuses control characters. It needs no project: cmake -P scripts call it too.
+function(_hubtel_check_value out keyword value)
+  get_property(rule GLOBAL PROPERTY _HUBTEL_RULE_${keyword})
+  if(NOT rule)
+    get_property(rule GLOBAL PROPERTY _HUBTEL_RULE_)
+  endif()
+  list(
+    POP_FRONT
+    rule
+    limit
+    noun
+    extra
+    pattern
+    words)
+  set(error "")
+  if(NOT value MATCHES "${pattern}")
+    get_property(control GLOBAL PROPERTY _HUBTEL_CONTROL_CHARS)
+    if(value MATCHES "${control}")
+      _hubtel_shown(shown "${value}")
+      set(what "a control character")
+      if(value MATCHES "\n")
+        set(what "a newline")
+      endif()
+      string(CONCAT error "\"${shown}\" contains ${what}; values must be single-line text "
+                    "without control characters")
+    elseif(noun STREQUAL "supported")
+      set(error "\"${value}\" is not supported (supported: ${words})")
+    elseif(noun STREQUAL "")
+      set(error "\"${value}\" is not valid: expected ${words}")
+    else()
+      set(error "\"${value}\" is not ${noun}: expected ${words}")
+    endif()
+  elseif(NOT extra STREQUAL "")
+    _hubtel_check_more(error ${keyword} "${value}" "${limit}" "${extra}" "${words}")
+  elseif(NOT limit STREQUAL "")
+    string(LENGTH "${value}" length)
+    if(length GREATER limit)
+      set(error "\"${value}\" is longer than ${limit} characters")
+    endif()
+  endif()
+  if(error STREQUAL "")
+    set(${out} "" PARENT_SCOPE)
+  elseif(ARGC GREATER 3)
+    set(${out} "${ARGV3} ${error}" PARENT_SCOPE)
+  elseif(keyword STREQUAL "NAME")
+    set(${out} "the image name ${error}" PARENT_SCOPE)
+  else()
+    set(${out} "${keyword} ${error}" PARENT_SCOPE)
+  endif()
+endfunction()
+
+# _hubtel_check_more(<out> <keyword> <value> <limit> <extra> <words>) checks what a pattern
+# cannot: a value's length, and the extra check of its keyword's rule.
+function(
+  _hubtel_check_more
+  out
+  keyword
+  value
+  limit
+  extra
+  words)
+  set(error "")
+  string(LENGTH "${value}" length)
+  if(NOT limit STREQUAL "" AND length GREATER limit)
+    set(error "\"${value}\" is longer than ${limit} characters")
+  elseif(extra STREQUAL "SIZE")
+    _hubtel_size_bytes(bytes "${value}")
+    if(NOT bytes MATCHES "^[1-9]")
+      string(CONCAT error "\"${value}\" is not a size from 1 byte to 8 EiB (9223372036854775807 "
+                    "bytes) with at most 6 decimals")
+    endif()
+  elseif(NOT extra STREQUAL "")
+    get_property(arguments GLOBAL PROPERTY _HUBTEL_RULE_${extra}_${keyword})
+    list(POP_FRONT arguments first second third fourth)
+    if(extra STREQUAL "RANGE")
+      if(value LESS first OR value GREATER second)
+        set(error "\"${value}\" is not valid: expected ${words}")
+      endif()
+    elseif(extra STREQUAL "RESERVED")
+      string(REGEX MATCH "^[^=]+" key "${value}")
+      if(key MATCHES "${first}")
+        set(error "${key} ${second}; choose another name")
+      endif()
+    elseif(extra STREQUAL "PART" AND value MATCHES "${first}")
+      string(REGEX REPLACE "${first}" "" part "${value}")
+      string(LENGTH "${part}" length)
+      if(length LESS second OR length GREATER third)
+        set(error "\"${value}\" is not valid: ${fourth}")
+      endif()
+    endif()
+  endif()
+  set(${out} "${error}" PARENT_SCOPE)
+endfunction()
+
+# _hubtel_size_bytes(<out> <size>) turns a size the MAX_SIZE rule matches ("50MiB", "1.5GB",
+# "2000000") into a byte count: 0 when it is 0, and empty when it has more than 6 decimals or
+# does not fit CMake's 64-bit signed numbers. The digits are checked before any multiplication.
+function(_hubtel_size_bytes out value)
+  set(${out} "" PARENT_SCOPE)
+  string(REGEX MATCH "^([0-9]+)(\\.([0-9]+))?[ ]*(B|kB|KB|MB|GB|KiB|MiB|GiB)?$" ignored "${value}")
+  set(whole "${CMAKE_MATCH_1}")
+  set(fraction "${CMAKE_MATCH_3}")
+  set(unit "${CMAKE_MATCH_4}")
+  string(REGEX REPLACE "^0+(.)" "\\1" whole "${whole}")
+  set(factor_ 1)
+  set(factor_B 1)
+  set(factor_kB 1000)
+  set(factor_KB 1000)
+  set(factor_MB 1000000)
+  set(factor_GB 1000000000)
+  set(factor_KiB 1024)
+  set(factor_MiB 1048576)
+  set(factor_GiB 1073741824)
+  set(factor ${factor_${unit}})
+  string(LENGTH "${fraction}" decimals)
+  if(decimals GREATER 6)
+    return()
+  endif()
+  set(largest 9223372036854775807)
+  math(EXPR most "${largest} / ${factor}")
+  string(LENGTH "${whole}" whole_digits)
+  string(LENGTH "${most}" most_digits)
+  # Digit strings of one length compare as text; a longer one is larger.
+  if(whole_digits GREATER most_digits OR (whole_digits EQUAL most_digits AND whole STRGREATER most))
+    return()
+  endif()
+  math(EXPR bytes "${whole} * ${factor}")
+  if(decimals GREATER 0)
+    string(REPEAT "0" ${decimals} zeros)
+    string(REGEX REPLACE "^0+(.)" "\\1" fraction "${fraction}")
+    math(EXPR part "${fraction} * ${factor} / 1${zeros}")
+    math(EXPR room "${largest} - ${bytes}")
+    if(part GREATER room)
+      return()
+    endif()
+    math(EXPR bytes "${bytes} + ${part}")
+  endif()
+  set(${out} ${bytes} PARENT_SCOPE)
+endfunction()
+
+# _hubtel_check(<fn> <name> <keyword> <value>...) stops at the first value that breaks the
+# keyword's rule.
+function(_hubtel_check fn name keyword)
+  foreach(value IN LISTS ARGN)
+    _hubtel_check_value(error ${keyword} "${value}")
+    if(error)
+      message(FATAL_ERROR "${fn}(${name}): ${error}")
+    endif()
+  endforeach()
+endfunction()
+
+# _hubtel_spec(<name> <argument>...) takes the arguments of hubtel_add_lambda_image(<name> ...):
+# checks them, applies the defaults, writes hubtel/<name>/spec.json and adds <name>-image, the
+# target that stands for the image's ids and carries the image's record: the HUBTEL_* properties
+# the functions that add the other targets read. What is rarely given is worked out by functions
+# of its own, and what repeats from call to call (the defaults' checks, what the images and the
+# context imply) once a configure, since a project may call this hundreds of times.
+function(_hubtel_spec name)
+  set(fn hubtel_add_lambda_image)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "${_HUBTEL_ONE_VALUE_KEYWORDS}"
+                        "${_HUBTEL_MULTI_VALUE_KEYWORDS}")
+  _hubtel_check_value(error NAME "${name}")
+  if(error
+     OR arg_UNPARSED_ARGUMENTS
+     OR arg_KEYWORDS_MISSING_VALUES
+     OR NOT DEFINED arg_RUNTIME
+     OR TARGET ${name}-image)
+    _hubtel_refuse_call(${fn} "${name}" "${error}" "${arg_UNPARSED_ARGUMENTS}"
+                        "${arg_KEYWORDS_MISSING_VALUES}")
+  endif()
+  _hubtel_check_value(error RUNTIME "${arg_RUNTIME}")
+  if(error)
+    message(FATAL_ERROR "${fn}(${name}): ${error}")
+  endif()
+  if(arg_RUNTIME MATCHES "^provided")
+    set(kind native)
+    if(NOT DEFINED arg_TARGET
+       OR DEFINED arg_HANDLER
+       OR DEFINED arg_SOURCES
+       OR DEFINED arg_REQUIREMENTS)
+      _hubtel_refuse_kind(
+        ${fn}
+        ${name}
+        ${arg_RUNTIME}
+        TARGET
+        "the executable target that becomes the bootstrap"
+        "${arg_TARGET}"
+        python
+        HANDLER
+        "${arg_HANDLER}"
+        SOURCES
+        "${arg_SOURCES}"
+        REQUIREMENTS
+        "${arg_REQUIREMENTS}")
+    endif()
+  elseif(
+    NOT DEFINED arg_HANDLER
+    OR DEFINED arg_TARGET
+    OR DEFINED arg_CMAKE_ARGS
+    OR DEFINED arg_BUILD_TYPE)
+    _hubtel_refuse_kind(
+      ${fn}
+      ${name}
+      ${arg_RUNTIME}
+      HANDLER
+      "module.function, e.g. app.handler"
+      "${arg_HANDLER}"
+      provided
+      TARGET
+      "${arg_TARGET}"
+      CMAKE_ARGS
+      "${arg_CMAKE_ARGS}"
+      BUILD_TYPE
+      "${arg_BUILD_TYPE}")
+  else()
+    set(kind python)
+  endif()
+
+  # The values given, checked every call; the defaults, from the cache, when first taken.
+  set(given ${ARGN})
+  list(FILTER given INCLUDE REGEX "${_HUBTEL_KEYWORDS_REGEX}")
+  list(REMOVE_ITEM given RUNTIME)
+  string(TOUPPER "${arg_RUNTIME}" runtime_key)
+  string(REPLACE "." "_" runtime_key "${runtime_key}")
+  if(NOT DEFINED arg_ARCHITECTURES AND NOT DEFINED arg_RUNTIME_IMAGE AND NOT DEFINED
+                                                                         arg_BUILDER_IMAGE)
+    set(arg_ARCHITECTURES ${HUBTEL_DEFAULT_ARCHITECTURES})
+    set(arg_RUNTIME_IMAGE "${HUBTEL_RUNTIME_IMAGE_${runtime_key}}")
+    set(arg_BUILDER_IMAGE "${HUBTEL_BUILDER_IMAGE_${runtime_key}}")
+    set(defaulted ARCHITECTURES RUNTIME_IMAGE BUILDER_IMAGE)
+  else()
+    set(defaulted)
+    if(NOT DEFINED arg_ARCHITECTURES)
+      set(arg_ARCHITECTURES ${HUBTEL_DEFAULT_ARCHITECTURES})
+      list(APPEND defaulted ARCHITECTURES)
+    endif()
+    if(NOT DEFINED arg_RUNTIME_IMAGE)
+      set(arg_RUNTIME_IMAGE "${HUBTEL_RUNTIME_IMAGE_${runtime_key}}")
+      list(APPEND defaulted RUNTIME_IMAGE)
+    endif()
+    if(NOT DEFINED arg_BUILDER_IMAGE)
+      set(arg_BUILDER_IMAGE "${HUBTEL_BUILDER_IMAGE_${runtime_key}}")
+      list(APPEND defaulted BUILDER_IMAGE)
+    endif()
+  endif()
+  # Checked again only when other defaults are taken than last time.
+  get_property(checked GLOBAL PROPERTY _HUBTEL_DEFAULTS_CHECKED_${runtime_key})
+  if(NOT "${defaulted}" STREQUAL "${checked}")
+    list(APPEND given ${defaulted})
+    set_property(GLOBAL PROPERTY _HUBTEL_DEFAULTS_CHECKED_${runtime_key} ${defaulted})
+  endif()
+  foreach(keyword IN LISTS given)
+    foreach(value IN LISTS arg_${keyword})
+      _hubtel_check_value(error ${keyword} "${value}")
+      if(error)
+        message(FATAL_ERROR "${fn}(${name}): ${error}")
+      endif()
+    endforeach()
+  endforeach()
+  if(arg_ARCHITECTURES MATCHES ";")
+    _hubtel_check_unique(${fn} ${name} ARCHITECTURES ${arg_ARCHITECTURES})
+  endif()
+  # The registry, the function and the other options: members of their own, null or empty when
+  # none is given.
+  if(given
+     MATCHES
+     "BUILDER_PACKAGES|STAGES|BUILD_ARGS|SECRETS|MAX_SIZE|REPOSITORY|TAG|FUNCTION_NAME|ROLE|MEMORY|TIMEOUT|ENVIRONMENT"
+  )
+    _hubtel_options_json(options_json ${fn} ${name} ${ARGN})
+  else()
+    get_property(options_json GLOBAL PROPERTY _HUBTEL_NO_OPTIONS_JSON)
+  endif()
+
+  # What the images imply: their family, whether the builder cross-compiles, the Lambda base.
+  set(images "${arg_BUILDER_IMAGE} ${arg_RUNTIME_IMAGE} ${arg_BUILDER_FAMILY} ${arg_LAMBDA_BASE}")
+  get_property(facts GLOBAL PROPERTY _HUBTEL_IMAGE_FACTS_${images})
+  if(NOT facts)
+    _hubtel_image_facts(
+      facts
+      ${fn}
+      ${name}
+      "${arg_BUILDER_IMAGE}"
+      "${arg_RUNTIME_IMAGE}"
+      "${arg_BUILDER_FAMILY}"
+      "${arg_LAMBDA_BASE}")
+    set_property(GLOBAL PROPERTY _HUBTEL_IMAGE_FACTS_${images} "${facts}")
+  endif()
+
+  # The context, the templates, and what the image is built of.
+  if(DEFINED arg_CONTEXT)
+    _hubtel_absolute_path(context ${fn} ${name} CONTEXT "${arg_CONTEXT}" DIRECTORY)
+    _hubtel_check(${fn} ${name} CONTEXT "${context}")
+  elseif(kind STREQUAL "native")
+    set(context "${CMAKE_SOURCE_DIR}")
+  else()
+    set(context "${CMAKE_CURRENT_SOURCE_DIR}")
+  endif()
+  set(dir "${CMAKE_BINARY_DIR}/hubtel/${name}")
+  set(partials "${CMAKE_BINARY_DIR}/hubtel/templates")
+  get_property(prepared GLOBAL PROPERTY _HUBTEL_TEMPLATES_STAMP SET)
+  if(NOT prepared)
+    _hubtel_prepare_templates()
+  endif()
+  set(template_files)
+  if(DEFINED arg_TEMPLATE)
+    _hubtel_absolute_path(template ${fn} ${name} TEMPLATE "${arg_TEMPLATE}" FILE)
+    get_filename_component(own_dir "${template}" DIRECTORY)
+    list(APPEND partials "${own_dir}")
+    file(GLOB template_files CONFIGURE_DEPENDS "${own_dir}/*.mustache")
+  else()
+    set(template "${partials}/Dockerfile.${kind}.mustache")
+  endif()
+  set(event "")
+  if(DEFINED arg_EVENT)
+    _hubtel_absolute_path(event ${fn} ${name} EVENT "${arg_EVENT}" FILE)
+  endif()
+  if(kind STREQUAL "native")
+    _hubtel_native_spec(
+      kind_json
+      inputs
+      ${fn}
+      ${name}
+      "${context}"
+      "${arg_TARGET}"
+      "${arg_BUILD_TYPE}"
+      ${arg_CMAKE_ARGS})
+  else()
+    _hubtel_python_spec(
+      kind_json
+      inputs
+      ${fn}
+      ${name}
+      "${context}"
+      "${arg_RUNTIME}"
+      "${arg_HANDLER}"
+      "${arg_REQUIREMENTS}"
+      ${arg_SOURCES})
+  endif()
+
+  # The spec, every fact once. The values were checked: only paths and free text may hold what
+  # JSON or file(GENERATE) would read as syntax, and only they are escaped.
+  set(escaped "${dir}" "${context}" "${template}" ${partials})
+  if("${escaped}" MATCHES "[\\\\\"$]")
+    _hubtel_json_escape(escaped "${escaped}")
+  endif()
+  list(POP_FRONT escaped dir_json context_json template_json)
+  string(JOIN "\", \"" partials_json ${escaped})
+  string(JOIN "\", \"" architectures_json ${arg_ARCHITECTURES})
+  list(POP_FRONT facts family cross lambda_base)
+  string(
+    CONCAT
+      spec
+      "{\n  \"spec_version\": 2,\n  \"hubtel_version\": \"${_HUBTEL_VERSION}\",\n"
+      "  \"name\": \"${name}\",\n  \"runtime\": \"${arg_RUNTIME}\",\n  \"kind\": \"${kind}\",\n"
+      "  \"architectures\": [\"${architectures_json}\"],\n  \"dir\": \"${dir_json}\",\n"
+      "  \"context\": \"${context_json}\",\n  \"template\": \"${template_json}\",\n"
+      "  \"partials\": [\"${partials_json}\"],\n  \"runtime_image\": \"${arg_RUNTIME_IMAGE}\",\n"
+      "  \"builder_image\": \"${arg_BUILDER_IMAGE}\",\n  \"builder_family\": \"${family}\",\n"
+      "  \"cross\": ${cross},\n  \"lambda_base\": ${lambda_base},\n${kind_json}${options_json}}\n")
+  # file(GENERATE) writes at generate time, atomically and only when the content changed.
+  file(GENERATE OUTPUT "${dir}/spec.json" CONTENT "${spec}")
+
+  set(id_files ${arg_ARCHITECTURES})
+  list(TRANSFORM id_files PREPEND "${dir}/image-")
+  list(TRANSFORM id_files APPEND ".id")
+  add_custom_target(${name}-image DEPENDS ${id_files})
+  set_target_properties(
+    ${name}-image
+    PROPERTIES HUBTEL_IMAGE_DIR "${dir}"
+               HUBTEL_ARCHITECTURES "${arg_ARCHITECTURES}"
+               HUBTEL_STAGES "${arg_STAGES}"
+               HUBTEL_TEMPLATE "${template}"
+               HUBTEL_TEMPLATE_FILES "${template_files}"
+               HUBTEL_INPUTS "${inputs}"
+               HUBTEL_EVENT "${event}"
+               HUBTEL_FUNCTION_NAME "${arg_FUNCTION_NAME}"
+               HUBTEL_REPOSITORY "${arg_REPOSITORY}")
+endfunction()
+
+# _hubtel_refuse_call(<fn> <name> <name-error> <unparsed> <missing>) stops a call whose name,
+# keywords or RUNTIME are wrong, with the first of its faults.
+function(_hubtel_refuse_call fn name name_error unparsed missing)
+  if(name IN_LIST _HUBTEL_ONE_VALUE_KEYWORDS OR name IN_LIST _HUBTEL_MULTI_VALUE_KEYWORDS)
+    _hubtel_fail(${fn} "" "the first argument is the image's name, but it is the keyword "
+                 "${name}; call it as ${fn}(<name> RUNTIME <runtime> ...)")
+  elseif(name_error)
+    message(FATAL_ERROR "${fn}(${name}): ${name_error}")
+  elseif(unparsed)
+    list(GET unparsed 0 unknown)
+    _hubtel_fail(${fn} ${name} "unknown argument \"${unknown}\"")
+  elseif(missing)
+    list(GET missing 0 keyword)
+    _hubtel_fail(${fn} ${name} "${keyword} needs a value")
+  elseif(TARGET ${name}-image)
+    _hubtel_fail(${fn} ${name} "an image of this name exists already (target ${name}-image)")
+  endif()
+  get_property(supported GLOBAL PROPERTY _HUBTEL_CHOICES_RUNTIME)
+  string(JOIN ", " supported ${supported})
+  _hubtel_fail(${fn} ${name} "RUNTIME is required (supported: ${supported})")
+endfunction()
+
+# _hubtel_refuse_kind(<fn> <name> <runtime> <required> <words> <value> <other-kind>
+#                     <keyword> <value>...) stops a call that lacks the keyword its runtime
+# requires or gives one of another kind of runtime.
+function(
+  _hubtel_refuse_kind
+  fn
+  name
+  runtime
+  required
+  words
+  value
+  other)
+  if(value STREQUAL "")
+    _hubtel_fail(${fn} ${name} "${required} is required for RUNTIME ${runtime} (${words})")
+  endif()
+  set(keyword "")
+  foreach(item IN LISTS ARGN)
+    if(keyword STREQUAL "")
+      set(keyword "${item}")
+    elseif(NOT item STREQUAL "")
+      _hubtel_fail(${fn} ${name} "${keyword} is for ${other} runtimes, not ${runtime}")
+    else()
+      set(keyword "")
+    endif()
+  endforeach()
+endfunction()
+
+# _hubtel_options_json(<out> <fn> <name> <argument>...) checks what the options given imply
+# together and gives their spec members: builder packages, stages, build arguments, secrets, the
+# size budget, the registry and the function.
+function(_hubtel_options_json out fn name)
+  cmake_parse_arguments(PARSE_ARGV 3 arg "" "${_HUBTEL_ONE_VALUE_KEYWORDS}"
+                        "${_HUBTEL_MULTI_VALUE_KEYWORDS}")
+  _hubtel_check_unique(${fn} ${name} STAGES ${arg_STAGES})
+  foreach(keyword IN ITEMS BUILD_ARGS ENVIRONMENT)
+    set(keys ${arg_${keyword}})
+    list(TRANSFORM keys REPLACE "=.*" "")
+    _hubtel_check_unique(${fn} ${name} "${keyword} key" ${keys})
+  endforeach()
+  if(NOT DEFINED arg_FUNCTION_NAME)
+    foreach(keyword IN ITEMS ROLE MEMORY TIMEOUT ENVIRONMENT)
+      if(DEFINED arg_${keyword})
+        _hubtel_fail(${fn} ${name} "${keyword} configures a Lambda function, but no FUNCTION_NAME "
+                     "is given; add FUNCTION_NAME <name> (the function to create or update)")
+      endif()
+    endforeach()
+  elseif(NOT DEFINED arg_REPOSITORY)
+    _hubtel_fail(
+      ${fn} ${name} "FUNCTION_NAME \"${arg_FUNCTION_NAME}\" is deployed from a registry, but no "
+      "REPOSITORY is given; add REPOSITORY <registry/repository> "
+      "(e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/${name})")
+  endif()
+  if(DEFINED arg_TAG AND NOT DEFINED arg_REPOSITORY)
+    _hubtel_fail(${fn} ${name}
+                 "TAG is given without REPOSITORY; add REPOSITORY <registry/repository>")
+  endif()
+
+  set(json "")
+  foreach(keyword IN ITEMS BUILDER_PACKAGES STAGES)
+    string(TOLOWER "${keyword}" member)
+    _hubtel_json_list(list_json ${arg_${keyword}})
+    string(APPEND json "  \"${member}\": ${list_json},\n")
+  endforeach()
+  foreach(keyword IN ITEMS BUILD_ARGS ENVIRONMENT)
+    string(TOLOWER "${keyword}" member)
+    _hubtel_json_object(object_json ${arg_${keyword}})
+    string(APPEND json "  \"${member}\": ${object_json},\n")
+  endforeach()
+  set(secrets "[]")
+  if(arg_SECRETS)
+    _hubtel_secrets_json(secrets ${fn} ${name} ${arg_SECRETS})
+  endif()
+  set(max_size null)
+  if(DEFINED arg_MAX_SIZE)
+    _hubtel_size_bytes(max_size "${arg_MAX_SIZE}")
+  endif()
+  string(APPEND json "  \"secrets\": ${secrets},\n  \"max_size_bytes\": ${max_size},\n")
+  # Checked by their rules: none holds a quote, a backslash or a '$'.
+  foreach(keyword IN ITEMS REPOSITORY TAG FUNCTION_NAME ROLE MEMORY TIMEOUT)
+    string(TOLOWER "${keyword}" member)
+    if(NOT DEFINED arg_${keyword})
+      string(APPEND json "  \"${member}\": null,\n")
+    elseif(keyword MATCHES "MEMORY|TIMEOUT")
+      string(APPEND json "  \"${member}\": ${arg_${keyword}},\n")
+    else()
+      string(APPEND json "  \"${member}\": \"${arg_${keyword}}\",\n")
+    endif()
+  endforeach()
+  set(registry_cache false)
+  if(DEFINED arg_REPOSITORY AND HUBTEL_REGISTRY_CACHE)
+    set(registry_cache true)
+  endif()
+  string(APPEND json "  \"registry_cache\": ${registry_cache}\n")
+  set(${out} "${json}" PARENT_SCOPE)
+endfunction()
+
+# _hubtel_image_facts(<out> <fn> <name> <builder-image> <runtime-image> <builder-family>
+#                     <lambda-base>) gives what the images imply, as a list: the builder's
+# family, whether it cross-compiles, and whether the runtime is a Lambda base. A builder and a
+# runtime of different C libraries are refused.
+function(
+  _hubtel_image_facts
+  out
+  fn
+  name
+  builder
+  runtime
+  family
+  lambda_base)
+  if(family STREQUAL "")
+    _hubtel_image_family(family "${builder}")
+  endif()
+  set(builder_libc glibc)
+  set(runtime_libc glibc)
+  string(TOLOWER "${builder}" builder_lower)
+  string(TOLOWER "${runtime}" runtime_lower)
+  if(builder_lower MATCHES "alpine|musl" OR family STREQUAL "alpine")
+    set(builder_libc musl)
+  endif()
+  if(runtime_lower MATCHES "alpine|musl")
+    set(runtime_libc musl)
+  endif()
+  if(NOT builder_libc STREQUAL runtime_libc)
+    _hubtel_fail(
+      ${fn} ${name} "BUILDER_IMAGE \"${builder}\" uses ${builder_libc} but RUNTIME_IMAGE "
+      "\"${runtime}\" uses ${runtime_libc}: compiled code does not carry across C libraries; "
+      "pick a builder and a runtime of the same libc family")
+  endif()
+  if(lambda_base STREQUAL "")
+    set(lambda_base false)
+    if(runtime MATCHES "^public\\.ecr\\.aws/lambda/|^amazon/aws-lambda-")
+      set(lambda_base true)
+    endif()
+  elseif(lambda_base)
+    set(lambda_base true)
+  else()
+    set(lambda_base false)
+  endif()
+  set(cross false)
+  if(family STREQUAL "debian" AND HUBTEL_CROSS_COMPILE)
+    set(cross true)
+  endif()
+  set(${out} ${family} ${cross} ${lambda_base} PARENT_SCOPE)
+endfunction()
+
+# _hubtel_native_spec(<out-json> <out-inputs> <fn> <name> <context> <target> <build-type>
+#                     <cmake-arg>...) checks a native image's program and gives its spec members
+# and what its image is built of (the target, which stands for its sources and libraries).
+function(
+  _hubtel_native_spec
+  out_json
+  out_inputs
+  fn
+  name
+  context
+  target
+  build_type)
+  if(NOT TARGET "${target}")
+    _hubtel_fail(${fn} ${name} "TARGET \"${target}\" is not a target of this project "
+                 "(define it with add_executable() before this call)")
+  endif()
+  get_target_property(type "${target}" TYPE)
+  get_target_property(imported "${target}" IMPORTED)
+  if(NOT type STREQUAL "EXECUTABLE" OR imported)
+    string(TOLOWER "${type}" type)
+    string(REPLACE "_" " " type "${type}")
+    if(imported)
+      set(type "imported ${type}")
+    endif()
+    set(article "a")
+    if(type MATCHES "^[aeiou]")
+      set(article "an")
+    endif()
+    _hubtel_fail(${fn} ${name} "TARGET \"${target}\" is not an executable built by this project "
+                 "(it is ${article} ${type}); name an add_executable() target")
+  endif()
+  # What depends on the context alone is worked out once for each context.
+  get_property(context_json GLOBAL PROPERTY _HUBTEL_CONTEXT_${context})
+  if(NOT context_json)
+    _hubtel_context_json(context_json ${fn} ${name} "${context}")
+    set_property(GLOBAL PROPERTY _HUBTEL_CONTEXT_${context} "${context_json}")
+  endif()
+  # The builder's build folder persists in a cache mount of its own for each build tree: two
+  # checkouts that name an image alike must not share object files, which Ninja judges by
+  # modification times alone.
+  string(SHA256 tree_hash "${CMAKE_BINARY_DIR}/hubtel/${name}")
+  string(SUBSTRING "${tree_hash}" 0 12 tree_hash)
+  set(cmake_args_json "[]")
+  if(ARGN)
+    _hubtel_json_list(cmake_args_json ${ARGN})
+  endif()
+  if(build_type STREQUAL "")
+    set(build_type Release)
+  endif()
+  string(CONCAT json "  \"target\": \"${target}\",\n  \"build_type\": \"${build_type}\",\n"
+                "  \"cmake_args\": ${cmake_args_json},\n"
+                "  \"build_cache_id\": \"${name}-${tree_hash}\",\n${context_json}")
+  set(${out_json} "${json}" PARENT_SCOPE)
+  set(${out_inputs} "${target}" PARENT_SCOPE)
+endfunction()
+
+# _hubtel_context_json(<out> <fn> <name> <context>) gives the spec members of a native image that
+# follow from its context alone: where the project lies in it, the stand-ins for a HubtelAI added
+# from outside it, and the build tree to leave out of it.
+function(_hubtel_context_json out fn name context)
+  _hubtel_check_inside(${fn} ${name} "the top-level source directory" "${CMAKE_SOURCE_DIR}"
+                       "${context}")
+  file(RELATIVE_PATH project_dir "${context}" "${CMAKE_SOURCE_DIR}")
+  if(project_dir STREQUAL "")
+    set(project_dir ".")
+  endif()
+  # HubtelAI added with add_subdirectory() from outside the context is not in the builder: the
+  # builder puts a stand-in where the project looks for it, by its absolute path and by its path
+  # relative to the project.
+  set(stubs)
+  get_property(hubtel_root GLOBAL PROPERTY _HUBTEL_SUBDIRECTORY_ROOT)
+  if(hubtel_root)
+    file(RELATIVE_PATH root_rel "${context}" "${hubtel_root}")
+    if(root_rel MATCHES "^\\.\\./" OR IS_ABSOLUTE "${root_rel}")
+      if(NOT hubtel_root MATCHES "^/[A-Za-z0-9/._+-]*$")
+        _hubtel_fail(
+          ${fn}
+          ${name}
+          "HubtelAI was added with add_subdirectory() from \"${hubtel_root}\", "
+          "outside the build context \"${context}\", at a path the builder cannot recreate "
+          "(use letters, digits and /._+- only); install HubtelAI and use "
+          "find_package(HubtelAI), or place it inside the context")
+      endif()
+      file(RELATIVE_PATH from_project "${CMAKE_SOURCE_DIR}" "${hubtel_root}")
+      get_filename_component(in_builder "/src/${project_dir}/${from_project}" ABSOLUTE)
+      set(stubs "\"${hubtel_root}\"")
+      if(NOT in_builder STREQUAL hubtel_root AND in_builder MATCHES "^/[A-Za-z0-9/._+-]*$")
+        string(APPEND stubs ", \"${in_builder}\"")
+      endif()
+    endif()
+  endif()
+  # The build tree stays out of the context when it lies inside.
+  set(ignore)
+  file(RELATIVE_PATH binary_rel "${context}" "${CMAKE_BINARY_DIR}")
+  if(NOT binary_rel MATCHES "^\\.\\./" AND NOT binary_rel STREQUAL "")
+    set(ignore "${binary_rel}")
+  endif()
+  set(ignore_json "[]")
+  if(ignore)
+    _hubtel_json_list(ignore_json "${ignore}")
+  endif()
+  if(project_dir MATCHES "[\\\\\"$]")
+    _hubtel_json_escape(project_dir "${project_dir}")
+  endif()
+  string(CONCAT json "  \"project_dir\": \"${project_dir}\",\n  \"hubtel_stubs\": [${stubs}],\n"
+                "  \"ignore_paths\": ${ignore_json},\n")
+  set(${out} "${json}" PARENT_SCOPE)
+endfunction()
+
+# _hubtel_python_spec(<out-json> <out-inputs> <fn> <name> <context> <runtime> <handler>
+#                     <requirements> <source>...) checks a Python image's sources and gives its
+# spec members and the files its image is built of.
+function(
+  _hubtel_python_spec
+  out_json
+  out_inputs
+  fn
+  name
+  context
+  runtime
+  handler
+  requirements)
+  if(NOT ARGN)
+    _hubtel_fail(${fn} ${name} "SOURCES is required for RUNTIME ${runtime} "
+                 "(the files or folders that hold the handler's module)")
+  endif()
+  set(inputs)
+  set(items)
+  foreach(source IN LISTS ARGN)
+    _hubtel_absolute_path(path ${fn} ${name} SOURCES "${source}" ANY)
+    _hubtel_check_inside(${fn} ${name} SOURCES "${path}" "${context}")
+    file(RELATIVE_PATH rel "${context}" "${path}")
+    if(rel STREQUAL "")
+      _hubtel_fail(${fn} ${name} "SOURCES \"${source}\" is the whole context; "
+                   "name the files or folders that hold the handler")
+    endif()
+    _hubtel_check_path(${fn} ${name} SOURCES "${rel}")
+    get_filename_component(base "${path}" NAME)
+    set(is_dir false)
+    if(IS_DIRECTORY "${path}")
+      file(GLOB_RECURSE files CONFIGURE_DEPENDS "${path}/*")
+      list(APPEND inputs ${files})
+      set(is_dir true)
+    else()
+      list(APPEND inputs "${path}")
+    endif()
+    list(APPEND items "{\"path\": \"${rel}\", \"name\": \"${base}\", \"dir\": ${is_dir}}")
+  endforeach()
+  string(JOIN ", " sources ${items})
+  set(requirements_json null)
+  set(requirements_dir null)
+  set(links)
+  if(NOT requirements STREQUAL "")
+    _hubtel_absolute_path(file ${fn} ${name} REQUIREMENTS "${requirements}" FILE)
+    _hubtel_check_inside(${fn} ${name} REQUIREMENTS "${file}" "${context}")
+    list(APPEND inputs "${file}")
+    file(RELATIVE_PATH rel "${context}" "${file}")
+    _hubtel_check_path(${fn} ${name} REQUIREMENTS "${rel}")
+    set(requirements_json "\"${rel}\"")
+    get_filename_component(req_dir "${file}" DIRECTORY)
+    file(RELATIVE_PATH rel "${context}" "${req_dir}")
+    if(rel STREQUAL "")
+      set(rel ".")
+    endif()
+    set(requirements_dir "\"${rel}\"")
+    # The --find-links folders the file names, relative to it; they must lie inside the context.
+    file(STRINGS "${file}" lines REGEX "^[ \t]*(-f|--find-links)")
+    foreach(line IN LISTS lines)
+      if(NOT line MATCHES "^[ \t]*(-f|--find-links)[ \t=]+([^ \t]+)")
+        continue()
+      endif()
+      set(link "${CMAKE_MATCH_2}")
+      if(link MATCHES "^[a-z]+://")
+        continue()
+      endif()
+      get_filename_component(link_path "${link}" ABSOLUTE BASE_DIR "${req_dir}")
+      if(NOT IS_DIRECTORY "${link_path}")
+        _hubtel_fail(${fn} ${name} "REQUIREMENTS \"${file}\" names --find-links \"${link}\", but "
+                     "${link_path} is not a directory")
+      endif()
+      _hubtel_check_inside(${fn} ${name} "--find-links folder" "${link_path}" "${context}")
+      file(RELATIVE_PATH rel "${context}" "${link_path}")
+      _hubtel_check_path(${fn} ${name} "--find-links folder" "${rel}")
+      list(APPEND links "\"${rel}\"")
+      file(GLOB_RECURSE files CONFIGURE_DEPENDS "${link_path}/*")
+      list(APPEND inputs ${files})
+    endforeach()
+  endif()
+  string(JOIN ", " links ${links})
+  string(REGEX REPLACE "^python" "" python_version "${runtime}")
+  string(
+    CONCAT json "  \"handler\": \"${handler}\",\n  \"python_version\": \"${python_version}\",\n"
+           "  \"sources\": [${sources}],\n  \"requirements\": ${requirements_json},\n"
+           "  \"requirements_dir\": ${requirements_dir},\n  \"find_links\": [${links}],\n")
+  set(${out_json} "${json}" PARENT_SCOPE)
+  set(${out_inputs} "${inputs}" PARENT_SCOPE)
+endfunction()
+
+# _hubtel_check_path(<fn> <name> <label> <path>) checks a path relative to the build context.
+function(_hubtel_check_path fn name label path)
+  _hubtel_check_value(error CONTEXT_PATH "${path}" "${label}")
+  if(error)
+    message(FATAL_ERROR "${fn}(${name}): ${error}")
+  endif()
+endfunction()
+
+# _hubtel_secrets_json(<out> <fn> <name> <id=path>...) checks the secrets' files and gives the
+# spec's list of them.
+function(_hubtel_secrets_json out fn name)
+  set(ids)
+  set(items)
+  foreach(secret IN LISTS ARGN)
+    string(REGEX MATCH "^[^=]+" id "${secret}")
+    string(REGEX REPLACE "^[^=]+=" "" path "${secret}")
+    _hubtel_absolute_path(path ${fn} ${name} SECRETS "${path}" FILE)
+    if(path MATCHES ",")
+      _hubtel_fail(${fn} ${name} "SECRETS path \"${path}\" contains a comma, which the engine's "
+                   "--secret option cannot take; move the file")
+    endif()
+    list(APPEND ids "${id}")
+    _hubtel_json_escape(path "${path}")
+    list(APPEND items "{\"id\": \"${id}\", \"path\": \"${path}\"}")
+  endforeach()
+  _hubtel_check_unique(${fn} ${name} "SECRETS id" ${ids})
+  string(JOIN ", " items ${items})
+  set(${out} "[${items}]" PARENT_SCOPE)
+endfunction()
+
+# _hubtel_image_family(<out> <ref>) guesses a builder's distribution family from its name:
+# debian, redhat, alpine, or unknown (which builds emulated, the safe choice).
+function(_hubtel_image_family out ref)
+  string(TOLOWER "${ref}" ref)
+  if(ref MATCHES "alpine")
+    set(family alpine)
+  elseif(ref MATCHES
+         "(^|[/:_.-])(debian|ubuntu|buster|bullseye|bookworm|trixie|focal|jammy|noble)([/:_.@-]|$)")
+    set(family debian)
+  elseif(ref MATCHES "amazonlinux|fedora|centos|rocky|alma|rhel|ubi[0-9]|/lambda/|aws-lambda")
+    set(family redhat)
+  else()
+    set(family unknown)
+  endif()
+  set(${out} ${family} PARENT_SCOPE)
+endfunction()
+
+# _hubtel_json_escape(<out> <value>) escapes a value (already free of control characters) for a
+# JSON string in a file(GENERATE) content: '$' becomes $<1:$>, so nothing in a value is read as a
+# generator expression.
+function(_hubtel_json_escape out value)
+  string(REPLACE "\\" "\\\\" value "${value}")
+  string(REPLACE "\"" "\\\"" value "${value}")
+  string(REPLACE "$" "$<1:$>" value "${value}")
+  set(${out} "${value}" PARENT_SCOPE)
+endfunction()
+
+# _hubtel_json_list(<out> <value>...) makes a JSON array of strings.
+function(_hubtel_json_list out)
+  set(items)
+  foreach(value IN LISTS ARGN)
+    _hubtel_json_escape(value "${value}")
+    list(APPEND items "\"${value}\"")
+  endforeach()
+  string(JOIN ", " items ${items})
+  set(${out} "[${items}]" PARENT_SCOPE)
+endfunction()
+
+# _hubtel_json_object(<out> <K=V>...) makes {"K": "V"} of KEY=value arguments.
+function(_hubtel_json_object out)
+  set(members)
+  foreach(pair IN LISTS ARGN)
+    string(REGEX MATCH "^[^=]+" key "${pair}")
+    string(REGEX REPLACE "^[^=]+=" "" value "${pair}")
+    _hubtel_json_escape(value "${value}")
+    list(APPEND members "\"${key}\": \"${value}\"")
+  endforeach()
+  string(JOIN ", " members ${members})
+  set(${out} "{${members}}" PARENT_SCOPE)
+endfunction()
+
+# _hubtel_prepare_templates() copies HubtelAI's templates into hubtel/templates of the build
+# tree, once per configure, beside a generated partial, builder-files.mustache, that writes HubtelAI's scripts
+# and toolchain files into a builder stage (the context stays the project's own), and lists them
+# once in templates.sha256, whose path the global property _HUBTEL_TEMPLATES_STAMP holds. Each
+# file is written only when it changes.
+function(_hubtel_prepare_templates)
+  set(dir "${CMAKE_BINARY_DIR}/hubtel/templates")
+  get_property(root GLOBAL PROPERTY _HUBTEL_ROOT_DIR)
+  set(tools "${root}/templates")
+  file(GLOB templates "${tools}/*.mustache")
+  set(copies)
+  foreach(template IN LISTS templates)
+    get_filename_component(base "${template}" NAME)
+    configure_file("${template}" "${dir}/${base}" COPYONLY)
+    list(APPEND copies "${dir}/${base}")
+  endforeach()
+  _hubtel_printf_block(
+    native
+    "/opt/hubtel/bin/hubtel-deps=${tools}/hubtel-deps.sh"
+    "/opt/hubtel/bin/hubtel-build=${tools}/hubtel-build.sh"
+    "/opt/hubtel/bin/hubtel-collect=${tools}/hubtel-collect.sh"
+    "/opt/hubtel/toolchains/aarch64-linux-gnu.cmake=${root}/toolchains/aarch64-linux-gnu.cmake"
+    "/opt/hubtel/toolchains/x86_64-linux-gnu.cmake=${root}/toolchains/x86_64-linux-gnu.cmake"
+    "/opt/hubtel/cmake/HubtelAIConfig.cmake=${root}/cmake/HubtelAIBuilder.cmake"
+    "/opt/hubtel/cmake/HubtelAIConfigVersion.cmake=${root}/cmake/HubtelAIBuilderVersion.cmake")
+  _hubtel_printf_block(python "/opt/hubtel/bin/hubtel-deps=${tools}/hubtel-deps.sh")
+  _hubtel_printf_block(python_plain "/opt/hubtel/bin/hubtel-deps=${tools}/hubtel-deps.sh"
+                       "/opt/hubtel/bootstrap.py=${tools}/bootstrap.py")
+  string(
+    CONCAT
+      partial
+      "{{! Generated by HubtelAI: writes its scripts and files into a stage's own root. }}\n"
+      "# HubtelAI's helper scripts and files for this stage (from HubtelAI, not the context).\n"
+      "{{#kind_native}}\n${native}{{/kind_native}}\n"
+      "{{#kind_python}}\n{{#lambda_base}}\n${python}{{/lambda_base}}\n"
+      "{{^lambda_base}}\n${python_plain}{{/lambda_base}}\n{{/kind_python}}\n")
+  _hubtel_write_if_changed("${dir}/builder-files.mustache" "${partial}")
+  # One file stands for them all in each image's dependencies: it changes when one of them does.
+  set(digests "")
+  foreach(copy IN LISTS copies ITEMS "${dir}/builder-files.mustache")
+    file(SHA256 "${copy}" digest)
+    string(APPEND digests "${digest}  ${copy}\n")
+  endforeach()
+  _hubtel_write_if_changed("${dir}/templates.sha256" "${digests}")
+  set_property(GLOBAL PROPERTY _HUBTEL_TEMPLATES_STAMP "${dir}/templates.sha256")
+endfunction()
+
+# _hubtel_write_if_changed(<path> <content>) writes through a temporary file and a rename, and
+# only when the content differs, so a build never reads half a file nor sees a change where there
+# is none.
+function(_hubtel_write_if_changed path content)
+  if(EXISTS "${path}")
+    file(READ "${path}" old)
+    if(old STREQUAL content)
+      return()
+    endif()
+  endif()
+  string(RANDOM LENGTH 8 suffix)
+  file(WRITE "${path}.tmp-${suffix}" "${content}")
+  file(RENAME "${path}.tmp-${suffix}" "${path}")
+endfunction()
+
+# _hubtel_printf_block(<out> <path=source>...) makes a RUN instruction that writes each source
+# file to its path with printf, one single-quoted shell word a line.
+function(_hubtel_printf_block out)
+  set(block "RUN mkdir -p /opt/hubtel/bin /opt/hubtel/cmake /opt/hubtel/toolchains")
+  foreach(entry IN LISTS ARGN)
+    string(REGEX MATCH "^[^=]+" path "${entry}")
+    string(REGEX REPLACE "^[^=]+=" "" source "${entry}")
+    file(READ "${source}" text)
+    if(text MATCHES "\t|{{")
+      message(FATAL_ERROR "HubtelAI's own ${source} holds a tab or a Mustache tag; it must not")
+    endif()
+    string(REPLACE "'" "'\\''" text "${text}")
+    string(REGEX REPLACE "\n$" "" text "${text}")
+    string(REPLACE "\n" "' \\\n    '" text "${text}")
+    string(APPEND block " \\\n && printf '%s\\n' \\\n    '${text}' \\\n    > ${path}")
+  endforeach()
+  string(APPEND block " \\\n && chmod 0755 /opt/hubtel/bin/*\n")
+  set(${out} "${block}" PARENT_SCOPE)
+endfunction()
+
+cmake_policy(POP)

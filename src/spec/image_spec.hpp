@@ -1,0 +1,121 @@
+// The image spec (hubtel/<name>/spec.json, version 2) as one typed value, its one reader, the
+// names of the files an image keeps in its build-tree folder, and the data its templates see.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace hubtel::spec {
+
+// The spec version this helper reads; hubtel_add_lambda_image() writes the same.
+inline constexpr int version = 2;
+
+struct Source {
+  std::string path;  // relative to the context
+  std::string name;  // its base name
+  bool dir = false;
+};
+
+struct Secret {
+  std::string id;
+  std::filesystem::path path;
+};
+
+// Every member is checked as hubtel_add_lambda_image() checks the argument it comes from, so no
+// value from a hand-edited spec reaches a Dockerfile, a command line or a YAML file unchecked.
+struct ImageSpec {
+  std::filesystem::path file;  // where the spec was read from, for messages
+  nlohmann::json document;     // the spec as read: templates see it, with what they derive
+
+  std::string hubtel_version;
+  std::string name;
+  std::string runtime;
+  std::string kind;  // native or python
+  std::vector<std::string> architectures;
+  std::filesystem::path dir;
+  std::filesystem::path context;
+  std::filesystem::path template_file;
+  std::vector<std::filesystem::path> partials;  // HubtelAI's templates first
+  std::string runtime_image;
+  std::string builder_image;
+  std::string builder_family;
+  bool cross = false;
+  bool lambda_base = false;
+  std::vector<std::string> builder_packages;
+  std::vector<std::string> stages;
+  std::vector<std::pair<std::string, std::string>> build_args;  // in the order given
+  std::vector<Secret> secrets;
+  std::optional<std::uint64_t> max_size_bytes;
+
+  // Native images.
+  std::string target;
+  std::string project_dir;
+  std::string build_type;
+  std::vector<std::string> cmake_args;
+  std::string build_cache_id;
+  std::vector<std::string> hubtel_stubs;
+  std::vector<std::string> ignore_paths;
+
+  // Python images.
+  std::string handler;
+  std::string python_version;
+  std::vector<Source> sources;
+  std::optional<std::string> requirements;
+  std::optional<std::string> requirements_dir;
+  std::vector<std::string> find_links;
+
+  // Registry.
+  std::optional<std::string> repository;
+  std::optional<std::string> tag;
+  bool registry_cache = false;
+
+  // Function.
+  std::optional<std::string> function_name;
+  std::optional<std::string> role;
+  std::optional<std::int64_t> memory;
+  std::optional<std::int64_t> timeout;
+  std::map<std::string, std::string> environment;
+
+  [[nodiscard]] bool native() const { return kind == "native"; }
+  [[nodiscard]] bool has_architecture(const std::string& arch) const;
+};
+
+// Reads and checks a spec. Throws Error naming the file (and the member, when one is bad) for a
+// file that is missing, unreadable, not JSON, of another version, or has a bad member; every
+// message ends by asking to configure the project again.
+ImageSpec read(const std::filesystem::path& file);
+
+// The files of an image's build-tree folder; no other code spells their names.
+std::filesystem::path dockerfile(const ImageSpec& spec);
+std::filesystem::path dockerignore(const ImageSpec& spec);
+std::filesystem::path image_inputs_file(const ImageSpec& spec);
+std::filesystem::path image_id_file(const ImageSpec& spec, const std::string& arch);
+std::filesystem::path payload_dir(const ImageSpec& spec, const std::string& arch);
+std::filesystem::path sources_stamp_file(const ImageSpec& spec, const std::string& arch);
+// The archives the size step saves the image and its runtime base to (removed afterwards).
+std::filesystem::path image_archive(const ImageSpec& spec, const std::string& arch);
+std::filesystem::path base_archive(const ImageSpec& spec, const std::string& arch);
+std::filesystem::path push_ref_file(const ImageSpec& spec, const std::string& arch);
+std::filesystem::path push_state_file(const ImageSpec& spec, const std::string& arch);
+std::filesystem::path deploy_file(const ImageSpec& spec);
+// A file's temporary sibling, which becomes the file once complete.
+std::filesystem::path staging(const std::filesystem::path& path);
+
+// The data templates render against: the spec, plus the keys version 1 wrote for them
+// (kind_native, kind_python, dockerfile, has_builder_packages, has_requirements, stage_dev,
+// stage_debug, build_args_list, secrets_list, environment_list), cmake_args as single-quoted
+// shell words and hubtel_stubs as one space-separated string.
+nlohmann::json view(const ImageSpec& spec);
+
+// What image builds depend on: the spec without the function's settings and the tag, so a change
+// to those deploys again without building again.
+nlohmann::json image_inputs(const ImageSpec& spec);
+
+}  // namespace hubtel::spec

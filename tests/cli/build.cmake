@@ -1,0 +1,73 @@
+# Bad input to prepare and build: each refused with a message naming what and where. The specs are
+# written here; deploy.cmake's writer makes the valid ones.
+set(_hubtel_build_dir "${CMAKE_CURRENT_BINARY_DIR}/build")
+file(WRITE "${_hubtel_build_dir}/v1/spec.json"
+     "{\"spec_version\": 1, \"name\": \"v1\", \"kind\": \"native\", \"dockerfile\": \"/x\"}\n")
+_hubtel_deploy_spec(upper ", \"name\": \"Hello\"")
+_hubtel_deploy_spec(onearch "")
+
+_hubtel_cli_test(
+  prepare-no-spec
+  COMMAND prepare
+  RESULT 2
+  STDERR "^hubtel-ai: error: --spec is required")
+_hubtel_cli_test(
+  prepare-missing-spec
+  COMMAND prepare --spec "${_hubtel_build_dir}/missing/spec.json"
+  RESULT 1
+  STDOUT "^$"
+  STDERR
+    "^hubtel-ai: error: the image spec '[^']*/missing/spec.json' cannot be read \\(cannot read '[^']*': No such file or directory\\); configure the project again\n$"
+)
+_hubtel_cli_test(
+  prepare-version-1
+  COMMAND prepare --spec "${_hubtel_build_dir}/v1/spec.json"
+  RESULT 1
+  STDERR
+    "^hubtel-ai: error: the image spec '[^']*/v1/spec.json' is of spec version 1, but this hubtel-ai reads version 2; configure the project again with this HubtelAI\n$"
+)
+_hubtel_cli_test(
+  prepare-bad-name
+  COMMAND prepare --spec "${_hubtel_deploy_dir}/upper/spec.json"
+  RESULT 1
+  STDERR
+    "^hubtel-ai: error: the image spec '[^']*/upper/spec.json' has a bad 'name': \"Hello\" is not an image name of lowercase letters, digits, '.', '_' and '-', starting and ending with a letter or digit; configure the project again\n$"
+)
+_hubtel_cli_test(
+  prepare-missing-template
+  COMMAND prepare --spec "${_hubtel_deploy_dir}/onearch/spec.json"
+  RESULT 1
+  STDERR "^hubtel-ai: error: cannot read '[^']*/onearch/Dockerfile.mustache'")
+_hubtel_cli_test(
+  build-version-1
+  COMMAND build --spec "${_hubtel_build_dir}/v1/spec.json" --arch x86_64
+  RESULT 1
+  STDERR "^hubtel-ai: error: the image spec '[^']*/v1/spec.json' is of spec version 1")
+_hubtel_cli_test(
+  build-other-arch
+  COMMAND build --spec "${_hubtel_deploy_dir}/onearch/spec.json" --arch arm64 --engine docker
+          --engine-kind docker-buildkit
+  RESULT 1
+  STDERR
+    "^hubtel-ai: error: image 'onearch' is not built for arm64 \\(its architectures: x86_64\\)\n$")
+_hubtel_cli_test(
+  build-no-engine
+  COMMAND build --spec "${_hubtel_deploy_dir}/onearch/spec.json" --arch x86_64 --engine-kind none
+  RESULT 1
+  STDERR "^hubtel-ai: error: no container engine that can build images was found")
+# The budget is the spec's max_size_bytes now, and push pushes the build cache.
+_hubtel_cli_test(
+  build-max-bytes-gone
+  COMMAND build --spec "${_hubtel_deploy_dir}/onearch/spec.json" --arch x86_64 --size --max-bytes 5
+  RESULT 2
+  STDERR "^hubtel-ai: error: .*--max-bytes")
+_hubtel_cli_test(
+  build-push-cache-gone
+  COMMAND build --spec "${_hubtel_deploy_dir}/onearch/spec.json" --arch x86_64 --push-cache
+  RESULT 2
+  STDERR "^hubtel-ai: error: .*--push-cache")
+_hubtel_cli_test(
+  push-bad-engine-kind
+  COMMAND push --spec "${_hubtel_deploy_dir}/onearch/spec.json" --engine-kind rocket
+  RESULT 2
+  STDERR "^hubtel-ai: error: --engine-kind: rocket not in")

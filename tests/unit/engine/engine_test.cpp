@@ -1,0 +1,123 @@
+// Unit tests of the engine's pure parts: build commands for each engine kind, platforms, stamps.
+#include "engine/build.hpp"
+#include "spec/spec_fixture.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace fs = std::filesystem;
+using namespace hubtel;
+using namespace hubtel::test;
+using nlohmann::json;
+
+namespace {
+
+spec::ImageSpec read_native(const TempDir& temp, json document = {}) {
+  auto spec = native_spec(temp.path());
+  if (!document.is_null()) {
+    spec.update(document);
+  }
+  return spec::read(write_spec(temp.path(), spec));
+}
+
+bool has_pair(const std::vector<std::string>& argv, const std::string& flag,
+              const std::string& value) {
+  for (std::size_t i = 0; i + 1 < argv.size(); ++i) {
+    if (argv[i] == flag && argv[i + 1] == value) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST(Engine, MapsArchitecturesToPlatforms) {
+  EXPECT_EQ(engine::platform_of("x86_64"), "linux/amd64");
+  EXPECT_EQ(engine::platform_of("arm64"), "linux/arm64");
+  EXPECT_THROW(engine::platform_of("sparc"), Error);
+  const auto host = engine::host_arch();
+  EXPECT_TRUE(host == "x86_64" || host == "arm64");
+}
+
+TEST(Engine, BuildsWithDockerBuildKit) {
+  const TempDir temp;
+  const auto spec = read_native(temp, {{"build_args", {{"GREETING", "hi"}}},
+                                       {"secrets", {{{"id", "tok"}, {"path", "/etc/hostname"}}}}});
+  const engine::Engine engine{"docker", "docker-buildkit"};
+  const auto argv = engine::build_command(engine, spec, "arm64", "runtime", {"--tag", "t"});
+  const std::vector<std::string> expected{
+      "docker",      "build",    "--platform",
+      "linux/arm64", "--file",   (temp.path() / "Dockerfile").string(),
+      "--target",    "runtime",  "--build-arg",
+      "GREETING=hi", "--secret", "id=tok,src=/etc/hostname",
+      "--tag",       "t",        temp.path().string()};
+  EXPECT_EQ(argv, expected);
+  EXPECT_EQ(engine::environment_of(engine),
+            (std::vector<std::pair<std::string, std::string>>{{"DOCKER_BUILDKIT", "1"}}));
+}
+
+TEST(Engine, BuildsWithBuildx) {
+  const TempDir temp;
+  const auto argv = engine::build_command({"docker", "docker-buildx"}, read_native(temp), "x86_64",
+                                          "payload", {});
+  const std::vector<std::string> start{
+      "docker", "buildx", "build", "--load", "--provenance=false", "--sbom=false"};
+  EXPECT_TRUE(std::equal(start.begin(), start.end(), argv.begin()));
+  EXPECT_TRUE(engine::environment_of({"docker", "docker-buildx"}).empty());
+}
+
+// podman and buildah: the ignore file and BUILDARCH named, and a sources stamp that a build
+// renews and the builds after it reuse.
+TEST(Engine, BuildsWithPodmanAndBuildahWithASourcesStamp) {
+  const TempDir temp;
+  const auto spec = read_native(temp);
+  for (const std::string kind : {"podman", "buildah"}) {
+    const engine::Engine engine{kind, kind};
+    EXPECT_TRUE(engine::needs_sources_stamp(engine, spec));
+    const auto argv = engine::build_command(engine, spec, "x86_64", "build", {});
+    EXPECT_EQ(argv[1], kind == "buildah" ? "bud" : "build");
+    EXPECT_TRUE(has_pair(argv, "--ignorefile", (temp.path() / "Dockerfile.dockerignore").string()));
+    EXPECT_TRUE(has_pair(argv, "--build-arg",
+                         "BUILDARCH=" + engine::platform_of(engine::host_arch()).substr(6)));
+    const auto stamp = read_line_file(spec::sources_stamp_file(spec, "x86_64"));
+    EXPECT_TRUE(has_pair(argv, "--build-arg", "HUBTEL_SOURCES_STAMP=" + stamp));
+    EXPECT_EQ(engine::build_command(engine, spec, "x86_64", "build", {}), argv);
+    engine::renew_sources_stamp(spec, "x86_64");
+    EXPECT_NE(read_line_file(spec::sources_stamp_file(spec, "x86_64")), stamp);
+  }
+  EXPECT_FALSE(engine::needs_sources_stamp({"docker", "docker-buildkit"}, spec));
+  const auto python = spec::read(write_spec(temp.path(), python_spec(temp.path())));
+  EXPECT_FALSE(engine::needs_sources_stamp({"podman", "podman"}, python));
+}
+
+TEST(Engine, ReadsTheRegistryCacheWhenTheSpecAsksForIt) {
+  const TempDir temp;
+  const auto spec =
+      read_native(temp, {{"repository", "localhost:5000/hello"}, {"registry_cache", true}});
+  const auto argv =
+      engine::build_command({"docker", "docker-buildkit"}, spec, "x86_64", "build", {});
+  EXPECT_TRUE(has_pair(argv, "--cache-from", "localhost:5000/hello:hubtel-cache-build-x86_64"));
+  EXPECT_TRUE(has_pair(argv, "--cache-from", "localhost:5000/hello:hubtel-cache-x86_64"));
+  EXPECT_TRUE(has_pair(argv, "--build-arg", "BUILDKIT_INLINE_CACHE=1"));
+  const auto plain = engine::build_command({"docker", "docker-buildkit"}, read_native(temp),
+                                           "x86_64", "build", {});
+  EXPECT_EQ(std::count(plain.begin(), plain.end(), "--cache-from"), 0);
+}
+
+TEST(Engine, RefusesAnArchitectureTheSpecLacksAndAMissingEngine) {
+  const TempDir temp;
+  const auto file = write_spec(temp.path(), native_spec(temp.path()));
+  std::ostringstream out;
+  std::ostringstream err;
+  EXPECT_NE(
+      error_of([&] {
+        engine::run_build({file, "arm64", {"docker", "docker-buildkit"}, {}, false}, out, err);
+      }).find("image 'hello' is not built for arm64 (its architectures: x86_64)"),
+      std::string::npos);
+  EXPECT_NE(error_of([&] {
+              engine::run_build({file, "x86_64", {"", "none"}, {}, false}, out, err);
+            }).find("no container engine"),
+            std::string::npos);
+}

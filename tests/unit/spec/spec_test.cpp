@@ -1,0 +1,241 @@
+// Unit tests of the image spec: the reader against the CMake side's table of values, its errors,
+// the template data it derives, and the render step.
+#include "spec/image_spec.hpp"
+#include "spec/prepare.hpp"
+#include "spec/spec_fixture.hpp"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+namespace fs = std::filesystem;
+using namespace hubtel;
+using namespace hubtel::test;
+using nlohmann::json;
+
+namespace {
+
+// A spec whose build_args keep the order given (nlohmann::json would sort them).
+fs::path write_spec_with_build_args(const fs::path& dir, const json& document,
+                                    const char* build_args) {
+  auto ordered = nlohmann::ordered_json::parse(document.dump());
+  ordered["build_args"] = nlohmann::ordered_json::parse(build_args);
+  const auto path = dir / "spec.json";
+  write_file_atomically(path, ordered.dump());
+  return path;
+}
+
+bool python_field(const std::string& field) {
+  return field == "handler" || field == "python_version" || field == "sources" ||
+         field == "requirements" || field == "requirements_dir" || field == "find_links";
+}
+
+}  // namespace
+
+// Every row of tests/spec/values.json that lands in the spec: the reader accepts the value
+// exactly when hubtel_add_lambda_image() accepts the argument.
+TEST(SpecValues, TheReaderAgreesWithTheCMakeSide) {
+  const auto rows = json::parse(read_file(HUBTEL_AI_SPEC_VALUES));
+  const TempDir temp;
+  int checked = 0;
+  for (const auto& row : rows) {
+    if (!row.contains("field")) {
+      continue;
+    }
+    const auto field = row.at("field").get<std::string>();
+    const auto& value = row.at("spec");
+    const bool python = python_field(field) || (field == "runtime" && value.is_string() &&
+                                                value.get<std::string>().rfind("python", 0) == 0);
+    auto spec = python ? python_spec(temp.path()) : native_spec(temp.path());
+    spec[field] = value;
+    if (field == "runtime" && python) {
+      spec["python_version"] = value.get<std::string>().substr(6);
+    }
+    if (field == "name" && value.is_string() && spec.contains("build_cache_id")) {
+      spec["build_cache_id"] = value.get<std::string>() + "-0123456789ab";
+    }
+    const auto what = error_of([&] { spec::read(write_spec(temp.path(), spec)); });
+    const bool accepted = what == "(no error)";
+    EXPECT_EQ(accepted, row.at("valid").get<bool>()) << row.dump() << "\n" << what;
+    if (!accepted) {
+      EXPECT_NE(what.find(fmt::format("has a bad '{}'", field)), std::string::npos)
+          << row.dump() << "\n"
+          << what;
+    }
+    ++checked;
+  }
+  EXPECT_GT(checked, 50);
+}
+
+TEST(Spec, ReadsAValidSpecOfEachKind) {
+  const TempDir temp;
+  auto native = native_spec(temp.path());
+  native["environment"] = {{"K", "V"}};
+  const auto spec =
+      spec::read(write_spec_with_build_args(temp.path(), native, R"({"ZED": "1", "ALPHA": "2"})"));
+  EXPECT_EQ(spec.name, "hello");
+  EXPECT_TRUE(spec.native());
+  ASSERT_EQ(spec.build_args.size(), 2U);
+  EXPECT_EQ(spec.build_args[0].first, "ZED");  // in the order given, as the Dockerfile lists them
+  EXPECT_EQ(spec.environment.at("K"), "V");
+  const auto python = spec::read(write_spec(temp.path(), python_spec(temp.path())));
+  EXPECT_EQ(python.handler, "app.handler");
+  EXPECT_FALSE(python.requirements);
+}
+
+TEST(Spec, NamesTheFileOfEveryFailure) {
+  const TempDir temp;
+  const auto missing = temp.path() / "missing.json";
+  EXPECT_NE(error_of([&] {
+              spec::read(missing);
+            }).find(fmt::format("the image spec '{}' cannot be read", missing.string())),
+            std::string::npos);
+  const auto file = temp.path() / "spec.json";
+  write_file_atomically(file, "{\"spec_version\": 2,");
+  EXPECT_NE(error_of([&] {
+              spec::read(file);
+            }).find(fmt::format("the image spec '{}' is not valid JSON", file.string())),
+            std::string::npos);
+  write_file_atomically(file, "[2]");
+  EXPECT_NE(error_of([&] { spec::read(file); }).find("is not a JSON object"), std::string::npos);
+  auto old = native_spec(temp.path());
+  old["spec_version"] = 1;
+  EXPECT_EQ(error_of([&] { spec::read(write_spec(temp.path(), old)); }),
+            fmt::format("the image spec '{}' is of spec version 1, but this hubtel-ai reads "
+                        "version 2; configure the project again with this HubtelAI",
+                        file.string()));
+  auto bad = native_spec(temp.path());
+  bad["memory"] = 99999;
+  EXPECT_EQ(error_of([&] { spec::read(write_spec(temp.path(), bad)); }),
+            fmt::format("the image spec '{}' has a bad 'memory': 99999 is outside 128..10240; "
+                        "configure the project again",
+                        file.string()));
+  auto absent = native_spec(temp.path());
+  absent.erase("target");
+  EXPECT_NE(error_of([&] {
+              spec::read(write_spec(temp.path(), absent));
+            }).find("has a bad 'target': it is missing"),
+            std::string::npos);
+}
+
+TEST(Spec, RejectsValuesThatCouldInjectSomething) {
+  const TempDir temp;
+  const std::vector<std::pair<std::string, json>> cases{
+      {"repository", "registry.example/Bad Repo"},
+      {"repository", "--help"},
+      {"tag", "-v1"},
+      {"tag", "v1\nx"},
+      {"function_name", "a;b"},
+      {"role", "arn:aws:iam::123:role/x"},
+      {"memory", 64},
+      {"timeout", 901},
+      {"environment", {{"1BAD", "v"}}},
+      {"environment", {{"K", "line\nbreak"}}},
+      {"architectures", {"sparc"}},
+      {"architectures", {"x86_64", "x86_64"}},
+      {"architectures", json::array()},
+      {"dir", "relative/dir"},
+      {"partials", json::array()},
+      {"hubtel_version", "0.1.0 && id"},
+      {"project_dir", "../outside"},
+      {"project_dir", "a b"},
+      {"cmake_args", {"-DX=a\nRUN id"}},
+      {"build_args", {{"K", "a\nb"}}},
+      {"secrets", {{{"id", "tok"}, {"path", "/a,b"}}}},
+      {"hubtel_stubs", {"/a b"}},
+      {"build_cache_id", "other-0123456789ab"},
+      {"kind", "python"},
+      {"cross", "yes"},
+      {"max_size_bytes", 1.5},
+  };
+  for (const auto& [key, value] : cases) {
+    auto spec = native_spec(temp.path());
+    spec[key] = value;
+    const auto what = error_of([&] { spec::read(write_spec(temp.path(), spec)); });
+    EXPECT_NE(what.find(fmt::format("has a bad '{}'", key)), std::string::npos)
+        << key << ": " << what;
+  }
+}
+
+TEST(Spec, NamesTheFilesOfTheImageFolder) {
+  spec::ImageSpec spec;
+  spec.dir = "/b/hubtel/hello";
+  EXPECT_EQ(spec::dockerfile(spec), "/b/hubtel/hello/Dockerfile");
+  EXPECT_EQ(spec::dockerignore(spec), "/b/hubtel/hello/Dockerfile.dockerignore");
+  EXPECT_EQ(spec::image_inputs_file(spec), "/b/hubtel/hello/image-inputs.json");
+  EXPECT_EQ(spec::image_id_file(spec, "arm64"), "/b/hubtel/hello/image-arm64.id");
+  EXPECT_EQ(spec::push_ref_file(spec, "x86_64"), "/b/hubtel/hello/push-x86_64.ref");
+  EXPECT_EQ(spec::push_state_file(spec, "x86_64"), "/b/hubtel/hello/push-x86_64.json");
+  EXPECT_EQ(spec::deploy_file(spec), "/b/hubtel/hello/deploy.json");
+  EXPECT_EQ(spec::staging(spec::payload_dir(spec, "x86_64")), "/b/hubtel/hello/payload-x86_64.tmp");
+}
+
+// Templates written for version 1 keep their keys.
+TEST(Spec, TheViewHoldsWhatVersion1Templates) {
+  const TempDir temp;
+  auto document = native_spec(temp.path());
+  document["cmake_args"] = {"-DX=it's", "-DY:BOOL=ON"};
+  document["hubtel_stubs"] = {"/src/hubtel", "/other"};
+  document["stages"] = {"debug"};
+  document["secrets"] = {{{"id", "tok"}, {"path", "/etc/hostname"}}};
+  document["builder_packages"] = {"libcurl4-openssl-dev"};
+  const auto view = spec::view(spec::read(
+      write_spec_with_build_args(temp.path(), document, R"({"ZED": "1", "ALPHA": "2"})")));
+  EXPECT_EQ(view["kind_native"], true);
+  EXPECT_EQ(view["kind_python"], false);
+  EXPECT_EQ(view["dockerfile"], (temp.path() / "Dockerfile").string());
+  EXPECT_EQ(view["has_builder_packages"], true);
+  EXPECT_EQ(view["has_requirements"], false);
+  EXPECT_EQ(view["stage_dev"], false);
+  EXPECT_EQ(view["stage_debug"], true);
+  EXPECT_EQ(view["cmake_args"], json({"'-DX=it'\\''s'", "'-DY:BOOL=ON'"}));
+  EXPECT_EQ(view["hubtel_stubs"], "/src/hubtel /other");
+  EXPECT_EQ(view["build_args_list"],
+            json::parse(R"([{"key": "ZED", "value": "1"}, {"key": "ALPHA", "value": "2"}])"));
+  EXPECT_EQ(view["secrets_list"], document["secrets"]);
+  EXPECT_EQ(view["name"], "hello");
+}
+
+TEST(Spec, ImageInputsLeaveOutTheFunctionAndTheTag) {
+  const TempDir temp;
+  auto document = native_spec(temp.path());
+  document["repository"] = "localhost:5000/hello";
+  document["tag"] = "v1";
+  document["function_name"] = "fn";
+  document["memory"] = 256;
+  const auto inputs = spec::image_inputs(spec::read(write_spec(temp.path(), document)));
+  for (const char* key : {"function_name", "role", "memory", "timeout", "environment", "tag"}) {
+    EXPECT_FALSE(inputs.contains(key)) << key;
+  }
+  EXPECT_EQ(inputs["repository"], "localhost:5000/hello");
+}
+
+TEST(Prepare, RendersTheDockerfileAndIgnoreFileOnlyWhenTheyChange) {
+  const TempDir temp;
+  const auto templates = temp.path() / "templates";
+  fs::create_directories(templates);
+  write_file_atomically(
+      templates / "Dockerfile.native.mustache",
+      "FROM {{runtime_image}}\n{{> part}}\n{{#cmake_args}} {{.}}{{/cmake_args}}\n");
+  write_file_atomically(templates / "part.mustache",
+                        "# {{name}}{{#kind_native}} native{{/kind_native}}\n");
+  write_file_atomically(templates / "dockerignore.mustache",
+                        "{{#ignore_paths}}{{.}}\n{{/ignore_paths}}");
+  auto document = native_spec(temp.path());
+  document["cmake_args"] = {"-DA=b c"};
+  document["ignore_paths"] = {"build"};
+  const auto file = write_spec(temp.path(), document);
+  spec::prepare(file);
+  EXPECT_EQ(read_file(temp.path() / "Dockerfile"),
+            "FROM public.ecr.aws/lambda/provided:al2023\n# hello native\n '-DA=b c'\n");
+  EXPECT_EQ(read_file(temp.path() / "Dockerfile.dockerignore"), "build\n");
+  EXPECT_EQ(json::parse(read_file(temp.path() / "image-inputs.json"))["name"], "hello");
+  const auto before = fs::last_write_time(temp.path() / "Dockerfile");
+  fs::last_write_time(temp.path() / "Dockerfile", before - std::chrono::hours(1));
+  spec::prepare(file);
+  EXPECT_EQ(fs::last_write_time(temp.path() / "Dockerfile"), before - std::chrono::hours(1));
+
+  document["builder_packages"] = {"a"};
+  write_file_atomically(templates / "Dockerfile.native.mustache", "{{> missing}}\n");
+  EXPECT_NE(error_of([&] { spec::prepare(write_spec(temp.path(), document)); }).find("missing"),
+            std::string::npos);
+}
