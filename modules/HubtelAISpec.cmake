@@ -519,12 +519,7 @@ function(_hubtel_spec name)
     set_property(GLOBAL PROPERTY _HUBTEL_DEFAULTS_CHECKED_${runtime_key} ${defaulted})
   endif()
   foreach(keyword IN LISTS given)
-    foreach(value IN LISTS arg_${keyword})
-      _hubtel_check_value(error ${keyword} "${value}")
-      if(error)
-        message(FATAL_ERROR "${fn}(${name}): ${error}")
-      endif()
-    endforeach()
+    _hubtel_check(${fn} ${name} ${keyword} "${arg_${keyword}}")
   endforeach()
   if(arg_ARCHITECTURES MATCHES ";")
     _hubtel_check_unique(${fn} ${name} ARCHITECTURES ${arg_ARCHITECTURES})
@@ -844,6 +839,7 @@ function(
     _hubtel_fail(${fn} ${name} "TARGET \"${target}\" is not an executable built by this project "
                  "(it is ${article} ${type}); name an add_executable() target")
   endif()
+  set(${out_inputs} "${target}" PARENT_SCOPE)
   # What depends on the context alone is worked out once for each context.
   get_property(context_json GLOBAL PROPERTY _HUBTEL_CONTEXT_${context})
   if(NOT context_json)
@@ -866,7 +862,6 @@ function(
                 "  \"cmake_args\": ${cmake_args_json},\n"
                 "  \"build_cache_id\": \"${name}-${tree_hash}\",\n${context_json}")
   set(${out_json} "${json}" PARENT_SCOPE)
-  set(${out_inputs} "${target}" PARENT_SCOPE)
 endfunction()
 
 # _hubtel_context_json(<out> <fn> <name> <context>) gives the spec members of a native image that
@@ -1070,11 +1065,9 @@ endfunction()
 
 # _hubtel_json_list(<out> <value>...) makes a JSON array of strings.
 function(_hubtel_json_list out)
-  set(items)
-  foreach(value IN LISTS ARGN)
-    _hubtel_json_escape(value "${value}")
-    list(APPEND items "\"${value}\"")
-  endforeach()
+  _hubtel_json_escape(items "${ARGN}")
+  list(TRANSFORM items PREPEND "\"")
+  list(TRANSFORM items APPEND "\"")
   string(JOIN ", " items ${items})
   set(${out} "[${items}]" PARENT_SCOPE)
 endfunction()

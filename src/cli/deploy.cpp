@@ -1,6 +1,7 @@
 // The 'push', 'deploy', 'sam' and 'init' subcommands: registry, AWS Lambda and new projects.
 #include "deploy/deploy.hpp"
 #include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "deploy/sam.hpp"
 #include "init/init.hpp"
 #include "registry/push.hpp"
@@ -14,13 +15,12 @@
 namespace hubtel::cli {
 
 void add_push_command(CLI::App& app, Context& context) {
-  auto request = std::make_shared<registry::PushRequest>();
-  auto* command = app.add_subcommand(
-      "push",
+  const auto [command, request] = add_request_command(
+      app, context, "push",
       "tag and push each architecture of a built image (and its registry build cache, when the "
-      "spec asks for one); record the pushed digests");
-  command->add_option("--spec", request->spec, "The image spec, hubtel/<name>/spec.json")
-      ->required();
+      "spec asks for one); record the pushed digests",
+      registry::run_push);
+  add_spec_option(*command, request->spec);
   command->add_option("--engine", request->engine.program, "The engine's client program")
       ->capture_default_str();
   command
@@ -28,35 +28,26 @@ void add_push_command(CLI::App& app, Context& context) {
                    "docker-buildkit, docker-buildx, podman, buildah or none")
       ->capture_default_str()
       ->check(CLI::IsMember({"docker-buildkit", "docker-buildx", "podman", "buildah", "none"}));
-  command->add_option("--aws", request->aws, "The AWS CLI program")->capture_default_str();
+  add_aws_option(*command, request->aws);
   command->add_flag("--create-repository", request->create_repository,
                     "Create a missing ECR repository first");
   command->add_flag("--force", request->force, "Push even when the records say it is done");
-  command->callback([request, &context] {
-    context.exit_code = registry::run_push(*request, context.out, context.err);
-  });
 }
 
 void add_deploy_command(CLI::App& app, Context& context) {
-  auto request = std::make_shared<deploy::DeployRequest>();
-  auto* command = app.add_subcommand(
-      "deploy", "create or update the image's Lambda function from the pushed digest");
-  command->add_option("--spec", request->spec, "The image spec, hubtel/<name>/spec.json")
-      ->required();
-  command->add_option("--aws", request->aws, "The AWS CLI program")->capture_default_str();
-  command
-      ->add_option("--arch", request->arch,
-                   "The function's architecture (default: the spec's first)")
-      ->check(CLI::IsMember({"x86_64", "arm64"}));
+  const auto [command, request] = add_request_command(
+      app, context, "deploy", "create or update the image's Lambda function from the pushed digest",
+      deploy::run_deploy);
+  add_spec_option(*command, request->spec);
+  add_aws_option(*command, request->aws);
+  add_arch_option(*command, request->arch,
+                  "The function's architecture (default: the spec's first)");
   auto* wait = command->add_option_function<unsigned>(
       "--wait-timeout",
       [request](unsigned seconds) { request->wait_timeout = std::chrono::seconds(seconds); },
       "Seconds to wait for Lambda to apply each change (default 600)");
   wait->check(CLI::Range(1U, 86400U));
   command->add_flag("--force", request->force, "Deploy even when deploy.json says it is done");
-  command->callback([request, &context] {
-    context.exit_code = deploy::run_deploy(*request, context.out, context.err);
-  });
 }
 
 void add_sam_command(CLI::App& app, Context& context) {

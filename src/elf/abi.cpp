@@ -132,81 +132,80 @@ std::string string_at(Elf* elf, const fs::path& path, std::size_t section, std::
   return printable(text);
 }
 
-// Walks a verneed or verdef chain. libelf hands the entries back already in host byte order.
-void read_verneed(Elf* elf, const fs::path& path, Elf_Scn* section, const GElf_Shdr& header,
-                  std::vector<std::string>& names) {
+// A section's contents, read by libelf, which fails on one that lies outside the file.
+Elf_Data* section_data(const fs::path& path, Elf_Scn* section, std::string_view name) {
   Elf_Data* data = elf_getdata(section, nullptr);
   if (data == nullptr) {
-    throw_corrupt(path, ".gnu.version_r");
+    throw_corrupt(path, name);
   }
-  std::size_t offset = 0;
-  for (std::size_t entry = 0; entry < header.sh_info; ++entry) {
-    GElf_Verneed need;
-    if (gelf_getverneed(data, static_cast<int>(offset), &need) == nullptr) {
-      throw_corrupt(path, ".gnu.version_r entry");
-    }
-    std::size_t aux_offset = offset + need.vn_aux;
-    for (std::size_t i = 0; i < need.vn_cnt; ++i) {
-      GElf_Vernaux aux;
-      if (gelf_getvernaux(data, static_cast<int>(aux_offset), &aux) == nullptr) {
-        throw_corrupt(path, ".gnu.version_r auxiliary entry");
-      }
-      names.emplace_back(string_at(elf, path, header.sh_link, aux.vna_name));
-      if (aux.vna_next == 0) {
-        break;
-      }
-      aux_offset += aux.vna_next;
-    }
-    if (need.vn_next == 0) {
+  return data;
+}
+
+// Entry `index` of a table through libelf's accessor `get`, which fails on a cut-off table.
+template <typename Source, typename Entry>
+Entry entry_at(Entry* (*get)(Source*, int, Entry*), Source* source, std::size_t index,
+               const fs::path& path, std::string_view what) {
+  Entry entry;
+  if (get(source, static_cast<int>(index), &entry) == nullptr) {
+    throw_corrupt(path, what);
+  }
+  return entry;
+}
+
+// Walks a verneed or verdef chain of at most `count` entries from `offset`: `visit` reads the
+// entry there and returns how far on the next one lies (0: it was the last).
+template <typename Visit>
+void walk_chain(std::size_t offset, std::size_t count, const Visit& visit) {
+  for (std::size_t entry = 0; entry < count; ++entry) {
+    const std::size_t next = visit(offset);
+    if (next == 0) {
       break;
     }
-    offset += need.vn_next;
+    offset += next;
   }
+}
+
+// libelf hands the version entries back already in host byte order.
+void read_verneed(Elf* elf, const fs::path& path, Elf_Scn* section, const GElf_Shdr& header,
+                  std::vector<std::string>& names) {
+  Elf_Data* data = section_data(path, section, ".gnu.version_r");
+  walk_chain(0, header.sh_info, [&](std::size_t offset) {
+    const auto need = entry_at(gelf_getverneed, data, offset, path, ".gnu.version_r entry");
+    walk_chain(offset + need.vn_aux, need.vn_cnt, [&](std::size_t aux_offset) {
+      const auto aux =
+          entry_at(gelf_getvernaux, data, aux_offset, path, ".gnu.version_r auxiliary entry");
+      names.emplace_back(string_at(elf, path, header.sh_link, aux.vna_name));
+      return aux.vna_next;
+    });
+    return need.vn_next;
+  });
 }
 
 void read_verdef(Elf* elf, const fs::path& path, Elf_Scn* section, const GElf_Shdr& header,
                  std::vector<std::string>& names) {
-  Elf_Data* data = elf_getdata(section, nullptr);
-  if (data == nullptr) {
-    throw_corrupt(path, ".gnu.version_d");
-  }
-  std::size_t offset = 0;
-  for (std::size_t entry = 0; entry < header.sh_info; ++entry) {
-    GElf_Verdef def;
-    if (gelf_getverdef(data, static_cast<int>(offset), &def) == nullptr) {
-      throw_corrupt(path, ".gnu.version_d entry");
-    }
-    // The first auxiliary entry names the version itself; the rest name its parents.
-    GElf_Verdaux aux;
+  Elf_Data* data = section_data(path, section, ".gnu.version_d");
+  walk_chain(0, header.sh_info, [&](std::size_t offset) {
+    const auto def = entry_at(gelf_getverdef, data, offset, path, ".gnu.version_d entry");
+    // The first auxiliary entry names the version itself; the rest name its parents. The base
+    // entry names the file (its soname), not a version.
     if (def.vd_cnt > 0) {
-      if (gelf_getverdaux(data, static_cast<int>(offset + def.vd_aux), &aux) == nullptr) {
-        throw_corrupt(path, ".gnu.version_d auxiliary entry");
-      }
-      // The base entry names the file (its soname), not a version.
+      const auto aux = entry_at(gelf_getverdaux, data, offset + def.vd_aux, path,
+                                ".gnu.version_d auxiliary entry");
       if ((def.vd_flags & VER_FLG_BASE) == 0) {
         names.emplace_back(string_at(elf, path, header.sh_link, aux.vda_name));
       }
     }
-    if (def.vd_next == 0) {
-      break;
-    }
-    offset += def.vd_next;
-  }
+    return def.vd_next;
+  });
 }
 
 void read_dynamic(Elf* elf, const fs::path& path, Elf_Scn* section, const GElf_Shdr& header,
                   std::vector<std::string>& needed) {
-  Elf_Data* data = elf_getdata(section, nullptr);
-  if (data == nullptr) {
-    throw_corrupt(path, ".dynamic");
-  }
+  Elf_Data* data = section_data(path, section, ".dynamic");
   const auto entry_size = gelf_fsize(elf, ELF_T_DYN, 1, EV_CURRENT);
   const std::size_t count = entry_size == 0 ? 0 : data->d_size / entry_size;
   for (std::size_t i = 0; i < count; ++i) {
-    GElf_Dyn dyn;
-    if (gelf_getdyn(data, static_cast<int>(i), &dyn) == nullptr) {
-      throw_corrupt(path, ".dynamic entry");
-    }
+    const auto dyn = entry_at(gelf_getdyn, data, i, path, ".dynamic entry");
     if (dyn.d_tag == DT_NULL) {
       break;
     }
@@ -227,10 +226,7 @@ bool read_segments(Elf* elf, const fs::path& path, ElfInfo& info) {
   const char* raw = elf_rawfile(elf, &file_size);
   bool dynamic = false;
   for (std::size_t i = 0; i < count; ++i) {
-    GElf_Phdr phdr;
-    if (gelf_getphdr(elf, static_cast<int>(i), &phdr) == nullptr) {
-      throw_corrupt(path, "program header");
-    }
+    const auto phdr = entry_at(gelf_getphdr, elf, i, path, "program header");
     if (phdr.p_type == PT_DYNAMIC) {
       dynamic = true;
     }

@@ -25,6 +25,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <ranges>
 #include <thread>
 
 namespace hubtel::inspect {
@@ -54,13 +55,8 @@ using ArchivePtr = std::unique_ptr<struct archive, int (*)(struct archive*)>;
 // "./a//b/" -> "a/b": the member names of the outer archive, as manifests refer to them.
 std::string clean_member(std::string_view name) {
   std::string out;
-  std::size_t start = 0;
-  while (start <= name.size()) {
-    auto end = name.find('/', start);
-    if (end == std::string_view::npos) {
-      end = name.size();
-    }
-    const auto part = name.substr(start, end - start);
+  for (const auto component : std::views::split(name, '/')) {
+    const std::string_view part(component.begin(), component.end());
     if (part == "..") {
       if (const auto slash = out.rfind('/'); slash != std::string::npos) {
         out.resize(slash);
@@ -73,7 +69,6 @@ std::string clean_member(std::string_view name) {
       }
       out += part;
     }
-    start = end + 1;
   }
   return out;
 }
@@ -106,6 +101,20 @@ void verify_digest(const std::string& path, const std::string& actual, std::stri
     throw Error(fmt::format("{}: blob {} does not match its digest (its content is {})", where,
                             promised, actual));
   }
+}
+
+// The whole of a JSON document `name`, refused when longer than max_json_bytes.
+std::string read_json_document(ByteSource& source, const std::string& name,
+                               std::string_view where) {
+  std::string text;
+  for (auto chunk = source.next(); !chunk.empty(); chunk = source.next()) {
+    if (text.size() + chunk.size() > max_json_bytes) {
+      throw Error(fmt::format("{}: '{}' is a JSON document larger than {} MiB", where, name,
+                              max_json_bytes >> 20));
+    }
+    text.append(chunk);
+  }
+  return text;
 }
 
 bool is_compressed(std::string_view prefix) {
@@ -602,14 +611,7 @@ class ArchiveStore : public BlobStore {
     StoredBlob blob;
     blob.compressed = is_compressed(prefix);
     if (is_document(name, prefix)) {
-      std::string text;
-      for (auto chunk = hashed.next(); !chunk.empty(); chunk = hashed.next()) {
-        if (text.size() + chunk.size() > max_json_bytes) {
-          throw Error(fmt::format("{}: '{}' is a JSON document larger than {} MiB", where_, name,
-                                  max_json_bytes >> 20));
-        }
-        text.append(chunk);
-      }
+      auto text = read_json_document(hashed, name, where_);
       kept_json_bytes_ += text.size();
       if (kept_json_bytes_ > max_kept_json_bytes) {
         throw Error(
@@ -671,14 +673,7 @@ class FolderStore : public BlobStore {
     const OpenFile file(root_ / path, where_);
     FileRange range(file, 0, file.size(), where_);
     HashingSource hashed(range, verify_);
-    std::string out;
-    for (auto chunk = hashed.next(); !chunk.empty(); chunk = hashed.next()) {
-      if (out.size() + chunk.size() > max_json_bytes) {
-        throw Error(fmt::format("{}: '{}' is a JSON document larger than {} MiB", where_, path,
-                                max_json_bytes >> 20));
-      }
-      out.append(chunk);
-    }
+    auto out = read_json_document(hashed, path, where_);
     verify_digest(path, hashed.digest(), where_);
     return out;
   }
@@ -806,8 +801,14 @@ void add_layer(Image& image, BlobStore& store, const std::string& path, std::str
   image.layers.push_back(std::move(layer));
 }
 
-void check_diff_ids(const Image& image, const std::vector<std::string>& diff_ids,
-                    const std::vector<std::string>& stored, std::string_view where) {
+// Applies the image config; a layer whose diff_id its reader knew must match the config's.
+void apply_checked_config(Image& image, const std::string& config_text, std::string_view where) {
+  std::vector<std::string> stored;
+  for (auto& layer : image.layers) {
+    stored.push_back(std::exchange(layer.diff_id, std::string()));
+  }
+  std::vector<std::string> diff_ids;
+  apply_config(image, parse_json(config_text, "the image config", where), diff_ids);
   for (std::size_t i = 0; i < image.layers.size() && i < diff_ids.size(); ++i) {
     if (!stored[i].empty() && !diff_ids[i].empty() && stored[i] != diff_ids[i]) {
       throw Error(fmt::format(
@@ -842,13 +843,7 @@ void read_docker_manifest(Image& image, BlobStore& store, const std::string& tex
     const auto path = clean_member(layer.is_string() ? layer.get<std::string>() : std::string());
     add_layer(image, store, path, promised_digest(path), std::nullopt);
   }
-  std::vector<std::string> stored;
-  for (auto& layer : image.layers) {
-    stored.push_back(std::exchange(layer.diff_id, std::string()));
-  }
-  std::vector<std::string> diff_ids;
-  apply_config(image, parse_json(*config_text, "the image config", where), diff_ids);
-  check_diff_ids(image, diff_ids, stored, where);
+  apply_checked_config(image, *config_text, where);
 }
 
 bool is_index_type(const std::string& media_type) {
@@ -952,13 +947,7 @@ void read_oci_index(Image& image, BlobStore& store, const std::string& text) {
     }
     add_layer(image, store, blob_path(digest, where), digest, descriptor_size(descriptor));
   }
-  std::vector<std::string> stored;
-  for (auto& layer : image.layers) {
-    stored.push_back(std::exchange(layer.diff_id, std::string()));
-  }
-  std::vector<std::string> diff_ids;
-  apply_config(image, parse_json(*config_text, "the image config", where), diff_ids);
-  check_diff_ids(image, diff_ids, stored, where);
+  apply_checked_config(image, *config_text, where);
 }
 
 void resolve(Image& image, BlobStore& store, bool folder) {

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <ranges>
 #include <unordered_map>
 
 namespace hubtel::inspect {
@@ -101,13 +102,8 @@ constexpr std::size_t max_name_bytes = 255;
 // can name a path outside the image's root.
 PathTree::Id intern(PathTree& tree, std::string_view path, std::string_view label) {
   PathTree::Id node = PathTree::root;
-  std::size_t start = 0;
-  while (start <= path.size()) {
-    auto end = path.find('/', start);
-    if (end == std::string_view::npos) {
-      end = path.size();
-    }
-    const auto part = path.substr(start, end - start);
+  for (const auto component : std::views::split(path, '/')) {
+    const std::string_view part(component.begin(), component.end());
     if (part == "..") {
       throw Error(
           fmt::format("{}: the path '{}' climbs out of the image root with '..'", label, path));
@@ -119,7 +115,6 @@ PathTree::Id intern(PathTree& tree, std::string_view path, std::string_view labe
     if (!part.empty() && part != ".") {
       node = tree.child(node, part);
     }
-    start = end + 1;
   }
   return node;
 }

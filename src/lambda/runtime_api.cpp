@@ -231,8 +231,11 @@ struct RuntimeApi::Impl {
     return invocation;
   }
 
-  void respond(const std::string& request_id, const httplib::ContentReader& read_body,
-               httplib::Response& response) {
+  // Records the running invocation's answer, made from the body by `make`; a body over the cap
+  // becomes a function error naming `what`.
+  template <typename Make>
+  void answer(const std::string& request_id, const httplib::ContentReader& read_body,
+              std::string_view what, httplib::Response& response, Make make) {
     // Bodies are read before the state is looked at, so an oversized payload is counted, not
     // stored.
     auto body = read_capped(read_body);
@@ -242,36 +245,31 @@ struct RuntimeApi::Impl {
       return;
     }
     if (body.over()) {
-      invocation->outcome =
-          oversized(Outcome::Kind::function_error, "Response payload", body.size, response);
+      invocation->outcome = oversized(Outcome::Kind::function_error, what, body.size, response);
     } else {
-      invocation->outcome = Outcome{Outcome::Kind::response, std::move(body.text), ""};
+      invocation->outcome = make(body.text);
       render_accepted(response);
     }
     changed.notify_all();
   }
 
+  void respond(const std::string& request_id, const httplib::ContentReader& read_body,
+               httplib::Response& response) {
+    answer(request_id, read_body, "Response payload", response, [](std::string& text) {
+      return Outcome{Outcome::Kind::response, std::move(text), ""};
+    });
+  }
+
   void fail(const std::string& request_id, const httplib::Request& request,
             const httplib::ContentReader& read_body, httplib::Response& response) {
-    auto body = read_capped(read_body);
-    std::lock_guard lock(mutex);
-    auto* invocation = answerable(request_id, response);
-    if (invocation == nullptr) {
-      return;
-    }
-    if (body.over()) {
-      invocation->outcome =
-          oversized(Outcome::Kind::function_error, "Error document", body.size, response);
-    } else {
+    answer(request_id, read_body, "Error document", response, [&](const std::string& text) {
       // As Lambda reports it: the header says Unhandled or Handled, the document the error's
       // type.
       const auto header = header_type(request, "Unhandled");
-      auto document = error_document(body.text, header);
+      auto document = error_document(text, header);
       auto type = document_type(document, header);
-      invocation->outcome = Outcome{Outcome::Kind::function_error, std::move(document), type};
-      render_accepted(response);
-    }
-    changed.notify_all();
+      return Outcome{Outcome::Kind::function_error, std::move(document), type};
+    });
   }
 
   void fail_init(const httplib::Request& request, const httplib::ContentReader& read_body,

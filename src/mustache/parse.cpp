@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -47,6 +48,24 @@ struct Token {
   std::string_view text;  // text: the text; tags: the name as written (without sigil)
   std::string_view ws;    // tag: the whitespace before it when only whitespace precedes it
 };
+
+// The sigils followed by a name; '&' is an unescaped variable.
+constexpr std::array<std::pair<char, TokenType>, 7> named_sigils{{{'#', TokenType::section},
+                                                                  {'^', TokenType::inverted},
+                                                                  {'/', TokenType::close},
+                                                                  {'>', TokenType::partial},
+                                                                  {'<', TokenType::parent},
+                                                                  {'$', TokenType::block},
+                                                                  {'&', TokenType::variable}}};
+
+// The node each tag that becomes one makes.
+constexpr std::array<std::pair<TokenType, Node::Kind>, 6> node_kinds{
+    {{TokenType::variable, Node::Kind::variable},
+     {TokenType::section, Node::Kind::section},
+     {TokenType::inverted, Node::Kind::inverted},
+     {TokenType::partial, Node::Kind::partial},
+     {TokenType::parent, Node::Kind::parent},
+     {TokenType::block, Node::Kind::block}}};
 
 bool is_blank_char(char c) {
   return c == ' ' || c == '\t';
@@ -163,48 +182,20 @@ class Parser {
         fail(tag_line, fmt::format("empty tag \"{}{}\"", open, close));
       } else {
         const char sigil = body.front();
-        auto rest = trim(body.substr(1));
-        switch (sigil) {
-          case '!':
-            token.type = TokenType::comment;
-            break;
-          case '=':
-            token.type = TokenType::delimiters;
-            set_delimiters(body, tag_line, open, close);
-            break;
-          case '#':
-            token.type = TokenType::section;
-            token.text = rest;
-            break;
-          case '^':
-            token.type = TokenType::inverted;
-            token.text = rest;
-            break;
-          case '/':
-            token.type = TokenType::close;
-            token.text = rest;
-            break;
-          case '>':
-            token.type = TokenType::partial;
-            token.text = rest;
-            break;
-          case '<':
-            token.type = TokenType::parent;
-            token.text = rest;
-            break;
-          case '$':
-            token.type = TokenType::block;
-            token.text = rest;
-            break;
-          case '&':
-            token.type = TokenType::variable;
-            token.escaped = false;
-            token.text = rest;
-            break;
-          default:
-            token.type = TokenType::variable;
-            token.text = body;
-            break;
+        const auto named =
+            std::ranges::find(named_sigils, sigil, &std::pair<char, TokenType>::first);
+        if (sigil == '!') {
+          token.type = TokenType::comment;
+        } else if (sigil == '=') {
+          token.type = TokenType::delimiters;
+          set_delimiters(body, tag_line, open, close);
+        } else if (named != named_sigils.end()) {
+          token.type = named->second;
+          token.escaped = sigil != '&';
+          token.text = trim(body.substr(1));
+        } else {
+          token.type = TokenType::variable;
+          token.text = body;
         }
       }
       if (token.type != TokenType::comment && token.type != TokenType::delimiters) {
@@ -409,9 +400,12 @@ class Parser {
     return path;
   }
 
-  Node tag_node(const Token& token, Node::Kind kind) const {
+  Node tag_node(const Token& token) const {
+    const auto kind =
+        std::ranges::find(node_kinds, token.type, &std::pair<TokenType, Node::Kind>::first)->second;
     Node node;
     node.kind = kind;
+    node.escaped = token.escaped;
     node.starts_line = token.starts_line;
     node.standalone = token.standalone;
     node.line = token.line;
@@ -467,26 +461,15 @@ class Parser {
             nodes.push_back(std::move(node));
           }
           break;
-        case TokenType::variable: {
-          auto node = tag_node(token, Node::Kind::variable);
-          node.escaped = token.escaped;
-          nodes.push_back(std::move(node));
-          break;
-        }
+        case TokenType::variable:
         case TokenType::partial:
-          nodes.push_back(tag_node(token, Node::Kind::partial));
+          nodes.push_back(tag_node(token));
           break;
         case TokenType::section:
-          open.emplace_back(tag_node(token, Node::Kind::section), std::vector<Node>{});
-          break;
         case TokenType::inverted:
-          open.emplace_back(tag_node(token, Node::Kind::inverted), std::vector<Node>{});
-          break;
         case TokenType::parent:
-          open.emplace_back(tag_node(token, Node::Kind::parent), std::vector<Node>{});
-          break;
         case TokenType::block:
-          open.emplace_back(tag_node(token, Node::Kind::block), std::vector<Node>{});
+          open.emplace_back(tag_node(token), std::vector<Node>{});
           break;
         case TokenType::comment:
         case TokenType::delimiters:
