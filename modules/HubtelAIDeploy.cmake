@@ -23,14 +23,14 @@ cmake_policy(VERSION 3.20)
 include("${CMAKE_CURRENT_LIST_DIR}/HubtelAIEngine.cmake")
 
 option(HUBTEL_CREATE_REPOSITORIES "Create missing ECR repositories before pushing" OFF)
-option(HUBTEL_REGISTRY_CACHE "Share image build caches through each image's REPOSITORY" OFF)
 
 # _hubtel_add_deploy_targets(<name>) adds <name>-push, <name>-deploy and <name>-sam from the
 # image's record (the HUBTEL_* properties of <name>-image).
 function(_hubtel_add_deploy_targets name)
-  get_property(REPOSITORY TARGET ${name}-image PROPERTY HUBTEL_REPOSITORY)
-  if(NOT REPOSITORY STREQUAL "")
-    get_property(FUNCTION_NAME TARGET ${name}-image PROPERTY HUBTEL_FUNCTION_NAME)
+  get_property(repository TARGET ${name}-image PROPERTY HUBTEL_REPOSITORY)
+  # Read whether or not there is a repository: an unset variable in if() reads as its own name.
+  get_property(function_name TARGET ${name}-image PROPERTY HUBTEL_FUNCTION_NAME)
+  if(NOT "${repository}" STREQUAL "")
     get_property(dir TARGET ${name}-image PROPERTY HUBTEL_IMAGE_DIR)
     set(spec "${dir}/spec.json")
     set(helper HubtelAI::hubtel-ai)
@@ -55,7 +55,7 @@ function(_hubtel_add_deploy_targets name)
       OUTPUT ${push_refs}
       COMMAND "${helper}" push --spec "${spec}" ${engine} ${create}
       DEPENDS ${id_files} "${spec}"
-      COMMENT "Pushing Lambda image ${name} to ${REPOSITORY}"
+      COMMENT "Pushing Lambda image ${name} to ${repository}"
       VERBATIM)
     add_custom_target(${name}-push DEPENDS ${push_refs})
     add_custom_command(
@@ -88,12 +88,12 @@ function(_hubtel_add_deploy_targets name)
   if(NOT TARGET deploy)
     add_custom_target(deploy)
   endif()
-  if(NOT FUNCTION_NAME STREQUAL "")
+  if(NOT "${repository}" STREQUAL "" AND NOT "${function_name}" STREQUAL "")
     add_custom_command(
       OUTPUT "${dir}/deploy.json"
       COMMAND "${helper}" deploy --spec "${spec}"
       DEPENDS ${push_refs} "${spec}"
-      COMMENT "Deploying Lambda function ${FUNCTION_NAME}"
+      COMMENT "Deploying Lambda function ${function_name}"
       VERBATIM)
     add_custom_target(${name}-deploy DEPENDS "${dir}/deploy.json")
     add_dependencies(deploy ${name}-deploy)

@@ -29,6 +29,10 @@ cmake_policy(PUSH)
 cmake_policy(VERSION 3.20)
 include("${CMAKE_CURRENT_LIST_DIR}/HubtelAIValidate.cmake")
 
+# Whether an image's builds share their caches through its REPOSITORY: a fact of each image's
+# spec, documented with the push that sends the cache (HubtelAIDeploy).
+option(HUBTEL_REGISTRY_CACHE "Share image build caches through each image's REPOSITORY" OFF)
+
 # _hubtel_rule(<keyword> [LIMIT <characters>] [MATCHES <regex> <words>] [NOT <noun>]
 #              [ONE_OF <value>...] [RANGE <min> <max>] [RESERVED <regex> <why>]
 #              [PART <prefix-regex> <min> <max> <words>] [SIZE])
@@ -144,7 +148,7 @@ _hubtel_rule(
 _hubtel_rule(
   REPOSITORY
   MATCHES
-    "^([A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]+)?/)?[a-z0-9]+([._-]+[a-z0-9]+)*(/[a-z0-9]+([._-]+[a-z0-9]+)*)*$"
+    "^([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:[0-9]+)?/)?[a-z0-9]+([._-]+[a-z0-9]+)*(/[a-z0-9]+([._-]+[a-z0-9]+)*)*$"
     "registry/repository, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/hello"
   PART "^[0-9]+\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/" 2 256
        "an ECR repository name has 2 to 256 characters")

@@ -27,10 +27,6 @@ json optional_env(const char* name) {
   return value != nullptr && *value != '\0' ? json(value) : json(nullptr);
 }
 
-// Lambda's defaults, which an unset MEMORY or TIMEOUT converges to.
-constexpr std::int64_t default_memory = 128;
-constexpr std::int64_t default_timeout = 3;
-
 // The Lambda function the spec deploys to; throws Error when it names none.
 std::string function_of(const spec::ImageSpec& spec) {
   if (!spec.function_name) {
@@ -81,8 +77,8 @@ int run_deploy(const DeployRequest& request, std::ostream& out, std::ostream& er
                      {"image_uri", image_uri},
                      {"architecture", arch},
                      {"role", spec.role ? json(*spec.role) : json(nullptr)},
-                     {"memory", spec.memory.value_or(default_memory)},
-                     {"timeout", spec.timeout.value_or(default_timeout)},
+                     {"memory", spec.memory_or_default()},
+                     {"timeout", spec.timeout_or_default()},
                      {"environment", environment_of(spec)},
                      {"region", region.is_null() ? optional_env("AWS_REGION").is_null()
                                                        ? optional_env("AWS_DEFAULT_REGION")
@@ -167,10 +163,12 @@ int run_deploy(const DeployRequest& request, std::ostream& out, std::ostream& er
     if (spec.role && config.value("Role", "") != *spec.role) {
       changes["Role"] = *spec.role;
     }
-    if (config.value("MemorySize", default_memory) != desired["memory"].get<std::int64_t>()) {
+    if (config.value("MemorySize", spec::ImageSpec::default_memory) !=
+        desired["memory"].get<std::int64_t>()) {
       changes["MemorySize"] = desired["memory"];
     }
-    if (config.value("Timeout", default_timeout) != desired["timeout"].get<std::int64_t>()) {
+    if (config.value("Timeout", spec::ImageSpec::default_timeout) !=
+        desired["timeout"].get<std::int64_t>()) {
       changes["Timeout"] = desired["timeout"];
     }
     const auto current_env =

@@ -117,8 +117,8 @@ std::string sam_template(const std::vector<fs::path>& spec_files, const fs::path
     r += "      PackageType: Image\n";
     r += fmt::format("      ImageUri: {}\n", yaml_quoted(image_uri_of(spec, arch, revision)));
     r += fmt::format("      Architectures:\n        - {}\n", yaml_quoted(arch));
-    r += fmt::format("      MemorySize: {}\n", spec.memory.value_or(128));
-    r += fmt::format("      Timeout: {}\n", spec.timeout.value_or(3));
+    r += fmt::format("      MemorySize: {}\n", spec.memory_or_default());
+    r += fmt::format("      Timeout: {}\n", spec.timeout_or_default());
     if (spec.role) {
       r += fmt::format("      Role: {}\n", yaml_quoted(*spec.role));
     }

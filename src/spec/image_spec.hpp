@@ -83,6 +83,14 @@ struct ImageSpec {
   std::optional<std::int64_t> timeout;
   std::map<std::string, std::string> environment;
 
+  // Lambda's own defaults, which an unset MEMORY or TIMEOUT converges to.
+  static constexpr std::int64_t default_memory = 128;
+  static constexpr std::int64_t default_timeout = 3;
+  [[nodiscard]] std::int64_t memory_or_default() const { return memory.value_or(default_memory); }
+  [[nodiscard]] std::int64_t timeout_or_default() const {
+    return timeout.value_or(default_timeout);
+  }
+
   [[nodiscard]] bool native() const { return kind == "native"; }
   [[nodiscard]] bool has_architecture(const std::string& arch) const;
 };

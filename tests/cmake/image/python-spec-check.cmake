@@ -29,3 +29,7 @@ foreach(target IN ITEMS py-image py-deploy images deploy)
     string(APPEND RunCMake_TEST_FAILED "no target ${target}\n")
   endif()
 endforeach()
+# An image without a function still has <name>-deploy, and it says what is missing.
+if(NOT ninja MATCHES "hubtel_add_lambda_image\\(py\\): no FUNCTION_NAME to deploy")
+  string(APPEND RunCMake_TEST_FAILED "py-deploy does not say that py has no FUNCTION_NAME\n")
+endif()
