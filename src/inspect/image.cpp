@@ -25,7 +25,6 @@
 #include <limits>
 #include <map>
 #include <memory>
-#include <ranges>
 #include <thread>
 
 namespace hubtel::inspect {
@@ -55,8 +54,7 @@ using ArchivePtr = std::unique_ptr<struct archive, int (*)(struct archive*)>;
 // "./a//b/" -> "a/b": the member names of the outer archive, as manifests refer to them.
 std::string clean_member(std::string_view name) {
   std::string out;
-  for (const auto component : std::views::split(name, '/')) {
-    const std::string_view part(component.begin(), component.end());
+  for_each_component(name, [&out](std::string_view part) {
     if (part == "..") {
       if (const auto slash = out.rfind('/'); slash != std::string::npos) {
         out.resize(slash);
@@ -69,7 +67,7 @@ std::string clean_member(std::string_view name) {
       }
       out += part;
     }
-  }
+  });
   return out;
 }
 

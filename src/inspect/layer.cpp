@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <exception>
-#include <ranges>
 #include <unordered_map>
 
 namespace hubtel::inspect {
@@ -102,8 +101,7 @@ constexpr std::size_t max_name_bytes = 255;
 // can name a path outside the image's root.
 PathTree::Id intern(PathTree& tree, std::string_view path, std::string_view label) {
   PathTree::Id node = PathTree::root;
-  for (const auto component : std::views::split(path, '/')) {
-    const std::string_view part(component.begin(), component.end());
+  for_each_component(path, [&](std::string_view part) {
     if (part == "..") {
       throw Error(
           fmt::format("{}: the path '{}' climbs out of the image root with '..'", label, path));
@@ -115,7 +113,7 @@ PathTree::Id intern(PathTree& tree, std::string_view path, std::string_view labe
     if (!part.empty() && part != ".") {
       node = tree.child(node, part);
     }
-  }
+  });
   return node;
 }
 

@@ -50,4 +50,18 @@ class PathTree {
   std::vector<Id> slots_;  // open addressing over (parent, name); none marks a free slot
 };
 
+// Calls visit(component) for each '/'-separated component of path, empty ones included (a hand
+// loop: clang 14 cannot compile libstdc++ 12's views::split).
+template <typename Visit>
+void for_each_component(std::string_view path, Visit&& visit) {
+  for (;;) {
+    const auto slash = path.find('/');
+    visit(path.substr(0, slash));
+    if (slash == std::string_view::npos) {
+      return;
+    }
+    path.remove_prefix(slash + 1);
+  }
+}
+
 }  // namespace hubtel::inspect
