@@ -156,7 +156,10 @@ container image, with targets that build, measure, invoke, push and deploy it.
     which then names the newest push). Deploys never go by tag: always by the pushed digest.
 
   ``FUNCTION_NAME``, ``ROLE``, ``MEMORY``, ``TIMEOUT``, ``ENVIRONMENT``
-    The Lambda function ``<name>-deploy`` creates or updates, by digest.
+    The Lambda function ``<name>-deploy`` creates or updates, by digest. ``<name>-invoke``
+    runs the image with the same name (else the image's, ``.`` read as ``-``), timeout (else
+    Lambda's 3 s, from the event's handing out; init gets at least 10 s), memory and
+    environment.
 #]=======================================================================]
 include_guard(GLOBAL)
 cmake_policy(PUSH)
@@ -168,40 +171,14 @@ include("${CMAKE_CURRENT_LIST_DIR}/HubtelAIDeploy.cmake")
 
 function(hubtel_add_lambda_image name)
   list(APPEND CMAKE_MESSAGE_CONTEXT "hubtel")
-  # Before anything reads them: no value may carry a newline or control character, and none may
-  # hold what CMake's lists would split or join on the way to the spec (a ';', or a '[' or ']'
-  # without its pair, which a list pairs across values).
+  # Before anything reads them, each value as it was written (a list would split or join them).
   get_property(control GLOBAL PROPERTY _HUBTEL_CONTROL_CHARS)
   list(LENGTH ARGV count)
   if("${ARGV}" MATCHES "${control}|\\\\;|[][]" OR NOT count EQUAL ARGC)
-    set(keywords ${_HUBTEL_ONE_VALUE_KEYWORDS} ${_HUBTEL_MULTI_VALUE_KEYWORDS})
-    set(keyword "the image name")
-    set(shown_name "")
+    set(keyword "")
     math(EXPR last "${ARGC} - 1")
-    foreach(i RANGE 0 ${last})
-      set(value "${ARGV${i}}")
-      if(i GREATER 0 AND value IN_LIST keywords)
-        set(keyword "${value}")
-        continue()
-      endif()
-      # A keyword without a rule: only the control characters are checked.
-      _hubtel_check_value(error ANY "${value}" "${keyword}")
-      set(probe "x;${value};x")
-      list(LENGTH probe probe_count)
-      if(error STREQUAL "" AND value MATCHES ";")
-        string(CONCAT error "${keyword} \"${value}\" holds a ';', which CMake reads as a list "
-                      "separator; a value may not hold one")
-      elseif(error STREQUAL "" AND NOT probe_count EQUAL 3)
-        string(CONCAT error "${keyword} \"${value}\" holds a '[' or ']' without its pair, which "
-                      "CMake's lists pair across values; a value may not hold one")
-      endif()
-      if(error)
-        message(FATAL_ERROR "hubtel_add_lambda_image(${shown_name}): ${error}")
-      endif()
-      if(i EQUAL 0)
-        set(shown_name "${name}")
-        set(keyword "an argument")
-      endif()
+    foreach(i RANGE ${last})
+      _hubtel_check_argument(keyword "${name}" "${ARGV${i}}")
     endforeach()
   endif()
   _hubtel_spec(${ARGV})
@@ -218,8 +195,6 @@ function(_hubtel_add_image_targets name)
   get_property(template TARGET ${name}-image PROPERTY HUBTEL_TEMPLATE)
   get_property(template_files TARGET ${name}-image PROPERTY HUBTEL_TEMPLATE_FILES)
   get_property(inputs TARGET ${name}-image PROPERTY HUBTEL_INPUTS)
-  get_property(event TARGET ${name}-image PROPERTY HUBTEL_EVENT)
-  get_property(function_name TARGET ${name}-image PROPERTY HUBTEL_FUNCTION_NAME)
   get_property(engine_kind GLOBAL PROPERTY _HUBTEL_ENGINE_KIND)
   if(NOT engine_kind)
     _hubtel_engine_arguments()
@@ -245,15 +220,8 @@ function(_hubtel_add_image_targets name)
       ${engine}
       --engine-kind
       ${engine_kind})
-  # By the id the build recorded (the tag hubtel/<name>:<arch> may since name another build
-  # tree's image), and with '=' joining the function's name to its option: it may start with '-'.
-  if(function_name STREQUAL "")
-    string(REPLACE "." "-" function_name "${name}")
-  endif()
-  set(invoke "${helper}" invoke "--function-name=${function_name}" ${engine})
-  if(event)
-    list(APPEND invoke --event "${event}")
-  endif()
+  # The image the build recorded, the function's settings and the event: all from the spec.
+  set(invoke "${helper}" invoke --spec "${dir}/spec.json" ${engine})
   # The payload has no newline of its own: end its line before Ninja writes the next.
   set(end_line COMMAND ${CMAKE_COMMAND} -E echo)
   set(id_files)
@@ -267,8 +235,7 @@ function(_hubtel_add_image_targets name)
       DEPENDS ${prepared} "${helper}" ${inputs}
       COMMENT "Building Lambda image ${name} (${arch})" ${pool}
       VERBATIM)
-    string(REPLACE "x86_64" "amd64" platform "linux/${arch}")
-    set(invoke_arch ${invoke} --image-file "${id_file}" --platform ${platform})
+    set(invoke_arch ${invoke} --arch ${arch})
     add_custom_target(
       ${name}-invoke-${arch}
       COMMAND ${invoke_arch} ${end_line}

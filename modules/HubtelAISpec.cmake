@@ -322,6 +322,38 @@ function(_hubtel_check_value out keyword value)
   endif()
 endfunction()
 
+# _hubtel_check_argument(<keyword-var> <name> <value>) checks one argument of
+# hubtel_add_lambda_image() as it was written, before a list could split or join it: no control
+# character, no ';', and no '[' or ']' without its pair (a list pairs them across values).
+# <keyword-var> holds the keyword the value belongs to, empty for the first argument (the name);
+# it is set to the keyword that the next value belongs to.
+function(_hubtel_check_argument keyword_var name value)
+  set(keyword "${${keyword_var}}")
+  set(shown_name "${name}")
+  if(keyword STREQUAL "")
+    set(keyword "the image name")
+    set(shown_name "")
+    set(${keyword_var} "an argument" PARENT_SCOPE)
+  elseif(value IN_LIST _HUBTEL_ONE_VALUE_KEYWORDS OR value IN_LIST _HUBTEL_MULTI_VALUE_KEYWORDS)
+    set(${keyword_var} "${value}" PARENT_SCOPE)
+    return()
+  endif()
+  # A keyword without a rule: only the control characters are checked.
+  _hubtel_check_value(error ANY "${value}" "${keyword}")
+  set(probe "x;${value};x")
+  list(LENGTH probe probe_count)
+  if(error STREQUAL "" AND value MATCHES ";")
+    string(CONCAT error "${keyword} \"${value}\" holds a ';', which CMake reads as a list "
+                  "separator; a value may not hold one")
+  elseif(error STREQUAL "" AND NOT probe_count EQUAL 3)
+    string(CONCAT error "${keyword} \"${value}\" holds a '[' or ']' without its pair, which "
+                  "CMake's lists pair across values; a value may not hold one")
+  endif()
+  if(error)
+    message(FATAL_ERROR "hubtel_add_lambda_image(${shown_name}): ${error}")
+  endif()
+endfunction()
+
 # _hubtel_check_more(<out> <keyword> <value> <limit> <extra> <words>) checks what a pattern
 # cannot: a value's length, and the extra check of its keyword's rule.
 function(
@@ -578,9 +610,11 @@ function(_hubtel_spec name)
   else()
     set(template "${partials}/Dockerfile.${kind}.mustache")
   endif()
-  set(event "")
+  set(event_json null)
   if(DEFINED arg_EVENT)
     _hubtel_absolute_path(event ${fn} ${name} EVENT "${arg_EVENT}" FILE)
+    _hubtel_json_escape(event_json "${event}")
+    set(event_json "\"${event_json}\"")
   endif()
   if(kind STREQUAL "native")
     _hubtel_native_spec(
@@ -619,12 +653,13 @@ function(_hubtel_spec name)
     CONCAT
       spec
       "{\n  \"spec_version\": 2,\n  \"hubtel_version\": \"${_HUBTEL_VERSION}\",\n"
-      "  \"name\": \"${name}\",\n  \"runtime\": \"${arg_RUNTIME}\",\n  \"kind\": \"${kind}\",\n"
+      "  \"name\": \"${name}\",\n  \"runtime\": \"${arg_RUNTIME}\",\n"
       "  \"architectures\": [\"${architectures_json}\"],\n  \"dir\": \"${dir_json}\",\n"
       "  \"context\": \"${context_json}\",\n  \"template\": \"${template_json}\",\n"
       "  \"partials\": [\"${partials_json}\"],\n  \"runtime_image\": \"${arg_RUNTIME_IMAGE}\",\n"
       "  \"builder_image\": \"${arg_BUILDER_IMAGE}\",\n  \"builder_family\": \"${family}\",\n"
-      "  \"cross\": ${cross},\n  \"lambda_base\": ${lambda_base},\n${kind_json}${options_json}}\n")
+      "  \"cross\": ${cross},\n  \"lambda_base\": ${lambda_base},\n  \"event\": ${event_json},\n"
+      "${kind_json}${options_json}}\n")
   # file(GENERATE) writes at generate time, atomically and only when the content changed.
   file(GENERATE OUTPUT "${dir}/spec.json" CONTENT "${spec}")
 
@@ -640,7 +675,6 @@ function(_hubtel_spec name)
                HUBTEL_TEMPLATE "${template}"
                HUBTEL_TEMPLATE_FILES "${template_files}"
                HUBTEL_INPUTS "${inputs}"
-               HUBTEL_EVENT "${event}"
                HUBTEL_FUNCTION_NAME "${arg_FUNCTION_NAME}"
                HUBTEL_REPOSITORY "${arg_REPOSITORY}")
 endfunction()
@@ -962,7 +996,6 @@ function(
   endforeach()
   string(JOIN ", " sources ${items})
   set(requirements_json null)
-  set(requirements_dir null)
   set(links)
   if(NOT requirements STREQUAL "")
     _hubtel_absolute_path(file ${fn} ${name} REQUIREMENTS "${requirements}" FILE)
@@ -972,11 +1005,6 @@ function(
     _hubtel_check_path(${fn} ${name} REQUIREMENTS "${rel}")
     set(requirements_json "\"${rel}\"")
     get_filename_component(req_dir "${file}" DIRECTORY)
-    file(RELATIVE_PATH rel "${context}" "${req_dir}")
-    if(rel STREQUAL "")
-      set(rel ".")
-    endif()
-    set(requirements_dir "\"${rel}\"")
     # The --find-links folders the file names, relative to it; they must lie inside the context.
     file(STRINGS "${file}" lines REGEX "^[ \t]*(-f|--find-links)")
     foreach(line IN LISTS lines)
@@ -1001,11 +1029,8 @@ function(
     endforeach()
   endif()
   string(JOIN ", " links ${links})
-  string(REGEX REPLACE "^python" "" python_version "${runtime}")
-  string(
-    CONCAT json "  \"handler\": \"${handler}\",\n  \"python_version\": \"${python_version}\",\n"
-           "  \"sources\": [${sources}],\n  \"requirements\": ${requirements_json},\n"
-           "  \"requirements_dir\": ${requirements_dir},\n  \"find_links\": [${links}],\n")
+  string(CONCAT json "  \"handler\": \"${handler}\",\n  \"sources\": [${sources}],\n"
+                "  \"requirements\": ${requirements_json},\n  \"find_links\": [${links}],\n")
   set(${out_json} "${json}" PARENT_SCOPE)
   set(${out_inputs} "${inputs}" PARENT_SCOPE)
 endfunction()

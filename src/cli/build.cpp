@@ -1,6 +1,7 @@
 // The 'build' subcommand: builds, measures or stages one architecture of a Lambda image.
 #include "engine/build.hpp"
 #include "cli/commands.hpp"
+#include "registry/client.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -28,7 +29,17 @@ void add_build_command(CLI::App& app, Context& context) {
   command->add_flag("--size", request->size,
                     "Report where the image's bytes went, against the spec's size budget");
   command->callback([request, &context] {
-    context.exit_code = engine::run_build(*request, context.out, context.err);
+    // The engine reads ECR (base images, the registry cache) through the registry client's login.
+    const auto spec = spec::read(request->spec);
+    registry::Client registries(request->engine, "aws", "build " + spec.name);
+    if (request->engine.kind != "none" && !request->engine.program.empty()) {
+      for (const auto& repository : registry::ecr_reads_of(spec)) {
+        registries.log_in(repository, false, context.err);
+      }
+    }
+    auto logged_in = *request;
+    logged_in.engine = registries.engine();
+    context.exit_code = engine::run_build(logged_in, context.out, context.err);
   });
 }
 

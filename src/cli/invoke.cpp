@@ -3,6 +3,8 @@
 #include "cli/commands.hpp"
 #include "common/error.hpp"
 #include "common/files.hpp"
+#include "engine/build.hpp"
+#include "spec/image_spec.hpp"
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -37,6 +39,44 @@ std::string read_image_id(const std::string& path) {
   return id;
 }
 
+// An image's spec fills in what the command line leaves out: the image its build recorded, the
+// platform, the function's name, timeout, memory and environment, and the event.
+void apply_spec(const std::string& spec_file, const std::string& arch, const CLI::App& command,
+                lambda::InvokeRequest& request, std::string& image_file, std::string& platform) {
+  const auto spec = spec::read(spec_file);
+  if (!spec.has_architecture(arch)) {
+    throw Error(fmt::format("image '{}' is not built for {} (its architectures: {})", spec.name,
+                            arch, fmt::join(spec.architectures, ", ")));
+  }
+  image_file = spec::image_id_file(spec, arch).string();
+  if (!std::filesystem::exists(image_file)) {
+    throw Error(fmt::format("image '{}' ({}) is not built: '{}' is missing; build {}-image first",
+                            spec.name, arch, image_file, spec.name));
+  }
+  platform = engine::platform_of(arch);
+  auto given = [&command](const char* option) { return command.count(option) != 0; };
+  if (!given("--function-name")) {
+    request.function_name = spec.function_name.value_or(spec.name);
+    std::replace(request.function_name.begin(), request.function_name.end(), '.', '-');
+  }
+  if (!given("--timeout")) {
+    request.timeout_seconds = static_cast<int>(spec.timeout_or_default());
+  }
+  if (!given("--memory")) {
+    request.memory_mib = static_cast<int>(spec.memory_or_default());
+  }
+  if (!given("--event") && spec.event) {
+    request.event_path = spec.event->string();
+  }
+  std::vector<std::string> environment;
+  for (const auto& [key, value] : spec.environment) {
+    environment.push_back(key + "=" + value);
+  }
+  // --env given on the command line comes last, so it wins.
+  environment.insert(environment.end(), request.environment.begin(), request.environment.end());
+  request.environment = std::move(environment);
+}
+
 }  // namespace
 
 void add_invoke_command(CLI::App& app, Context& context) {
@@ -55,6 +95,16 @@ void add_invoke_command(CLI::App& app, Context& context) {
   auto* image_file_option = command->add_option(
       "--image-file", *image_file, "A file holding the image id (what <name>-image writes)");
   image->excludes(image_file_option);
+  auto spec_file = std::make_shared<std::string>();
+  auto arch = std::make_shared<std::string>();
+  auto* spec_option = command->add_option(
+      "--spec", *spec_file,
+      "An image spec (hubtel/<name>/spec.json): its build's image, and the function's name, "
+      "timeout, memory, environment and event, unless given here");
+  spec_option->excludes(image)->excludes(image_file_option);
+  command->add_option("--arch", *arch, "With --spec: the architecture to run (x86_64 or arm64)")
+      ->check(CLI::IsMember({"x86_64", "arm64"}))
+      ->needs(spec_option);
   command->add_option("--event", request->event_path,
                       "The event: a JSON file, or - for standard input (default: {})");
   command->add_option("--platform", *platform, "The image's platform")
@@ -63,19 +113,30 @@ void add_invoke_command(CLI::App& app, Context& context) {
       ->check(environment_validator);
   command
       ->add_option("--timeout", request->timeout_seconds,
-                   "The function's timeout in seconds, as on Lambda (default 30; at most 900)")
+                   "The function's timeout in seconds, as on Lambda (default 30, or with --spec "
+                   "its TIMEOUT, "
+                   "else Lambda's 3; at most 900)")
       ->check(CLI::Range(1, 900));
   command
-      ->add_option("--memory", request->memory_mib,
-                   "AWS_LAMBDA_FUNCTION_MEMORY_SIZE in MiB (default 128; not enforced)")
+      ->add_option(
+          "--memory", request->memory_mib,
+          "AWS_LAMBDA_FUNCTION_MEMORY_SIZE in MiB (default 128, or with --spec its MEMORY; "
+          "not enforced)")
       ->check(CLI::Range(128, 10240));
   command
       ->add_option("--function-name", request->function_name,
-                   "The function's name (default: the image repository's last component)")
+                   "The function's name (default: the image repository's last component, or with "
+                   "--spec its FUNCTION_NAME, else the image's name)")
       ->check(function_name_validator);
   command->add_option("--engine", request->engine,
                       "The container engine's client program, docker or podman (default: docker)");
-  command->callback([request, platform, image_file, &context] {
+  command->callback([command, request, platform, image_file, spec_file, arch, &context] {
+    if (!spec_file->empty()) {
+      if (arch->empty()) {
+        throw Error("--spec needs --arch (x86_64 or arm64)", ExitCode::usage);
+      }
+      apply_spec(*spec_file, *arch, *command, *request, *image_file, *platform);
+    }
     if (!image_file->empty()) {
       request->image = read_image_id(*image_file);
     } else if (request->image.empty()) {

@@ -157,10 +157,11 @@ std::string host_arch() {
 }
 
 std::vector<std::pair<std::string, std::string>> environment_of(const Engine& engine) {
+  auto environment = engine.environment;
   if (engine.kind == "docker-buildkit") {
-    return {{"DOCKER_BUILDKIT", "1"}};
+    environment.emplace_back("DOCKER_BUILDKIT", "1");
   }
-  return {};
+  return environment;
 }
 
 bool needs_sources_stamp(const Engine& engine, const spec::ImageSpec& spec) {

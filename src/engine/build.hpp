@@ -17,6 +17,8 @@ namespace hubtel::engine {
 struct Engine {
   std::string program;
   std::string kind;  // docker-buildkit, docker-buildx, podman, buildah, or none
+  // Added to every command's environment: the registry client's private configuration.
+  std::vector<std::pair<std::string, std::string>> environment;
 };
 
 struct BuildRequest {

@@ -461,13 +461,19 @@ void invoke(const InvokeRequest& request, std::istream& in, std::ostream& out, s
         throw Error(fmt::format(
             "the container exited with status {} before asking for the event; {}", code, api_hint));
       }
-      // The timeout runs from the event's handing out, as on Lambda; init gets as long again.
+      // The timeout runs from the event's handing out, as on Lambda; init (the container's start
+      // included) gets as long, and at least the 10 s Lambda gives it.
       const auto since = status.handed_out.value_or(started);
-      if (std::chrono::steady_clock::now() - since >= config.timeout) {
+      const auto limit =
+          status.handed_out
+              ? std::chrono::duration_cast<std::chrono::seconds>(config.timeout)
+              : std::max(std::chrono::duration_cast<std::chrono::seconds>(config.timeout),
+                         std::chrono::seconds(10));
+      if (std::chrono::steady_clock::now() - since >= limit) {
         container.remove();
         throw Error(fmt::format(
             "timed out after {} s {}; the container was stopped ('{} kill {}') (--timeout)",
-            request.timeout_seconds,
+            limit.count(),
             status.handed_out
                 ? fmt::format("running request {}", request_id)
                 : fmt::format("waiting for the runtime to ask for the event; {}", api_hint),

@@ -12,7 +12,7 @@ namespace hubtel::registry {
 
 struct PushRequest {
   std::filesystem::path spec;
-  engine::Engine engine{"/usr/bin/docker", "docker-buildkit"};
+  engine::Engine engine{"/usr/bin/docker", "docker-buildkit", {}};
   std::string aws = "aws";
   bool create_repository = false;  // create a missing ECR repository first
   bool force = false;              // push even when the records say it is already there

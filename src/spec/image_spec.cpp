@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <regex>
 #include <set>
+#include <string_view>
 
 namespace fs = std::filesystem;
 
@@ -239,11 +240,7 @@ void read_python(const Members& m, ImageSpec& spec) {
                         pattern("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*"
                                 "\\.[A-Za-z_][A-Za-z0-9_]*"),
                         "module.function, e.g. app.handler");
-  spec.python_version = m.text("python_version", pattern("3\\.[0-9]+"), "a Python version");
-  if ("python" + spec.python_version != spec.runtime) {
-    m.bad("python_version", fmt::format("\"{}\" is not the version of runtime {}",
-                                        spec.python_version, spec.runtime));
-  }
+  spec.python_version = spec.runtime.substr(std::string_view("python").size());
   const auto& sources = m.member("sources");
   if (!sources.is_array() || sources.empty()) {
     m.bad("sources", fmt::format("{} is not a non-empty list", shown(sources)));
@@ -264,10 +261,9 @@ void read_python(const Members& m, ImageSpec& spec) {
   }
   const auto path_words = "a path of letters, digits and ._/@+-";
   spec.requirements = m.optional_text("requirements", pattern(kContextPath), path_words);
-  spec.requirements_dir = m.optional_text("requirements_dir", pattern(kContextPath), path_words);
-  if (spec.requirements.has_value() != spec.requirements_dir.has_value()) {
-    m.bad(spec.requirements ? "requirements_dir" : "requirements",
-          "requirements and requirements_dir are given together or not at all");
+  if (spec.requirements) {
+    const auto dir = fs::path(*spec.requirements).parent_path().string();
+    spec.requirements_dir = dir.empty() ? "." : dir;
   }
   spec.find_links = m.texts("find_links", pattern(kContextPath), path_words);
 }
@@ -333,10 +329,6 @@ ImageSpec parse(const fs::path& file, const std::string& text) {
     m.bad("name", fmt::format("\"{}\" is longer than 64 characters", spec.name));
   }
   spec.runtime = m.one_of("runtime", kRuntimes);
-  spec.kind = m.one_of("kind", {"native", "python"});
-  if ((spec.kind == "native") != (spec.runtime.rfind("provided", 0) == 0)) {
-    m.bad("kind", fmt::format("\"{}\" is not the kind of runtime {}", spec.kind, spec.runtime));
-  }
   spec.architectures = m.texts("architectures", pattern("x86_64|arm64"), "x86_64 or arm64", true);
   if (spec.architectures.empty()) {
     m.bad("architectures", "the list is empty");
@@ -357,6 +349,9 @@ ImageSpec parse(const fs::path& file, const std::string& text) {
   spec.builder_family = m.one_of("builder_family", {"debian", "redhat", "alpine", "unknown"});
   spec.cross = m.boolean("cross");
   spec.lambda_base = m.boolean("lambda_base");
+  if (!m.member("event").is_null()) {
+    spec.event = m.absolute("event");
+  }
   spec.builder_packages = m.texts(
       "builder_packages", pattern("[A-Za-z0-9][A-Za-z0-9+._-]*(:[a-z0-9]+)?"), "a package name");
   spec.stages = m.texts("stages", pattern("dev|debug"), "dev or debug", true);
@@ -457,6 +452,7 @@ fs::path staging(const fs::path& path) {
 
 json view(const ImageSpec& spec) {
   auto data = spec.document;
+  data["kind"] = spec.native() ? "native" : "python";
   data["kind_native"] = spec.native();
   data["kind_python"] = !spec.native();
   data["dockerfile"] = dockerfile(spec).string();
@@ -487,13 +483,17 @@ json view(const ImageSpec& spec) {
     }
     data["cmake_args"] = words;
     data["hubtel_stubs"] = fmt::format("{}", fmt::join(spec.hubtel_stubs, " "));
+  } else {
+    data["python_version"] = spec.python_version;
+    data["requirements_dir"] = spec.requirements_dir ? json(*spec.requirements_dir) : json();
   }
   return data;
 }
 
 json image_inputs(const ImageSpec& spec) {
   auto inputs = spec.document;
-  for (const char* key : {"function_name", "role", "memory", "timeout", "environment", "tag"}) {
+  for (const char* key :
+       {"function_name", "role", "memory", "timeout", "environment", "tag", "event"}) {
     inputs.erase(key);
   }
   return inputs;

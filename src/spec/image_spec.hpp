@@ -37,7 +37,6 @@ struct ImageSpec {
   std::string hubtel_version;
   std::string name;
   std::string runtime;
-  std::string kind;  // native or python
   std::vector<std::string> architectures;
   std::filesystem::path dir;
   std::filesystem::path context;
@@ -53,6 +52,7 @@ struct ImageSpec {
   std::vector<std::pair<std::string, std::string>> build_args;  // in the order given
   std::vector<Secret> secrets;
   std::optional<std::uint64_t> max_size_bytes;
+  std::optional<std::filesystem::path> event;  // what <name>-invoke sends
 
   // Native images.
   std::string target;
@@ -65,10 +65,10 @@ struct ImageSpec {
 
   // Python images.
   std::string handler;
-  std::string python_version;
+  std::string python_version;  // from the runtime
   std::vector<Source> sources;
   std::optional<std::string> requirements;
-  std::optional<std::string> requirements_dir;
+  std::optional<std::string> requirements_dir;  // the folder of `requirements`
   std::vector<std::string> find_links;
 
   // Registry.
@@ -91,7 +91,8 @@ struct ImageSpec {
     return timeout.value_or(default_timeout);
   }
 
-  [[nodiscard]] bool native() const { return kind == "native"; }
+  // Native (provided.*) runtimes run a program of the project; the others are Python's.
+  [[nodiscard]] bool native() const { return runtime.rfind("provided", 0) == 0; }
   [[nodiscard]] bool has_architecture(const std::string& arch) const;
 };
 
@@ -116,14 +117,14 @@ std::filesystem::path deploy_file(const ImageSpec& spec);
 // A file's temporary sibling, which becomes the file once complete.
 std::filesystem::path staging(const std::filesystem::path& path);
 
-// The data templates render against: the spec, plus the keys version 1 wrote for them
-// (kind_native, kind_python, dockerfile, has_builder_packages, has_requirements, stage_dev,
-// stage_debug, build_args_list, secrets_list, environment_list), cmake_args as single-quoted
-// shell words and hubtel_stubs as one space-separated string.
+// The data templates render against: the spec, plus the keys version 1 wrote for them (kind,
+// python_version, requirements_dir, kind_native, kind_python, dockerfile, has_builder_packages,
+// has_requirements, stage_dev, stage_debug, build_args_list, secrets_list, environment_list),
+// cmake_args as single-quoted shell words and hubtel_stubs as one space-separated string.
 nlohmann::json view(const ImageSpec& spec);
 
-// What image builds depend on: the spec without the function's settings and the tag, so a change
-// to those deploys again without building again.
+// What image builds depend on: the spec without the function's settings, the tag and the event,
+// so a change to those deploys or invokes again without building again.
 nlohmann::json image_inputs(const ImageSpec& spec);
 
 }  // namespace hubtel::spec

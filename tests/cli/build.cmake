@@ -55,6 +55,35 @@ _hubtel_cli_test(
   COMMAND build --spec "${_hubtel_deploy_dir}/onearch/spec.json" --arch x86_64 --engine-kind none
   RESULT 1
   STDERR "^hubtel-ai: error: no container engine that can build images was found")
+# invoke takes its image and the function's settings from a spec, for one architecture.
+_hubtel_cli_test(
+  invoke-spec-other-arch
+  COMMAND invoke --spec "${_hubtel_deploy_dir}/onearch/spec.json" --arch arm64
+  RESULT 1
+  STDERR
+    "^hubtel-ai: error: image 'onearch' is not built for arm64 \\(its architectures: x86_64\\)\n$")
+_hubtel_cli_test(
+  invoke-spec-not-built
+  COMMAND invoke --spec "${_hubtel_deploy_dir}/onearch/spec.json" --arch x86_64
+  RESULT 1
+  STDERR
+    "^hubtel-ai: error: image 'onearch' \\(x86_64\\) is not built: '[^']*/onearch/image-x86_64.id' is missing; build onearch-image first\n$"
+)
+_hubtel_cli_test(
+  invoke-spec-no-arch
+  COMMAND invoke --spec "${_hubtel_deploy_dir}/onearch/spec.json"
+  RESULT 2
+  STDERR "^hubtel-ai: error: --spec needs --arch \\(x86_64 or arm64\\)")
+_hubtel_cli_test(
+  invoke-arch-no-spec
+  COMMAND invoke --image hubtel/fn:x86_64 --arch x86_64
+  RESULT 2
+  STDERR "--arch requires --spec")
+_hubtel_cli_test(
+  invoke-spec-and-image
+  COMMAND invoke --spec "${_hubtel_deploy_dir}/onearch/spec.json" --arch x86_64 --image x
+  RESULT 2
+  STDERR "^hubtel-ai: error: --image excludes --spec")
 # The budget is the spec's max_size_bytes now, and push pushes the build cache.
 _hubtel_cli_test(
   build-max-bytes-gone

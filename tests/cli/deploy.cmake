@@ -9,11 +9,11 @@ function(_hubtel_deploy_spec name members)
   file(
     WRITE "${dir}/spec.json"
     "{\"spec_version\": 2, \"hubtel_version\": \"0.1.0\", \"name\": \"${name}\", "
-    "\"runtime\": \"provided.al2023\", \"kind\": \"native\", \"architectures\": [\"x86_64\"], "
+    "\"runtime\": \"provided.al2023\", \"architectures\": [\"x86_64\"], "
     "\"dir\": \"${dir}\", \"context\": \"${dir}\", \"template\": \"${dir}/Dockerfile.mustache\", "
     "\"partials\": [\"${dir}\"], \"runtime_image\": \"debian:bookworm-slim\", "
     "\"builder_image\": \"debian:bullseye\", \"builder_family\": \"debian\", \"cross\": true, "
-    "\"lambda_base\": false, \"builder_packages\": [], \"stages\": [], \"build_args\": {}, "
+    "\"lambda_base\": false, \"event\": null, \"builder_packages\": [], \"stages\": [], \"build_args\": {}, "
     "\"secrets\": [], \"max_size_bytes\": null, \"target\": \"hello\", \"project_dir\": \".\", "
     "\"build_type\": \"Release\", \"cmake_args\": [], \"build_cache_id\": \"${name}-0123456789ab\", "
     "\"hubtel_stubs\": [], \"ignore_paths\": [], \"repository\": null, \"tag\": null, "

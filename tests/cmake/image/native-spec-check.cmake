@@ -4,7 +4,8 @@ if(NOT EXISTS "${spec_file}")
   return()
 endif()
 file(READ "${spec_file}" spec)
-string(JSON kind GET "${spec}" kind)
+# The kind (native) is no member: the runtime tells it.
+string(JSON runtime GET "${spec}" runtime)
 string(JSON arch1 GET "${spec}" architectures 1)
 string(JSON greeting GET "${spec}" build_args GREETING)
 string(JSON max GET "${spec}" max_size_bytes)
@@ -15,9 +16,9 @@ string(JSON cross GET "${spec}" cross)
 # Version 2 lists the extra stages (version 1 had a flag a stage, stage_debug).
 string(JSON stages GET "${spec}" stages 0)
 string(JSON version GET "${spec}" spec_version)
-set(expected "native|arm64|say \"hi\" \\o/|1572864|it's fine|256|ON|ON|debug|2")
+set(expected "provided.al2023|arm64|say \"hi\" \\o/|1572864|it's fine|256|ON|ON|debug|2")
 set(actual
-    "${kind}|${arch1}|${greeting}|${max}|${mode}|${memory}|${lambda_base}|${cross}|${stages}|${version}"
+    "${runtime}|${arch1}|${greeting}|${max}|${mode}|${memory}|${lambda_base}|${cross}|${stages}|${version}"
 )
 if(NOT actual STREQUAL expected)
   set(RunCMake_TEST_FAILED "spec values: ${actual}\nexpected:    ${expected}")

@@ -45,7 +45,7 @@ TEST(Engine, BuildsWithDockerBuildKit) {
   const TempDir temp;
   const auto spec = read_native(temp, {{"build_args", {{"GREETING", "hi"}}},
                                        {"secrets", {{{"id", "tok"}, {"path", "/etc/hostname"}}}}});
-  const engine::Engine engine{"docker", "docker-buildkit"};
+  const engine::Engine engine{"docker", "docker-buildkit", {}};
   const auto argv = engine::build_command(engine, spec, "arm64", "runtime", {"--tag", "t"});
   const std::vector<std::string> expected{
       "docker",      "build",    "--platform",
@@ -60,12 +60,12 @@ TEST(Engine, BuildsWithDockerBuildKit) {
 
 TEST(Engine, BuildsWithBuildx) {
   const TempDir temp;
-  const auto argv = engine::build_command({"docker", "docker-buildx"}, read_native(temp), "x86_64",
-                                          "payload", {});
+  const auto argv = engine::build_command({"docker", "docker-buildx", {}}, read_native(temp),
+                                          "x86_64", "payload", {});
   const std::vector<std::string> start{
       "docker", "buildx", "build", "--load", "--provenance=false", "--sbom=false"};
   EXPECT_TRUE(std::equal(start.begin(), start.end(), argv.begin()));
-  EXPECT_TRUE(engine::environment_of({"docker", "docker-buildx"}).empty());
+  EXPECT_TRUE(engine::environment_of({"docker", "docker-buildx", {}}).empty());
 }
 
 // podman and buildah: the ignore file and BUILDARCH named, and a sources stamp that a build
@@ -74,7 +74,7 @@ TEST(Engine, BuildsWithPodmanAndBuildahWithASourcesStamp) {
   const TempDir temp;
   const auto spec = read_native(temp);
   for (const std::string kind : {"podman", "buildah"}) {
-    const engine::Engine engine{kind, kind};
+    const engine::Engine engine{kind, kind, {}};
     EXPECT_TRUE(engine::needs_sources_stamp(engine, spec));
     const auto argv = engine::build_command(engine, spec, "x86_64", "build", {});
     EXPECT_EQ(argv[1], kind == "buildah" ? "bud" : "build");
@@ -87,9 +87,9 @@ TEST(Engine, BuildsWithPodmanAndBuildahWithASourcesStamp) {
     engine::renew_sources_stamp(spec, "x86_64");
     EXPECT_NE(read_line_file(spec::sources_stamp_file(spec, "x86_64")), stamp);
   }
-  EXPECT_FALSE(engine::needs_sources_stamp({"docker", "docker-buildkit"}, spec));
+  EXPECT_FALSE(engine::needs_sources_stamp({"docker", "docker-buildkit", {}}, spec));
   const auto python = spec::read(write_spec(temp.path(), python_spec(temp.path())));
-  EXPECT_FALSE(engine::needs_sources_stamp({"podman", "podman"}, python));
+  EXPECT_FALSE(engine::needs_sources_stamp({"podman", "podman", {}}, python));
 }
 
 TEST(Engine, ReadsTheRegistryCacheWhenTheSpecAsksForIt) {
@@ -97,11 +97,11 @@ TEST(Engine, ReadsTheRegistryCacheWhenTheSpecAsksForIt) {
   const auto spec =
       read_native(temp, {{"repository", "localhost:5000/hello"}, {"registry_cache", true}});
   const auto argv =
-      engine::build_command({"docker", "docker-buildkit"}, spec, "x86_64", "build", {});
+      engine::build_command({"docker", "docker-buildkit", {}}, spec, "x86_64", "build", {});
   EXPECT_TRUE(has_pair(argv, "--cache-from", "localhost:5000/hello:hubtel-cache-build-x86_64"));
   EXPECT_TRUE(has_pair(argv, "--cache-from", "localhost:5000/hello:hubtel-cache-x86_64"));
   EXPECT_TRUE(has_pair(argv, "--build-arg", "BUILDKIT_INLINE_CACHE=1"));
-  const auto plain = engine::build_command({"docker", "docker-buildkit"}, read_native(temp),
+  const auto plain = engine::build_command({"docker", "docker-buildkit", {}}, read_native(temp),
                                            "x86_64", "build", {});
   EXPECT_EQ(std::count(plain.begin(), plain.end(), "--cache-from"), 0);
 }
@@ -113,11 +113,11 @@ TEST(Engine, RefusesAnArchitectureTheSpecLacksAndAMissingEngine) {
   std::ostringstream err;
   EXPECT_NE(
       error_of([&] {
-        engine::run_build({file, "arm64", {"docker", "docker-buildkit"}, {}, false}, out, err);
+        engine::run_build({file, "arm64", {"docker", "docker-buildkit", {}}, {}, false}, out, err);
       }).find("image 'hello' is not built for arm64 (its architectures: x86_64)"),
       std::string::npos);
   EXPECT_NE(error_of([&] {
-              engine::run_build({file, "x86_64", {"", "none"}, {}, false}, out, err);
+              engine::run_build({file, "x86_64", {"", "none", {}}, {}, false}, out, err);
             }).find("no container engine"),
             std::string::npos);
 }

@@ -1,6 +1,7 @@
 // Unit tests of the registry client's pure parts: reference names, tags, digests, cache
 // references; and the private folders that hold logins, removed even when a signal ends us.
 #include "common/temporary_dir.hpp"
+#include "registry/client.hpp"
 #include "registry/reference.hpp"
 #include "spec/spec_fixture.hpp"
 
@@ -65,6 +66,26 @@ TEST(Registry, NamesTheBuildCacheOnlyWhenAskedFor) {
   EXPECT_EQ(refs->build, "localhost:5000/hello:hubtel-cache-build-arm64");
   spec.repository.reset();
   EXPECT_FALSE(cache_refs(spec, "arm64"));
+}
+
+TEST(Registry, NamesTheEcrRepositoriesABuildReads) {
+  const std::string ecr = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
+  spec::ImageSpec spec;
+  spec.runtime = "provided.al2023";
+  spec.builder_image = ecr + "/builders/cpp:1";
+  spec.runtime_image = "public.ecr.aws/lambda/provided:al2023";
+  spec.repository = ecr + "/team/hello";
+  EXPECT_EQ(ecr_reads_of(spec), std::vector<std::string>{ecr + "/builders/cpp:1"});
+  spec.registry_cache = true;
+  EXPECT_EQ(ecr_reads_of(spec),
+            (std::vector<std::string>{ecr + "/builders/cpp:1", ecr + "/team/hello"}));
+  // A Python image has no builder of its own to read.
+  spec.runtime = "python3.12";
+  spec.runtime_image = ecr + "/bases/python:3.12";
+  EXPECT_EQ(ecr_reads_of(spec),
+            (std::vector<std::string>{ecr + "/bases/python:3.12", ecr + "/team/hello"}));
+  spec.repository = "127.0.0.1:5000/team/hello";
+  EXPECT_EQ(ecr_reads_of(spec), std::vector<std::string>{ecr + "/bases/python:3.12"});
 }
 
 TEST(TemporaryDir, IsRemovedWithItsOwner) {

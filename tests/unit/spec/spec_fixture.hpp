@@ -44,7 +44,6 @@ inline nlohmann::json native_spec(const std::filesystem::path& dir) {
           {"hubtel_version", "0.1.0"},
           {"name", "hello"},
           {"runtime", "provided.al2023"},
-          {"kind", "native"},
           {"architectures", {"x86_64"}},
           {"dir", dir.string()},
           {"context", dir.string()},
@@ -55,6 +54,7 @@ inline nlohmann::json native_spec(const std::filesystem::path& dir) {
           {"builder_family", "debian"},
           {"cross", true},
           {"lambda_base", true},
+          {"event", nullptr},
           {"builder_packages", nlohmann::json::array()},
           {"stages", nlohmann::json::array()},
           {"build_args", nlohmann::json::object()},
@@ -85,17 +85,14 @@ inline nlohmann::json python_spec(const std::filesystem::path& dir) {
     spec.erase(key);
   }
   spec["runtime"] = "python3.12";
-  spec["kind"] = "python";
   spec["template"] = (dir / "templates" / "Dockerfile.python.mustache").string();
   spec["runtime_image"] = "public.ecr.aws/lambda/python:3.12";
   spec["builder_image"] = "public.ecr.aws/lambda/python:3.12";
   spec["builder_family"] = "redhat";
   spec["cross"] = false;
   spec["handler"] = "app.handler";
-  spec["python_version"] = "3.12";
   spec["sources"] = {{{"path", "app.py"}, {"name", "app.py"}, {"dir", false}}};
   spec["requirements"] = nullptr;
-  spec["requirements_dir"] = nullptr;
   spec["find_links"] = nlohmann::json::array();
   return spec;
 }

@@ -25,8 +25,8 @@ fs::path write_spec_with_build_args(const fs::path& dir, const json& document,
 }
 
 bool python_field(const std::string& field) {
-  return field == "handler" || field == "python_version" || field == "sources" ||
-         field == "requirements" || field == "requirements_dir" || field == "find_links";
+  return field == "handler" || field == "sources" || field == "requirements" ||
+         field == "find_links";
 }
 
 }  // namespace
@@ -47,9 +47,6 @@ TEST(SpecValues, TheReaderAgreesWithTheCMakeSide) {
                                                 value.get<std::string>().rfind("python", 0) == 0);
     auto spec = python ? python_spec(temp.path()) : native_spec(temp.path());
     spec[field] = value;
-    if (field == "runtime" && python) {
-      spec["python_version"] = value.get<std::string>().substr(6);
-    }
     if (field == "name" && value.is_string() && spec.contains("build_cache_id")) {
       spec["build_cache_id"] = value.get<std::string>() + "-0123456789ab";
     }
@@ -143,7 +140,6 @@ TEST(Spec, RejectsValuesThatCouldInjectSomething) {
       {"secrets", {{{"id", "tok"}, {"path", "/a,b"}}}},
       {"hubtel_stubs", {"/a b"}},
       {"build_cache_id", "other-0123456789ab"},
-      {"kind", "python"},
       {"cross", "yes"},
       {"max_size_bytes", 1.5},
   };
