@@ -171,10 +171,11 @@ include("${CMAKE_CURRENT_LIST_DIR}/HubtelAIDeploy.cmake")
 
 function(hubtel_add_lambda_image name)
   list(APPEND CMAKE_MESSAGE_CONTEXT "hubtel")
-  # Before anything reads them, each value as it was written (a list would split or join them).
-  get_property(control GLOBAL PROPERTY _HUBTEL_CONTROL_CHARS)
+  # Before anything reads them, each value as it was written (a list would split, join or drop
+  # them): checked one by one when any looks suspect.
+  get_property(suspect GLOBAL PROPERTY _HUBTEL_ARGUMENT_SUSPECT)
   list(LENGTH ARGV count)
-  if("${ARGV}" MATCHES "${control}|\\\\;|[][]" OR NOT count EQUAL ARGC)
+  if("${ARGV}" MATCHES "${suspect}" OR NOT count EQUAL ARGC)
     set(keyword "")
     math(EXPR last "${ARGC} - 1")
     foreach(i RANGE ${last})

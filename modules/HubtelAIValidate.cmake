@@ -18,9 +18,55 @@ string(ASCII 127 _hubtel_c127)
 # A global property, not a variable: functions run in their callers' scopes, and a cache entry
 # cannot hold a newline.
 set_property(GLOBAL PROPERTY _HUBTEL_CONTROL_CHARS "[${_hubtel_c1}-${_hubtel_c31}${_hubtel_c127}]")
-unset(_hubtel_c1)
-unset(_hubtel_c31)
-unset(_hubtel_c127)
+# Bytes outside ASCII, and text that is UTF-8 (lead bytes with their continuation bytes).
+foreach(
+  _hubtel_byte IN
+  ITEMS 128
+        191
+        194
+        223
+        224
+        239
+        240
+        244
+        255)
+  string(ASCII ${_hubtel_byte} _hubtel_b${_hubtel_byte})
+endforeach()
+set(_hubtel_cont "[${_hubtel_b128}-${_hubtel_b191}]")
+set_property(GLOBAL PROPERTY _HUBTEL_NOT_ASCII "[${_hubtel_b128}-${_hubtel_b255}]")
+set_property(
+  GLOBAL
+  PROPERTY
+    _HUBTEL_UTF8
+    "^([^${_hubtel_b128}-${_hubtel_b255}]|[${_hubtel_b194}-${_hubtel_b223}]${_hubtel_cont}|[${_hubtel_b224}-${_hubtel_b239}]${_hubtel_cont}${_hubtel_cont}|[${_hubtel_b240}-${_hubtel_b244}]${_hubtel_cont}${_hubtel_cont}${_hubtel_cont})*$"
+)
+# What makes hubtel_add_lambda_image() look at each argument on its own: a control character,
+# an escaped ';', a '[' or ']', an empty value (in the joined list), or a byte outside ASCII.
+set_property(
+  GLOBAL
+  PROPERTY
+    _HUBTEL_ARGUMENT_SUSPECT
+    "[${_hubtel_c1}-${_hubtel_c31}${_hubtel_c127}${_hubtel_b128}-${_hubtel_b255}]|\\\\;|[][]|^;|;;|;$"
+)
+foreach(
+  _hubtel_byte IN
+  ITEMS 1
+        31
+        127
+        128
+        191
+        194
+        223
+        224
+        239
+        240
+        244
+        255)
+  unset(_hubtel_c${_hubtel_byte})
+  unset(_hubtel_b${_hubtel_byte})
+endforeach()
+unset(_hubtel_byte)
+unset(_hubtel_cont)
 
 # _hubtel_fail(<function> <name> <message>...) stops with "<function>(<name>): <message>".
 function(_hubtel_fail function name)

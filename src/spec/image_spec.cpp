@@ -39,6 +39,16 @@ class Members {
  public:
   Members(const fs::path& file, const ordered_json& object) : file_(file), object_(object) {}
 
+  // No text is longer than a path may be (as the CMake side checks), and none that is gets near a
+  // regular expression, whose matcher recurses once per character.
+  void check_length(const std::string& key, const std::string& text) const {
+    constexpr std::size_t limit = 4096;
+    if (text.size() > limit) {
+      bad(key, fmt::format("a text of {} bytes starting {} is longer than {} bytes", text.size(),
+                           shown(text.substr(0, 40)), limit));
+    }
+  }
+
   [[noreturn]] void bad(const std::string& key, const std::string& what) const {
     throw Error(fmt::format("the image spec '{}' has a bad '{}': {}; {}", file_.string(), key, what,
                             kAgain));
@@ -69,6 +79,7 @@ class Members {
       bad(key, fmt::format("{} is not a string", shown(value)));
     }
     auto text = value.get<std::string>();
+    check_length(key, text);
     if (has_control(text) || !std::regex_match(text, pattern)) {
       bad(key, fmt::format("{} is not {}", shown(value), expected));
     }
@@ -149,6 +160,10 @@ class Members {
     }
     std::vector<std::pair<std::string, std::string>> result;
     for (const auto& [name, item] : value.items()) {
+      check_length(key, name);
+      if (item.is_string()) {
+        check_length(key, item.get<std::string>());
+      }
       if (has_control(name) || !std::regex_match(name, key_pattern)) {
         bad(key, fmt::format("the key {} is not a valid name", shown(name)));
       }
