@@ -173,3 +173,17 @@ TEST(Sam, PinsTheImageByThePushedDigest) {
   EXPECT_NE(text.find("Dockerfile: \"Dockerfile\""), std::string::npos);
   EXPECT_NE(text.find("\"K\": \"V\""), std::string::npos);
 }
+
+TEST(Aws, WaitsForAFunctionWhoseNameStartsWithADash) {
+  const TempDir temp;
+  const auto script = temp.path() / "aws";
+  write_file_atomically(script,
+                        fmt::format("#!/bin/sh\necho \"$*\" > '{}/args'\n", temp.path().string()));
+  fs::permissions(script, fs::perms::owner_all);
+  AwsOptions options;
+  options.program = script.string();
+  Aws aws(options);
+  aws.wait("deploy f", "function-updated-v2", "-fn", 10s);
+  EXPECT_NE(read_file(temp.path() / "args").find("--function-name=-fn"), std::string::npos)
+      << read_file(temp.path() / "args");
+}

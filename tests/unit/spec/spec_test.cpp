@@ -142,6 +142,8 @@ TEST(Spec, RejectsValuesThatCouldInjectSomething) {
       {"build_cache_id", "other-0123456789ab"},
       {"cross", "yes"},
       {"max_size_bytes", 1.5},
+      {"builder_image", std::string(5000, 'x')},
+      {"build_args", {{"K", std::string(5000, 'x')}}},
   };
   for (const auto& [key, value] : cases) {
     auto spec = native_spec(temp.path());
