@@ -28,7 +28,7 @@ container image, with targets that build, measure, invoke, push and deploy it.
       [EVENT <event.json>]
       [REPOSITORY <registry/repo>] [TAG <tag>]
       [FUNCTION_NAME <name>] [ROLE <arn>] [MEMORY <MiB>] [TIMEOUT <s>]
-      [ENVIRONMENT <K=V>...])
+      [ENVIRONMENT <K=V>...] [SECRET_ENVIRONMENT <K=file:path | K=ssm:name>...])
 
   Adds the targets ``<name>-image``, ``<name>-size``, ``<name>-invoke``, ``<name>-push`` and
   ``<name>-deploy``, one ``<name>-image-<stage>`` per extra stage, and adds the image to the
@@ -160,6 +160,15 @@ container image, with targets that build, measure, invoke, push and deploy it.
     runs the image with the same name (else the image's, ``.`` read as ``-``), timeout (else
     Lambda's 3 s, from the event's handing out; init gets at least 10 s), memory and
     environment.
+
+  ``SECRET_ENVIRONMENT``
+    Variables of the function whose values are secrets: ``K=file:<path>`` (the file's content,
+    its final line break dropped; a relative path is taken from the current source directory)
+    or ``K=ssm:<parameter name>`` (an SSM parameter, decrypted). Only the reference is written
+    to the build tree; ``<name>-deploy`` reads the value when it deploys and sends it to Lambda
+    in its request, never on a command line, and compares with what Lambda holds on every
+    deploy. ``<name>-invoke`` passes file values through the engine's environment; SSM values
+    are read on deploy only. The SAM template leaves them out.
 #]=======================================================================]
 include_guard(GLOBAL)
 cmake_policy(PUSH)

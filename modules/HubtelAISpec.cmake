@@ -170,6 +170,10 @@ _hubtel_rule(
   RANGE 1 900)
 _hubtel_rule(ENVIRONMENT MATCHES "^[A-Za-z][A-Za-z0-9_]*=" "KEY=value"
              RESERVED "^(${_hubtel_reserved})$" "is reserved by Lambda")
+_hubtel_rule(
+  SECRET_ENVIRONMENT MATCHES "^[A-Za-z][A-Za-z0-9_]*=(file:.|ssm:[A-Za-z0-9_./-]+$)"
+                             "KEY=file:<path> or KEY=ssm:<parameter name>"
+  RESERVED "^(${_hubtel_reserved})$" "is reserved by Lambda")
 unset(_hubtel_reserved)
 unset(_hubtel_digest)
 unset(_hubtel_account)
@@ -204,19 +208,21 @@ set(_hubtel_multi_value
     STAGES
     BUILD_ARGS
     SECRETS
-    ENVIRONMENT)
+    ENVIRONMENT
+    SECRET_ENVIRONMENT)
 # Internal cache variables, not properties: they are read on every call, and reading a variable
 # takes no command.
 set(_HUBTEL_ONE_VALUE_KEYWORDS ${_hubtel_one_value} CACHE INTERNAL "")
 set(_HUBTEL_MULTI_VALUE_KEYWORDS ${_hubtel_multi_value} CACHE INTERNAL "")
 # The options' members when none is given.
 string(
-  CONCAT _hubtel_no_options
-         "  \"builder_packages\": [],\n  \"stages\": [],\n  \"build_args\": {},\n"
-         "  \"environment\": {},\n  \"secrets\": [],\n  \"max_size_bytes\": null,\n"
-         "  \"repository\": null,\n  \"tag\": null,\n  \"function_name\": null,\n"
-         "  \"role\": null,\n  \"memory\": null,\n  \"timeout\": null,\n"
-         "  \"registry_cache\": false\n")
+  CONCAT
+    _hubtel_no_options
+    "  \"builder_packages\": [],\n  \"stages\": [],\n  \"build_args\": {},\n"
+    "  \"environment\": {},\n  \"secret_environment\": {},\n  \"secrets\": [],\n  \"max_size_bytes\": null,\n"
+    "  \"repository\": null,\n  \"tag\": null,\n  \"function_name\": null,\n"
+    "  \"role\": null,\n  \"memory\": null,\n  \"timeout\": null,\n"
+    "  \"registry_cache\": false\n")
 set_property(GLOBAL PROPERTY _HUBTEL_NO_OPTIONS_JSON "${_hubtel_no_options}")
 unset(_hubtel_no_options)
 string(JOIN "|" _hubtel_keywords_regex ${_hubtel_one_value} ${_hubtel_multi_value})
@@ -756,13 +762,20 @@ function(_hubtel_options_json out fn name)
   cmake_parse_arguments(PARSE_ARGV 3 arg "" "${_HUBTEL_ONE_VALUE_KEYWORDS}"
                         "${_HUBTEL_MULTI_VALUE_KEYWORDS}")
   _hubtel_check_unique(${fn} ${name} STAGES ${arg_STAGES})
-  foreach(keyword IN ITEMS BUILD_ARGS ENVIRONMENT)
+  foreach(keyword IN ITEMS BUILD_ARGS ENVIRONMENT SECRET_ENVIRONMENT)
     set(keys ${arg_${keyword}})
     list(TRANSFORM keys REPLACE "=.*" "")
     _hubtel_check_unique(${fn} ${name} "${keyword} key" ${keys})
   endforeach()
+  foreach(secret IN LISTS arg_SECRET_ENVIRONMENT)
+    string(REGEX REPLACE "=.*" "" key "${secret}")
+    if("${key}=" IN_LIST arg_ENVIRONMENT OR ";${arg_ENVIRONMENT};" MATCHES ";${key}=")
+      _hubtel_fail(${fn} ${name} "${key} is in both ENVIRONMENT and SECRET_ENVIRONMENT; keep it "
+                   "in one of them")
+    endif()
+  endforeach()
   if(NOT DEFINED arg_FUNCTION_NAME)
-    foreach(keyword IN ITEMS ROLE MEMORY TIMEOUT ENVIRONMENT)
+    foreach(keyword IN ITEMS ROLE MEMORY TIMEOUT ENVIRONMENT SECRET_ENVIRONMENT)
       if(DEFINED arg_${keyword})
         _hubtel_fail(${fn} ${name} "${keyword} configures a Lambda function, but no FUNCTION_NAME "
                      "is given; add FUNCTION_NAME <name> (the function to create or update)")
@@ -785,7 +798,18 @@ function(_hubtel_options_json out fn name)
     _hubtel_json_list(list_json ${arg_${keyword}})
     string(APPEND json "  \"${member}\": ${list_json},\n")
   endforeach()
-  foreach(keyword IN ITEMS BUILD_ARGS ENVIRONMENT)
+  # A secret's file is named by its absolute path; its content is read on deploy and invoke only.
+  set(secret_environment)
+  foreach(secret IN LISTS arg_SECRET_ENVIRONMENT)
+    if(secret MATCHES "^([^=]+)=file:(.*)$")
+      set(key "${CMAKE_MATCH_1}")
+      _hubtel_absolute_path(file ${fn} ${name} "SECRET_ENVIRONMENT ${key}" "${CMAKE_MATCH_2}" FILE)
+      set(secret "${key}=file:${file}")
+    endif()
+    list(APPEND secret_environment "${secret}")
+  endforeach()
+  set(arg_SECRET_ENVIRONMENT ${secret_environment})
+  foreach(keyword IN ITEMS BUILD_ARGS ENVIRONMENT SECRET_ENVIRONMENT)
     string(TOLOWER "${keyword}" member)
     _hubtel_json_object(object_json ${arg_${keyword}})
     string(APPEND json "  \"${member}\": ${object_json},\n")

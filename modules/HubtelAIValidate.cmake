@@ -19,17 +19,17 @@ string(ASCII 127 _hubtel_c127)
 # cannot hold a newline.
 set_property(GLOBAL PROPERTY _HUBTEL_CONTROL_CHARS "[${_hubtel_c1}-${_hubtel_c31}${_hubtel_c127}]")
 # Bytes outside ASCII, and text that is UTF-8 (lead bytes with their continuation bytes).
-foreach(
-  _hubtel_byte IN
-  ITEMS 128
-        191
-        194
-        223
-        224
-        239
-        240
-        244
-        255)
+set(_hubtel_bytes
+    128
+    191
+    194
+    223
+    224
+    239
+    240
+    244
+    255)
+foreach(_hubtel_byte IN LISTS _hubtel_bytes)
   string(ASCII ${_hubtel_byte} _hubtel_b${_hubtel_byte})
 endforeach()
 set(_hubtel_cont "[${_hubtel_b128}-${_hubtel_b191}]")
@@ -48,24 +48,12 @@ set_property(
     _HUBTEL_ARGUMENT_SUSPECT
     "[${_hubtel_c1}-${_hubtel_c31}${_hubtel_c127}${_hubtel_b128}-${_hubtel_b255}]|\\\\;|[][]|^;|;;|;$"
 )
-foreach(
-  _hubtel_byte IN
-  ITEMS 1
-        31
-        127
-        128
-        191
-        194
-        223
-        224
-        239
-        240
-        244
-        255)
+foreach(_hubtel_byte IN ITEMS 1 31 127 ${_hubtel_bytes})
   unset(_hubtel_c${_hubtel_byte})
   unset(_hubtel_b${_hubtel_byte})
 endforeach()
 unset(_hubtel_byte)
+unset(_hubtel_bytes)
 unset(_hubtel_cont)
 
 # _hubtel_fail(<function> <name> <message>...) stops with "<function>(<name>): <message>".

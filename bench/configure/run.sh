@@ -9,6 +9,7 @@ set -euo pipefail
 n=${1:-300}
 runs=${2:-3}
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/../lib.sh"
 helper=${HUBTEL_AI_EXECUTABLE:-$here/../../build/src/hubtel-ai}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -28,15 +29,11 @@ configure_ms() {
 }
 
 configure_ms floor >/dev/null # warm the file cache
-floor=()
-hubtel=()
-for _ in $(seq "$runs"); do
-  floor+=("$(configure_ms floor)")
-  hubtel+=("$(configure_ms hubtel)")
-done
-best() { printf '%s\n' "$@" | sort -n | head -1; }
-f=$(best "${floor[@]}")
-h=$(best "${hubtel[@]}")
+bench_alternate "$runs" "configure_ms floor" "configure_ms hubtel"
+floor=("${BENCH_A[@]}")
+hubtel=("${BENCH_B[@]}")
+f=$(bench_best "${floor[@]}")
+h=$(bench_best "${hubtel[@]}")
 echo "images: $n, runs: $runs (best configure time of each)"
 echo "floor (file(GENERATE) + custom command + 5 targets per image): ${f} ms (${floor[*]})"
 echo "hubtel_add_lambda_image():                                   ${h} ms (${hubtel[*]})"

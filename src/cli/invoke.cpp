@@ -42,7 +42,8 @@ std::string read_image_id(const std::string& path) {
 // An image's spec fills in what the command line leaves out: the image its build recorded, the
 // platform, the function's name, timeout, memory and environment, and the event.
 void apply_spec(const std::string& spec_file, const std::string& arch, const CLI::App& command,
-                lambda::InvokeRequest& request, std::string& image_file, std::string& platform) {
+                lambda::InvokeRequest& request, std::string& image_file, std::string& platform,
+                std::ostream& err) {
   const auto spec = spec::read(spec_file);
   if (!spec.has_architecture(arch)) {
     throw Error(fmt::format("image '{}' is not built for {} (its architectures: {})", spec.name,
@@ -75,6 +76,22 @@ void apply_spec(const std::string& spec_file, const std::string& arch, const CLI
   // --env given on the command line comes last, so it wins.
   environment.insert(environment.end(), request.environment.begin(), request.environment.end());
   request.environment = std::move(environment);
+  // Secrets from files are read now and travel in the engine's environment; SSM parameters are
+  // for the deployed function only.
+  for (const auto& [key, reference] : spec.secret_environment) {
+    if (reference.rfind("file:", 0) == 0) {
+      auto value = read_file(reference.substr(5));
+      while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) {
+        value.pop_back();
+      }
+      request.secret_environment.emplace_back(key, std::move(value));
+    } else {
+      err << fmt::format(
+          "hubtel-ai: {} is not set here: {} is read on deploy only; pass --env "
+          "{}=<value> to try one\n",
+          key, reference, key);
+    }
+  }
 }
 
 }  // namespace
@@ -135,7 +152,7 @@ void add_invoke_command(CLI::App& app, Context& context) {
       if (arch->empty()) {
         throw Error("--spec needs --arch (x86_64 or arm64)", ExitCode::usage);
       }
-      apply_spec(*spec_file, *arch, *command, *request, *image_file, *platform);
+      apply_spec(*spec_file, *arch, *command, *request, *image_file, *platform, context.err);
     }
     if (!image_file->empty()) {
       request->image = read_image_id(*image_file);

@@ -122,7 +122,11 @@ std::optional<nlohmann::json> Aws::call_unless(const std::string& step, const st
       return std::nullopt;
     }
     if (is_retryable(error) && attempt < options_.max_attempts) {
-      options_.sleep(backoff_delay(attempt, options_.base_delay, options_.max_delay));
+      const auto delay = backoff_delay(attempt, options_.base_delay, options_.max_delay);
+      if (options_.on_retry) {
+        options_.on_retry(fmt::format("{}: {}", step, shown), error, attempt + 1, delay);
+      }
+      options_.sleep(delay);
       continue;
     }
     const auto attempts =
@@ -144,7 +148,8 @@ void Aws::wait(const std::string& step, const std::string& waiter, const std::st
   for (;;) {
     auto argv = base_command("lambda", "wait");
     argv.insert(argv.begin() + 3, name);
-    argv.insert(argv.end(), {"--function-name", function});
+    // Joined with '=': a function's name may start with '-', which the CLI would read as an option.
+    argv.push_back("--function-name=" + function);
     process::Options run;
     run.timeout = timeout;
     const auto result = process::run({argv, {}}, run);

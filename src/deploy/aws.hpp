@@ -50,6 +50,9 @@ struct AwsOptions {
   std::chrono::milliseconds call_timeout{std::chrono::minutes(5)};
   // How to wait between attempts (tests pass one that records instead of sleeping).
   std::function<void(std::chrono::milliseconds)> sleep;
+  // Told of each retry before its wait, so a user sees why a step takes long: what failed (the
+  // step and the command), the error, the coming attempt and the delay.
+  std::function<void(const std::string&, const AwsError&, int, std::chrono::milliseconds)> on_retry;
 };
 
 class Aws {

@@ -46,6 +46,34 @@ json environment_of(const spec::ImageSpec& spec) {
   return variables;
 }
 
+// The values of the secret variables, read now and held in memory only: a file's content (its
+// final line break dropped) or an SSM parameter, decrypted.
+json secret_values(const spec::ImageSpec& spec, Aws& aws, const std::string& step) {
+  json values = json::object();
+  for (const auto& [key, reference] : spec.secret_environment) {
+    const auto colon = reference.find(':');
+    const auto source = reference.substr(colon + 1);
+    if (reference.rfind("file:", 0) == 0) {
+      std::string value;
+      try {
+        value = read_file(source);
+      } catch (const Error& e) {
+        throw Error(fmt::format("{}: SECRET_ENVIRONMENT {}: {}", step, key, e.what()));
+      }
+      while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) {
+        value.pop_back();
+      }
+      values[key] = value;
+    } else {
+      const auto answer =
+          aws.call(fmt::format("{}: reading SSM parameter {} for {}", step, source, key), "ssm",
+                   "get-parameter", json{{"Name", source}, {"WithDecryption", true}});
+      values[key] = answer.value(json::json_pointer("/Parameter/Value"), std::string());
+    }
+  }
+  return values;
+}
+
 }  // namespace
 
 int run_deploy(const DeployRequest& request, std::ostream& out, std::ostream& err) {
@@ -80,6 +108,7 @@ int run_deploy(const DeployRequest& request, std::ostream& out, std::ostream& er
                      {"memory", spec.memory_or_default()},
                      {"timeout", spec.timeout_or_default()},
                      {"environment", environment_of(spec)},
+                     {"secret_environment", spec.secret_environment},
                      {"region", region.is_null() ? optional_env("AWS_REGION").is_null()
                                                        ? optional_env("AWS_DEFAULT_REGION")
                                                        : optional_env("AWS_REGION")
@@ -88,7 +117,8 @@ int run_deploy(const DeployRequest& request, std::ostream& out, std::ostream& er
                      {"endpoint", optional_env("AWS_ENDPOINT_URL")}};
 
   const auto record_file = spec::deploy_file(spec);
-  if (!request.force && fs::exists(record_file)) {
+  // With secrets, what Lambda holds is compared every time: their values are in no record.
+  if (!request.force && spec.secret_environment.empty() && fs::exists(record_file)) {
     try {
       const auto record = json::parse(read_file(record_file));
       if (record.value("desired", json()) == desired && record.contains("version")) {
@@ -109,7 +139,15 @@ int run_deploy(const DeployRequest& request, std::ostream& out, std::ostream& er
   }
   options.base_delay = request.base_delay;
   options.max_attempts = request.max_attempts;
+  options.on_retry = [&err, attempts = request.max_attempts](const std::string& what,
+                                                             const AwsError& error, int attempt,
+                                                             std::chrono::milliseconds delay) {
+    err << fmt::format("hubtel-ai: {}: {}; attempt {} of {} in {:.1f} s\n", what, error.code,
+                       attempt, attempts, static_cast<double>(delay.count()) / 1000);
+  };
   Aws aws(options);
+  auto environment = desired["environment"];
+  environment.update(secret_values(spec, aws, step));
 
   const auto current =
       aws.call_unless(step + ": reading the function", "lambda", "get-function",
@@ -129,7 +167,7 @@ int run_deploy(const DeployRequest& request, std::ostream& out, std::ostream& er
                {"Architectures", {arch}},
                {"MemorySize", desired["memory"]},
                {"Timeout", desired["timeout"]},
-               {"Environment", {{"Variables", desired["environment"]}}},
+               {"Environment", {{"Variables", environment}}},
                {"Publish", false}};
     aws.call(step + ": creating the function", "lambda", "create-function", input);
     aws.wait(step + ": waiting for the new function", "function-active-v2", function,
@@ -173,8 +211,8 @@ int run_deploy(const DeployRequest& request, std::ostream& out, std::ostream& er
     }
     const auto current_env =
         config.value(json::json_pointer("/Environment/Variables"), json::object());
-    if (current_env != desired["environment"]) {
-      changes["Environment"] = {{"Variables", desired["environment"]}};
+    if (current_env != environment) {
+      changes["Environment"] = {{"Variables", environment}};
     }
     if (!changes.empty()) {
       std::string keys;

@@ -389,6 +389,9 @@ std::vector<std::string> run_command_line(const InvokeRequest& request,
   for (const auto& assignment : request.environment) {
     argv.insert(argv.end(), {"--env", assignment});
   }
+  for (const auto& [key, value] : request.secret_environment) {
+    argv.insert(argv.end(), {"--env", key});
+  }
   argv.push_back(request.image);
   return argv;
 }
@@ -417,6 +420,8 @@ void invoke(const InvokeRequest& request, std::istream& in, std::ostream& out, s
   const auto port = api.start();
   process::Environment run_environment{
       {"AWS_LAMBDA_RUNTIME_API", fmt::format("127.0.0.1:{}/{}", port, secret)}};
+  run_environment.insert(run_environment.end(), request.secret_environment.begin(),
+                         request.secret_environment.end());
   const auto request_id = api.invoke(event);
   const auto name = "hubtel-invoke-" + random_hex(12);
   std::optional<Outcome> outcome;

@@ -14,6 +14,8 @@ struct InvokeRequest {
   std::string event_path;                // a JSON file, "-" for standard input, empty for {}
   std::optional<std::string> platform;   // linux/amd64 or linux/arm64
   std::vector<std::string> environment;  // KEY=VALUE, passed to the function
+  // Passed to the function through the engine's environment, never its command line.
+  std::vector<std::pair<std::string, std::string>> secret_environment;
   int timeout_seconds = 30;
   int memory_mib = 128;
   std::string function_name;  // empty: the image repository's last component

@@ -13,9 +13,11 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <ostream>
 #include <regex>
+#include <thread>
 
 namespace fs = std::filesystem;
 
@@ -60,6 +62,43 @@ Plan plan_of(const PushRequest& request, const spec::ImageSpec& spec, const std:
     }
   }
   return plan;
+}
+
+// A registry that fails on its side (a 5xx answer), drops the connection or restarts often
+// answers the next request. The engine retries layer uploads itself but not the manifest, so the
+// whole push is tried again, a bounded number of times, a little further apart each time.
+constexpr int kPushAttempts = 3;
+constexpr std::chrono::seconds kPushRetryDelay{2};
+
+bool is_transient(const std::string& failure) {
+  static const std::regex pattern(
+      "HTTP status: 5[0-9][0-9]|\\bEOF\\b|connection reset by peer|broken pipe|connection refused|"
+      "server closed idle connection|TLS handshake timeout");
+  return std::regex_search(failure, pattern);
+}
+
+std::string push_retried(Client& client, const Plan& plan, const std::string& step,
+                         std::ostream& err) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return client.push(plan.image_id, plan.target, step);
+    } catch (const Error& e) {
+      const std::string failure = e.what();
+      if (!is_transient(failure)) {
+        throw;
+      }
+      if (attempt == kPushAttempts) {
+        throw Error(fmt::format(
+            "{}; the registry failed {} times in a row: check its health and push again", failure,
+            attempt));
+      }
+      const auto delay = kPushRetryDelay * attempt;
+      err << fmt::format("hubtel-ai: {}: the registry failed; attempt {} of {} in {} s\n", step,
+                         attempt + 1, kPushAttempts, delay.count());
+      err.flush();
+      std::this_thread::sleep_for(delay);
+    }
+  }
 }
 
 // Pushes the registry build cache of one architecture: both builds are cache hits of the image
@@ -108,7 +147,7 @@ int run_push(const PushRequest& request, std::ostream& out, std::ostream& err) {
     }
     client.log_in(*spec.repository, request.create_repository, err);
     const auto arch_step = fmt::format("{} ({})", step, plan.arch);
-    auto digest = pushed_digest(client.push(plan.image_id, plan.target, arch_step));
+    auto digest = pushed_digest(push_retried(client, plan, arch_step, err));
     if (digest.empty()) {
       digest = client.recorded_digest(plan.image_id, *spec.repository);
     }

@@ -311,6 +311,18 @@ void read_registry_and_function(const Members& m, ImageSpec& spec) {
                                     pattern(kReservedEnvironment), "is reserved by Lambda")) {
     spec.environment.emplace(std::move(key), std::move(value));
   }
+  for (auto& [key, value] : m.pairs("secret_environment", pattern("[A-Za-z][A-Za-z0-9_]*"),
+                                    pattern(kReservedEnvironment), "is reserved by Lambda")) {
+    if (!std::regex_match(value, pattern("file:/.*|ssm:[A-Za-z0-9_./-]{1,2048}"))) {
+      m.bad("secret_environment",
+            fmt::format("the value of \"{}\" is not file:<absolute path> or ssm:<parameter name>",
+                        key));
+    }
+    if (spec.environment.count(key) != 0) {
+      m.bad("secret_environment", fmt::format("\"{}\" is in environment too", key));
+    }
+    spec.secret_environment.emplace(std::move(key), std::move(value));
+  }
 }
 
 ImageSpec parse(const fs::path& file, const std::string& text) {
@@ -507,8 +519,8 @@ json view(const ImageSpec& spec) {
 
 json image_inputs(const ImageSpec& spec) {
   auto inputs = spec.document;
-  for (const char* key :
-       {"function_name", "role", "memory", "timeout", "environment", "tag", "event"}) {
+  for (const char* key : {"function_name", "role", "memory", "timeout", "environment",
+                          "secret_environment", "tag", "event"}) {
     inputs.erase(key);
   }
   return inputs;

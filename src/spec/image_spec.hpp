@@ -82,6 +82,9 @@ struct ImageSpec {
   std::optional<std::int64_t> memory;
   std::optional<std::int64_t> timeout;
   std::map<std::string, std::string> environment;
+  // Values resolved when they are used, never written down: file:<absolute path> (the file's
+  // content) or ssm:<parameter name> (an SSM parameter, decrypted).
+  std::map<std::string, std::string> secret_environment;
 
   // Lambda's own defaults, which an unset MEMORY or TIMEOUT converges to.
   static constexpr std::int64_t default_memory = 128;

@@ -18,7 +18,7 @@ function(_hubtel_deploy_spec name members)
     "\"build_type\": \"Release\", \"cmake_args\": [], \"build_cache_id\": \"${name}-0123456789ab\", "
     "\"hubtel_stubs\": [], \"ignore_paths\": [], \"repository\": null, \"tag\": null, "
     "\"registry_cache\": false, \"function_name\": null, \"role\": null, \"memory\": null, "
-    "\"timeout\": null, \"environment\": {}${members}}\n")
+    "\"timeout\": null, \"secret_environment\": {}, \"environment\": {}${members}}\n")
 endfunction()
 
 _hubtel_deploy_spec(norepo "")

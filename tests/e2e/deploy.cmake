@@ -2,15 +2,25 @@
 # AWS CLI against moto_server on loopback. Included from tests/e2e/CMakeLists.txt.
 
 # Each case: deploy/<case>.sh <work-dir>, with the fixtures it needs.
-foreach(_hubtel_case IN ITEMS push deploy ecr sam)
+foreach(
+  _hubtel_case IN
+  ITEMS push
+        deploy
+        ecr
+        sam
+        faults-aws
+        faults-registry
+        faults-signal
+        faults-disk
+        secret-env)
   set(_hubtel_fixtures)
-  if(_hubtel_case MATCHES "^(push|deploy|ecr)$")
+  if(_hubtel_case MATCHES "^(push|deploy|ecr|faults-.*|secret-env)$")
     list(APPEND _hubtel_fixtures hubtel_engine)
   endif()
-  if(_hubtel_case MATCHES "^(push|deploy)$")
+  if(_hubtel_case MATCHES "^(push|deploy|faults-registry|faults-disk|secret-env)$")
     list(APPEND _hubtel_fixtures hubtel_registry)
   endif()
-  if(_hubtel_case MATCHES "^(deploy|ecr)$")
+  if(_hubtel_case MATCHES "^(deploy|ecr|faults-aws|faults-signal|secret-env)$")
     list(APPEND _hubtel_fixtures hubtel_moto)
   endif()
   _hubtel_e2e_test(

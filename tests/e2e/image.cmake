@@ -28,6 +28,9 @@ foreach(
   if(_hubtel_case STREQUAL "init")
     list(APPEND _hubtel_fixtures hubtel_registry hubtel_moto)
   endif()
+  if(_hubtel_case STREQUAL "secrets")
+    list(APPEND _hubtel_fixtures hubtel_registry)
+  endif()
   if(_hubtel_case MATCHES "^(multiarch|cache)$")
     list(APPEND _hubtel_fixtures hubtel_binfmt hubtel_registry hubtel_multi_base)
   endif()
@@ -45,3 +48,11 @@ foreach(
     set_tests_properties(e2e.image.cache PROPERTIES RUN_SERIAL TRUE)
   endif()
 endforeach()
+
+# The engine dies mid-build: the case starts and kills a dockerd of its own, on a base of its own.
+_hubtel_e2e_test(
+  image.faults-engine
+  COMMAND "${CMAKE_CURRENT_SOURCE_DIR}/image/faults-engine.sh"
+          "${CMAKE_CURRENT_BINARY_DIR}/image-work/faults-engine"
+  FIXTURES hubtel_engine
+  TIMEOUT 600)

@@ -6,10 +6,7 @@ source "$(dirname "$0")/lib.sh"
 use_moto
 start_registry
 
-aws iam create-role --role-name e2e-lambda \
-  --assume-role-policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}' \
-  >/dev/null 2>&1 || true
-role=arn:aws:iam::123456789012:role/e2e-lambda
+role=$(lambda_role)
 function=e2e-fn-$$-$RANDOM
 
 spec=$(write_spec fn "\"repository\": \"$registry/e2e/fn\"" '"tag": "v1"' "\"function_name\": \"$function\"" \

@@ -100,7 +100,7 @@ spec = {
     "build_type": "Release", "cmake_args": [], "build_cache_id": name + "-0123456789ab",
     "hubtel_stubs": [], "ignore_paths": [], "repository": None, "tag": None,
     "registry_cache": False, "function_name": None, "role": None, "memory": None,
-    "timeout": None, "environment": {},
+    "timeout": None, "environment": {}, "secret_environment": {},
 }
 for member in extra:
     spec.update(json.loads("{" + member + "}"))
@@ -118,4 +118,12 @@ manifest_digest() {
 
 mtime() {
   date -r "$1" +%s.%N
+}
+
+# lambda_role: the role functions are created with (made in moto once), as an ARN.
+lambda_role() {
+  aws iam create-role --role-name e2e-lambda \
+    --assume-role-policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}' \
+    >/dev/null 2>&1 || true
+  echo arn:aws:iam::123456789012:role/e2e-lambda
 }

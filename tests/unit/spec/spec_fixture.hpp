@@ -74,7 +74,8 @@ inline nlohmann::json native_spec(const std::filesystem::path& dir) {
           {"role", nullptr},
           {"memory", nullptr},
           {"timeout", nullptr},
-          {"environment", nlohmann::json::object()}};
+          {"environment", nlohmann::json::object()},
+          {"secret_environment", nlohmann::json::object()}};
 }
 
 // A valid spec of a python image.
