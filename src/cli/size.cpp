@@ -167,7 +167,10 @@ void add_size_command(CLI::App& app, Context& context) {
     const auto format = format_for(*options);
     std::string rendered;
     if (format == "json") {
-      rendered = inspect::to_json(report).dump(2) + "\n";
+      // A layer may name files in bytes that are not UTF-8: they are shown as U+FFFD.
+      rendered =
+          inspect::to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
+          "\n";
     } else if (format == "markdown") {
       rendered = inspect::format_markdown(report);
     } else if (format == "html") {

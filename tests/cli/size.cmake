@@ -567,3 +567,15 @@ _size_test(
   STDERR
   "^hubtel-ai: error: [^\n]*/json-members.tar.gz: the archive's JSON documents add up to more than 32 MiB \\('[0-9]+.json' is one\\). an image's manifests and configs are far smaller\n$"
 )
+# A file named in bytes that are not UTF-8 is reported, its name shown with U+FFFD in JSON.
+_size_test(
+  non-utf8-name
+  COMMAND
+  size
+  "${_size_work}/non-utf8-name.tar"
+  --format
+  json
+  RESULT
+  0
+  STDOUT
+  "\"total_bytes\": 23700,")

@@ -19,7 +19,8 @@ void read_and_render(const std::string& input, std::istream& in,
   try {
     const auto image = hubtel::inspect::read_image(input, in, options);
     const auto report = hubtel::inspect::analyse(image);
-    (void)hubtel::inspect::to_json(report).dump();
+    (void)hubtel::inspect::to_json(report).dump(-1, ' ', false,
+                                                nlohmann::json::error_handler_t::replace);
     (void)hubtel::inspect::format_html(report);
     (void)hubtel::inspect::format_text(report, true);
   } catch (const hubtel::Error&) {

@@ -359,6 +359,12 @@ void write_fixture_set(const fs::path& dir) {
   put("oci.tar", save_archive(image, Layout::oci_archive));
   fs::remove_all(dir / "oci");
   write_oci_folder(image, dir / "oci");
+  // A layer that names a file in bytes that are not UTF-8, as a real layer may.
+  {
+    auto named = known_image();
+    named.layers.front().entries.push_back({"app/caf\xe9.txt", 'f', 100, ""});
+    put("non-utf8-name.tar", save_archive(named, Layout::legacy));
+  }
   // The archive piped through gzip, as `docker save | gzip` writes it.
   {
     std::string compressed;
