@@ -80,11 +80,7 @@ void apply_spec(const std::string& spec_file, const std::string& arch, const CLI
   // for the deployed function only.
   for (const auto& [key, reference] : spec.secret_environment) {
     if (reference.rfind("file:", 0) == 0) {
-      auto value = read_file(reference.substr(5));
-      while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) {
-        value.pop_back();
-      }
-      request.secret_environment.emplace_back(key, std::move(value));
+      request.secret_environment.emplace_back(key, read_secret_file(reference.substr(5)));
     } else {
       err << fmt::format(
           "hubtel-ai: {} is not set here: {} is read on deploy only; pass --env "

@@ -111,4 +111,12 @@ bool write_file_if_changed(const std::filesystem::path& path, std::string_view c
   return true;
 }
 
+std::string read_secret_file(const std::filesystem::path& path) {
+  auto value = read_file(path);
+  while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) {
+    value.pop_back();
+  }
+  return value;
+}
+
 }  // namespace hubtel

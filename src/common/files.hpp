@@ -11,6 +11,9 @@ namespace hubtel {
 // Reads a whole file; throws Error naming the path on failure.
 std::string read_file(const std::filesystem::path& path);
 
+// A secret kept in a file: its content without the final line breaks an editor adds.
+std::string read_secret_file(const std::filesystem::path& path);
+
 // A one-line file's content without its trailing line ends (image ids, references, stamps).
 std::string read_line_file(const std::filesystem::path& path);
 

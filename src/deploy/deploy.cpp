@@ -54,16 +54,11 @@ json secret_values(const spec::ImageSpec& spec, Aws& aws, const std::string& ste
     const auto colon = reference.find(':');
     const auto source = reference.substr(colon + 1);
     if (reference.rfind("file:", 0) == 0) {
-      std::string value;
       try {
-        value = read_file(source);
+        values[key] = read_secret_file(source);
       } catch (const Error& e) {
         throw Error(fmt::format("{}: SECRET_ENVIRONMENT {}: {}", step, key, e.what()));
       }
-      while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) {
-        value.pop_back();
-      }
-      values[key] = value;
     } else {
       const auto answer =
           aws.call(fmt::format("{}: reading SSM parameter {} for {}", step, source, key), "ssm",

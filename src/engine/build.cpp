@@ -115,9 +115,13 @@ int measure(const BuildRequest& request, const spec::ImageSpec& spec, std::ostre
 
   // What shipping the builder would have cost: its stage as an image of its own.
   if (spec.native()) {
+    // Measured by the id this build wrote: another build tree may move the tag meanwhile.
     const auto builder = fmt::format("hubtel/{}:build-{}", spec.name, arch);
-    run_engine(engine, build_command(engine, spec, arch, "build", {"--tag", builder}));
-    const auto builder_bytes = image_bytes(engine, builder);
+    const auto builder_id_file = spec::staging(spec::image_id_file(spec, "build-" + arch));
+    const RemovedFiles removed_id{{builder_id_file}};
+    run_engine(engine, build_command(engine, spec, arch, "build",
+                                     {"--iidfile", builder_id_file.string(), "--tag", builder}));
+    const auto builder_bytes = image_bytes(engine, read_line_file(builder_id_file));
     const auto runtime_bytes = image_bytes(engine, id);
     // A cross builder runs on the build platform: its size is that platform's toolchain.
     const auto builder_platform =
@@ -168,10 +172,11 @@ bool needs_sources_stamp(const Engine& engine, const spec::ImageSpec& spec) {
   return (engine.kind == "buildah" || engine.kind == "podman") && spec.native();
 }
 
-void renew_sources_stamp(const spec::ImageSpec& spec, const std::string& arch) {
+void renew_sources_stamp(const spec::ImageSpec& spec, const std::string& arch,
+                         const std::optional<std::string>& stage) {
   const auto now = std::chrono::system_clock::now().time_since_epoch();
   write_file_atomically(
-      spec::sources_stamp_file(spec, arch),
+      spec::sources_stamp_file(spec, arch, stage),
       fmt::format("{}-{}\n", std::chrono::duration_cast<std::chrono::nanoseconds>(now).count(),
                   ::getpid()));
 }
@@ -195,10 +200,12 @@ std::vector<std::string> build_command(const Engine& engine, const spec::ImageSp
     const auto build_platform = platform_of(host_arch());
     argv.insert(argv.end(), {"--build-arg", "BUILDARCH=" + build_platform.substr(6)});
     if (needs_sources_stamp(engine, spec)) {
-      const auto stamp = spec::sources_stamp_file(spec, arch);
+      const auto extra =
+          stage == "dev" || stage == "debug" ? std::optional<std::string>(stage) : std::nullopt;
+      const auto stamp = spec::sources_stamp_file(spec, arch, extra);
       std::error_code error;
       if (!fs::exists(stamp, error)) {
-        renew_sources_stamp(spec, arch);
+        renew_sources_stamp(spec, arch, extra);
       }
       argv.insert(argv.end(), {"--build-arg", "HUBTEL_SOURCES_STAMP=" + read_line_file(stamp)});
     }
@@ -253,7 +260,7 @@ int run_build(const BuildRequest& request, std::ostream& out, std::ostream& err)
     return measure(request, spec, out, err);
   }
   if (needs_sources_stamp(engine, spec)) {
-    renew_sources_stamp(spec, arch);
+    renew_sources_stamp(spec, arch, request.stage);
   }
 
   // A foreign architecture's build fails at once when a base image has no variant for it: the

@@ -42,7 +42,8 @@ std::vector<std::pair<std::string, std::string>> environment_of(const Engine& en
 // them): a stamp, new for every image or stage build, is an argument of the build stage so its
 // step runs again. The builds of the same image that follow (size, registry cache) reuse it.
 bool needs_sources_stamp(const Engine& engine, const spec::ImageSpec& spec);
-void renew_sources_stamp(const spec::ImageSpec& spec, const std::string& arch);
+void renew_sources_stamp(const spec::ImageSpec& spec, const std::string& arch,
+                         const std::optional<std::string>& stage = {});
 
 // The engine's build command for one target stage of the spec's Dockerfile; `extra` goes before
 // the context (outputs, tags, id files).

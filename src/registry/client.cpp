@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <ostream>
 
@@ -54,13 +55,12 @@ std::string hint_for_push(const std::string& output, bool ecr) {
 std::vector<std::string> ecr_reads_of(const spec::ImageSpec& spec) {
   std::vector<std::string> reads;
   auto add = [&reads](const std::string& reference) {
-    if (ecr_registry(reference)) {
+    if (ecr_registry(reference) &&
+        std::find(reads.begin(), reads.end(), reference) == reads.end()) {
       reads.push_back(reference);
     }
   };
-  if (spec.native()) {
-    add(spec.builder_image);
-  }
+  add(spec.builder_image);
   add(spec.runtime_image);
   if (spec.registry_cache && spec.repository) {
     add(*spec.repository);

@@ -106,6 +106,10 @@ std::string push_retried(Client& client, const Plan& plan, const std::string& st
 void push_cache(const spec::ImageSpec& spec, const std::string& arch, Client& client,
                 std::ostream& err) {
   const auto refs = cache_refs(spec, arch);
+  // These builds read what the image's build read: the same logins.
+  for (const auto& repository : ecr_reads_of(spec)) {
+    client.log_in(repository, false, err);
+  }
   const auto& engine = client.engine();
   engine::run_engine(engine,
                      engine::build_command(engine, spec, arch, "build", {"--tag", refs->build}));

@@ -313,7 +313,7 @@ void read_registry_and_function(const Members& m, ImageSpec& spec) {
   }
   for (auto& [key, value] : m.pairs("secret_environment", pattern("[A-Za-z][A-Za-z0-9_]*"),
                                     pattern(kReservedEnvironment), "is reserved by Lambda")) {
-    if (!std::regex_match(value, pattern("file:/.*|ssm:[A-Za-z0-9_./-]{1,2048}"))) {
+    if (!std::regex_match(value, pattern("file:/.*|ssm:[A-Za-z0-9_./-]+"))) {
       m.bad("secret_environment",
             fmt::format("the value of \"{}\" is not file:<absolute path> or ssm:<parameter name>",
                         key));
@@ -455,8 +455,9 @@ fs::path image_id_file(const ImageSpec& spec, const std::string& arch) {
 fs::path payload_dir(const ImageSpec& spec, const std::string& arch) {
   return spec.dir / ("payload-" + arch);
 }
-fs::path sources_stamp_file(const ImageSpec& spec, const std::string& arch) {
-  return spec.dir / ("sources-stamp-" + arch);
+fs::path sources_stamp_file(const ImageSpec& spec, const std::string& arch,
+                            const std::optional<std::string>& stage) {
+  return spec.dir / (stage ? "sources-stamp-" + *stage + "-" + arch : "sources-stamp-" + arch);
 }
 fs::path image_archive(const ImageSpec& spec, const std::string& arch) {
   return spec.dir / ("size-" + arch + ".tar");

@@ -110,7 +110,10 @@ std::filesystem::path dockerignore(const ImageSpec& spec);
 std::filesystem::path image_inputs_file(const ImageSpec& spec);
 std::filesystem::path image_id_file(const ImageSpec& spec, const std::string& arch);
 std::filesystem::path payload_dir(const ImageSpec& spec, const std::string& arch);
-std::filesystem::path sources_stamp_file(const ImageSpec& spec, const std::string& arch);
+// The sources stamp of the image's builds, or of an extra stage's (dev, debug): each its own, so
+// a stage built alongside the image never changes the stamp between the image's engine calls.
+std::filesystem::path sources_stamp_file(const ImageSpec& spec, const std::string& arch,
+                                         const std::optional<std::string>& stage = {});
 // The archives the size step saves the image and its runtime base to (removed afterwards).
 std::filesystem::path image_archive(const ImageSpec& spec, const std::string& arch);
 std::filesystem::path base_archive(const ImageSpec& spec, const std::string& arch);

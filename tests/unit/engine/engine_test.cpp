@@ -84,6 +84,15 @@ TEST(Engine, BuildsWithPodmanAndBuildahWithASourcesStamp) {
     const auto stamp = read_line_file(spec::sources_stamp_file(spec, "x86_64"));
     EXPECT_TRUE(has_pair(argv, "--build-arg", "HUBTEL_SOURCES_STAMP=" + stamp));
     EXPECT_EQ(engine::build_command(engine, spec, "x86_64", "build", {}), argv);
+    // An extra stage has a stamp of its own: building it never changes the image's.
+    const auto dev = engine::build_command(engine, spec, "x86_64", "dev", {});
+    const auto dev_stamp = read_line_file(spec::sources_stamp_file(spec, "x86_64", "dev"));
+    EXPECT_TRUE(has_pair(dev, "--build-arg", "HUBTEL_SOURCES_STAMP=" + dev_stamp));
+    engine::renew_sources_stamp(spec, "x86_64", "dev");
+    EXPECT_EQ(read_line_file(spec::sources_stamp_file(spec, "x86_64")), stamp);
+    EXPECT_EQ(engine::build_command(engine, spec, "x86_64", "runtime", {}).size(), argv.size());
+    EXPECT_TRUE(has_pair(engine::build_command(engine, spec, "x86_64", "runtime", {}),
+                         "--build-arg", "HUBTEL_SOURCES_STAMP=" + stamp));
     engine::renew_sources_stamp(spec, "x86_64");
     EXPECT_NE(read_line_file(spec::sources_stamp_file(spec, "x86_64")), stamp);
   }

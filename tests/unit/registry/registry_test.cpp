@@ -79,8 +79,9 @@ TEST(Registry, NamesTheEcrRepositoriesABuildReads) {
   spec.registry_cache = true;
   EXPECT_EQ(ecr_reads_of(spec),
             (std::vector<std::string>{ecr + "/builders/cpp:1", ecr + "/team/hello"}));
-  // A Python image has no builder of its own to read.
+  // A Python image's builder stage starts from its builder image too; one image is read once.
   spec.runtime = "python3.12";
+  spec.builder_image = ecr + "/bases/python:3.12";
   spec.runtime_image = ecr + "/bases/python:3.12";
   EXPECT_EQ(ecr_reads_of(spec),
             (std::vector<std::string>{ecr + "/bases/python:3.12", ecr + "/team/hello"}));
