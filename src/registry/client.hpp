@@ -16,7 +16,8 @@
 namespace hubtel::registry {
 
 // The ECR repositories a build of `spec` reads from: its builder and runtime images (each once)
-// and, with a registry cache, its repository. A build logs in to their registries before the engine reads them.
+// and, with a registry cache, its repository. A build logs in to their registries before the engine
+// reads them.
 std::vector<std::string> ecr_reads_of(const spec::ImageSpec& spec);
 
 // Logs in to ECR registries into a private engine configuration that lives as long as the client
