@@ -117,7 +117,7 @@ int measure(const BuildRequest& request, const spec::ImageSpec& spec, std::ostre
   if (spec.native()) {
     // Measured by the id this build wrote: another build tree may move the tag meanwhile.
     const auto builder = fmt::format("hubtel/{}:build-{}", spec.name, arch);
-    const auto builder_id_file = spec::staging(spec::image_id_file(spec, "build-" + arch));
+    const auto builder_id_file = spec::builder_id_file(spec, arch);
     const RemovedFiles removed_id{{builder_id_file}};
     run_engine(engine, build_command(engine, spec, arch, "build",
                                      {"--iidfile", builder_id_file.string(), "--tag", builder}));

@@ -452,6 +452,9 @@ fs::path image_inputs_file(const ImageSpec& spec) {
 fs::path image_id_file(const ImageSpec& spec, const std::string& arch) {
   return spec.dir / ("image-" + arch + ".id");
 }
+fs::path builder_id_file(const ImageSpec& spec, const std::string& arch) {
+  return spec.dir / ("builder-" + arch + ".id");
+}
 fs::path payload_dir(const ImageSpec& spec, const std::string& arch) {
   return spec.dir / ("payload-" + arch);
 }

@@ -109,6 +109,8 @@ std::filesystem::path dockerfile(const ImageSpec& spec);
 std::filesystem::path dockerignore(const ImageSpec& spec);
 std::filesystem::path image_inputs_file(const ImageSpec& spec);
 std::filesystem::path image_id_file(const ImageSpec& spec, const std::string& arch);
+// The id of the builder stage the size step measures (removed afterwards).
+std::filesystem::path builder_id_file(const ImageSpec& spec, const std::string& arch);
 std::filesystem::path payload_dir(const ImageSpec& spec, const std::string& arch);
 // The sources stamp of the image's builds, or of an extra stage's (dev, debug): each its own, so
 // a stage built alongside the image never changes the stamp between the image's engine calls.
