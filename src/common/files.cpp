@@ -112,6 +112,17 @@ bool write_file_if_changed(const std::filesystem::path& path, std::string_view c
 }
 
 std::string read_secret_file(const std::filesystem::path& path) {
+  // Lambda holds at most 4 KB of environment: a larger file is not a secret variable's value, and
+  // is never read whole.
+  constexpr std::uintmax_t limit = 4096;
+  std::error_code error;
+  const auto size = std::filesystem::file_size(path, error);
+  if (!error && size > limit) {
+    throw Error(
+        fmt::format("'{}' holds {} bytes; a variable's value fits in Lambda's 4 KB of "
+                    "environment, at most {} bytes",
+                    path.string(), size, limit));
+  }
   auto value = read_file(path);
   while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) {
     value.pop_back();

@@ -11,7 +11,8 @@ namespace hubtel {
 // Reads a whole file; throws Error naming the path on failure.
 std::string read_file(const std::filesystem::path& path);
 
-// A secret kept in a file: its content without the final line breaks an editor adds.
+// A secret kept in a file: its content without the final line breaks an editor adds. Throws Error
+// for a file over 4096 bytes, more than Lambda's environment holds.
 std::string read_secret_file(const std::filesystem::path& path);
 
 // A one-line file's content without its trailing line ends (image ids, references, stamps).

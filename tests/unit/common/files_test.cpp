@@ -46,4 +46,20 @@ TEST(Files, ReadOfMissingFileNamesThePath) {
   }
 }
 
+TEST(Files, SecretFilesDropTheFinalLineBreakAndAreBounded) {
+  const auto dir = fresh_dir("secret");
+  hubtel::write_file_atomically(dir / "token", "s3cret\n");
+  EXPECT_EQ(hubtel::read_secret_file(dir / "token"), "s3cret");
+  hubtel::write_file_atomically(dir / "big", std::string(4097, 'x'));
+  try {
+    hubtel::read_secret_file(dir / "big");
+    FAIL() << "no error";
+  } catch (const hubtel::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("holds 4097 bytes; a variable's value fits in Lambda's "
+                                         "4 KB of environment, at most 4096 bytes"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 }  // namespace
