@@ -6,16 +6,23 @@
 source "$(dirname "$0")/../deploy/lib.sh"
 
 engine="$work/engine"
+# The engine's sockets live in a short folder of their own: a socket path holds at most 107 bytes,
+# and containerd's (exec/containerd/containerd.sock.ttrpc) would pass that under a deep build tree.
+sockets=$(mktemp -d /tmp/hubtel-engine.XXXXXX)
 mkdir -p "$engine" "$work/context"
 echo '{}' >"$engine/daemon.json"
-export DOCKER_HOST="unix://$engine/docker.sock"
+export DOCKER_HOST="unix://$sockets/docker.sock"
 dockerd_pid=
 
 start_engine() {
-  # In a network namespace of its own: a build step needs the engine's bridge network, which
-  # there touches neither the host's interfaces nor the shared engine's.
-  unshare --net dockerd --config-file "$engine/daemon.json" --host "$DOCKER_HOST" \
-    --data-root "$engine/data" --exec-root "$engine/exec" --pidfile "$engine/docker.pid" \
+  # In namespaces of its own. Its network: a build step needs the engine's bridge, which there
+  # touches neither the host's interfaces nor the shared engine's. Its processes: dockerd is their
+  # init, so when it is killed the kernel ends and reaps its containerd and the build's step too
+  # (outside, a containerd whose dockerd died lingers as a zombie until this machine's init reaps
+  # it, and a dockerd started meanwhile waits for it). Its mounts: they end with it.
+  unshare --net --pid --mount --fork --mount-proc --kill-child=SIGKILL \
+    dockerd --config-file "$engine/daemon.json" --host "$DOCKER_HOST" \
+    --data-root "$engine/data" --exec-root "$sockets/exec" --pidfile "$engine/docker.pid" \
     --iptables=false --ip6tables=false >>"$engine/dockerd.log" 2>&1 </dev/null &
   dockerd_pid=$!
   for _ in $(seq 300); do
@@ -27,9 +34,9 @@ start_engine() {
   fail "the test's own dockerd did not start"
 }
 
-# Ends this test's dockerd, and the containerd it started when it died without stopping that.
+# Ends this test's dockerd (the unshare that holds it: its death kills dockerd, and so everything
+# dockerd started).
 stop_engine() {
-  local pid
   if [ -n "$dockerd_pid" ] && kill -0 "$dockerd_pid" 2>/dev/null; then
     kill "$dockerd_pid"
     for _ in $(seq 150); do
@@ -38,20 +45,19 @@ stop_engine() {
     done
     kill -9 "$dockerd_pid" 2>/dev/null || true
   fi
+  wait "$dockerd_pid" 2>/dev/null || true
   dockerd_pid=
-  if [ -f "$engine/exec/containerd/containerd.pid" ]; then
-    pid=$(cat "$engine/exec/containerd/containerd.pid")
-    if [ -n "$pid" ] && [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$(command -v containerd)" ]; then
-      kill "$pid" 2>/dev/null || true
-    fi
-  fi
-  # The step's process, when the engine's death left it running.
-  pgrep -fx "sleep $nap" | xargs -r kill 2>/dev/null || true
-  grep " $engine/" /proc/mounts | cut -d' ' -f2 | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+  # It names pid 1 of the namespace; left behind, the next start takes this machine's init for it.
+  rm -f "$engine/docker.pid"
+}
+# At the end the sockets' folder goes too.
+finish() {
+  stop_engine
+  rm -rf "$sockets"
 }
 # The step the engine dies in sleeps for a time no other process on this machine sleeps for.
 nap="53.$$$RANDOM"
-trap stop_engine EXIT
+trap finish EXIT
 start_engine
 
 # A small base image: a shell, sleep and cat from this machine with the libraries they load.
