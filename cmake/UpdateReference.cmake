@@ -64,6 +64,7 @@ foreach(module IN ITEMS HubtelAI HubtelAILambdaImage HubtelAISpec HubtelAIEngine
         endforeach()
         string(APPEND markdown "```\n\n")
         set(code_indent "")
+        set(current "")
       elseif(count EQUAL 2 AND current MATCHES ";[-=]+$")
         # The module's title and its underline: the reference's own headings stand for it.
       elseif(first MATCHES "^\\.\\. command:: (.+)$")

@@ -31,16 +31,11 @@ function(_hubtel_add_deploy_targets name)
   # Read whether or not there is a repository: an unset variable in if() reads as its own name.
   get_property(function_name TARGET ${name}-image PROPERTY HUBTEL_FUNCTION_NAME)
   if(NOT "${repository}" STREQUAL "")
-    get_property(dir TARGET ${name}-image PROPERTY HUBTEL_IMAGE_DIR)
-    set(spec "${dir}/spec.json")
+    get_property(spec TARGET ${name}-image PROPERTY HUBTEL_SPEC_FILE)
+    get_property(sam_file TARGET ${name}-image PROPERTY HUBTEL_SAM_FILE)
     set(helper HubtelAI::hubtel-ai)
-    get_property(architectures TARGET ${name}-image PROPERTY HUBTEL_ARCHITECTURES)
-    set(id_files ${architectures})
-    list(TRANSFORM id_files PREPEND "${dir}/image-")
-    list(TRANSFORM id_files APPEND ".id")
-    set(push_refs ${architectures})
-    list(TRANSFORM push_refs PREPEND "${dir}/push-")
-    list(TRANSFORM push_refs APPEND ".ref")
+    get_property(id_files TARGET ${name}-image PROPERTY HUBTEL_ID_FILES)
+    get_property(push_refs TARGET ${name}-image PROPERTY HUBTEL_PUSH_REFS)
     _hubtel_engine_arguments()
     get_property(engine GLOBAL PROPERTY _HUBTEL_ENGINE_OPTION)
     if(engine)
@@ -59,12 +54,12 @@ function(_hubtel_add_deploy_targets name)
       VERBATIM)
     add_custom_target(${name}-push DEPENDS ${push_refs})
     add_custom_command(
-      OUTPUT "${dir}/template.yaml"
-      COMMAND "${helper}" sam --spec "${spec}" --output "${dir}/template.yaml"
+      OUTPUT "${sam_file}"
+      COMMAND "${helper}" sam --spec "${spec}" --output "${sam_file}"
       DEPENDS ${push_refs} "${spec}"
       COMMENT "Writing the SAM template of Lambda image ${name}"
       VERBATIM)
-    add_custom_target(${name}-sam DEPENDS "${dir}/template.yaml")
+    add_custom_target(${name}-sam DEPENDS "${sam_file}")
     set_property(GLOBAL APPEND PROPERTY _HUBTEL_SAM_SPECS "${spec}")
     set_property(GLOBAL APPEND PROPERTY _HUBTEL_SAM_DEPENDS ${push_refs})
     set_property(GLOBAL APPEND PROPERTY _HUBTEL_SAM_TARGETS ${name}-sam)
@@ -89,13 +84,14 @@ function(_hubtel_add_deploy_targets name)
     add_custom_target(deploy)
   endif()
   if(NOT "${repository}" STREQUAL "" AND NOT "${function_name}" STREQUAL "")
+    get_property(deploy_file TARGET ${name}-image PROPERTY HUBTEL_DEPLOY_FILE)
     add_custom_command(
-      OUTPUT "${dir}/deploy.json"
+      OUTPUT "${deploy_file}"
       COMMAND "${helper}" deploy --spec "${spec}"
       DEPENDS ${push_refs} "${spec}"
       COMMENT "Deploying Lambda function ${function_name}"
       VERBATIM)
-    add_custom_target(${name}-deploy DEPENDS "${dir}/deploy.json")
+    add_custom_target(${name}-deploy DEPENDS "${deploy_file}")
     add_dependencies(deploy ${name}-deploy)
   else()
     add_custom_target(

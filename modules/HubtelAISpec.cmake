@@ -5,6 +5,158 @@ HubtelAISpec
 The image spec: what :command:`hubtel_add_lambda_image` accepts, the defaults it applies, and
 ``hubtel/<name>/spec.json`` (``"spec_version": 2``), the one file per image the helper reads.
 
+The keywords of :command:`hubtel_add_lambda_image`, each with its values:
+
+  .. code-block:: cmake
+
+    hubtel_add_lambda_image(<name>
+      RUNTIME <provided.al2023 | provided.al2 | python3.11 | python3.12 | python3.13>
+      [TARGET <executable>]
+      [HANDLER <module.function>]
+      [SOURCES <file-or-dir>...]
+      [REQUIREMENTS <requirements.txt>]
+      [ARCHITECTURES <x86_64|arm64>...]
+      [BUILDER_IMAGE <ref>] [RUNTIME_IMAGE <ref>] [BUILDER_FAMILY <debian|redhat|alpine>]
+      [BUILDER_PACKAGES <pkg>...]
+      [LAMBDA_BASE <ON|OFF>]
+      [CONTEXT <dir>]
+      [CMAKE_ARGS <-DVAR=value>...] [BUILD_TYPE <config>]
+      [STAGES <dev|debug>...]
+      [TEMPLATE <file.mustache>]
+      [BUILD_ARGS <K=V>...] [SECRETS <id=path>...]
+      [MAX_SIZE <size>]
+      [EVENT <event.json>]
+      [REPOSITORY <registry/repo>] [TAG <tag>]
+      [FUNCTION_NAME <name>] [ROLE <arn>] [MEMORY <MiB>] [TIMEOUT <s>]
+      [ENVIRONMENT <K=V>...] [SECRET_ENVIRONMENT <K=file:path | K=ssm:name>...])
+
+  ``<name>``
+    The image's name: lowercase letters, digits, ``.``, ``_`` and ``-``, as image names allow.
+
+  ``RUNTIME``
+    The Lambda runtime. ``provided.*`` runtimes run a program of the project (``TARGET``);
+    ``python3.*`` runtimes run ``HANDLER`` from ``SOURCES``.
+
+  ``TARGET``
+    Native runtimes: the executable target that becomes the function's ``bootstrap``. It must
+    be defined before this call. The builder stage configures the project with its own
+    ``CMakeLists.txt`` (where ``find_package(HubtelAI)`` succeeds and this function does
+    nothing) and builds only this target; the runtime stage gets the program and the shared
+    libraries it needs that the runtime base lacks, never libc or the loader. The builder
+    configures the project afresh: cache variables and options of the host build do not reach
+    it (pass them with ``CMAKE_ARGS``), the call must run there too (not inside a condition
+    only the host meets), and ``BUILD_TESTING`` is ``OFF`` there unless ``CMAKE_ARGS`` turns
+    it on. The image depends on the host build of this target, which stands for all its
+    sources, headers and libraries: the host builds it too, so it needs the target's -dev
+    packages as well.
+
+  ``HANDLER``
+    Python runtimes: the handler as ``module.function`` (the image's ``CMD``).
+
+  ``SOURCES``
+    Python runtimes: files and folders copied into the task root (``/var/task``). Relative
+    paths here, in ``REQUIREMENTS`` and in ``EVENT`` are taken from the current source
+    directory.
+
+  ``REQUIREMENTS``
+    Python runtimes: a ``requirements.txt`` installed with ``pip install --target`` in a
+    layer of its own, so an edit to the handler does not reinstall it. ``--find-links`` and
+    ``-f`` paths in it are taken relative to the file, for private wheels (add ``--no-index``
+    when they are all there is, so pip never asks PyPI).
+
+  ``ARCHITECTURES``
+    ``x86_64`` (the default; ``HUBTEL_DEFAULT_ARCHITECTURES`` changes it for the project) and/or
+    ``arm64``: one single-architecture image each, as Lambda wants. The builder runs on the
+    build platform and cross-compiles with HubtelAI's toolchain files when it is a Debian
+    builder; other builders run emulated (QEMU), and the build says which it chose. The cache
+    option ``HUBTEL_CROSS_COMPILE`` (default ``ON``) set to ``OFF`` emulates every foreign
+    architecture, for dependencies that cannot be cross-built. The runtime base must have a
+    variant for each architecture: a multi-architecture index (as AWS's bases are), or one call
+    per architecture with that architecture's image.
+
+  ``BUILDER_IMAGE``, ``RUNTIME_IMAGE``
+    The images the builder and runtime stages start from. A plain Debian or Amazon Linux image
+    serves as a builder: the toolchain is installed with its package manager at build time.
+    Defaults follow AWS and are
+    overridable for the whole project through the cache variables
+    ``HUBTEL_RUNTIME_IMAGE_<RUNTIME>`` and ``HUBTEL_BUILDER_IMAGE_<RUNTIME>`` (``<RUNTIME>`` in
+    upper case with ``.`` as ``_``, e.g. ``HUBTEL_RUNTIME_IMAGE_PROVIDED_AL2023``). A builder
+    and a runtime of different C libraries (musl against glibc) are refused.
+
+  ``BUILDER_FAMILY``
+    The builder's distribution family when its name does not tell it: ``debian`` (apt; can
+    cross-compile), ``redhat`` (dnf, microdnf or yum) or ``alpine`` (apk).
+
+  ``BUILDER_PACKAGES``
+    Extra packages for the builder (the host's own build needs them too, see ``TARGET``),
+    installed with its own package manager; on a Debian cross
+    builder they are installed for the target architecture (``libcurl4-openssl-dev`` becomes
+    ``libcurl4-openssl-dev:arm64``).
+
+  ``LAMBDA_BASE``
+    Whether ``RUNTIME_IMAGE`` is an AWS Lambda base image (detected from its name). On one, the
+    program is ``/var/runtime/bootstrap`` with ``CMD ["handler"]`` so the base's entry point and
+    emulator keep working; on any other base the program is the ``ENTRYPOINT``.
+
+  ``CONTEXT``
+    The build context. Native default: the top-level source directory, which must lie inside
+    it. Python default: the current source directory. ``hubtel/<name>/Dockerfile.dockerignore``
+    keeps the build tree, ``.git`` and, for Python, everything but the sources out of it.
+
+  ``CMAKE_ARGS``, ``BUILD_TYPE``
+    Native runtimes: extra ``-D`` arguments for the builder's configure step (the host's cache
+    does not reach it), and its build type (default ``Release``).
+
+  ``STAGES``
+    Extra stages, each built by ``<name>-image-<stage>`` and tagged
+    ``hubtel/<name>:<stage>-<arch>``: ``dev`` (the builder with the sources) and ``debug``
+    (the runtime with ``gdb`` and the unstripped program; ``BUILD_TYPE RelWithDebInfo`` gives
+    it line numbers, and the sources are in the ``dev`` stage at ``/src``).
+
+  ``TEMPLATE``
+    A Mustache template that replaces the default Dockerfile template, or extends it with
+    Mustache inheritance: ``{{< Dockerfile.native}}`` or ``{{< Dockerfile.python}}`` with
+    ``{{$block}}`` overrides (``deps_extra`` in the builder's package stage, ``build_extra``
+    after the build, where in a native image files put under ``/out/rootfs`` land in the
+    runtime image, and ``runtime_extra`` in the runtime stage). Partials are found among
+    HubtelAI's templates, then beside the template. Its data is the image spec
+    ``hubtel/<name>/spec.json``, with the keys derived from it that version 1 of the spec held
+    (``kind_native``, ``stage_debug``, ``build_args_list`` and the others), so templates written
+    for it keep working.
+
+  ``BUILD_ARGS``
+    ``KEY=value`` build arguments for the engine.
+
+  ``SECRETS``
+    ``id=path`` secrets mounted with BuildKit secret mounts at ``/run/secrets/<id>`` in the
+    build steps; they never land in a layer, and a new secret alone rebuilds nothing.
+
+  ``MAX_SIZE``
+    A budget for ``<name>-size`` (e.g. ``50MiB``); the 10 GB Lambda limit always applies.
+
+  ``EVENT``
+    The event ``<name>-invoke`` sends (default ``{}``).
+
+  ``REPOSITORY``, ``TAG``
+    Where ``<name>-push`` pushes, and the tag (default: the git revision of the context, or
+    ``latest`` outside a git checkout; uncommitted edits push under the same revision's tag,
+    which then names the newest push). Deploys never go by tag: always by the pushed digest.
+
+  ``FUNCTION_NAME``, ``ROLE``, ``MEMORY``, ``TIMEOUT``, ``ENVIRONMENT``
+    The Lambda function ``<name>-deploy`` creates or updates, by digest. ``<name>-invoke``
+    runs the image with the same name (else the image's, ``.`` read as ``-``), timeout (else
+    Lambda's 3 s, from the event's handing out; init gets at least 10 s), memory and
+    environment.
+
+  ``SECRET_ENVIRONMENT``
+    Variables of the function whose values are secrets: ``K=file:<path>`` (the file's content,
+    its final line break dropped; a relative path is taken from the current source directory)
+    or ``K=ssm:<parameter name>`` (an SSM parameter, decrypted). Only the reference is written
+    to the build tree; ``<name>-deploy`` reads the value when it deploys and sends it to Lambda
+    in its request, never on a command line, and compares with what Lambda holds on every
+    deploy. ``<name>-invoke`` passes file values through the engine's environment; SSM values
+    are read on deploy only. The SAM template leaves them out.
+
 .. variable:: HUBTEL_DEFAULT_ARCHITECTURES
 
   The architectures of images whose call names none (default ``x86_64``).
@@ -677,11 +829,11 @@ function(_hubtel_spec name)
 
   # The spec, every fact once. The values were checked: only paths and free text may hold what
   # JSON or file(GENERATE) would read as syntax, and only they are escaped.
-  set(escaped "${dir}" "${context}" "${template}" ${partials})
+  set(escaped "${context}" "${template}" ${partials})
   if("${escaped}" MATCHES "[\\\\\"$]")
     _hubtel_json_escape(escaped "${escaped}")
   endif()
-  list(POP_FRONT escaped dir_json context_json template_json)
+  list(POP_FRONT escaped context_json template_json)
   string(JOIN "\", \"" partials_json ${escaped})
   string(JOIN "\", \"" architectures_json ${arg_ARCHITECTURES})
   list(POP_FRONT facts family cross lambda_base)
@@ -690,8 +842,8 @@ function(_hubtel_spec name)
       spec
       "{\n  \"spec_version\": 2,\n  \"hubtel_version\": \"${_HUBTEL_VERSION}\",\n"
       "  \"name\": \"${name}\",\n  \"runtime\": \"${arg_RUNTIME}\",\n"
-      "  \"architectures\": [\"${architectures_json}\"],\n  \"dir\": \"${dir_json}\",\n"
-      "  \"context\": \"${context_json}\",\n  \"template\": \"${template_json}\",\n"
+      "  \"architectures\": [\"${architectures_json}\"],\n  \"context\": \"${context_json}\",\n"
+      "  \"template\": \"${template_json}\",\n"
       "  \"partials\": [\"${partials_json}\"],\n  \"runtime_image\": \"${arg_RUNTIME_IMAGE}\",\n"
       "  \"builder_image\": \"${arg_BUILDER_IMAGE}\",\n  \"builder_family\": \"${family}\",\n"
       "  \"cross\": ${cross},\n  \"lambda_base\": ${lambda_base},\n  \"event\": ${event_json},\n"
@@ -699,13 +851,26 @@ function(_hubtel_spec name)
   # file(GENERATE) writes at generate time, atomically and only when the content changed.
   file(GENERATE OUTPUT "${dir}/spec.json" CONTENT "${spec}")
 
+  # The files of the image's folder that targets name, spelled on this side here alone and as the
+  # helper's spec reader spells them (src/spec/image_spec.cpp): the spec, the prepared
+  # Dockerfile, ignore file and image inputs, one image id and push record per architecture, the
+  # SAM template and the deploy record.
   set(id_files ${arg_ARCHITECTURES})
   list(TRANSFORM id_files PREPEND "${dir}/image-")
   list(TRANSFORM id_files APPEND ".id")
+  set(push_refs ${arg_ARCHITECTURES})
+  list(TRANSFORM push_refs PREPEND "${dir}/push-")
+  list(TRANSFORM push_refs APPEND ".ref")
   add_custom_target(${name}-image DEPENDS ${id_files})
   set_target_properties(
     ${name}-image
-    PROPERTIES HUBTEL_IMAGE_DIR "${dir}"
+    PROPERTIES HUBTEL_SPEC_FILE "${dir}/spec.json"
+               HUBTEL_PREPARED_FILES
+               "${dir}/Dockerfile;${dir}/Dockerfile.dockerignore;${dir}/image-inputs.json"
+               HUBTEL_ID_FILES "${id_files}"
+               HUBTEL_PUSH_REFS "${push_refs}"
+               HUBTEL_SAM_FILE "${dir}/template.yaml"
+               HUBTEL_DEPLOY_FILE "${dir}/deploy.json"
                HUBTEL_ARCHITECTURES "${arg_ARCHITECTURES}"
                HUBTEL_STAGES "${arg_STAGES}"
                HUBTEL_TEMPLATE "${template}"
@@ -943,11 +1108,6 @@ function(
     _hubtel_context_json(context_json ${fn} ${name} "${context}")
     set_property(GLOBAL PROPERTY _HUBTEL_CONTEXT_${context} "${context_json}")
   endif()
-  # The builder's build folder persists in a cache mount of its own for each build tree: two
-  # checkouts that name an image alike must not share object files, which Ninja judges by
-  # modification times alone.
-  string(SHA256 tree_hash "${CMAKE_BINARY_DIR}/hubtel/${name}")
-  string(SUBSTRING "${tree_hash}" 0 12 tree_hash)
   set(cmake_args_json "[]")
   if(ARGN)
     _hubtel_json_list(cmake_args_json ${ARGN})
@@ -956,8 +1116,7 @@ function(
     set(build_type Release)
   endif()
   string(CONCAT json "  \"target\": \"${target}\",\n  \"build_type\": \"${build_type}\",\n"
-                "  \"cmake_args\": ${cmake_args_json},\n"
-                "  \"build_cache_id\": \"${name}-${tree_hash}\",\n${context_json}")
+                "  \"cmake_args\": ${cmake_args_json},\n${context_json}")
   set(${out_json} "${json}" PARENT_SCOPE)
 endfunction()
 
@@ -1045,7 +1204,6 @@ function(
                    "name the files or folders that hold the handler")
     endif()
     _hubtel_check_path(${fn} ${name} SOURCES "${rel}")
-    get_filename_component(base "${path}" NAME)
     set(is_dir false)
     if(IS_DIRECTORY "${path}")
       file(GLOB_RECURSE files CONFIGURE_DEPENDS "${path}/*")
@@ -1054,7 +1212,7 @@ function(
     else()
       list(APPEND inputs "${path}")
     endif()
-    list(APPEND items "{\"path\": \"${rel}\", \"name\": \"${base}\", \"dir\": ${is_dir}}")
+    list(APPEND items "{\"path\": \"${rel}\", \"dir\": ${is_dir}}")
   endforeach()
   string(JOIN ", " sources ${items})
   set(requirements_json null)

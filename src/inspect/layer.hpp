@@ -1,10 +1,9 @@
 // One layer's tar, summarised as it streams: a compact entry list (path, size, kind), never file
-// contents; and the byte sources and SHA-256 digests the readers feed it from.
+// contents; and the byte sources the readers feed it from, and their SHA-256 digests.
 #pragma once
 
+#include "common/sha256.hpp"
 #include "inspect/paths.hpp"
-
-#include <openssl/evp.h>
 
 #include <cstdint>
 #include <memory>
@@ -22,17 +21,6 @@ class ByteSource {
   // Moves past up to `bytes` unread bytes without reading them and says how many it skipped; 0
   // when the source can only be read (the reader then reads and drops the bytes instead).
   virtual std::uint64_t skip(std::uint64_t /*bytes*/) { return 0; }
-};
-
-// SHA-256 of bytes fed in order, as "sha256:<hex>".
-class Sha256 {
- public:
-  Sha256();
-  void update(std::string_view bytes);
-  [[nodiscard]] std::string finish();
-
- private:
-  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> context_;
 };
 
 // Passes another source's chunks through, counting and hashing them.

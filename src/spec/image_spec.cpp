@@ -4,6 +4,7 @@
 
 #include "common/error.hpp"
 #include "common/files.hpp"
+#include "common/sha256.hpp"
 
 #include <fmt/format.h>
 
@@ -239,12 +240,13 @@ void read_native(const Members& m, ImageSpec& spec) {
       m.text("build_type", pattern("[A-Za-z][A-Za-z0-9_]*"), "a build type such as Release");
   spec.cmake_args = m.texts("cmake_args", pattern("-D[A-Za-z_][A-Za-z0-9_.+-]*(:[A-Z]+)?=.*"),
                             "-DVARIABLE=value");
-  spec.build_cache_id = m.text("build_cache_id", pattern("[a-z0-9._-]+-[0-9a-f]{12}"),
-                               "<name>-<12 hexadecimal digits>");
-  if (spec.build_cache_id.substr(0, spec.build_cache_id.size() - 13) != spec.name) {
-    m.bad("build_cache_id", fmt::format("\"{}\" does not start with the image's name \"{}\"",
-                                        spec.build_cache_id, spec.name));
-  }
+  // The builder's build folder persists in a cache mount of its own for each build tree: two
+  // checkouts that name an image alike must not share object files, which Ninja judges by
+  // modification times alone.
+  Sha256 tree;
+  tree.update(spec.dir.string());
+  spec.build_cache_id =
+      spec.name + "-" + tree.finish().substr(std::string_view("sha256:").size(), 12);
   spec.hubtel_stubs = m.texts("hubtel_stubs", pattern("/[A-Za-z0-9/._+-]*"),
                               "an absolute path of letters, digits and /._+-");
   spec.ignore_paths = m.texts("ignore_paths", pattern("[^/].*"), "a path relative to the context");
@@ -261,16 +263,17 @@ void read_python(const Members& m, ImageSpec& spec) {
     m.bad("sources", fmt::format("{} is not a non-empty list", shown(sources)));
   }
   for (const auto& item : sources) {
-    if (!item.is_object() || !item.contains("path") || !item.contains("name") ||
-        !item.contains("dir") || !item["dir"].is_boolean()) {
-      m.bad("sources",
-            fmt::format("{} is not {{\"path\": ..., \"name\": ..., \"dir\": ...}}", shown(item)));
+    if (!item.is_object() || !item.contains("path") || !item.contains("dir") ||
+        !item["dir"].is_boolean()) {
+      m.bad("sources", fmt::format("{} is not {{\"path\": ..., \"dir\": ...}}", shown(item)));
     }
     Source source;
     source.path = m.checked_text("sources", item["path"], pattern(kContextPath),
                                  "a path of letters, digits and ._/@+-");
-    source.name = m.checked_text("sources", item["name"], pattern("[A-Za-z0-9_.@+-]+"),
-                                 "a file name of letters, digits and ._@+-");
+    source.name = fs::path(source.path).filename().string();
+    if (source.name.empty() || source.name == "." || source.name == "..") {
+      m.bad("sources", fmt::format("\"{}\" does not end in a file or folder name", source.path));
+    }
     source.dir = item["dir"].get<bool>();
     spec.sources.push_back(std::move(source));
   }
@@ -347,6 +350,8 @@ ImageSpec parse(const fs::path& file, const std::string& text) {
         file.string(), found == object.end() ? "(none)" : shown(*found), version, kAgain));
   }
   const Members m(file, object);
+  // The image's folder is the spec's own.
+  spec.dir = fs::absolute(file).parent_path().lexically_normal();
   spec.hubtel_version =
       m.text("hubtel_version", pattern("[0-9]+\\.[0-9]+\\.[0-9]+"), "a version x.y.z");
   spec.name = m.text("name", pattern(kImageName),
@@ -360,7 +365,6 @@ ImageSpec parse(const fs::path& file, const std::string& text) {
   if (spec.architectures.empty()) {
     m.bad("architectures", "the list is empty");
   }
-  spec.dir = m.absolute("dir");
   spec.context = m.absolute("context");
   spec.template_file = m.absolute("template");
   const auto& partials = m.member("partials");
@@ -486,6 +490,7 @@ json view(const ImageSpec& spec) {
   data["kind"] = spec.native() ? "native" : "python";
   data["kind_native"] = spec.native();
   data["kind_python"] = !spec.native();
+  data["dir"] = spec.dir.string();
   data["dockerfile"] = dockerfile(spec).string();
   data["has_builder_packages"] = !spec.builder_packages.empty();
   data["has_requirements"] = spec.requirements.has_value();
@@ -514,7 +519,12 @@ json view(const ImageSpec& spec) {
     }
     data["cmake_args"] = words;
     data["hubtel_stubs"] = fmt::format("{}", fmt::join(spec.hubtel_stubs, " "));
+    data["build_cache_id"] = spec.build_cache_id;
   } else {
+    auto& sources = data["sources"];
+    for (std::size_t i = 0; i < spec.sources.size(); ++i) {
+      sources[i]["name"] = spec.sources[i].name;
+    }
     data["python_version"] = spec.python_version;
     data["requirements_dir"] = spec.requirements_dir ? json(*spec.requirements_dir) : json();
   }

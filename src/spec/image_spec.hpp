@@ -38,7 +38,7 @@ struct ImageSpec {
   std::string name;
   std::string runtime;
   std::vector<std::string> architectures;
-  std::filesystem::path dir;
+  std::filesystem::path dir;  // the spec's own folder: the image's files in the build tree
   std::filesystem::path context;
   std::filesystem::path template_file;
   std::vector<std::filesystem::path> partials;  // HubtelAI's templates first
@@ -59,7 +59,7 @@ struct ImageSpec {
   std::string project_dir;
   std::string build_type;
   std::vector<std::string> cmake_args;
-  std::string build_cache_id;
+  std::string build_cache_id;  // <name>-<12 hex digits of the SHA-256 of dir>
   std::vector<std::string> hubtel_stubs;
   std::vector<std::string> ignore_paths;
 

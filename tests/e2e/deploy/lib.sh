@@ -91,13 +91,13 @@ import json, sys
 dir, name, work, *extra = sys.argv[1:]
 spec = {
     "spec_version": 2, "hubtel_version": "0.1.0", "name": name, "runtime": "provided.al2023",
-    "architectures": ["x86_64"], "dir": dir, "context": work,
+    "architectures": ["x86_64"], "context": work,
     "template": work + "/templates/Dockerfile.native.mustache", "partials": [work + "/templates"],
     "runtime_image": "public.ecr.aws/lambda/provided:al2023",
     "builder_image": "public.ecr.aws/docker/library/debian:bullseye", "builder_family": "debian",
     "cross": True, "lambda_base": True, "event": None, "builder_packages": [], "stages": [], "build_args": {},
     "secrets": [], "max_size_bytes": None, "target": name, "project_dir": ".",
-    "build_type": "Release", "cmake_args": [], "build_cache_id": name + "-0123456789ab",
+    "build_type": "Release", "cmake_args": [],
     "hubtel_stubs": [], "ignore_paths": [], "repository": None, "tag": None,
     "registry_cache": False, "function_name": None, "role": None, "memory": None,
     "timeout": None, "environment": {}, "secret_environment": {},

@@ -74,7 +74,7 @@ tar -C "$base" -cf "$work/base.tar" .
 "$docker" import "$work/base.tar" hubtel-e2e/faults-base:1 >/dev/null
 
 spec=$(write_spec dying '"runtime": "python3.12"' '"handler": "app.handler"' \
-  '"sources": [{"path": "app.py", "name": "app.py", "dir": false}]' '"requirements": null' \
+  '"sources": [{"path": "app.py", "dir": false}]' '"requirements": null' \
   '"find_links": []' "\"context\": \"$work/context\"" "\"build_args\": {\"NAP\": \"$nap\"}")
 dir=$(dirname "$spec")
 cat >"$dir/Dockerfile" <<'DOCKERFILE'

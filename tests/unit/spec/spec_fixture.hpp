@@ -45,7 +45,6 @@ inline nlohmann::json native_spec(const std::filesystem::path& dir) {
           {"name", "hello"},
           {"runtime", "provided.al2023"},
           {"architectures", {"x86_64"}},
-          {"dir", dir.string()},
           {"context", dir.string()},
           {"template", (dir / "templates" / "Dockerfile.native.mustache").string()},
           {"partials", {(dir / "templates").string()}},
@@ -64,7 +63,6 @@ inline nlohmann::json native_spec(const std::filesystem::path& dir) {
           {"project_dir", "."},
           {"build_type", "Release"},
           {"cmake_args", nlohmann::json::array()},
-          {"build_cache_id", "hello-0123456789ab"},
           {"hubtel_stubs", nlohmann::json::array()},
           {"ignore_paths", nlohmann::json::array()},
           {"repository", nullptr},
@@ -81,8 +79,8 @@ inline nlohmann::json native_spec(const std::filesystem::path& dir) {
 // A valid spec of a python image.
 inline nlohmann::json python_spec(const std::filesystem::path& dir) {
   auto spec = native_spec(dir);
-  for (const char* key : {"target", "project_dir", "build_type", "cmake_args", "build_cache_id",
-                          "hubtel_stubs", "ignore_paths"}) {
+  for (const char* key :
+       {"target", "project_dir", "build_type", "cmake_args", "hubtel_stubs", "ignore_paths"}) {
     spec.erase(key);
   }
   spec["runtime"] = "python3.12";
@@ -92,7 +90,7 @@ inline nlohmann::json python_spec(const std::filesystem::path& dir) {
   spec["builder_family"] = "redhat";
   spec["cross"] = false;
   spec["handler"] = "app.handler";
-  spec["sources"] = {{{"path", "app.py"}, {"name", "app.py"}, {"dir", false}}};
+  spec["sources"] = {{{"path", "app.py"}, {"dir", false}}};
   spec["requirements"] = nullptr;
   spec["find_links"] = nlohmann::json::array();
   return spec;
