@@ -85,7 +85,9 @@ The keywords of :command:`hubtel_add_lambda_image`, each with its values:
 
   ``BUILDER_FAMILY``
     The builder's distribution family when its name does not tell it: ``debian`` (apt; can
-    cross-compile), ``redhat`` (dnf, microdnf or yum) or ``alpine`` (apk).
+    cross-compile), ``redhat`` (dnf, microdnf or yum) or ``alpine`` (apk). It decides here, at
+    configure time, whether the builder cross-compiles and which C library it has; the package
+    step finds the package manager in the image itself.
 
   ``BUILDER_PACKAGES``
     Extra packages for the builder (the host's own build needs them too, see ``TARGET``),
@@ -121,8 +123,10 @@ The keywords of :command:`hubtel_add_lambda_image`, each with its values:
     runtime image, and ``runtime_extra`` in the runtime stage). Partials are found among
     HubtelAI's templates, then beside the template. Its data is the image spec
     ``hubtel/<name>/spec.json``, with the keys derived from it that version 1 of the spec held
-    (``kind_native``, ``stage_debug``, ``build_args_list`` and the others), so templates written
-    for it keep working.
+    (``kind_native``, ``stage_debug``, ``build_args_list`` and the others) and those the reader
+    works out (``dir``, ``build_cache_id``, each source's ``name``), so templates written for it
+    keep working, with one exception: ``builder_family`` is gone, as the family is settled at
+    configure time (``cross`` holds what it decides).
 
   ``BUILD_ARGS``
     ``KEY=value`` build arguments for the engine.
@@ -759,7 +763,8 @@ function(_hubtel_spec name)
     endif()
   endif()
 
-  # What the images imply: their family, whether the builder cross-compiles, the Lambda base.
+  # What the images imply: whether the builder cross-compiles, and whether the runtime is a Lambda
+  # base.
   set(images "${arg_BUILDER_IMAGE} ${arg_RUNTIME_IMAGE} ${arg_BUILDER_FAMILY} ${arg_LAMBDA_BASE}")
   get_property(facts GLOBAL PROPERTY _HUBTEL_IMAGE_FACTS_${images})
   if(NOT facts)
@@ -836,7 +841,7 @@ function(_hubtel_spec name)
   list(POP_FRONT escaped context_json template_json)
   string(JOIN "\", \"" partials_json ${escaped})
   string(JOIN "\", \"" architectures_json ${arg_ARCHITECTURES})
-  list(POP_FRONT facts family cross lambda_base)
+  list(POP_FRONT facts cross lambda_base)
   string(
     CONCAT
       spec
@@ -845,7 +850,7 @@ function(_hubtel_spec name)
       "  \"architectures\": [\"${architectures_json}\"],\n  \"context\": \"${context_json}\",\n"
       "  \"template\": \"${template_json}\",\n"
       "  \"partials\": [\"${partials_json}\"],\n  \"runtime_image\": \"${arg_RUNTIME_IMAGE}\",\n"
-      "  \"builder_image\": \"${arg_BUILDER_IMAGE}\",\n  \"builder_family\": \"${family}\",\n"
+      "  \"builder_image\": \"${arg_BUILDER_IMAGE}\",\n"
       "  \"cross\": ${cross},\n  \"lambda_base\": ${lambda_base},\n  \"event\": ${event_json},\n"
       "${kind_json}${options_json}}\n")
   # file(GENERATE) writes at generate time, atomically and only when the content changed.
@@ -1022,9 +1027,10 @@ function(_hubtel_options_json out fn name)
 endfunction()
 
 # _hubtel_image_facts(<out> <fn> <name> <builder-image> <runtime-image> <builder-family>
-#                     <lambda-base>) gives what the images imply, as a list: the builder's
-# family, whether it cross-compiles, and whether the runtime is a Lambda base. A builder and a
-# runtime of different C libraries are refused.
+#                     <lambda-base>) gives what the images imply, as a list: whether the
+# builder cross-compiles (a Debian builder can, by its family, given or guessed from its name) and
+# whether the runtime is a Lambda base. A builder and a runtime of different C libraries are
+# refused.
 function(
   _hubtel_image_facts
   out
@@ -1067,7 +1073,7 @@ function(
   if(family STREQUAL "debian" AND HUBTEL_CROSS_COMPILE)
     set(cross true)
   endif()
-  set(${out} ${family} ${cross} ${lambda_base} PARENT_SCOPE)
+  set(${out} ${cross} ${lambda_base} PARENT_SCOPE)
 endfunction()
 
 # _hubtel_native_spec(<out-json> <out-inputs> <fn> <name> <context> <target> <build-type>

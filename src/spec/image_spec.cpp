@@ -377,7 +377,6 @@ ImageSpec parse(const fs::path& file, const std::string& text) {
   const auto image_words = "an image reference such as registry.example.com/team/base:tag";
   spec.runtime_image = m.text("runtime_image", pattern(kImageRef), image_words);
   spec.builder_image = m.text("builder_image", pattern(kImageRef), image_words);
-  spec.builder_family = m.one_of("builder_family", {"debian", "redhat", "alpine", "unknown"});
   spec.cross = m.boolean("cross");
   spec.lambda_base = m.boolean("lambda_base");
   if (!m.member("event").is_null()) {

@@ -44,7 +44,6 @@ struct ImageSpec {
   std::vector<std::filesystem::path> partials;  // HubtelAI's templates first
   std::string runtime_image;
   std::string builder_image;
-  std::string builder_family;
   bool cross = false;
   bool lambda_base = false;
   std::vector<std::string> builder_packages;

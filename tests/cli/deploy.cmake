@@ -12,7 +12,7 @@ function(_hubtel_deploy_spec name members)
     "\"runtime\": \"provided.al2023\", \"architectures\": [\"x86_64\"], "
     "\"context\": \"${dir}\", \"template\": \"${dir}/Dockerfile.mustache\", "
     "\"partials\": [\"${dir}\"], \"runtime_image\": \"debian:bookworm-slim\", "
-    "\"builder_image\": \"debian:bullseye\", \"builder_family\": \"debian\", \"cross\": true, "
+    "\"builder_image\": \"debian:bullseye\", \"cross\": true, "
     "\"lambda_base\": false, \"event\": null, \"builder_packages\": [], \"stages\": [], \"build_args\": {}, "
     "\"secrets\": [], \"max_size_bytes\": null, \"target\": \"hello\", \"project_dir\": \".\", "
     "\"build_type\": \"Release\", \"cmake_args\": [], "

@@ -94,7 +94,7 @@ spec = {
     "architectures": ["x86_64"], "context": work,
     "template": work + "/templates/Dockerfile.native.mustache", "partials": [work + "/templates"],
     "runtime_image": "public.ecr.aws/lambda/provided:al2023",
-    "builder_image": "public.ecr.aws/docker/library/debian:bullseye", "builder_family": "debian",
+    "builder_image": "public.ecr.aws/docker/library/debian:bullseye",
     "cross": True, "lambda_base": True, "event": None, "builder_packages": [], "stages": [], "build_args": {},
     "secrets": [], "max_size_bytes": None, "target": name, "project_dir": ".",
     "build_type": "Release", "cmake_args": [],

@@ -47,8 +47,9 @@ stop_engine() {
   fi
   wait "$dockerd_pid" 2>/dev/null || true
   dockerd_pid=
-  # It names pid 1 of the namespace; left behind, the next start takes this machine's init for it.
-  rm -f "$engine/docker.pid"
+  # Its pid files name pids of the namespace that ended: left behind, the next start would take
+  # this machine's init, or a thread of the new dockerd, for the dockerd or containerd they name.
+  rm -rf "$engine/docker.pid" "$sockets/exec"
 }
 # At the end the sockets' folder goes too.
 finish() {

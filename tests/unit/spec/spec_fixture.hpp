@@ -50,7 +50,6 @@ inline nlohmann::json native_spec(const std::filesystem::path& dir) {
           {"partials", {(dir / "templates").string()}},
           {"runtime_image", "public.ecr.aws/lambda/provided:al2023"},
           {"builder_image", "public.ecr.aws/docker/library/debian:bullseye"},
-          {"builder_family", "debian"},
           {"cross", true},
           {"lambda_base", true},
           {"event", nullptr},
@@ -87,7 +86,6 @@ inline nlohmann::json python_spec(const std::filesystem::path& dir) {
   spec["template"] = (dir / "templates" / "Dockerfile.python.mustache").string();
   spec["runtime_image"] = "public.ecr.aws/lambda/python:3.12";
   spec["builder_image"] = "public.ecr.aws/lambda/python:3.12";
-  spec["builder_family"] = "redhat";
   spec["cross"] = false;
   spec["handler"] = "app.handler";
   spec["sources"] = {{{"path", "app.py"}, {"dir", false}}};
