@@ -2,23 +2,19 @@
 # The specs are written here, as the CMake module writes them, with one bad or missing member.
 set(_hubtel_deploy_dir "${CMAKE_CURRENT_BINARY_DIR}/deploy")
 
-# _hubtel_deploy_spec(<name> <json members>): writes ${_hubtel_deploy_dir}/<name>/spec.json, a
-# valid version 2 spec of a native image with the members given last replacing its own.
+# _hubtel_deploy_spec(<name> <json members>): writes ${_hubtel_deploy_dir}/<name>/spec.json, the
+# valid native spec of tests/spec/native.json named <name>, its context and templates in its own
+# folder, with the members given last replacing its own (in JSON, the last of a name counts).
+file(READ "${PROJECT_SOURCE_DIR}/tests/spec/native.json" _hubtel_native_spec)
+string(REGEX REPLACE "}[ \n]*$" "" _hubtel_native_spec "${_hubtel_native_spec}")
 function(_hubtel_deploy_spec name members)
   set(dir "${_hubtel_deploy_dir}/${name}")
   file(
     WRITE "${dir}/spec.json"
-    "{\"spec_version\": 2, \"hubtel_version\": \"0.1.0\", \"name\": \"${name}\", "
-    "\"runtime\": \"provided.al2023\", \"architectures\": [\"x86_64\"], "
-    "\"context\": \"${dir}\", \"template\": \"${dir}/Dockerfile.mustache\", "
-    "\"partials\": [\"${dir}\"], \"runtime_image\": \"debian:bookworm-slim\", "
-    "\"builder_image\": \"debian:bullseye\", \"cross\": true, "
-    "\"lambda_base\": false, \"event\": null, \"builder_packages\": [], \"stages\": [], \"build_args\": {}, "
-    "\"secrets\": [], \"max_size_bytes\": null, \"target\": \"hello\", \"project_dir\": \".\", "
-    "\"build_type\": \"Release\", \"cmake_args\": [], "
-    "\"hubtel_stubs\": [], \"ignore_paths\": [], \"repository\": null, \"tag\": null, "
-    "\"registry_cache\": false, \"function_name\": null, \"role\": null, \"memory\": null, "
-    "\"timeout\": null, \"secret_environment\": {}, \"environment\": {}${members}}\n")
+    "${_hubtel_native_spec}, \"name\": \"${name}\", \"context\": \"${dir}\", "
+    "\"template\": \"${dir}/Dockerfile.mustache\", \"partials\": [\"${dir}\"], "
+    "\"runtime_image\": \"debian:bookworm-slim\", \"builder_image\": \"debian:bullseye\", "
+    "\"lambda_base\": false${members}}\n")
 endfunction()
 
 _hubtel_deploy_spec(norepo "")

@@ -5,6 +5,8 @@ set -euo pipefail
 docker=${DOCKER:-/usr/bin/docker}
 hubtel_ai=${HUBTEL_AI:?HUBTEL_AI must name the hubtel-ai program}
 work=${1:?usage: $0 <work-dir>}
+# The valid native spec every test that writes a whole spec starts from.
+spec_fixture="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../spec" && pwd)/native.json"
 
 fail() {
   echo "FAIL: $*" >&2
@@ -86,22 +88,15 @@ write_spec() {
   shift
   local dir="$work/hubtel/$name"
   mkdir -p "$dir"
-  python3 - "$dir" "$name" "$work" "$@" <<'PY'
+  python3 - "$dir" "$name" "$work" "$spec_fixture" "$@" <<'PY'
 import json, sys
-dir, name, work, *extra = sys.argv[1:]
-spec = {
-    "spec_version": 2, "hubtel_version": "0.1.0", "name": name, "runtime": "provided.al2023",
-    "architectures": ["x86_64"], "context": work,
+dir, name, work, fixture, *extra = sys.argv[1:]
+with open(fixture) as f:
+    spec = json.load(f)
+spec.update({
+    "name": name, "target": name, "context": work,
     "template": work + "/templates/Dockerfile.native.mustache", "partials": [work + "/templates"],
-    "runtime_image": "public.ecr.aws/lambda/provided:al2023",
-    "builder_image": "public.ecr.aws/docker/library/debian:bullseye",
-    "cross": True, "lambda_base": True, "event": None, "builder_packages": [], "stages": [], "build_args": {},
-    "secrets": [], "max_size_bytes": None, "target": name, "project_dir": ".",
-    "build_type": "Release", "cmake_args": [],
-    "hubtel_stubs": [], "ignore_paths": [], "repository": None, "tag": None,
-    "registry_cache": False, "function_name": None, "role": None, "memory": None,
-    "timeout": None, "environment": {}, "secret_environment": {},
-}
+})
 for member in extra:
     spec.update(json.loads("{" + member + "}"))
 with open(dir + "/spec.json", "w") as f:

@@ -38,60 +38,24 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-// A valid spec of a native image whose folder and context are `dir`, as the CMake side writes it.
-inline nlohmann::json native_spec(const std::filesystem::path& dir) {
-  return {{"spec_version", 2},
-          {"hubtel_version", "0.1.0"},
-          {"name", "hello"},
-          {"runtime", "provided.al2023"},
-          {"architectures", {"x86_64"}},
-          {"context", dir.string()},
-          {"template", (dir / "templates" / "Dockerfile.native.mustache").string()},
-          {"partials", {(dir / "templates").string()}},
-          {"runtime_image", "public.ecr.aws/lambda/provided:al2023"},
-          {"builder_image", "public.ecr.aws/docker/library/debian:bullseye"},
-          {"cross", true},
-          {"lambda_base", true},
-          {"event", nullptr},
-          {"builder_packages", nlohmann::json::array()},
-          {"stages", nlohmann::json::array()},
-          {"build_args", nlohmann::json::object()},
-          {"secrets", nlohmann::json::array()},
-          {"max_size_bytes", nullptr},
-          {"target", "hello"},
-          {"project_dir", "."},
-          {"build_type", "Release"},
-          {"cmake_args", nlohmann::json::array()},
-          {"hubtel_stubs", nlohmann::json::array()},
-          {"ignore_paths", nlohmann::json::array()},
-          {"repository", nullptr},
-          {"tag", nullptr},
-          {"registry_cache", false},
-          {"function_name", nullptr},
-          {"role", nullptr},
-          {"memory", nullptr},
-          {"timeout", nullptr},
-          {"environment", nlohmann::json::object()},
-          {"secret_environment", nlohmann::json::object()}};
+// A valid spec of the kind `fixture` names (tests/spec/<fixture>.json, the one copy that every
+// test which writes a whole spec starts from) whose context is `dir`, its templates there.
+inline nlohmann::json fixture_spec(const std::filesystem::path& dir, const char* fixture,
+                                   const char* template_name) {
+  auto spec = nlohmann::json::parse(
+      read_file(std::filesystem::path(HUBTEL_AI_SPEC_FIXTURES) / (std::string(fixture) + ".json")));
+  spec["context"] = dir.string();
+  spec["template"] = (dir / "templates" / template_name).string();
+  spec["partials"] = {(dir / "templates").string()};
+  return spec;
 }
 
-// A valid spec of a python image.
+inline nlohmann::json native_spec(const std::filesystem::path& dir) {
+  return fixture_spec(dir, "native", "Dockerfile.native.mustache");
+}
+
 inline nlohmann::json python_spec(const std::filesystem::path& dir) {
-  auto spec = native_spec(dir);
-  for (const char* key :
-       {"target", "project_dir", "build_type", "cmake_args", "hubtel_stubs", "ignore_paths"}) {
-    spec.erase(key);
-  }
-  spec["runtime"] = "python3.12";
-  spec["template"] = (dir / "templates" / "Dockerfile.python.mustache").string();
-  spec["runtime_image"] = "public.ecr.aws/lambda/python:3.12";
-  spec["builder_image"] = "public.ecr.aws/lambda/python:3.12";
-  spec["cross"] = false;
-  spec["handler"] = "app.handler";
-  spec["sources"] = {{{"path", "app.py"}, {"dir", false}}};
-  spec["requirements"] = nullptr;
-  spec["find_links"] = nlohmann::json::array();
-  return spec;
+  return fixture_spec(dir, "python", "Dockerfile.python.mustache");
 }
 
 // Writes `spec` as <dir>/spec.json; returns its path.
