@@ -433,12 +433,6 @@ if(NOT CMAKE_SCRIPT_MODE_FILE)
   unset(_hubtel_version)
   unset(_hubtel_runtime_default)
   unset(_hubtel_builder_default)
-
-  # Recorded once, so the same code finds them from the source tree, the build tree and an
-  # install.
-  get_filename_component(_hubtel_root "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
-  set_property(GLOBAL PROPERTY _HUBTEL_ROOT_DIR "${_hubtel_root}")
-  unset(_hubtel_root)
 endif()
 
 # _hubtel_check_value(<out> <keyword> <value> [<label>]) checks one value of one keyword against
@@ -789,10 +783,10 @@ function(_hubtel_spec name)
     set(context "${CMAKE_CURRENT_SOURCE_DIR}")
   endif()
   set(dir "${CMAKE_BINARY_DIR}/hubtel/${name}")
-  set(partials "${CMAKE_BINARY_DIR}/hubtel/templates")
-  get_property(prepared GLOBAL PROPERTY _HUBTEL_TEMPLATES_STAMP SET)
-  if(NOT prepared)
+  get_property(partials GLOBAL PROPERTY _HUBTEL_TEMPLATES_DIR)
+  if(NOT partials)
     _hubtel_prepare_templates()
+    get_property(partials GLOBAL PROPERTY _HUBTEL_TEMPLATES_DIR)
   endif()
   set(template_files)
   if(DEFINED arg_TEMPLATE)

@@ -5,11 +5,18 @@ include_guard(GLOBAL)
 cmake_policy(PUSH)
 cmake_policy(VERSION 3.20)
 
+# HubtelAI's own files (templates, scripts, toolchains), found from here alike in the source tree,
+# the build tree and an install.
+get_filename_component(_hubtel_root "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
+set_property(GLOBAL PROPERTY _HUBTEL_ROOT_DIR "${_hubtel_root}")
+unset(_hubtel_root)
+
 # _hubtel_prepare_templates() copies HubtelAI's templates into hubtel/templates of the build
-# tree, once per configure, beside a generated partial, builder-files.mustache, that writes HubtelAI's scripts
-# and toolchain files into a builder stage (the context stays the project's own), and lists them
-# once in templates.sha256, whose path the global property _HUBTEL_TEMPLATES_STAMP holds. Each
-# file is written only when it changes.
+# tree, once per configure, beside a generated partial, builder-files.mustache, that writes
+# HubtelAI's scripts and toolchain files into a builder stage (the context stays the project's
+# own), and lists them once in templates.sha256. The global properties _HUBTEL_TEMPLATES_DIR and
+# _HUBTEL_TEMPLATES_STAMP hold the folder and that list. Each file is written only when it
+# changes.
 function(_hubtel_prepare_templates)
   set(dir "${CMAKE_BINARY_DIR}/hubtel/templates")
   get_property(root GLOBAL PROPERTY _HUBTEL_ROOT_DIR)
@@ -50,6 +57,7 @@ function(_hubtel_prepare_templates)
   endforeach()
   _hubtel_write_if_changed("${dir}/templates.sha256" "${digests}")
   set_property(GLOBAL PROPERTY _HUBTEL_TEMPLATES_STAMP "${dir}/templates.sha256")
+  set_property(GLOBAL PROPERTY _HUBTEL_TEMPLATES_DIR "${dir}")
 endfunction()
 
 # _hubtel_write_if_changed(<path> <content>) writes through a temporary file and a rename, and

@@ -39,7 +39,7 @@ void add_build_command(CLI::App& app, Context& context) {
     }
     auto logged_in = *request;
     logged_in.engine = registries.engine();
-    context.exit_code = engine::run_build(logged_in, context.out, context.err);
+    context.exit_code = engine::run_build(logged_in, spec, context.out, context.err);
   });
 }
 

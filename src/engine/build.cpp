@@ -245,8 +245,8 @@ void run_engine(const Engine& engine, const std::vector<std::string>& argv, std:
                           process::shown_command(argv), hint));
 }
 
-int run_build(const BuildRequest& request, std::ostream& out, std::ostream& err) {
-  const auto spec = spec::read(request.spec);
+int run_build(const BuildRequest& request, const spec::ImageSpec& spec, std::ostream& out,
+              std::ostream& err) {
   const auto& arch = request.arch;
   if (!spec.has_architecture(arch)) {
     throw Error(fmt::format("image '{}' is not built for {} (its architectures: {})", spec.name,

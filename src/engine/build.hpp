@@ -56,7 +56,9 @@ std::vector<std::string> build_command(const Engine& engine, const spec::ImageSp
 void run_engine(const Engine& engine, const std::vector<std::string>& argv,
                 std::string_view also = {});
 
-// Builds (or measures) as asked; progress goes to `err`, data to `out`. Returns the exit code.
-int run_build(const BuildRequest& request, std::ostream& out, std::ostream& err);
+// Builds (or measures) the image of `spec`, read from request.spec, as asked; progress goes to
+// `err`, data to `out`. Returns the exit code.
+int run_build(const BuildRequest& request, const spec::ImageSpec& spec, std::ostream& out,
+              std::ostream& err);
 
 }  // namespace hubtel::engine

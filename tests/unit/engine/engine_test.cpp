@@ -118,15 +118,16 @@ TEST(Engine, ReadsTheRegistryCacheWhenTheSpecAsksForIt) {
 TEST(Engine, RefusesAnArchitectureTheSpecLacksAndAMissingEngine) {
   const TempDir temp;
   const auto file = write_spec(temp.path(), native_spec(temp.path()));
+  const auto spec = spec::read(file);
   std::ostringstream out;
   std::ostringstream err;
-  EXPECT_NE(
-      error_of([&] {
-        engine::run_build({file, "arm64", {"docker", "docker-buildkit", {}}, {}, false}, out, err);
-      }).find("image 'hello' is not built for arm64 (its architectures: x86_64)"),
-      std::string::npos);
   EXPECT_NE(error_of([&] {
-              engine::run_build({file, "x86_64", {"", "none", {}}, {}, false}, out, err);
+              engine::run_build({file, "arm64", {"docker", "docker-buildkit", {}}, {}, false}, spec,
+                                out, err);
+            }).find("image 'hello' is not built for arm64 (its architectures: x86_64)"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] {
+              engine::run_build({file, "x86_64", {"", "none", {}}, {}, false}, spec, out, err);
             }).find("no container engine"),
             std::string::npos);
 }
