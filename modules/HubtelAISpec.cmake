@@ -27,7 +27,7 @@ The keywords of :command:`hubtel_add_lambda_image`, each with its values:
       [MAX_SIZE <size>]
       [EVENT <event.json>]
       [REPOSITORY <registry/repo>] [TAG <tag>]
-      [FUNCTION_NAME <name>] [ROLE <arn>] [MEMORY <MiB>] [TIMEOUT <s>]
+      [FUNCTION_NAME <name>] [ROLE <arn>] [MEMORY <MiB>] [TIMEOUT <s>] [ALIAS <name>]
       [ENVIRONMENT <K=V>...] [SECRET_ENVIRONMENT <K=file:path | K=ssm:name>...])
 
   ``<name>``
@@ -160,6 +160,13 @@ The keywords of :command:`hubtel_add_lambda_image`, each with its values:
     in its request, never on a command line, and compares with what Lambda holds on every
     deploy. ``<name>-invoke`` passes file values through the engine's environment; SSM values
     are read on deploy only. The SAM template leaves them out.
+
+  ``ALIAS``
+    An alias of the function (e.g. ``live``; letters, digits, ``-`` and ``_``, not digits
+    alone) that ``<name>-deploy`` creates, or moves, to the version each deploy publishes, so
+    callers of the alias get each new version at once. A deploy prints the version, the alias
+    and the image's digest, and records the alias in ``deploy.json``; renaming the alias
+    deploys again and leaves the old one where it was.
 
 .. variable:: HUBTEL_DEFAULT_ARCHITECTURES
 
@@ -313,6 +320,8 @@ _hubtel_rule(
   TAG LIMIT 128 MATCHES "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"
                         "letters, digits, '_', '.' and '-', not starting with '.' or '-'")
 _hubtel_rule(FUNCTION_NAME LIMIT 64 MATCHES "^[A-Za-z0-9_-]+$" "letters, digits, '-' and '_'")
+_hubtel_rule(ALIAS LIMIT 128 MATCHES "^[A-Za-z0-9_-]*[A-Za-z_-][A-Za-z0-9_-]*$"
+                                     "letters, digits, '-' and '_', not digits alone")
 _hubtel_rule(ROLE MATCHES "^arn:aws[a-z-]*:iam::${_hubtel_account}:role/[A-Za-z0-9+=,.@_/-]+$"
                           "an IAM role ARN, arn:aws:iam::<account>:role/<name>")
 _hubtel_rule(
@@ -356,7 +365,8 @@ set(_hubtel_one_value
     FUNCTION_NAME
     ROLE
     MEMORY
-    TIMEOUT)
+    TIMEOUT
+    ALIAS)
 set(_hubtel_multi_value
     SOURCES
     ARCHITECTURES
@@ -389,8 +399,12 @@ string(
   MEMORY
   TIMEOUT
   ENVIRONMENT
-  SECRET_ENVIRONMENT)
+  SECRET_ENVIRONMENT
+  ALIAS)
 set(_HUBTEL_OPTIONS_REGEX "^(${_hubtel_options_regex})$" CACHE INTERNAL "")
+# The keywords that configure the Lambda function, which need FUNCTION_NAME.
+set(_HUBTEL_FUNCTION_KEYWORDS ROLE MEMORY TIMEOUT ENVIRONMENT SECRET_ENVIRONMENT ALIAS
+    CACHE INTERNAL "")
 unset(_hubtel_options_regex)
 string(JOIN "|" _hubtel_keywords_regex ${_hubtel_one_value} ${_hubtel_multi_value})
 set(_HUBTEL_KEYWORDS_REGEX "^(${_hubtel_keywords_regex})$" CACHE INTERNAL "")
@@ -953,7 +967,7 @@ function(_hubtel_options_json out fn name)
     endif()
   endforeach()
   if(NOT DEFINED arg_FUNCTION_NAME)
-    foreach(keyword IN ITEMS ROLE MEMORY TIMEOUT ENVIRONMENT SECRET_ENVIRONMENT)
+    foreach(keyword IN LISTS _HUBTEL_FUNCTION_KEYWORDS)
       if(DEFINED arg_${keyword})
         _hubtel_fail(${fn} ${name} "${keyword} configures a Lambda function, but no FUNCTION_NAME "
                      "is given; add FUNCTION_NAME <name> (the function to create or update)")
@@ -1002,7 +1016,15 @@ function(_hubtel_options_json out fn name)
   endif()
   string(APPEND json "  \"secrets\": ${secrets},\n  \"max_size_bytes\": ${max_size},\n")
   # Checked by their rules: none holds a quote, a backslash or a '$'.
-  foreach(keyword IN ITEMS REPOSITORY TAG FUNCTION_NAME ROLE MEMORY TIMEOUT)
+  set(single
+      REPOSITORY
+      TAG
+      FUNCTION_NAME
+      ROLE
+      MEMORY
+      TIMEOUT
+      ALIAS)
+  foreach(keyword IN LISTS single)
     string(TOLOWER "${keyword}" member)
     if(NOT DEFINED arg_${keyword})
       string(APPEND json "  \"${member}\": null,\n")

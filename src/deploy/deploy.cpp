@@ -69,6 +69,33 @@ json secret_values(const spec::ImageSpec& spec, Aws& aws, const std::string& ste
   return values;
 }
 
+// What a deploy prints: the function, its version, the image by digest, and the alias.
+std::string summary(const std::string& function, const std::string& version,
+                    const std::string& image_uri, const std::optional<std::string>& alias) {
+  return fmt::format("{} version {} {}{}\n", function, version, image_uri,
+                     alias ? " alias " + *alias : std::string());
+}
+
+// Creates the alias at `version`, or moves it there.
+void move_alias(Aws& aws, const std::string& step, const std::string& function,
+                const std::string& alias, const std::string& version, std::ostream& err) {
+  const json names{{"FunctionName", function}, {"Name", alias}};
+  const auto current = aws.call_unless(fmt::format("{}: reading the alias {}", step, alias),
+                                       "lambda", "get-alias", names, "ResourceNotFoundException");
+  auto input = names;
+  input["FunctionVersion"] = version;
+  if (!current) {
+    aws.call(fmt::format("{}: creating the alias {}", step, alias), "lambda", "create-alias",
+             input);
+    err << fmt::format("hubtel-ai: alias {} of {} created at version {}\n", alias, function,
+                       version);
+  } else if (current->value("FunctionVersion", std::string()) != version) {
+    aws.call(fmt::format("{}: moving the alias {}", step, alias), "lambda", "update-alias", input);
+    err << fmt::format("hubtel-ai: alias {} of {} moved from version {} to {}\n", alias, function,
+                       current->value("FunctionVersion", std::string()), version);
+  }
+}
+
 }  // namespace
 
 int run_deploy(const DeployRequest& request, std::ostream& out, std::ostream& err) {
@@ -104,6 +131,7 @@ int run_deploy(const DeployRequest& request, std::ostream& out, std::ostream& er
                      {"timeout", spec.timeout_or_default()},
                      {"environment", environment_of(spec)},
                      {"secret_environment", spec.secret_environment},
+                     {"alias", spec.alias ? json(*spec.alias) : json(nullptr)},
                      {"region", region.is_null() ? optional_env("AWS_REGION").is_null()
                                                        ? optional_env("AWS_DEFAULT_REGION")
                                                        : optional_env("AWS_REGION")
@@ -118,8 +146,7 @@ int run_deploy(const DeployRequest& request, std::ostream& out, std::ostream& er
       const auto record = json::parse(read_file(record_file));
       if (record.value("desired", json()) == desired && record.contains("version")) {
         err << fmt::format("hubtel-ai: {} is already deployed; nothing to do\n", function);
-        out << fmt::format("{} version {} {}\n", function, record["version"].get<std::string>(),
-                           image_uri);
+        out << summary(function, record["version"].get<std::string>(), image_uri, spec.alias);
         return 0;
       }
     } catch (const json::exception&) {
@@ -235,11 +262,14 @@ int run_deploy(const DeployRequest& request, std::ostream& out, std::ostream& er
       colon != std::string::npos && colon + version.size() + 1 == arn.size()) {
     arn.resize(colon);
   }
-  const json record{{"function_name", function}, {"function_arn", arn}, {"version", version},
-                    {"image_uri", image_uri},    {"digest", digest},    {"architecture", arch},
-                    {"desired", desired}};
+  if (spec.alias) {
+    move_alias(aws, step, function, *spec.alias, version, err);
+  }
+  const json record{{"function_name", function}, {"function_arn", arn},    {"version", version},
+                    {"alias", desired["alias"]}, {"image_uri", image_uri}, {"digest", digest},
+                    {"architecture", arch},      {"desired", desired}};
   write_file_if_changed(record_file, record.dump(2) + "\n");
-  out << fmt::format("{} version {} {}\n", function, version, image_uri);
+  out << summary(function, version, image_uri, spec.alias);
   return 0;
 }
 

@@ -122,6 +122,10 @@ std::string sam_template(const std::vector<fs::path>& spec_files, const fs::path
     if (spec.role) {
       r += fmt::format("      Role: {}\n", yaml_quoted(*spec.role));
     }
+    if (spec.alias) {
+      // SAM publishes a version on each change and moves the alias to it, as a deploy does.
+      r += fmt::format("      AutoPublishAlias: {}\n", yaml_quoted(*spec.alias));
+    }
     if (!spec.environment.empty()) {
       r += "      Environment:\n        Variables:\n";
       for (const auto& [key, value] : spec.environment) {

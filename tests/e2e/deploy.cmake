@@ -12,15 +12,16 @@ foreach(
         faults-registry
         faults-signal
         faults-disk
-        secret-env)
+        secret-env
+        alias)
   set(_hubtel_fixtures)
-  if(_hubtel_case MATCHES "^(push|deploy|ecr|faults-.*|secret-env)$")
+  if(_hubtel_case MATCHES "^(push|deploy|ecr|faults-.*|secret-env|alias)$")
     list(APPEND _hubtel_fixtures hubtel_engine)
   endif()
-  if(_hubtel_case MATCHES "^(push|deploy|faults-registry|faults-disk|secret-env)$")
+  if(_hubtel_case MATCHES "^(push|deploy|faults-registry|faults-disk|secret-env|alias)$")
     list(APPEND _hubtel_fixtures hubtel_registry)
   endif()
-  if(_hubtel_case MATCHES "^(deploy|ecr|faults-aws|faults-signal|secret-env)$")
+  if(_hubtel_case MATCHES "^(deploy|ecr|faults-aws|faults-signal|secret-env|alias)$")
     list(APPEND _hubtel_fixtures hubtel_moto)
   endif()
   _hubtel_e2e_test(

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# ALIAS against moto: the first deploy creates the alias at version 1, a change moves it to the
+# version it publishes, an unchanged deploy leaves it, and a renamed alias is created while the
+# old one stays where it was. Each deploy prints the version, the digest and the alias.
+source "$(dirname "$0")/lib.sh"
+use_moto
+start_registry
+
+role=$(lambda_role)
+function=e2e-alias-$$-$RANDOM
+spec=$(write_spec fn "\"repository\": \"$registry/e2e/alias\"" '"tag": "v1"' \
+  "\"function_name\": \"$function\"" "\"role\": \"$role\"" '"alias": "live"')
+dir=$(dirname "$spec")
+tiny_image "alias one $$ $RANDOM" >"$dir/image-x86_64.id"
+"$hubtel_ai" push --spec "$spec" >/dev/null 2>&1
+ref=$(cat "$dir/push-x86_64.ref")
+
+alias_version() {
+  aws lambda get-alias --function-name "$function" --name "$1" --query FunctionVersion --output text
+}
+set_member() {
+  python3 - "$spec" "$1" "$2" <<'PY'
+import json, sys
+spec = json.load(open(sys.argv[1])); spec[sys.argv[2]] = json.loads(sys.argv[3])
+json.dump(spec, open(sys.argv[1], "w"))
+PY
+}
+
+out=$("$hubtel_ai" deploy --spec "$spec" 2>"$work/err")
+[ "$out" = "$function version 1 $ref alias live" ] || fail "deploy printed '$out'"
+expect_in "$(cat "$work/err")" "alias live of $function created at version 1"
+[ "$(alias_version live)" = 1 ] || fail "alias live is at $(alias_version live), expected 1"
+grep -q '"alias": "live"' "$dir/deploy.json" || fail "deploy.json has no alias: $(cat "$dir/deploy.json")"
+
+# A change publishes version 2 and moves the alias there.
+set_member memory 256
+out=$("$hubtel_ai" deploy --spec "$spec" 2>"$work/err")
+[ "$out" = "$function version 2 $ref alias live" ] || fail "the second deploy printed '$out'"
+expect_in "$(cat "$work/err")" "alias live of $function moved from version 1 to 2"
+[ "$(alias_version live)" = 2 ] || fail "alias live is at $(alias_version live), expected 2"
+
+# Unchanged: nothing is called, the alias stays.
+out=$("$hubtel_ai" deploy --spec "$spec" --aws /nonexistent/aws)
+[ "$out" = "$function version 2 $ref alias live" ] || fail "the unchanged deploy printed '$out'"
+
+# Another alias: deployed again, created at the newest version; the old one is left alone.
+set_member alias '"blue"'
+out=$("$hubtel_ai" deploy --spec "$spec" 2>"$work/err")
+expect_in "$out" "^$function version [0-9]+ $ref alias blue$"
+version=$(sed -E 's/.* version ([0-9]+) .*/\1/' <<<"$out")
+[ "$(alias_version blue)" = "$version" ] || fail "alias blue is at $(alias_version blue), expected $version"
+[ "$(alias_version live)" = 2 ] || fail "alias live moved to $(alias_version live)"
+
+# A hand-edited spec with a bad alias is refused by the reader, naming the member; nothing runs.
+set_member alias '"12"'
+set +e
+err=$("$hubtel_ai" deploy --spec "$spec" --aws /nonexistent/aws 2>&1 >/dev/null)
+code=$?
+set -e
+[ "$code" = 1 ] || fail "a bad alias exited $code"
+expect_in "$err" "has a bad 'alias': \"12\" is not an alias name of letters, digits, '-' and '_', not digits alone"
+echo "1 passed, 0 failed"
