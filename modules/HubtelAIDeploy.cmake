@@ -93,14 +93,27 @@ function(_hubtel_add_deploy_targets name)
       VERBATIM)
     add_custom_target(${name}-deploy DEPENDS "${deploy_file}")
     add_dependencies(deploy ${name}-deploy)
-  else()
+    # What Lambda holds, read from Lambda each time: nothing in the build tree stands for it.
     add_custom_target(
-      ${name}-deploy
-      COMMAND
-        ${CMAKE_COMMAND} -E echo
-        "hubtel_add_lambda_image(${name}): no FUNCTION_NAME to deploy; add FUNCTION_NAME <name> and REPOSITORY <registry/repository>"
-      COMMAND ${CMAKE_COMMAND} -E false
-      VERBATIM)
+      ${name}-versions
+      COMMAND "${helper}" versions --spec "${spec}"
+      COMMENT "Listing the versions of Lambda function ${function_name}"
+      USES_TERMINAL VERBATIM)
+    add_custom_target(
+      ${name}-rollback
+      COMMAND "${helper}" rollback --spec "${spec}"
+      COMMENT "Rolling Lambda function ${function_name} back to its previous version"
+      USES_TERMINAL VERBATIM)
+  else()
+    foreach(target IN ITEMS deploy versions rollback)
+      add_custom_target(
+        ${name}-${target}
+        COMMAND
+          ${CMAKE_COMMAND} -E echo
+          "hubtel_add_lambda_image(${name}): no FUNCTION_NAME to ${target}; add FUNCTION_NAME <name> and REPOSITORY <registry/repository>"
+        COMMAND ${CMAKE_COMMAND} -E false
+        VERBATIM)
+    endforeach()
   endif()
 endfunction()
 

@@ -25,6 +25,8 @@ void add_prepare_command(CLI::App& app, Context& context);
 void add_build_command(CLI::App& app, Context& context);
 void add_push_command(CLI::App& app, Context& context);
 void add_deploy_command(CLI::App& app, Context& context);
+void add_versions_command(CLI::App& app, Context& context);
+void add_rollback_command(CLI::App& app, Context& context);
 void add_sam_command(CLI::App& app, Context& context);
 void add_init_command(CLI::App& app, Context& context);
 

@@ -1,13 +1,16 @@
-// The 'push', 'deploy' and 'sam' subcommands: the registry and AWS Lambda.
+// The 'push', 'deploy', 'versions', 'rollback' and 'sam' subcommands: the registry and AWS
+// Lambda.
 #include "deploy/deploy.hpp"
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "deploy/sam.hpp"
+#include "deploy/versions.hpp"
 #include "registry/push.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <memory>
+#include <regex>
 
 namespace hubtel::cli {
 
@@ -45,6 +48,47 @@ void add_deploy_command(CLI::App& app, Context& context) {
       "Seconds to wait for Lambda to apply each change (default 600)");
   wait->check(CLI::Range(1U, 86400U));
   command->add_flag("--force", request->force, "Deploy even when deploy.json says it is done");
+}
+
+void add_versions_command(CLI::App& app, Context& context) {
+  const auto [command, request] = add_request_command(
+      app, context, "versions",
+      "list the function's published versions with digest, date, revision and aliases",
+      deploy::run_versions);
+  add_spec_option(*command, request->spec);
+  add_aws_option(*command, request->aws);
+  command->add_option("--format", request->format, "text or json")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}));
+}
+
+void add_rollback_command(CLI::App& app, Context& context) {
+  const auto [command, request] = add_request_command(
+      app, context, "rollback",
+      "point the alias (or the function's code) back at an earlier published version, without "
+      "building or pushing",
+      deploy::run_rollback);
+  add_spec_option(*command, request->spec);
+  add_aws_option(*command, request->aws);
+  command
+      ->add_option("--to", request->to,
+                   "A version number or sha256:<digest> (default: the version before the "
+                   "current one)")
+      ->check(CLI::Validator(
+          [](const std::string& value) {
+            static const std::regex valid("[1-9][0-9]{0,9}|sha256:[0-9a-f]{64}");
+            return std::regex_match(value, valid)
+                       ? std::string()
+                       : "expected a version number or sha256:<64 hexadecimal digits>";
+          },
+          "VERSION|DIGEST"));
+  auto* wait = command->add_option_function<unsigned>(
+      "--wait-timeout",
+      [request = request](unsigned seconds) {
+        request->wait_timeout = std::chrono::seconds(seconds);
+      },
+      "Seconds to wait for Lambda to apply the code change (default 600)");
+  wait->check(CLI::Range(1U, 86400U));
 }
 
 void add_sam_command(CLI::App& app, Context& context) {

@@ -27,17 +27,6 @@ json optional_env(const char* name) {
   return value != nullptr && *value != '\0' ? json(value) : json(nullptr);
 }
 
-// The Lambda function the spec deploys to; throws Error when it names none.
-std::string function_of(const spec::ImageSpec& spec) {
-  if (!spec.function_name) {
-    throw Error(
-        fmt::format("deploy {}: the spec '{}' names no function; add FUNCTION_NAME <name> to "
-                    "hubtel_add_lambda_image({})",
-                    spec.name, spec.file.string(), spec.name));
-  }
-  return *spec.function_name;
-}
-
 json environment_of(const spec::ImageSpec& spec) {
   json variables = json::object();
   for (const auto& [key, value] : spec.environment) {
@@ -69,13 +58,6 @@ json secret_values(const spec::ImageSpec& spec, Aws& aws, const std::string& ste
   return values;
 }
 
-// What a deploy prints: the function, its version, the image by digest, and the alias.
-std::string summary(const std::string& function, const std::string& version,
-                    const std::string& image_uri, const std::optional<std::string>& alias) {
-  return fmt::format("{} version {} {}{}\n", function, version, image_uri,
-                     alias ? " alias " + *alias : std::string());
-}
-
 // Creates the alias at `version`, or moves it there.
 void move_alias(Aws& aws, const std::string& step, const std::string& function,
                 const std::string& alias, const std::string& version, std::ostream& err) {
@@ -98,9 +80,44 @@ void move_alias(Aws& aws, const std::string& step, const std::string& function,
 
 }  // namespace
 
+// What a deploy prints: the function, its version, the image by digest, and the alias.
+std::string deployed_line(const std::string& function, const std::string& version,
+                          const std::string& image_uri, const std::optional<std::string>& alias) {
+  return fmt::format("{} version {} {}{}\n", function, version, image_uri,
+                     alias ? " alias " + *alias : std::string());
+}
+
+std::string function_of(const spec::ImageSpec& spec, const std::string& command) {
+  if (!spec.function_name) {
+    throw Error(
+        fmt::format("{} {}: the spec '{}' names no function; add FUNCTION_NAME <name> to "
+                    "hubtel_add_lambda_image({})",
+                    command, spec.name, spec.file.string(), spec.name));
+  }
+  return *spec.function_name;
+}
+
+AwsOptions function_aws_options(const spec::ImageSpec& spec, const std::string& program,
+                                int max_attempts, std::ostream& err) {
+  AwsOptions options;
+  options.program = program;
+  options.max_attempts = max_attempts;
+  // A Lambda function runs images of its own region only, so an ECR repository fixes the region.
+  if (const auto ecr = spec.repository ? registry::ecr_registry(*spec.repository) : std::nullopt) {
+    options.region = ecr->region;
+  }
+  options.on_retry = [&err, attempts = options.max_attempts](const std::string& what,
+                                                             const AwsError& error, int attempt,
+                                                             std::chrono::milliseconds delay) {
+    err << fmt::format("hubtel-ai: {}: {}; attempt {} of {} in {:.1f} s\n", what, error.code,
+                       attempt, attempts, static_cast<double>(delay.count()) / 1000);
+  };
+  return options;
+}
+
 int run_deploy(const DeployRequest& request, std::ostream& out, std::ostream& err) {
   const auto spec = spec::read(request.spec);
-  const auto function = function_of(spec);
+  const auto function = function_of(spec, "deploy");
   const std::string step = "deploy " + function;
   const auto arch = request.arch ? *request.arch : spec.architectures.front();
   if (!spec.has_architecture(arch)) {
@@ -146,7 +163,7 @@ int run_deploy(const DeployRequest& request, std::ostream& out, std::ostream& er
       const auto record = json::parse(read_file(record_file));
       if (record.value("desired", json()) == desired && record.contains("version")) {
         err << fmt::format("hubtel-ai: {} is already deployed; nothing to do\n", function);
-        out << summary(function, record["version"].get<std::string>(), image_uri, spec.alias);
+        out << deployed_line(function, record["version"].get<std::string>(), image_uri, spec.alias);
         return 0;
       }
     } catch (const json::exception&) {
@@ -154,19 +171,8 @@ int run_deploy(const DeployRequest& request, std::ostream& out, std::ostream& er
     }
   }
 
-  AwsOptions options;
-  options.program = request.aws;
-  if (ecr) {
-    options.region = ecr->region;
-  }
+  auto options = function_aws_options(spec, request.aws, request.max_attempts, err);
   options.base_delay = request.base_delay;
-  options.max_attempts = request.max_attempts;
-  options.on_retry = [&err, attempts = request.max_attempts](const std::string& what,
-                                                             const AwsError& error, int attempt,
-                                                             std::chrono::milliseconds delay) {
-    err << fmt::format("hubtel-ai: {}: {}; attempt {} of {} in {:.1f} s\n", what, error.code,
-                       attempt, attempts, static_cast<double>(delay.count()) / 1000);
-  };
   Aws aws(options);
   auto environment = desired["environment"];
   environment.update(secret_values(spec, aws, step));
@@ -251,8 +257,14 @@ int run_deploy(const DeployRequest& request, std::ostream& out, std::ostream& er
     }
   }
 
+  // The version says what it runs: the image by digest (the digest alone when the whole reference
+  // is longer than a description holds), and the source revision when there is one.
+  const auto revision = registry::git_revision(spec.context);
+  const auto suffix = revision ? " rev " + *revision : std::string();
+  const auto description =
+      image_uri.size() + suffix.size() <= 256 ? image_uri + suffix : digest + suffix;
   const auto published = aws.call(step + ": publishing a version", "lambda", "publish-version",
-                                  json{{"FunctionName", function}});
+                                  json{{"FunctionName", function}, {"Description", description}});
   const auto version = published.value("Version", std::string());
   if (version.empty()) {
     throw Error(fmt::format("{}: aws lambda publish-version returned no version", step));
@@ -269,7 +281,7 @@ int run_deploy(const DeployRequest& request, std::ostream& out, std::ostream& er
                     {"alias", desired["alias"]}, {"image_uri", image_uri}, {"digest", digest},
                     {"architecture", arch},      {"desired", desired}};
   write_file_if_changed(record_file, record.dump(2) + "\n");
-  out << summary(function, version, image_uri, spec.alias);
+  out << deployed_line(function, version, image_uri, spec.alias);
   return 0;
 }
 

@@ -7,7 +7,22 @@
 #include <optional>
 #include <string>
 
+#include "deploy/aws.hpp"
+#include "spec/image_spec.hpp"
+
 namespace hubtel::deploy {
+
+// The Lambda function the spec deploys to; throws Error naming `command` when it names none.
+std::string function_of(const spec::ImageSpec& spec, const std::string& command);
+
+// What a deploy (or rollback) prints: "<function> version <v> <image-uri>[ alias <alias>]".
+std::string deployed_line(const std::string& function, const std::string& version,
+                          const std::string& image_uri, const std::optional<std::string>& alias);
+
+// How the function's AWS calls are made: the AWS CLI `program`, in the ECR repository's region
+// when there is one, each retry told on `err`.
+AwsOptions function_aws_options(const spec::ImageSpec& spec, const std::string& program,
+                                int max_attempts, std::ostream& err);
 
 struct DeployRequest {
   std::filesystem::path spec;

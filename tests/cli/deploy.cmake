@@ -95,6 +95,32 @@ _hubtel_cli_test(
     "^hubtel-ai: error: deploy f: the image nopush is not built for arm64; add it to ARCHITECTURES\n$"
   LABELS deploy)
 _hubtel_cli_test(
+  versions-no-function
+  COMMAND versions --spec "${_hubtel_deploy_dir}/nofunction/spec.json"
+  RESULT 1
+  STDERR
+    "^hubtel-ai: error: versions nofunction: the spec '[^']*' names no function; add FUNCTION_NAME <name> to hubtel_add_lambda_image\\(nofunction\\)\n$"
+  LABELS deploy)
+_hubtel_cli_test(
+  versions-bad-format
+  COMMAND versions --spec "${_hubtel_deploy_dir}/nopush/spec.json" --format yaml
+  RESULT 2
+  STDERR "^hubtel-ai: error: --format: yaml not in \\{text,json\\}"
+  LABELS deploy)
+_hubtel_cli_test(
+  rollback-no-function
+  COMMAND rollback --spec "${_hubtel_deploy_dir}/nofunction/spec.json"
+  RESULT 1
+  STDERR
+    "^hubtel-ai: error: rollback nofunction: the spec '[^']*' names no function; add FUNCTION_NAME <name> to hubtel_add_lambda_image\\(nofunction\\)\n$"
+  LABELS deploy)
+_hubtel_cli_test(
+  rollback-bad-to
+  COMMAND rollback --spec "${_hubtel_deploy_dir}/nopush/spec.json" --to latest
+  RESULT 2
+  STDERR "^hubtel-ai: error: --to: expected a version number or sha256:<64 hexadecimal digits>"
+  LABELS deploy)
+_hubtel_cli_test(
   sam-no-repository
   COMMAND sam --spec "${_hubtel_deploy_dir}/norepo/spec.json"
   RESULT 1

@@ -13,15 +13,16 @@ foreach(
         faults-signal
         faults-disk
         secret-env
-        alias)
+        alias
+        rollback)
   set(_hubtel_fixtures)
-  if(_hubtel_case MATCHES "^(push|deploy|ecr|faults-.*|secret-env|alias)$")
+  if(_hubtel_case MATCHES "^(push|deploy|ecr|faults-.*|secret-env|alias|rollback)$")
     list(APPEND _hubtel_fixtures hubtel_engine)
   endif()
-  if(_hubtel_case MATCHES "^(push|deploy|faults-registry|faults-disk|secret-env|alias)$")
+  if(_hubtel_case MATCHES "^(push|deploy|faults-registry|faults-disk|secret-env|alias|rollback)$")
     list(APPEND _hubtel_fixtures hubtel_registry)
   endif()
-  if(_hubtel_case MATCHES "^(deploy|ecr|faults-aws|faults-signal|secret-env|alias)$")
+  if(_hubtel_case MATCHES "^(deploy|ecr|faults-aws|faults-signal|secret-env|alias|rollback)$")
     list(APPEND _hubtel_fixtures hubtel_moto)
   endif()
   _hubtel_e2e_test(
