@@ -27,7 +27,8 @@ The keywords of :command:`hubtel_add_lambda_image`, each with its values:
       [MAX_SIZE <size>]
       [EVENT <event.json>]
       [REPOSITORY <registry/repo>] [TAG <tag>]
-      [FUNCTION_NAME <name>] [ROLE <arn>] [MEMORY <MiB>] [TIMEOUT <s>] [ALIAS <name>]
+      [FUNCTION_NAME <name>] [ROLE <arn>] [MEMORY <MiB>] [TIMEOUT <s>]
+      [PUBLISH <ON|OFF>] [ALIAS <name>]
       [ENVIRONMENT <K=V>...] [SECRET_ENVIRONMENT <K=file:path | K=ssm:name>...])
 
   ``<name>``
@@ -161,6 +162,12 @@ The keywords of :command:`hubtel_add_lambda_image`, each with its values:
     deploy. ``<name>-invoke`` passes file values through the engine's environment; SSM values
     are read on deploy only. The SAM template leaves them out.
 
+  ``PUBLISH``
+    Whether each deploy that changes the function publishes a version of it (default ``ON``),
+    described by the image's reference and the git revision of the context, for
+    ``<name>-versions`` to list and ``<name>-rollback`` to go back to. With ``OFF`` the
+    function's ``$LATEST`` alone is updated, and there is nothing to roll back to.
+
   ``ALIAS``
     An alias of the function (e.g. ``live``; letters, digits, ``-`` and ``_``, not digits
     alone) that ``<name>-deploy`` creates, or moves, to the version each deploy publishes, so
@@ -292,11 +299,10 @@ _hubtel_rule(RUNTIME_IMAGE MATCHES ${_hubtel_image})
 _hubtel_rule(BUILDER_IMAGE MATCHES ${_hubtel_image})
 _hubtel_rule(BUILDER_FAMILY ONE_OF debian redhat alpine)
 _hubtel_rule(BUILDER_PACKAGES MATCHES "^[A-Za-z0-9][A-Za-z0-9+._-]*(:[a-z0-9]+)?$" "a package name")
-_hubtel_rule(
-  LAMBDA_BASE
-  MATCHES
+set(_hubtel_boolean
     "^([Oo][Nn]|[Oo][Ff][Ff]|[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|[Yy][Ee][Ss]|[Nn][Oo]|[YyNn]|1|0)$"
     "a CMake boolean: ON or OFF (or TRUE, FALSE, YES, NO, Y, N, 1, 0)")
+_hubtel_rule(LAMBDA_BASE MATCHES ${_hubtel_boolean})
 _hubtel_rule(BUILD_TYPE MATCHES "^[A-Za-z][A-Za-z0-9_]*$" "a build type such as Release")
 _hubtel_rule(CMAKE_ARGS MATCHES "^-D[A-Za-z_][A-Za-z0-9_.+-]*(:[A-Z]+)?=" "-DVARIABLE=value")
 _hubtel_rule(STAGES ONE_OF dev debug)
@@ -320,6 +326,7 @@ _hubtel_rule(
   TAG LIMIT 128 MATCHES "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"
                         "letters, digits, '_', '.' and '-', not starting with '.' or '-'")
 _hubtel_rule(FUNCTION_NAME LIMIT 64 MATCHES "^[A-Za-z0-9_-]+$" "letters, digits, '-' and '_'")
+_hubtel_rule(PUBLISH MATCHES ${_hubtel_boolean})
 _hubtel_rule(ALIAS LIMIT 128 MATCHES "^[A-Za-z0-9_-]*[A-Za-z_-][A-Za-z0-9_-]*$"
                                      "letters, digits, '-' and '_', not digits alone")
 _hubtel_rule(ROLE MATCHES "^arn:aws[a-z-]*:iam::${_hubtel_account}:role/[A-Za-z0-9+=,.@_/-]+$"
@@ -341,6 +348,7 @@ _hubtel_rule(
                              "KEY=file:<path> or KEY=ssm:<parameter name>"
   RESERVED "^(${_hubtel_reserved})$" "is reserved by Lambda")
 unset(_hubtel_reserved)
+unset(_hubtel_boolean)
 unset(_hubtel_digest)
 unset(_hubtel_account)
 unset(_hubtel_image)
@@ -366,6 +374,7 @@ set(_hubtel_one_value
     ROLE
     MEMORY
     TIMEOUT
+    PUBLISH
     ALIAS)
 set(_hubtel_multi_value
     SOURCES
@@ -400,10 +409,18 @@ string(
   TIMEOUT
   ENVIRONMENT
   SECRET_ENVIRONMENT
+  PUBLISH
   ALIAS)
 set(_HUBTEL_OPTIONS_REGEX "^(${_hubtel_options_regex})$" CACHE INTERNAL "")
 # The keywords that configure the Lambda function, which need FUNCTION_NAME.
-set(_HUBTEL_FUNCTION_KEYWORDS ROLE MEMORY TIMEOUT ENVIRONMENT SECRET_ENVIRONMENT ALIAS
+set(_HUBTEL_FUNCTION_KEYWORDS
+    ROLE
+    MEMORY
+    TIMEOUT
+    ENVIRONMENT
+    SECRET_ENVIRONMENT
+    PUBLISH
+    ALIAS
     CACHE INTERNAL "")
 unset(_hubtel_options_regex)
 string(JOIN "|" _hubtel_keywords_regex ${_hubtel_one_value} ${_hubtel_multi_value})
@@ -979,6 +996,14 @@ function(_hubtel_options_json out fn name)
       "REPOSITORY is given; add REPOSITORY <registry/repository> "
       "(e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/${name})")
   endif()
+  set(publish true)
+  if(DEFINED arg_PUBLISH AND NOT arg_PUBLISH)
+    set(publish false)
+    if(DEFINED arg_ALIAS)
+      _hubtel_fail(${fn} ${name} "ALIAS \"${arg_ALIAS}\" points at the version each deploy "
+                   "publishes, but PUBLISH is OFF; drop ALIAS or PUBLISH OFF")
+    endif()
+  endif()
   if(DEFINED arg_TAG AND NOT DEFINED arg_REPOSITORY)
     _hubtel_fail(${fn} ${name}
                  "TAG is given without REPOSITORY; add REPOSITORY <registry/repository>")
@@ -1038,7 +1063,7 @@ function(_hubtel_options_json out fn name)
   if(DEFINED arg_REPOSITORY AND HUBTEL_REGISTRY_CACHE)
     set(registry_cache true)
   endif()
-  string(APPEND json "  \"registry_cache\": ${registry_cache}\n")
+  string(APPEND json "  \"publish\": ${publish},\n  \"registry_cache\": ${registry_cache}\n")
   set(${out} "${json}" PARENT_SCOPE)
 endfunction()
 

@@ -148,6 +148,7 @@ int run_deploy(const DeployRequest& request, std::ostream& out, std::ostream& er
                      {"timeout", spec.timeout_or_default()},
                      {"environment", environment_of(spec)},
                      {"secret_environment", spec.secret_environment},
+                     {"publish", spec.publish},
                      {"alias", spec.alias ? json(*spec.alias) : json(nullptr)},
                      {"region", region.is_null() ? optional_env("AWS_REGION").is_null()
                                                        ? optional_env("AWS_DEFAULT_REGION")
@@ -257,22 +258,30 @@ int run_deploy(const DeployRequest& request, std::ostream& out, std::ostream& er
     }
   }
 
-  // The version says what it runs: the image by digest (the digest alone when the whole reference
-  // is longer than a description holds), and the source revision when there is one.
-  const auto revision = registry::git_revision(spec.context);
-  const auto suffix = revision ? " rev " + *revision : std::string();
-  const auto description =
-      image_uri.size() + suffix.size() <= 256 ? image_uri + suffix : digest + suffix;
-  const auto published = aws.call(step + ": publishing a version", "lambda", "publish-version",
-                                  json{{"FunctionName", function}, {"Description", description}});
-  const auto version = published.value("Version", std::string());
-  if (version.empty()) {
-    throw Error(fmt::format("{}: aws lambda publish-version returned no version", step));
-  }
-  auto arn = published.value("FunctionArn", std::string());
-  if (const auto colon = arn.rfind(':' + version);
-      colon != std::string::npos && colon + version.size() + 1 == arn.size()) {
-    arn.resize(colon);
+  std::string version = "$LATEST";
+  std::string arn;
+  if (spec.publish) {
+    // The version says what it runs: the image by digest (the digest alone when the whole
+    // reference is longer than a description holds), and the source revision when there is one.
+    const auto revision = registry::git_revision(spec.context);
+    const auto suffix = revision ? " rev " + *revision : std::string();
+    const auto description =
+        image_uri.size() + suffix.size() <= 256 ? image_uri + suffix : digest + suffix;
+    const auto published = aws.call(step + ": publishing a version", "lambda", "publish-version",
+                                    json{{"FunctionName", function}, {"Description", description}});
+    version = published.value("Version", std::string());
+    if (version.empty()) {
+      throw Error(fmt::format("{}: aws lambda publish-version returned no version", step));
+    }
+    arn = published.value("FunctionArn", std::string());
+    if (const auto colon = arn.rfind(':' + version);
+        colon != std::string::npos && colon + version.size() + 1 == arn.size()) {
+      arn.resize(colon);
+    }
+  } else {
+    arn = aws.call(step + ": reading the function's configuration", "lambda",
+                   "get-function-configuration", json{{"FunctionName", function}})
+              .value("FunctionArn", std::string());
   }
   if (spec.alias) {
     move_alias(aws, step, function, *spec.alias, version, err);

@@ -36,9 +36,10 @@ struct DeployRequest {
 };
 
 // Creates the function, or updates its code and configuration, waits until Lambda has applied
-// them, publishes a version, and writes deploy.json when it changes. Prints
-// "<function> version <v> <image-uri>" on `out`. When deploy.json records the same desired state
-// it prints that line again and calls nothing.
+// them, publishes a version (unless the spec says not to) and moves the spec's alias to it, and
+// writes deploy.json when it changes. Prints "<function> version <v> <image-uri>[ alias <a>]" on
+// `out` (<v> is $LATEST when nothing is published). When deploy.json records the same desired
+// state it prints that line again and calls nothing.
 int run_deploy(const DeployRequest& request, std::ostream& out, std::ostream& err);
 
 }  // namespace hubtel::deploy

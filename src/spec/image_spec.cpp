@@ -310,10 +310,16 @@ void read_registry_and_function(const Members& m, ImageSpec& spec) {
                       "an IAM role ARN, arn:aws:iam::<account>:role/<name>");
   spec.memory = m.optional_integer("memory", 128, 10240);
   spec.timeout = m.optional_integer("timeout", 1, 900);
+  spec.publish = m.boolean("publish");
   spec.alias = m.optional_text("alias", pattern("[A-Za-z0-9_-]*[A-Za-z_-][A-Za-z0-9_-]*"),
                                "an alias name of letters, digits, '-' and '_', not digits alone");
   if (spec.alias && spec.alias->size() > 128) {
     m.bad("alias", fmt::format("\"{}\" is longer than 128 characters", *spec.alias));
+  }
+  if (spec.alias && !spec.publish) {
+    m.bad("alias", fmt::format("\"{}\" points at the version each deploy publishes, but publish is "
+                               "false",
+                               *spec.alias));
   }
   for (auto& [key, value] : m.pairs("environment", pattern("[A-Za-z][A-Za-z0-9_]*"),
                                     pattern(kReservedEnvironment), "is reserved by Lambda")) {
@@ -538,7 +544,7 @@ json view(const ImageSpec& spec) {
 json image_inputs(const ImageSpec& spec) {
   auto inputs = spec.document;
   for (const char* key : {"function_name", "role", "memory", "timeout", "environment",
-                          "secret_environment", "alias", "tag", "event"}) {
+                          "secret_environment", "publish", "alias", "tag", "event"}) {
     inputs.erase(key);
   }
   return inputs;

@@ -80,6 +80,7 @@ struct ImageSpec {
   std::optional<std::string> role;
   std::optional<std::int64_t> memory;
   std::optional<std::int64_t> timeout;
+  bool publish = true;               // a deploy publishes a version of each change
   std::optional<std::string> alias;  // moved to each version a deploy publishes
   std::map<std::string, std::string> environment;
   // Values resolved when they are used, never written down: file:<absolute path> (the file's

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ALIAS against moto: the first deploy creates the alias at version 1, a change moves it to the
 # version it publishes, an unchanged deploy leaves it, and a renamed alias is created while the
-# old one stays where it was. Each deploy prints the version, the digest and the alias.
+# old one stays where it was. Each deploy prints the version, the digest and the alias. With
+# PUBLISH OFF nothing is published.
 source "$(dirname "$0")/lib.sh"
 use_moto
 start_registry
@@ -59,4 +60,14 @@ code=$?
 set -e
 [ "$code" = 1 ] || fail "a bad alias exited $code"
 expect_in "$err" "has a bad 'alias': \"12\" is not an alias name of letters, digits, '-' and '_', not digits alone"
+# PUBLISH OFF: the deploy updates $LATEST alone and says so; no version is published.
+plain=$function-unpublished
+spec=$(write_spec plain "\"repository\": \"$registry/e2e/alias\"" '"tag": "v2"' \
+  "\"function_name\": \"$plain\"" "\"role\": \"$role\"" '"publish": false')
+tiny_image "alias unpublished $$ $RANDOM" >"$(dirname "$spec")/image-x86_64.id"
+"$hubtel_ai" push --spec "$spec" >/dev/null 2>&1
+out=$("$hubtel_ai" deploy --spec "$spec" 2>/dev/null)
+[ "$out" = "$plain version \$LATEST $(cat "$(dirname "$spec")/push-x86_64.ref")" ] || fail "an unpublished deploy printed '$out'"
+versions=$(aws lambda list-versions-by-function --function-name "$plain" --query 'Versions[].Version' --output text)
+[ "$versions" = '$LATEST' ] || fail "PUBLISH OFF published versions: $versions"
 echo "1 passed, 0 failed"
