@@ -105,13 +105,32 @@ function(_hubtel_add_deploy_targets name)
       COMMENT "Rolling Lambda function ${function_name} back to its previous version"
       USES_TERMINAL VERBATIM)
   else()
-    foreach(target IN ITEMS deploy versions rollback)
+    add_custom_target(
+      ${name}-deploy
+      COMMAND
+        ${CMAKE_COMMAND} -E echo
+        "hubtel_add_lambda_image(${name}): no FUNCTION_NAME to deploy; add FUNCTION_NAME <name> and REPOSITORY <registry/repository>"
+      COMMAND ${CMAKE_COMMAND} -E false
+      COMMENT "hubtel_add_lambda_image(${name}) has no function to deploy"
+      VERBATIM)
+    # The function's other targets say what is missing.
+    set(missing "")
+    if("${function_name}" STREQUAL "")
+      list(APPEND missing "FUNCTION_NAME <name>")
+    endif()
+    if("${repository}" STREQUAL "")
+      list(APPEND missing "REPOSITORY <registry/repository>")
+    endif()
+    string(JOIN " and " missing ${missing})
+    set(targets versions rollback)
+    set(words "whose versions to list" "to roll back")
+    foreach(target what IN ZIP_LISTS targets words)
       add_custom_target(
         ${name}-${target}
-        COMMAND
-          ${CMAKE_COMMAND} -E echo
-          "hubtel_add_lambda_image(${name}): no FUNCTION_NAME to ${target}; add FUNCTION_NAME <name> and REPOSITORY <registry/repository>"
+        COMMAND ${CMAKE_COMMAND} -E echo
+                "hubtel_add_lambda_image(${name}): no function ${what}; add ${missing}"
         COMMAND ${CMAKE_COMMAND} -E false
+        COMMENT "hubtel_add_lambda_image(${name}) has no function ${what}"
         VERBATIM)
     endforeach()
   endif()

@@ -24,13 +24,24 @@ std::string digest_of_uri(const std::string& uri) {
   return at == std::string::npos ? std::string() : uri.substr(at + 1);
 }
 
-// The function's published versions, newest first.
-std::vector<Version> read_versions(Aws& aws, const std::string& step, const std::string& function) {
+// The function's published versions, newest first. Throws Error when the function does not
+// exist, and when it has no version (saying why, when PUBLISH is off).
+std::vector<Version> read_versions(Aws& aws, const std::string& step, const spec::ImageSpec& spec,
+                                   const std::string& function) {
   const json names{{"FunctionName", function}};
-  const auto listed = aws.call(step + ": listing the function's versions", "lambda",
-                               "list-versions-by-function", names);
-  const auto aliases =
-      aws.call(step + ": listing the function's aliases", "lambda", "list-aliases", names);
+  const auto found =
+      aws.call_unless(step + ": listing the function's versions", "lambda",
+                      "list-versions-by-function", names, "ResourceNotFoundException");
+  const auto found_aliases =
+      found ? aws.call_unless(step + ": listing the function's aliases", "lambda", "list-aliases",
+                              names, "ResourceNotFoundException")
+            : std::nullopt;
+  if (!found_aliases) {
+    throw Error(fmt::format("{}: the function does not exist; deploy it first ({}-deploy)", step,
+                            spec.name));
+  }
+  const auto& listed = *found;
+  const auto& aliases = *found_aliases;
   std::vector<Version> versions;
   for (const auto& item : listed.value("Versions", json::array())) {
     Version version;
@@ -73,6 +84,14 @@ std::vector<Version> read_versions(Aws& aws, const std::string& step, const std:
   std::sort(versions.begin(), versions.end(), [](const Version& a, const Version& b) {
     return std::stoull(a.number) > std::stoull(b.number);
   });
+  if (versions.empty()) {
+    throw Error(spec.publish ? fmt::format("{}: no version is published yet; deploy it first "
+                                           "({}-deploy), which publishes one",
+                                           step, spec.name)
+                             : fmt::format("{}: no version is published, as PUBLISH is OFF for "
+                                           "hubtel_add_lambda_image({}); set PUBLISH ON and deploy",
+                                           step, spec.name));
+  }
   return versions;
 }
 
@@ -90,7 +109,7 @@ int run_versions(const VersionsRequest& request, std::ostream& out, std::ostream
   const auto spec = spec::read(request.spec);
   const auto function = function_of(spec, "versions");
   Aws aws(function_aws_options(spec, request.aws, AwsOptions{}.max_attempts, err));
-  const auto versions = read_versions(aws, "versions " + function, function);
+  const auto versions = read_versions(aws, "versions " + function, spec, function);
   if (request.format == "json") {
     auto list = json::array();
     for (const auto& version : versions) {
@@ -111,9 +130,6 @@ int run_versions(const VersionsRequest& request, std::ostream& out, std::ostream
                        version.digest, version.revision.value_or("-"),
                        fmt::join(version.aliases, ","));
   }
-  if (versions.empty()) {
-    err << fmt::format("hubtel-ai: {} has no published version; deploy it first\n", function);
-  }
   return 0;
 }
 
@@ -122,14 +138,16 @@ int run_rollback(const RollbackRequest& request, std::ostream& out, std::ostream
   const auto function = function_of(spec, "rollback");
   const std::string step = "rollback " + function;
   Aws aws(function_aws_options(spec, request.aws, AwsOptions{}.max_attempts, err));
-  const auto versions = read_versions(aws, step, function);
+  const auto versions = read_versions(aws, step, spec, function);
   const auto by_number = [&](const std::string& number) {
     return std::find_if(versions.begin(), versions.end(),
                         [&](const Version& v) { return v.number == number; });
   };
 
-  // Where the function stands: the alias's version, else the newest version of the running code.
+  // Where the function stands: the alias's version, else the newest version of the running code
+  // (a change of configuration alone publishes a version of the same image).
   std::string current;
+  std::string running;
   if (spec.alias) {
     const auto alias = aws.call_unless(
         fmt::format("{}: reading the alias {}", step, *spec.alias), "lambda", "get-alias",
@@ -142,24 +160,26 @@ int run_rollback(const RollbackRequest& request, std::ostream& out, std::ostream
   } else {
     const auto code = aws.call(step + ": reading the function", "lambda", "get-function",
                                json{{"FunctionName", function}});
-    const auto digest = digest_of_uri(code.value(json::json_pointer("/Code/ImageUri"), ""));
-    const auto running = std::find_if(versions.begin(), versions.end(),
-                                      [&](const Version& v) { return v.digest == digest; });
-    if (running != versions.end()) {
-      current = running->number;
+    running = digest_of_uri(code.value(json::json_pointer("/Code/ImageUri"), ""));
+    const auto newest = std::find_if(versions.begin(), versions.end(),
+                                     [&](const Version& v) { return v.digest == running; });
+    if (newest != versions.end()) {
+      current = newest->number;
     }
   }
 
   auto target = versions.end();
   if (!request.to) {
+    // Without an alias only the image goes back: the newest older version of another image.
     target = std::find_if(versions.begin(), versions.end(), [&](const Version& v) {
-      return current.empty() || std::stoull(v.number) < std::stoull(current);
+      return (current.empty() || std::stoull(v.number) < std::stoull(current)) &&
+             (spec.alias || v.digest != running);
     });
     if (target == versions.end()) {
       throw Error(fmt::format(
-          "{}: no published version is older than {} (versions: {}); nothing "
-          "to roll back to",
-          step, current.empty() ? "the running code" : "version " + current, listed(versions)));
+          "{}: no published version {}is older than {} (versions: {}); nothing to roll back to",
+          step, spec.alias ? "" : "of another image ",
+          current.empty() ? "the running code" : "version " + current, listed(versions)));
     }
   } else if (request.to->rfind("sha256:", 0) == 0) {
     target = std::find_if(versions.begin(), versions.end(),
@@ -177,23 +197,25 @@ int run_rollback(const RollbackRequest& request, std::ostream& out, std::ostream
   }
 
   const auto& image_uri = target->image_uri;
-  if (target->number == current) {
-    err << fmt::format("hubtel-ai: {} is at version {} already; nothing to do\n", function,
-                       current);
+  if (spec.alias ? target->number == current : target->digest == running) {
+    err << fmt::format("hubtel-ai: {} runs version {}{} already; nothing to do\n", function,
+                       target->number, spec.alias ? "" : "'s image");
   } else if (spec.alias) {
     aws.call(fmt::format("{}: moving the alias {}", step, *spec.alias), "lambda", "update-alias",
              json{{"FunctionName", function},
                   {"Name", *spec.alias},
                   {"FunctionVersion", target->number}});
-    err << fmt::format("hubtel-ai: alias {} of {} moved back from version {} to {}\n", *spec.alias,
+    err << fmt::format("hubtel-ai: alias {} of {} moved from version {} to {}\n", *spec.alias,
                        function, current, target->number);
   } else {
     aws.call(step + ": updating the function's code", "lambda", "update-function-code",
              json{{"FunctionName", function}, {"ImageUri", image_uri}, {"Publish", false}});
     aws.wait(step + ": waiting for the code update", "function-updated-v2", function,
              request.wait_timeout);
-    err << fmt::format("hubtel-ai: the code of {} is back at version {}'s image\n", function,
-                       target->number);
+    err << fmt::format(
+        "hubtel-ai: the code of {} is version {}'s image again (its configuration "
+        "stays as it is)\n",
+        function, target->number);
   }
   out << deployed_line(function, target->number, image_uri, spec.alias);
   return 0;

@@ -33,3 +33,10 @@ endforeach()
 if(NOT ninja MATCHES "hubtel_add_lambda_image\\(py\\): no FUNCTION_NAME to deploy")
   string(APPEND RunCMake_TEST_FAILED "py-deploy does not say that py has no FUNCTION_NAME\n")
 endif()
+# So do <name>-versions and <name>-rollback.
+foreach(what IN ITEMS "whose versions to list" "to roll back")
+  if(NOT ninja MATCHES
+     "hubtel_add_lambda_image\\(py\\): no function ${what}; add FUNCTION_NAME <name>")
+    string(APPEND RunCMake_TEST_FAILED "py has no function ${what}, but no target says so\n")
+  endif()
+endforeach()

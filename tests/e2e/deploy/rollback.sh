@@ -51,7 +51,7 @@ alias_version() {
 }
 out=$(rollback 2>"$work/err")
 [ "$out" = "$function version 2 ${refs[1]} alias live" ] || fail "rollback printed '$out', pushed: ${refs[*]}"
-expect_in "$(cat "$work/err")" "alias live of $function moved back from version 3 to 2"
+expect_in "$(cat "$work/err")" "alias live of $function moved from version 3 to 2"
 [ "$(alias_version)" = 2 ] || fail "the alias is at $(alias_version), expected 2"
 out=$(rollback 2>/dev/null)
 [ "$out" = "$function version 1 ${refs[0]} alias live" ] || fail "the second rollback printed '$out'"
@@ -73,16 +73,45 @@ set -e
 [ "$code" = 1 ] || fail "rollback to a version that does not exist exited $code"
 expect_in "$err" "rollback $function: 9 is not a published version \(versions: 3, 2, 1\)"
 
-# Without an alias: the function's code goes back to the previous version's image.
+# Without an alias: the function's code goes back to the image before the running one, past a
+# version that changed the configuration alone.
 plain=$function-plain
 spec=$(write_spec plain "\"repository\": \"$registry/e2e/rollback\"" '"tag": "v2"' \
   "\"function_name\": \"$plain\"" "\"role\": \"$role\"")
 dir=$(dirname "$spec")
 first=$(deploy_new four)
 second=$(deploy_new five)
+python3 - "$spec" <<'PY'
+import json, sys
+spec = json.load(open(sys.argv[1])); spec["memory"] = 256
+json.dump(spec, open(sys.argv[1], "w"))
+PY
+"$hubtel_ai" deploy --spec "$spec" >/dev/null 2>&1 || fail "the configuration deploy failed"
 out=$(rollback 2>"$work/err")
 [ "$out" = "$plain version 1 $first" ] || fail "rollback without an alias printed '$out'"
+expect_in "$(cat "$work/err")" "the code of $plain is version 1's image again \(its configuration stays as it is\)"
 uri=$(aws lambda get-function --function-name "$plain" --query Code.ImageUri --output text)
 [ "$uri" = "$first" ] || fail "the function runs $uri, expected $first"
 [ "$second" != "$first" ] || fail "the two images share a digest"
+set +e
+err=$(rollback 2>&1 >/dev/null)
+code=$?
+set -e
+[ "$code" = 1 ] || fail "a rollback past the oldest image exited $code"
+expect_in "$err" "no published version of another image is older than version 1 \(versions: 3, 2, 1\)"
+
+# A function that was never deployed, and one that publishes nothing: each says what to do.
+spec=$(write_spec never "\"repository\": \"$registry/e2e/rollback\"" "\"function_name\": \"$function-never\"")
+set +e
+err=$("$hubtel_ai" versions --spec "$spec" 2>&1 >/dev/null)
+set -e
+expect_in "$err" "^hubtel-ai: error: versions $function-never: the function does not exist; deploy it first \(never-deploy\)$"
+spec=$(write_spec unpublished "\"repository\": \"$registry/e2e/rollback\"" '"tag": "v3"' \
+  "\"function_name\": \"$function-unpublished\"" "\"role\": \"$role\"" '"publish": false')
+dir=$(dirname "$spec")
+deploy_new six >/dev/null
+set +e
+err=$(rollback 2>&1 >/dev/null)
+set -e
+expect_in "$err" "no version is published, as PUBLISH is OFF for hubtel_add_lambda_image\(unpublished\); set PUBLISH ON and deploy"
 echo "1 passed, 0 failed"
