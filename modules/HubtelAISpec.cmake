@@ -390,6 +390,16 @@ set(_hubtel_multi_value
 # takes no command.
 set(_HUBTEL_ONE_VALUE_KEYWORDS ${_hubtel_one_value} CACHE INTERNAL "")
 set(_HUBTEL_MULTI_VALUE_KEYWORDS ${_hubtel_multi_value} CACHE INTERNAL "")
+# The keywords that configure the Lambda function, which need FUNCTION_NAME.
+set(_HUBTEL_FUNCTION_KEYWORDS
+    ROLE
+    MEMORY
+    TIMEOUT
+    ENVIRONMENT
+    SECRET_ENVIRONMENT
+    PUBLISH
+    ALIAS
+    CACHE INTERNAL "")
 # The keywords whose members _hubtel_options_json() writes: a call that gives none of them gets
 # the members it writes for none, worked out on the first such call and kept.
 string(
@@ -404,24 +414,8 @@ string(
   REPOSITORY
   TAG
   FUNCTION_NAME
-  ROLE
-  MEMORY
-  TIMEOUT
-  ENVIRONMENT
-  SECRET_ENVIRONMENT
-  PUBLISH
-  ALIAS)
+  ${_HUBTEL_FUNCTION_KEYWORDS})
 set(_HUBTEL_OPTIONS_REGEX "^(${_hubtel_options_regex})$" CACHE INTERNAL "")
-# The keywords that configure the Lambda function, which need FUNCTION_NAME.
-set(_HUBTEL_FUNCTION_KEYWORDS
-    ROLE
-    MEMORY
-    TIMEOUT
-    ENVIRONMENT
-    SECRET_ENVIRONMENT
-    PUBLISH
-    ALIAS
-    CACHE INTERNAL "")
 unset(_hubtel_options_regex)
 string(JOIN "|" _hubtel_keywords_regex ${_hubtel_one_value} ${_hubtel_multi_value})
 set(_HUBTEL_KEYWORDS_REGEX "^(${_hubtel_keywords_regex})$" CACHE INTERNAL "")

@@ -42,11 +42,8 @@ void add_deploy_command(CLI::App& app, Context& context) {
   add_aws_option(*command, request->aws);
   add_arch_option(*command, request->arch,
                   "The function's architecture (default: the spec's first)");
-  auto* wait = command->add_option_function<unsigned>(
-      "--wait-timeout",
-      [request](unsigned seconds) { request->wait_timeout = std::chrono::seconds(seconds); },
-      "Seconds to wait for Lambda to apply each change (default 600)");
-  wait->check(CLI::Range(1U, 86400U));
+  add_wait_option(*command, request->wait_timeout,
+                  "Seconds to wait for Lambda to apply each change (default 600)");
   command->add_flag("--force", request->force, "Deploy even when deploy.json says it is done");
 }
 
@@ -82,13 +79,8 @@ void add_rollback_command(CLI::App& app, Context& context) {
                        : "expected a version number or sha256:<64 hexadecimal digits>";
           },
           "VERSION|DIGEST"));
-  auto* wait = command->add_option_function<unsigned>(
-      "--wait-timeout",
-      [request = request](unsigned seconds) {
-        request->wait_timeout = std::chrono::seconds(seconds);
-      },
-      "Seconds to wait for Lambda to apply the code change (default 600)");
-  wait->check(CLI::Range(1U, 86400U));
+  add_wait_option(*command, request->wait_timeout,
+                  "Seconds to wait for Lambda to apply the code change (default 600)");
 }
 
 void add_sam_command(CLI::App& app, Context& context) {

@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <ostream>
@@ -27,6 +28,16 @@ inline CLI::Option* add_aws_option(CLI::App& command, std::string& aws) {
 template <typename Arch>
 CLI::Option* add_arch_option(CLI::App& command, Arch& arch, const std::string& help) {
   return command.add_option("--arch", arch, help)->check(CLI::IsMember({"x86_64", "arm64"}));
+}
+
+// --wait-timeout: how long to wait for Lambda to apply a change, in whole seconds (1 to a day).
+inline CLI::Option* add_wait_option(CLI::App& command, std::chrono::seconds& timeout,
+                                    const std::string& help) {
+  return command
+      .add_option_function<unsigned>(
+          "--wait-timeout",
+          [&timeout](unsigned seconds) { timeout = std::chrono::seconds(seconds); }, help)
+      ->check(CLI::Range(1U, 86400U));
 }
 
 // Adds a subcommand whose options fill the returned request; once they are parsed, `run` takes the

@@ -46,7 +46,9 @@ std::vector<Version> read_versions(Aws& aws, const std::string& step, const spec
   for (const auto& item : listed.value("Versions", json::array())) {
     Version version;
     version.number = item.value("Version", std::string());
-    if (version.number.empty() || version.number == "$LATEST") {
+    // $LATEST is no version; a number past 19 digits is none Lambda makes.
+    static const std::regex number("[0-9]{1,19}");
+    if (!std::regex_match(version.number, number)) {
       continue;
     }
     version.last_modified = item.value("LastModified", std::string());

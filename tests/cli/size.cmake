@@ -10,8 +10,9 @@ find_package(OpenSSL 1.1 REQUIRED COMPONENTS Crypto)
 find_package(nlohmann_json 3.10 REQUIRED)
 add_executable(make_size_fixtures ${PROJECT_SOURCE_DIR}/tests/unit/inspect/fixtures.cpp
                                   ${PROJECT_SOURCE_DIR}/tests/unit/inspect/make_fixtures.cpp)
-target_link_libraries(make_size_fixtures PRIVATE hubtel_ai_warnings nlohmann_json::nlohmann_json
-                                                 LibArchive::LibArchive OpenSSL::Crypto)
+target_link_libraries(
+  make_size_fixtures PRIVATE hubtel_ai_core hubtel_ai_warnings nlohmann_json::nlohmann_json
+                             LibArchive::LibArchive)
 
 set(_size_work "${CMAKE_CURRENT_BINARY_DIR}/size")
 set(_size_data "${CMAKE_CURRENT_SOURCE_DIR}/data/size")

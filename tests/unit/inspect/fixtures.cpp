@@ -1,9 +1,10 @@
-// Test images written with libarchive and hashed with OpenSSL.
+// Test images written with libarchive and hashed with the project's SHA-256.
 #include "fixtures.hpp"
+
+#include "common/sha256.hpp"
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <openssl/evp.h>
 #include <nlohmann/json.hpp>
 
 #include <fstream>
@@ -197,16 +198,9 @@ Blobs oci_blobs(const FixtureImage& image, bool plain_layers) {
 }  // namespace
 
 std::string sha256(std::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
-  std::string out = "sha256:";
-  static constexpr char hex[] = "0123456789abcdef";
-  for (unsigned int i = 0; i < length; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 15];
-  }
-  return out;
+  Sha256 hash;
+  hash.update(bytes);
+  return hash.finish();
 }
 
 std::string make_tar(const std::vector<TarEntry>& entries, std::string_view compression) {
