@@ -72,6 +72,12 @@ code=$?
 set -e
 [ "$code" = 1 ] || fail "rollback to a version that does not exist exited $code"
 expect_in "$err" "rollback $function: 9 is not a published version \(versions: 3, 2, 1\)"
+set +e
+err=$(rollback --to "sha256:$(printf '0%.0s' $(seq 64))" 2>&1 >/dev/null)
+code=$?
+set -e
+[ "$code" = 1 ] || fail "rollback to a digest no version runs exited $code"
+expect_in "$err" "rollback $function: no published version runs sha256:0{64}; \`hubtel-ai versions\` lists them"
 
 # Without an alias: the function's code goes back to the image before the running one, past a
 # version that changed the configuration alone.

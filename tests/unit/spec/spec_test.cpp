@@ -189,6 +189,27 @@ TEST(Spec, TheViewHoldsWhatVersion1Templates) {
   EXPECT_EQ(view["name"], "hello");
 }
 
+// An alias is a Lambda alias name of at most 128 characters, and only where versions are
+// published, as hubtel_add_lambda_image() checks ALIAS.
+TEST(Spec, AnAliasIsBoundedAndNeedsPublishedVersions) {
+  const TempDir temp;
+  auto document = native_spec(temp.path());
+  document["alias"] = std::string(129, 'a');
+  EXPECT_NE(
+      error_of([&] {
+        spec::read(write_spec(temp.path(), document));
+      }).find("has a bad 'alias': \"" + std::string(129, 'a') + "\" is longer than 128 characters"),
+      std::string::npos);
+  document["alias"] = "live";
+  document["publish"] = false;
+  EXPECT_NE(error_of([&] { spec::read(write_spec(temp.path(), document)); })
+                .find("has a bad 'alias': \"live\" points at the version each deploy publishes, "
+                      "but publish is false"),
+            std::string::npos);
+  document["publish"] = true;
+  EXPECT_EQ(*spec::read(write_spec(temp.path(), document)).alias, "live");
+}
+
 // What follows from where the spec lies is not written in it: the image's folder is the spec's,
 // and the builder's cache mount is named by the image and a hash of that folder, so two build
 // trees never share one.
