@@ -1,0 +1,129 @@
+// The Lambda gate's judgements, made on documents alone so each refusal is tested without a
+// registry: the reads that fetch them belong to the registry client.
+#include "registry/gate.hpp"
+
+#include "common/error.hpp"
+
+#include <fmt/format.h>
+
+#include <fmt/ranges.h>
+
+#include <limits>
+#include <vector>
+
+namespace hubtel::registry {
+namespace {
+
+using nlohmann::json;
+
+// Lambda names architectures as Lambda does; registries as Go does.
+std::string go_arch(const std::string& arch) {
+  return arch == "arm64" ? "arm64" : "amd64";
+}
+
+bool is_attestation(const json& entry) {
+  if (!entry.contains("platform") || !entry["platform"].is_object()) {
+    return false;
+  }
+  const auto type =
+      entry.value(json::json_pointer("/annotations/vnd.docker.reference.type"), std::string());
+  const auto os = entry.value(json::json_pointer("/platform/os"), std::string());
+  return type == "attestation-manifest" || os == "unknown";
+}
+
+}  // namespace
+
+std::string lambda_manifest_digest(const json& document, const std::string& media_type,
+                                   const std::string& arch, const std::string& reference) {
+  if (!document.is_object()) {
+    throw Error(
+        fmt::format("{}: the registry served a manifest that is not a JSON object; push "
+                    "the image again",
+                    reference));
+  }
+  if (media_type == kDockerManifest || media_type == kOciManifest) {
+    if (document.value("schemaVersion", 0) != 2) {
+      throw Error(
+          fmt::format("{} is a manifest of schema version {}, which Lambda refuses; push "
+                      "it again with a current engine",
+                      reference, document.value("schemaVersion", 0)));
+    }
+    return "";
+  }
+  if (media_type != kDockerList && media_type != kOciIndex) {
+    throw Error(
+        fmt::format("{} is served as {}, which Lambda refuses: it takes one Docker v2 "
+                    "schema 2 or OCI image manifest; push it again with a current engine",
+                    reference, media_type.empty() ? "(no media type)" : media_type));
+  }
+  std::string found;
+  std::vector<std::string> platforms;
+  const auto& manifests = document.value("manifests", json::array());
+  for (const auto& entry : manifests.is_array() ? manifests : json::array()) {
+    if (!entry.is_object() || is_attestation(entry)) {
+      continue;
+    }
+    platforms.push_back(
+        entry.value(json::json_pointer("/platform/os"), std::string("?")) + "/" +
+        entry.value(json::json_pointer("/platform/architecture"), std::string("?")));
+    if (entry.value(json::json_pointer("/platform/os"), std::string()) != "linux" ||
+        entry.value(json::json_pointer("/platform/architecture"), std::string()) != go_arch(arch)) {
+      continue;
+    }
+    if (!found.empty()) {
+      throw Error(
+          fmt::format("{} is an index with two manifests for linux/{}; Lambda takes one "
+                      "image: push a single-platform image",
+                      reference, go_arch(arch)));
+    }
+    found = entry.value("digest", std::string());
+  }
+  if (found.empty()) {
+    throw Error(fmt::format(
+        "{} is an index with no image for linux/{}, the function's architecture ({}); build the "
+        "image for {} (ARCHITECTURES) and push it again",
+        reference, go_arch(arch),
+        platforms.empty() ? "it holds attestations alone"
+                          : fmt::format("it holds {}", fmt::join(platforms, ", ")),
+        arch));
+  }
+  return found;
+}
+
+void check_lambda_image(const json& manifest, const json& config, const std::string& arch,
+                        const std::string& reference) {
+  const auto architecture = config.value("architecture", std::string());
+  if (architecture != go_arch(arch)) {
+    throw Error(fmt::format(
+        "{} is an image for {}, but the function runs on {}; build it for {} "
+        "(ARCHITECTURES) or deploy another architecture (--arch)",
+        reference, architecture.empty() ? "no architecture" : architecture, arch, arch));
+  }
+  const auto& settings = config.value("config", json::object());
+  const auto has = [&](const char* key) {
+    return settings.contains(key) && settings[key].is_array() && !settings[key].empty();
+  };
+  if (!has("Entrypoint") && !has("Cmd")) {
+    throw Error(
+        fmt::format("{} has neither an ENTRYPOINT nor a CMD, so Lambda cannot start it; "
+                    "give the runtime stage one",
+                    reference));
+  }
+  std::uint64_t total = 0;
+  for (const auto& layer : manifest.value("layers", json::array())) {
+    const auto size = layer.value("size", std::uint64_t{0});
+    if (size > std::numeric_limits<std::uint64_t>::max() - total) {
+      total = std::numeric_limits<std::uint64_t>::max();
+      break;
+    }
+    total += size;
+  }
+  if (total > kLambdaImageLimit) {
+    throw Error(
+        fmt::format("{} has {} bytes of layers, over Lambda's 10 GiB; make it smaller "
+                    "(`hubtel-ai size` shows where the bytes went)",
+                    reference, total));
+  }
+}
+
+}  // namespace hubtel::registry
