@@ -5,6 +5,7 @@
 #include "common/error.hpp"
 #include "common/files.hpp"
 #include "deploy/aws.hpp"
+#include "registry/gate.hpp"
 #include "registry/reference.hpp"
 #include "spec/image_spec.hpp"
 
@@ -129,7 +130,7 @@ int run_deploy(const DeployRequest& request, std::ostream& out, std::ostream& er
     throw Error(fmt::format("{}: no pushed image for {}: '{}' is missing; run {}-push first", step,
                             arch, ref_file.string(), spec.name));
   }
-  const auto image_uri = read_line_file(ref_file);
+  auto image_uri = read_line_file(ref_file);
   std::string digest;
   try {
     digest = registry::digest_of_reference(image_uri);
@@ -164,13 +165,19 @@ int run_deploy(const DeployRequest& request, std::ostream& out, std::ostream& er
       const auto record = json::parse(read_file(record_file));
       if (record.value("desired", json()) == desired && record.contains("version")) {
         err << fmt::format("hubtel-ai: {} is already deployed; nothing to do\n", function);
-        out << deployed_line(function, record["version"].get<std::string>(), image_uri, spec.alias);
+        out << deployed_line(function, record["version"].get<std::string>(),
+                             record.value("image_uri", image_uri), spec.alias);
         return 0;
       }
     } catch (const json::exception&) {
       // A damaged record: deploy again and rewrite it.
     }
   }
+
+  // What Lambda would refuse is refused here, before any call changes the function; an index is
+  // replaced by its manifest for the function's architecture.
+  image_uri = registry::pass_lambda_gate(image_uri, arch, request.aws, step, err);
+  digest = registry::digest_of_reference(image_uri);
 
   auto options = function_aws_options(spec, request.aws, request.max_attempts, err);
   options.base_delay = request.base_delay;

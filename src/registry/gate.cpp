@@ -3,12 +3,14 @@
 #include "registry/gate.hpp"
 
 #include "common/error.hpp"
+#include "registry/api.hpp"
 
 #include <fmt/format.h>
 
 #include <fmt/ranges.h>
 
 #include <limits>
+#include <ostream>
 #include <vector>
 
 namespace hubtel::registry {
@@ -123,6 +125,49 @@ void check_lambda_image(const json& manifest, const json& config, const std::str
         fmt::format("{} has {} bytes of layers, over Lambda's 10 GiB; make it smaller "
                     "(`hubtel-ai size` shows where the bytes went)",
                     reference, total));
+  }
+}
+
+std::string pass_lambda_gate(const std::string& image_uri, const std::string& arch,
+                             const std::string& aws, const std::string& step, std::ostream& err) {
+  const auto at = image_uri.find('@');
+  const auto repository = image_uri.substr(0, at);
+  Api api(repository, aws, step);
+  try {
+    auto manifest = api.manifest(image_uri.substr(at + 1));
+    auto deployed = image_uri;
+    if (const auto platform =
+            lambda_manifest_digest(manifest.document, manifest.media_type, arch, image_uri);
+        !platform.empty()) {
+      deployed = repository + "@" + platform;
+      manifest = api.manifest(platform);
+      if (!lambda_manifest_digest(manifest.document, manifest.media_type, arch, deployed).empty()) {
+        throw Error(
+            fmt::format("{} is an index inside an index, which Lambda refuses; push a "
+                        "single-platform image",
+                        deployed));
+      }
+      err << fmt::format(
+          "hubtel-ai: {}: {} is an index, which Lambda refuses; deploying its linux/{} image {} "
+          "instead\n",
+          step, image_uri, go_arch(arch), deployed);
+    }
+    const auto config_digest =
+        manifest.document.value(nlohmann::json::json_pointer("/config/digest"), std::string());
+    if (config_digest.rfind("sha256:", 0) != 0) {
+      throw Error(
+          fmt::format("{} names no image config, so Lambda cannot read it; push the "
+                      "image again with a current engine",
+                      deployed));
+    }
+    check_lambda_image(manifest.document, api.json_blob(config_digest), arch, deployed);
+    return deployed;
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    if (what.rfind(step + ":", 0) == 0) {
+      throw;
+    }
+    throw Error(fmt::format("{}: {}", step, what));
   }
 }
 

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 
 namespace hubtel::registry {
@@ -34,5 +35,13 @@ std::string lambda_manifest_digest(const nlohmann::json& document, const std::st
 // Error naming the cause and the fix.
 void check_lambda_image(const nlohmann::json& manifest, const nlohmann::json& config,
                         const std::string& arch, const std::string& reference);
+
+// The gate itself: reads what `image_uri` (<repository>@sha256:<digest>) names from its registry
+// (the AWS CLI `aws` gives ECR credentials) and judges it as above. Returns the reference Lambda is
+// given: `image_uri`, or, when it names an index, <repository>@<the linux/`arch` manifest's
+// digest>, which it says on `err`. Throws Error prefixed with `step` when Lambda would refuse it or
+// the registry cannot tell.
+std::string pass_lambda_gate(const std::string& image_uri, const std::string& arch,
+                             const std::string& aws, const std::string& step, std::ostream& err);
 
 }  // namespace hubtel::registry

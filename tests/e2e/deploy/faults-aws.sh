@@ -6,17 +6,24 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/../fixtures/faults.sh"
 use_moto
+start_registry
 start_fault_proxy "${AWS_ENDPOINT_URL#http://}" "$work/proxy"
 trap stop_fault_proxy EXIT
 export AWS_ENDPOINT_URL="http://$fault_proxy" AWS_MAX_ATTEMPTS=1
 
 role=$(lambda_role)
 function=e2e-faults-$$-$RANDOM
-spec=$(write_spec faults '"repository": "127.0.0.1:5000/e2e/faults"' '"tag": "v1"' \
+spec=$(write_spec faults "\"repository\": \"$registry/e2e/faults\"" '"tag": "v1"' \
   "\"function_name\": \"$function\"" "\"role\": \"$role\"")
 dir=$(dirname "$spec")
-# Lambda takes the reference as it is; no registry is needed behind it.
-image_ref() { echo "127.0.0.1:5000/e2e/faults@sha256:$(printf "$1%.0s" $(seq 64))"; }
+# Two images, pushed as the deploys will need them (the gate reads each from the registry).
+refs=()
+for n in 1 2; do
+  tiny_image "faults aws $n $$ $RANDOM" >"$dir/image-x86_64.id"
+  "$hubtel_ai" push --spec "$spec" >/dev/null 2>&1 || fail "push $n"
+  refs+=("$(cat "$dir/push-x86_64.ref")")
+done
+image_ref() { echo "${refs[$1 - 1]}"; }
 image_ref 1 >"$dir/push-x86_64.ref"
 
 # fault <method> <path-regex> <count> <status> <code> <message>: a rule answering as Lambda does.

@@ -71,13 +71,16 @@ CONFIG
   registry="127.0.0.1:$port"
 }
 
-# tiny_image <content>: a one-file image, unique to its content, imported without a base image.
+# tiny_image <content> [<change>]: a one-file image for the engine's platform, unique to its
+# content, imported without a base image, with the entrypoint Lambda needs (or another Dockerfile
+# instruction instead).
 tiny_image() {
   local root
   root=$(mktemp -d "$work/root.XXXXXX")
   printf '%s\n' "$1" >"$root/content.txt"
   tar -C "$root" -cf "$root.tar" .
-  "$docker" import "$root.tar" "hubtel-e2e/tiny:$(sha256sum <<<"$1" | cut -c1-12)" | tail -n 1
+  "$docker" import --change "${2:-ENTRYPOINT [\"/handler\"]}" "$root.tar" \
+    "hubtel-e2e/tiny:$(sha256sum <<<"$1" | cut -c1-12)" | tail -n 1
   rm -rf "$root" "$root.tar"
 }
 

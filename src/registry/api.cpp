@@ -1,0 +1,425 @@
+// The registry's HTTP API through cpp-httplib: bounded reads, digests checked, token challenges
+// answered, credentials found as an engine finds them and kept in memory.
+#include "registry/api.hpp"
+
+#include "common/error.hpp"
+#include "common/files.hpp"
+#include "common/sha256.hpp"
+#include "deploy/aws.hpp"
+#include "process/process.hpp"
+#include "registry/reference.hpp"
+
+#include <fmt/format.h>
+#include <httplib.h>
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <regex>
+
+namespace fs = std::filesystem;
+
+namespace hubtel::registry {
+namespace {
+
+using nlohmann::json;
+
+// Manifests are small; registries refuse those over 4 MiB.
+constexpr std::size_t kManifestLimit = 4U << 20U;
+constexpr int kMaxRedirects = 5;
+
+std::string digest_of(const std::string& bytes) {
+  Sha256 sha;
+  sha.update(bytes);
+  return sha.finish();
+}
+
+const char* const kAcceptManifests =
+    "application/vnd.oci.image.index.v1+json, "
+    "application/vnd.docker.distribution.manifest.list.v2+json, "
+    "application/vnd.oci.image.manifest.v1+json, "
+    "application/vnd.docker.distribution.manifest.v2+json, "
+    "application/vnd.docker.distribution.manifest.v1+prettyjws";
+
+bool is_loopback(const std::string& host) {
+  auto name = host;
+  if (name.rfind('[', 0) == 0) {
+    name = name.substr(1, name.find(']') - 1);
+  } else if (const auto colon = name.rfind(':'); colon != std::string::npos) {
+    name.resize(colon);
+  }
+  return name == "localhost" || name == "::1" || name.rfind("127.", 0) == 0;
+}
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+// Splits "https://host:port/path?query" into the scheme and host, and the rest ("/" when none).
+std::pair<std::string, std::string> split_url(const std::string& url) {
+  const auto scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) {
+    return {"", url};
+  }
+  const auto path = url.find('/', scheme_end + 3);
+  if (path == std::string::npos) {
+    return {url, "/"};
+  }
+  return {url.substr(0, path), url.substr(path)};
+}
+
+fs::path engine_config() {
+  if (const char* dir = std::getenv("DOCKER_CONFIG"); dir != nullptr && *dir != '\0') {
+    return fs::path(dir) / "config.json";
+  }
+  if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
+    return fs::path(home) / ".docker" / "config.json";
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string base64(const std::string& bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  const auto length = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                      reinterpret_cast<const unsigned char*>(bytes.data()),
+                                      static_cast<int>(bytes.size()));
+  out.resize(static_cast<std::size_t>(length));
+  return out;
+}
+
+std::optional<Challenge> parse_challenge(const std::string& header) {
+  static const std::regex scheme_pattern(R"(^\s*([A-Za-z]+)\s*)");
+  static const std::regex pair_pattern(R"re(^\s*,?\s*([A-Za-z_]+)="([^"]*)"\s*)re");
+  std::smatch match;
+  if (!std::regex_search(header, match, scheme_pattern)) {
+    return std::nullopt;
+  }
+  Challenge challenge{lower(match[1].str()), {}};
+  auto rest = match.suffix().str();
+  while (!rest.empty() && std::regex_search(rest, match, pair_pattern)) {
+    challenge.parameters[lower(match[1].str())] = match[2].str();
+    rest = match.suffix().str();
+  }
+  return challenge;
+}
+
+Api::Api(const std::string& repository, std::string aws, std::string step)
+    : host_(registry_of(repository)),
+      path_(repository_path(repository)),
+      aws_(std::move(aws)),
+      step_(std::move(step)) {
+  if (host_ == "docker.io") {
+    base_ = "https://registry-1.docker.io";
+    if (path_.find('/') == std::string::npos) {
+      path_ = "library/" + path_;
+    }
+  } else {
+    base_ = (is_loopback(host_) ? "http://" : "https://") + host_;
+  }
+}
+
+Api::Response Api::send(const std::string& base, const std::string& method,
+                        const std::string& target,
+                        const std::map<std::string, std::string>& headers, std::size_t limit,
+                        const std::optional<std::string>& authorization) {
+  httplib::Client client(base);
+  client.set_connection_timeout(std::chrono::seconds(15));
+  client.set_read_timeout(std::chrono::seconds(60));
+  httplib::Headers sent(headers.begin(), headers.end());
+  if (authorization) {
+    sent.emplace("Authorization", *authorization);
+  }
+  Response response;
+  bool too_big = false;
+  httplib::Result result{nullptr, httplib::Error::Unknown};
+  if (method == "GET") {
+    result = client.Get(
+        target, sent, [](const httplib::Response&) { return true; },
+        [&](const char* data, std::size_t length) {
+          if (length > limit - std::min(limit, response.body.size())) {
+            too_big = true;
+            return false;
+          }
+          response.body.append(data, length);
+          return true;
+        });
+  } else if (method == "HEAD") {
+    result = client.Head(target, sent);
+  } else {
+    result = client.Delete(target, sent);
+  }
+  if (too_big) {
+    throw Error(fmt::format("{}: {} {}{} sent more than {} bytes; is this a registry?", step_,
+                            method, base, target, limit));
+  }
+  if (!result) {
+    throw Error(
+        fmt::format("{}: cannot reach the registry at {} ({}); is it running and "
+                    "reachable from here?",
+                    step_, base, httplib::to_string(result.error())));
+  }
+  response.status = result->status;
+  for (const auto& [name, value] : result->headers) {
+    response.headers[lower(name)] = value;
+  }
+  if (method != "GET") {
+    response.body = result->body.substr(0, std::min(result->body.size(), limit));
+  }
+  return response;
+}
+
+Api::Response Api::request(const std::string& method, const std::string& target,
+                           const std::map<std::string, std::string>& headers, std::size_t limit) {
+  auto response = send(base_, method, target, headers, limit, authorization_);
+  if (response.status == 401) {
+    authorize(response.headers["www-authenticate"]);
+    response = send(base_, method, target, headers, limit, authorization_);
+  }
+  // Blobs are often served from elsewhere (a CDN, S3 for ECR); the credentials stay here.
+  for (int hop = 0; hop < kMaxRedirects && response.status >= 301 && response.status <= 308 &&
+                    response.headers.count("location") != 0;
+       ++hop) {
+    auto [base, rest] = split_url(response.headers["location"]);
+    if (base.empty()) {
+      base = base_;
+    }
+    response = send(base, method, rest, {}, limit, std::nullopt);
+  }
+  return response;
+}
+
+std::optional<std::string> Api::basic_credentials() {
+  if (credentials_read_) {
+    return basic_;
+  }
+  credentials_read_ = true;
+  if (const auto ecr = ecr_registry(host_ + "/x")) {
+    deploy::AwsOptions options;
+    options.program = aws_;
+    options.region = ecr->region;
+    deploy::Aws aws(options);
+    const auto answer = aws.call(step_ + ": reading an ECR token", "ecr", "get-authorization-token",
+                                 json{{"registryIds", {ecr->account}}});
+    // The token is base64 of "AWS:<password>": a Basic credential as it is.
+    const auto token =
+        answer.value(json::json_pointer("/authorizationData/0/authorizationToken"), std::string());
+    if (!token.empty()) {
+      basic_ = token;
+    }
+    return basic_;
+  }
+  const auto config_file = engine_config();
+  if (config_file.empty() || !fs::exists(config_file)) {
+    return basic_;
+  }
+  json config;
+  try {
+    config = json::parse(read_file(config_file));
+  } catch (const std::exception&) {
+    return basic_;
+  }
+  const auto key = host_ == "docker.io" ? std::string("https://index.docker.io/v1/") : host_;
+  std::string helper = config.value(json::json_pointer("/credHelpers/" + key), std::string());
+  if (helper.empty()) {
+    helper = config.value("credsStore", std::string());
+  }
+  if (!helper.empty() && helper.find('/') == std::string::npos) {
+    // The helper reads the host on stdin and prints the secret to us alone.
+    const auto result = process::run_pipeline(
+        {{{"printf", "%s", key}, {}}, {{"docker-credential-" + helper, "get"}, {}}});
+    if (result.ok()) {
+      try {
+        const auto secret = json::parse(result.out);
+        basic_ = base64(secret.value("Username", std::string()) + ":" +
+                        secret.value("Secret", std::string()));
+        return basic_;
+      } catch (const json::exception&) {
+        // Fall through to the stored login.
+      }
+    }
+  }
+  const auto stored = config.value(json::json_pointer("/auths/" + key + "/auth"), std::string());
+  if (!stored.empty()) {
+    basic_ = stored;
+  }
+  return basic_;
+}
+
+void Api::authorize(const std::string& header) {
+  const auto challenge = parse_challenge(header);
+  const auto credentials = basic_credentials();
+  if (challenge && challenge->scheme == "bearer" && challenge->parameters.count("realm") != 0) {
+    const auto& realm = challenge->parameters.at("realm");
+    auto [base, rest] = split_url(realm);
+    httplib::Params query;
+    for (const char* name : {"service", "scope"}) {
+      if (challenge->parameters.count(name) != 0) {
+        query.emplace(name, challenge->parameters.at(name));
+      }
+    }
+    const auto target = httplib::append_query_params(rest, query);
+    const auto answer =
+        send(base, "GET", target, {}, 1U << 20U,
+             credentials ? std::optional<std::string>("Basic " + *credentials) : std::nullopt);
+    if (answer.status != 200) {
+      throw Error(fmt::format(
+          "{}: the registry {} refused a token (HTTP {}); log in to it (docker login {})", step_,
+          host_, answer.status, host_));
+    }
+    try {
+      const auto document = json::parse(answer.body);
+      auto token = document.value("token", std::string());
+      if (token.empty()) {
+        token = document.value("access_token", std::string());
+      }
+      authorization_ = "Bearer " + token;
+      return;
+    } catch (const json::exception&) {
+      throw Error(fmt::format("{}: the registry {} sent a token that is not JSON", step_, host_));
+    }
+  }
+  if (!credentials) {
+    throw Error(
+        fmt::format("{}: the registry {} asks for credentials and none are stored; log in "
+                    "to it (docker login {})",
+                    step_, host_, host_));
+  }
+  authorization_ = "Basic " + *credentials;
+}
+
+void Api::fail_status(const std::string& what, const Response& response) {
+  std::string detail;
+  try {
+    const auto document = json::parse(response.body);
+    detail = document.value(json::json_pointer("/errors/0/message"), std::string());
+  } catch (const json::exception&) {
+  }
+  std::string hint;
+  if (response.status == 401 || response.status == 403) {
+    hint = fmt::format("; check the credentials and permissions for {}", host_);
+  }
+  throw Error(fmt::format("{}: {} in {}/{}: HTTP {}{}{}", step_, what, host_, path_,
+                          response.status, detail.empty() ? "" : " (" + detail + ")", hint));
+}
+
+Manifest Api::manifest(const std::string& reference) {
+  const auto response = request("GET", fmt::format("/v2/{}/manifests/{}", path_, reference),
+                                {{"Accept", kAcceptManifests}}, kManifestLimit);
+  if (response.status == 404) {
+    throw Error(fmt::format("{}: {}/{} has no manifest {}; push the image again", step_, host_,
+                            path_, reference));
+  }
+  if (response.status != 200) {
+    fail_status("reading the manifest " + reference, response);
+  }
+  Manifest manifest;
+  auto type = response.headers.count("content-type") != 0 ? response.headers.at("content-type")
+                                                          : std::string();
+  manifest.media_type = type.substr(0, type.find(';'));
+  manifest.digest = digest_of(response.body);
+  if (reference.rfind("sha256:", 0) == 0 && manifest.digest != reference) {
+    throw Error(
+        fmt::format("{}: {}/{} served a manifest for {} whose digest is {}; the registry "
+                    "is damaged or not what it claims",
+                    step_, host_, path_, reference, manifest.digest));
+  }
+  try {
+    manifest.document = json::parse(response.body);
+  } catch (const json::exception&) {
+    throw Error(
+        fmt::format("{}: the manifest {} in {}/{} is not JSON", step_, reference, host_, path_));
+  }
+  if (manifest.media_type.empty() || manifest.media_type == "application/json") {
+    manifest.media_type = manifest.document.value("mediaType", std::string());
+  }
+  return manifest;
+}
+
+std::optional<std::string> Api::tag_digest(const std::string& tag) {
+  const auto response = request("HEAD", fmt::format("/v2/{}/manifests/{}", path_, tag),
+                                {{"Accept", kAcceptManifests}}, kManifestLimit);
+  if (response.status == 404) {
+    return std::nullopt;
+  }
+  if (response.status != 200 || response.headers.count("docker-content-digest") == 0) {
+    return manifest(tag).digest;
+  }
+  return response.headers.at("docker-content-digest");
+}
+
+json Api::json_blob(const std::string& digest, std::size_t limit) {
+  const auto response = request("GET", fmt::format("/v2/{}/blobs/{}", path_, digest), {}, limit);
+  if (response.status == 404) {
+    throw Error(
+        fmt::format("{}: {}/{} has no blob {}; push the image again", step_, host_, path_, digest));
+  }
+  if (response.status != 200) {
+    fail_status("reading the blob " + digest, response);
+  }
+  if (digest_of(response.body) != digest) {
+    throw Error(fmt::format("{}: the blob {} in {}/{} does not match its digest", step_, digest,
+                            host_, path_));
+  }
+  try {
+    return json::parse(response.body);
+  } catch (const json::exception&) {
+    throw Error(fmt::format("{}: the blob {} in {}/{} is not JSON", step_, digest, host_, path_));
+  }
+}
+
+std::vector<std::string> Api::tags() {
+  std::vector<std::string> tags;
+  std::string target = fmt::format("/v2/{}/tags/list?n=1000", path_);
+  // At most 1000 pages: a registry that links on without end is not followed forever.
+  for (int page = 0; page < 1000 && !target.empty(); ++page) {
+    auto response = request("GET", target, {}, kManifestLimit);
+    if (response.status == 404) {
+      return tags;
+    }
+    if (response.status != 200) {
+      fail_status("listing the tags", response);
+    }
+    try {
+      const auto document = json::parse(response.body);
+      const auto& list = document.value("tags", json::array());
+      for (const auto& tag : list.is_array() ? list : json::array()) {
+        tags.push_back(tag.get<std::string>());
+      }
+    } catch (const json::exception&) {
+      throw Error(fmt::format("{}: the tag list of {}/{} is not JSON", step_, host_, path_));
+    }
+    target.clear();
+    static const std::regex next(R"re(<([^>]+)>\s*;\s*rel="?next"?)re");
+    std::smatch match;
+    const auto& link = response.headers["link"];
+    if (std::regex_search(link, match, next)) {
+      target = split_url(match[1].str()).second;
+      if (target.rfind("/v2/", 0) != 0) {
+        target = match[1].str();
+      }
+    }
+  }
+  return tags;
+}
+
+void Api::delete_manifest(const std::string& digest) {
+  const auto response =
+      request("DELETE", fmt::format("/v2/{}/manifests/{}", path_, digest), {}, kManifestLimit);
+  if (response.status == 202 || response.status == 200 || response.status == 404) {
+    return;
+  }
+  if (response.status == 405) {
+    throw Error(
+        fmt::format("{}: the registry {} does not allow deletes (HTTP 405); enable them "
+                    "(REGISTRY_STORAGE_DELETE_ENABLED=true for a docker-registry)",
+                    step_, host_));
+  }
+  fail_status("deleting " + digest, response);
+}
+
+}  // namespace hubtel::registry
