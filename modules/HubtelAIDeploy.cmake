@@ -79,9 +79,12 @@ function(_hubtel_add_deploy_targets name)
       VERBATIM)
   endif()
 
-  # The aggregate exists in every project that has an image; it deploys those with a function.
-  if(NOT TARGET deploy)
-    add_custom_target(deploy)
+  # The aggregate exists in every project that has an image; it deploys those with a function, in
+  # one command that deploys each on its own, once every image is known.
+  get_property(deferred GLOBAL PROPERTY _HUBTEL_DEPLOY_DEFERRED)
+  if(NOT deferred)
+    set_property(GLOBAL PROPERTY _HUBTEL_DEPLOY_DEFERRED ON)
+    cmake_language(DEFER DIRECTORY "${CMAKE_SOURCE_DIR}" CALL _hubtel_add_project_deploy)
   endif()
   if(NOT "${repository}" STREQUAL "" AND NOT "${function_name}" STREQUAL "")
     get_property(deploy_file TARGET ${name}-image PROPERTY HUBTEL_DEPLOY_FILE)
@@ -92,7 +95,9 @@ function(_hubtel_add_deploy_targets name)
       COMMENT "Deploying Lambda function ${function_name}"
       VERBATIM)
     add_custom_target(${name}-deploy DEPENDS "${deploy_file}")
-    add_dependencies(deploy ${name}-deploy)
+    set_property(GLOBAL APPEND PROPERTY _HUBTEL_DEPLOY_SPECS "${spec}")
+    set_property(GLOBAL APPEND PROPERTY _HUBTEL_DEPLOY_DEPENDS ${push_refs})
+    set_property(GLOBAL APPEND PROPERTY _HUBTEL_DEPLOY_TARGETS ${name}-push)
     # What Lambda holds, read from Lambda each time: nothing in the build tree stands for it.
     add_custom_target(
       ${name}-versions
@@ -103,6 +108,11 @@ function(_hubtel_add_deploy_targets name)
       ${name}-rollback
       COMMAND "${helper}" rollback --spec "${spec}"
       COMMENT "Rolling Lambda function ${function_name} back to its previous version"
+      USES_TERMINAL VERBATIM)
+    add_custom_target(
+      ${name}-gc
+      COMMAND "${helper}" gc --spec "${spec}"
+      COMMENT "Cleaning up the versions of ${function_name} and the images of ${repository}"
       USES_TERMINAL VERBATIM)
   else()
     add_custom_target(
@@ -122,8 +132,8 @@ function(_hubtel_add_deploy_targets name)
       list(APPEND missing "REPOSITORY <registry/repository>")
     endif()
     string(JOIN " and " missing ${missing})
-    set(targets versions rollback)
-    set(words "whose versions to list" "to roll back")
+    set(targets versions rollback gc)
+    set(words "whose versions to list" "to roll back" "to clean up after")
     foreach(target what IN ZIP_LISTS targets words)
       add_custom_target(
         ${name}-${target}
@@ -134,6 +144,33 @@ function(_hubtel_add_deploy_targets name)
         VERBATIM)
     endforeach()
   endif()
+endfunction()
+
+# _hubtel_add_project_deploy() adds the target deploy: one command that deploys every image of the
+# project with a function, each on its own (a failure leaves the others deployed), and names each
+# one's outcome. It runs again when a pushed image or a spec changes.
+function(_hubtel_add_project_deploy)
+  get_property(specs GLOBAL PROPERTY _HUBTEL_DEPLOY_SPECS)
+  if(NOT specs)
+    add_custom_target(deploy)
+    return()
+  endif()
+  get_property(targets GLOBAL PROPERTY _HUBTEL_DEPLOY_TARGETS)
+  get_property(depends GLOBAL PROPERTY _HUBTEL_DEPLOY_DEPENDS)
+  set(spec_args)
+  foreach(spec IN LISTS specs)
+    list(APPEND spec_args --spec "${spec}")
+  endforeach()
+  set(stamp "${CMAKE_BINARY_DIR}/hubtel/deploy.stamp")
+  add_custom_command(
+    OUTPUT "${stamp}"
+    COMMAND HubtelAI::hubtel-ai deploy ${spec_args}
+    COMMAND "${CMAKE_COMMAND}" -E touch "${stamp}"
+    DEPENDS ${depends} ${specs}
+    COMMENT "Deploying the project's Lambda functions"
+    VERBATIM)
+  add_custom_target(deploy DEPENDS "${stamp}")
+  add_dependencies(deploy ${targets})
 endfunction()
 
 # _hubtel_add_project_sam() adds the target sam: hubtel/template.yaml, one SAM template for every

@@ -28,7 +28,7 @@ The keywords of :command:`hubtel_add_lambda_image`, each with its values:
       [EVENT <event.json>]
       [REPOSITORY <registry/repo>] [TAG <tag>]
       [FUNCTION_NAME <name>] [ROLE <arn>] [MEMORY <MiB>] [TIMEOUT <s>]
-      [PUBLISH <ON|OFF>] [ALIAS <name>]
+      [PUBLISH <ON|OFF>] [ALIAS <name>] [KEEP_IMAGES <n>]
       [ENVIRONMENT <K=V>...] [SECRET_ENVIRONMENT <K=file:path | K=ssm:name>...])
 
   ``<name>``
@@ -174,6 +174,14 @@ The keywords of :command:`hubtel_add_lambda_image`, each with its values:
     callers of the alias get each new version at once. A deploy prints the version, the alias
     and the image's digest, and records the alias in ``deploy.json``; renaming the alias
     deploys again and leaves the old one where it was.
+
+  ``KEEP_IMAGES``
+    Clean up after each deploy (1 to 1000): ``<name>-deploy`` then deletes the function's
+    published versions beyond the ``<n>`` newest that no alias points to, and then every image
+    in ``REPOSITORY`` that no remaining version, alias or ``$LATEST`` runs and that is not among
+    the ``<n>`` newest pushes; ``<name>-gc`` does the same alone, and ``hubtel-ai gc --dry-run``
+    prints the plan. What is in use is read from Lambda, never from the build tree. For ECR it
+    also sets the repository's lifecycle policy to expire untagged images past ``<n>``.
 
 .. variable:: HUBTEL_DEFAULT_ARCHITECTURES
 
@@ -327,6 +335,11 @@ _hubtel_rule(
                         "letters, digits, '_', '.' and '-', not starting with '.' or '-'")
 _hubtel_rule(FUNCTION_NAME LIMIT 64 MATCHES "^[A-Za-z0-9_-]+$" "letters, digits, '-' and '_'")
 _hubtel_rule(PUBLISH MATCHES ${_hubtel_boolean})
+_hubtel_rule(
+  KEEP_IMAGES
+  LIMIT 4
+  MATCHES "^[1-9][0-9]*$" "a whole number from 1 to 1000"
+  RANGE 1 1000)
 _hubtel_rule(ALIAS LIMIT 128 MATCHES "^[A-Za-z0-9_-]*[A-Za-z_-][A-Za-z0-9_-]*$"
                                      "letters, digits, '-' and '_', not digits alone")
 _hubtel_rule(ROLE MATCHES "^arn:aws[a-z-]*:iam::${_hubtel_account}:role/[A-Za-z0-9+=,.@_/-]+$"
@@ -375,7 +388,8 @@ set(_hubtel_one_value
     MEMORY
     TIMEOUT
     PUBLISH
-    ALIAS)
+    ALIAS
+    KEEP_IMAGES)
 set(_hubtel_multi_value
     SOURCES
     ARCHITECTURES
@@ -399,6 +413,7 @@ set(_HUBTEL_FUNCTION_KEYWORDS
     SECRET_ENVIRONMENT
     PUBLISH
     ALIAS
+    KEEP_IMAGES
     CACHE INTERNAL "")
 # The keywords whose members _hubtel_options_json() writes: a call that gives none of them gets
 # the members it writes for none, worked out on the first such call and kept.
@@ -1042,12 +1057,13 @@ function(_hubtel_options_json out fn name)
       ROLE
       MEMORY
       TIMEOUT
-      ALIAS)
+      ALIAS
+      KEEP_IMAGES)
   foreach(keyword IN LISTS single)
     string(TOLOWER "${keyword}" member)
     if(NOT DEFINED arg_${keyword})
       string(APPEND json "  \"${member}\": null,\n")
-    elseif(keyword MATCHES "MEMORY|TIMEOUT")
+    elseif(keyword MATCHES "MEMORY|TIMEOUT|KEEP_IMAGES")
       string(APPEND json "  \"${member}\": ${arg_${keyword}},\n")
     else()
       string(APPEND json "  \"${member}\": \"${arg_${keyword}}\",\n")

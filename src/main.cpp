@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   hubtel::cli::add_deploy_command(app, context);
   hubtel::cli::add_versions_command(app, context);
   hubtel::cli::add_rollback_command(app, context);
+  hubtel::cli::add_gc_command(app, context);
   hubtel::cli::add_sam_command(app, context);
   hubtel::cli::add_init_command(app, context);
 

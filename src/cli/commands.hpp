@@ -27,6 +27,7 @@ void add_push_command(CLI::App& app, Context& context);
 void add_deploy_command(CLI::App& app, Context& context);
 void add_versions_command(CLI::App& app, Context& context);
 void add_rollback_command(CLI::App& app, Context& context);
+void add_gc_command(CLI::App& app, Context& context);
 void add_sam_command(CLI::App& app, Context& context);
 void add_init_command(CLI::App& app, Context& context);
 

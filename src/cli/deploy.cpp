@@ -1,8 +1,9 @@
-// The 'push', 'deploy', 'versions', 'rollback' and 'sam' subcommands: the registry and AWS
+// The 'push', 'deploy', 'versions', 'rollback', 'gc' and 'sam' subcommands: the registry and AWS
 // Lambda.
 #include "deploy/deploy.hpp"
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
+#include "deploy/gc.hpp"
 #include "deploy/sam.hpp"
 #include "deploy/versions.hpp"
 #include "registry/push.hpp"
@@ -38,7 +39,10 @@ void add_deploy_command(CLI::App& app, Context& context) {
   const auto [command, request] = add_request_command(
       app, context, "deploy", "create or update the image's Lambda function from the pushed digest",
       deploy::run_deploy);
-  add_spec_option(*command, request->spec);
+  command
+      ->add_option("--spec", request->specs,
+                   "The image spec, hubtel/<name>/spec.json; several deploy each on its own")
+      ->required();
   add_aws_option(*command, request->aws);
   add_arch_option(*command, request->arch,
                   "The function's architecture (default: the spec's first)");
@@ -81,6 +85,21 @@ void add_rollback_command(CLI::App& app, Context& context) {
           "VERSION|DIGEST"));
   add_wait_option(*command, request->wait_timeout,
                   "Seconds to wait for Lambda to apply the code change (default 600)");
+}
+
+void add_gc_command(CLI::App& app, Context& context) {
+  const auto [command, request] = add_request_command(
+      app, context, "gc",
+      "delete the function's old published versions no alias needs, then the repository's images "
+      "nothing runs, past the newest pushes",
+      deploy::run_gc);
+  add_spec_option(*command, request->spec);
+  add_aws_option(*command, request->aws);
+  command
+      ->add_option("--keep", request->keep,
+                   "How many versions and pushes to keep (default: the spec's KEEP_IMAGES)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1000}));
+  command->add_flag("--dry-run", request->dry_run, "Print the plan and delete nothing");
 }
 
 void add_sam_command(CLI::App& app, Context& context) {

@@ -5,6 +5,7 @@
 #include "common/error.hpp"
 #include "common/files.hpp"
 #include "deploy/aws.hpp"
+#include "deploy/gc.hpp"
 #include "registry/gate.hpp"
 #include "registry/reference.hpp"
 #include "spec/image_spec.hpp"
@@ -116,8 +117,73 @@ AwsOptions function_aws_options(const spec::ImageSpec& spec, const std::string& 
   return options;
 }
 
-int run_deploy(const DeployRequest& request, std::ostream& out, std::ostream& err) {
-  const auto spec = spec::read(request.spec);
+namespace {
+
+// What a deploy did to one function, for the summary of a deploy of several.
+struct Outcome {
+  std::string function;
+  std::string what;
+  bool ok = true;
+};
+
+// Puts back what a failed deploy changed of $LATEST (its code and configuration), so a failure
+// leaves the function as it was; the published versions and the alias were never moved.
+class Restore {
+ public:
+  Restore(Aws& aws, std::string step, std::string function, std::chrono::seconds timeout,
+          std::ostream& err)
+      : aws_(aws),
+        step_(std::move(step)),
+        function_(std::move(function)),
+        timeout_(timeout),
+        err_(err) {}
+  Restore(const Restore&) = delete;
+  Restore& operator=(const Restore&) = delete;
+  ~Restore() = default;
+
+  void code_changed(json previous) { code_ = std::move(previous); }
+  void configuration_changed(json previous) { configuration_ = std::move(previous); }
+
+  // Called on failure; says what it put back, or what it could not.
+  void undo() noexcept {
+    try {
+      if (!configuration_.is_null()) {
+        configuration_["FunctionName"] = function_;
+        aws_.call(step_ + ": putting the configuration back", "lambda",
+                  "update-function-configuration", configuration_);
+        aws_.wait(step_ + ": waiting for the configuration to be put back", "function-updated-v2",
+                  function_, timeout_);
+      }
+      if (!code_.is_null()) {
+        code_["FunctionName"] = function_;
+        code_["Publish"] = false;
+        aws_.call(step_ + ": putting the code back", "lambda", "update-function-code", code_);
+        aws_.wait(step_ + ": waiting for the code to be put back", "function-updated-v2", function_,
+                  timeout_);
+      }
+      if (!code_.is_null() || !configuration_.is_null()) {
+        err_ << fmt::format("hubtel-ai: {}: failed; the function is as it was before\n", step_);
+      }
+    } catch (const std::exception& e) {
+      err_ << fmt::format(
+          "hubtel-ai: {}: failed, and putting the function back failed too: {}; deploy again\n",
+          step_, e.what());
+    }
+  }
+
+ private:
+  Aws& aws_;
+  std::string step_;
+  std::string function_;
+  std::chrono::seconds timeout_;
+  std::ostream& err_;
+  json code_;
+  json configuration_;
+};
+
+Outcome deploy_one(const DeployRequest& request, const fs::path& spec_file, std::ostream& out,
+                   std::ostream& err) {
+  const auto spec = spec::read(spec_file);
   const auto function = function_of(spec, "deploy");
   const std::string step = "deploy " + function;
   const auto arch = request.arch ? *request.arch : spec.architectures.front();
@@ -165,9 +231,9 @@ int run_deploy(const DeployRequest& request, std::ostream& out, std::ostream& er
       const auto record = json::parse(read_file(record_file));
       if (record.value("desired", json()) == desired && record.contains("version")) {
         err << fmt::format("hubtel-ai: {} is already deployed; nothing to do\n", function);
-        out << deployed_line(function, record["version"].get<std::string>(),
-                             record.value("image_uri", image_uri), spec.alias);
-        return 0;
+        const auto version = record["version"].get<std::string>();
+        out << deployed_line(function, version, record.value("image_uri", image_uri), spec.alias);
+        return {function, "unchanged, version " + version};
       }
     } catch (const json::exception&) {
       // A damaged record: deploy again and rewrite it.
@@ -188,117 +254,164 @@ int run_deploy(const DeployRequest& request, std::ostream& out, std::ostream& er
   const auto current =
       aws.call_unless(step + ": reading the function", "lambda", "get-function",
                       json{{"FunctionName", function}}, "ResourceNotFoundException");
-  if (!current) {
-    if (!spec.role) {
-      throw Error(
-          fmt::format("{}: the function does not exist yet, and creating it needs a role; add ROLE "
-                      "<arn:aws:iam::<account>:role/<name>> to hubtel_add_lambda_image({})",
-                      step, spec.name));
-    }
-    err << fmt::format("hubtel-ai: creating Lambda function {} from {}\n", function, image_uri);
-    json input{{"FunctionName", function},
-               {"PackageType", "Image"},
-               {"Code", {{"ImageUri", image_uri}}},
-               {"Role", *spec.role},
-               {"Architectures", {arch}},
-               {"MemorySize", desired["memory"]},
-               {"Timeout", desired["timeout"]},
-               {"Environment", {{"Variables", environment}}},
-               {"Publish", false}};
-    aws.call(step + ": creating the function", "lambda", "create-function", input);
-    aws.wait(step + ": waiting for the new function", "function-active-v2", function,
-             request.wait_timeout);
-  } else {
-    const auto& config = (*current)["Configuration"];
-    if (config.value("PackageType", "Image") != "Image") {
-      throw Error(fmt::format(
-          "{}: the function exists as a .zip package, and Lambda cannot change a function's "
-          "package type; delete it or choose another FUNCTION_NAME",
-          step));
-    }
-    if (config.value("LastUpdateStatus", "") == "InProgress") {
-      aws.wait(step + ": waiting for an update already in progress", "function-updated-v2",
-               function, request.wait_timeout);
-    }
-    const auto current_uri = current->value(json::json_pointer("/Code/ImageUri"), std::string());
-    const auto current_archs = config.value("Architectures", json::array({"x86_64"}));
-    if (current_uri != image_uri || current_archs != json::array({arch})) {
-      err << fmt::format("hubtel-ai: updating the code of Lambda function {} to {}\n", function,
-                         image_uri);
-      aws.call(step + ": updating the function's code", "lambda", "update-function-code",
-               json{{"FunctionName", function},
-                    {"ImageUri", image_uri},
-                    {"Architectures", {arch}},
-                    {"Publish", false}});
-      aws.wait(step + ": waiting for the code update", "function-updated-v2", function,
-               request.wait_timeout);
-    }
-    json changes = json::object();
-    if (spec.role && config.value("Role", "") != *spec.role) {
-      changes["Role"] = *spec.role;
-    }
-    if (config.value("MemorySize", spec::ImageSpec::default_memory) !=
-        desired["memory"].get<std::int64_t>()) {
-      changes["MemorySize"] = desired["memory"];
-    }
-    if (config.value("Timeout", spec::ImageSpec::default_timeout) !=
-        desired["timeout"].get<std::int64_t>()) {
-      changes["Timeout"] = desired["timeout"];
-    }
-    const auto current_env =
-        config.value(json::json_pointer("/Environment/Variables"), json::object());
-    if (current_env != environment) {
-      changes["Environment"] = {{"Variables", environment}};
-    }
-    if (!changes.empty()) {
-      std::string keys;
-      for (const auto& [key, value] : changes.items()) {
-        keys += (keys.empty() ? "" : ", ") + key;
-      }
-      err << fmt::format("hubtel-ai: updating the configuration of Lambda function {} ({})\n",
-                         function, keys);
-      changes["FunctionName"] = function;
-      aws.call(step + ": updating the function's configuration", "lambda",
-               "update-function-configuration", changes);
-      aws.wait(step + ": waiting for the configuration update", "function-updated-v2", function,
-               request.wait_timeout);
-    }
-  }
-
+  Restore restore(aws, step, function, request.wait_timeout, err);
   std::string version = "$LATEST";
   std::string arn;
-  if (spec.publish) {
-    // The version says what it runs: the image by digest (the digest alone when the whole
-    // reference is longer than a description holds), and the source revision when there is one.
-    const auto revision = registry::git_revision(spec.context);
-    const auto suffix = revision ? " rev " + *revision : std::string();
-    const auto description =
-        image_uri.size() + suffix.size() <= 256 ? image_uri + suffix : digest + suffix;
-    const auto published = aws.call(step + ": publishing a version", "lambda", "publish-version",
-                                    json{{"FunctionName", function}, {"Description", description}});
-    version = published.value("Version", std::string());
-    if (version.empty()) {
-      throw Error(fmt::format("{}: aws lambda publish-version returned no version", step));
+  try {
+    if (!current) {
+      if (!spec.role) {
+        throw Error(fmt::format(
+            "{}: the function does not exist yet, and creating it needs a role; add ROLE "
+            "<arn:aws:iam::<account>:role/<name>> to hubtel_add_lambda_image({})",
+            step, spec.name));
+      }
+      err << fmt::format("hubtel-ai: creating Lambda function {} from {}\n", function, image_uri);
+      json input{{"FunctionName", function},
+                 {"PackageType", "Image"},
+                 {"Code", {{"ImageUri", image_uri}}},
+                 {"Role", *spec.role},
+                 {"Architectures", {arch}},
+                 {"MemorySize", desired["memory"]},
+                 {"Timeout", desired["timeout"]},
+                 {"Environment", {{"Variables", environment}}},
+                 {"Publish", false}};
+      aws.call(step + ": creating the function", "lambda", "create-function", input);
+      aws.wait(step + ": waiting for the new function", "function-active-v2", function,
+               request.wait_timeout);
+    } else {
+      const auto& config = (*current)["Configuration"];
+      if (config.value("PackageType", "Image") != "Image") {
+        throw Error(fmt::format(
+            "{}: the function exists as a .zip package, and Lambda cannot change a function's "
+            "package type; delete it or choose another FUNCTION_NAME",
+            step));
+      }
+      if (config.value("LastUpdateStatus", "") == "InProgress") {
+        aws.wait(step + ": waiting for an update already in progress", "function-updated-v2",
+                 function, request.wait_timeout);
+      }
+      const auto current_uri = current->value(json::json_pointer("/Code/ImageUri"), std::string());
+      const auto current_archs = config.value("Architectures", json::array({"x86_64"}));
+      if (current_uri != image_uri || current_archs != json::array({arch})) {
+        err << fmt::format("hubtel-ai: updating the code of Lambda function {} to {}\n", function,
+                           image_uri);
+        restore.code_changed({{"ImageUri", current_uri}, {"Architectures", current_archs}});
+        aws.call(step + ": updating the function's code", "lambda", "update-function-code",
+                 json{{"FunctionName", function},
+                      {"ImageUri", image_uri},
+                      {"Architectures", {arch}},
+                      {"Publish", false}});
+        aws.wait(step + ": waiting for the code update", "function-updated-v2", function,
+                 request.wait_timeout);
+      }
+      json changes = json::object();
+      if (spec.role && config.value("Role", "") != *spec.role) {
+        changes["Role"] = *spec.role;
+      }
+      if (config.value("MemorySize", spec::ImageSpec::default_memory) !=
+          desired["memory"].get<std::int64_t>()) {
+        changes["MemorySize"] = desired["memory"];
+      }
+      if (config.value("Timeout", spec::ImageSpec::default_timeout) !=
+          desired["timeout"].get<std::int64_t>()) {
+        changes["Timeout"] = desired["timeout"];
+      }
+      const auto current_env =
+          config.value(json::json_pointer("/Environment/Variables"), json::object());
+      if (current_env != environment) {
+        changes["Environment"] = {{"Variables", environment}};
+      }
+      if (!changes.empty()) {
+        std::string keys;
+        json previous = json::object();
+        for (const auto& [key, value] : changes.items()) {
+          keys += (keys.empty() ? "" : ", ") + key;
+          previous[key] = key == "Environment" ? json{{"Variables", current_env}} : config[key];
+        }
+        restore.configuration_changed(previous);
+        err << fmt::format("hubtel-ai: updating the configuration of Lambda function {} ({})\n",
+                           function, keys);
+        changes["FunctionName"] = function;
+        aws.call(step + ": updating the function's configuration", "lambda",
+                 "update-function-configuration", changes);
+        aws.wait(step + ": waiting for the configuration update", "function-updated-v2", function,
+                 request.wait_timeout);
+      }
     }
-    arn = published.value("FunctionArn", std::string());
-    if (const auto colon = arn.rfind(':' + version);
-        colon != std::string::npos && colon + version.size() + 1 == arn.size()) {
-      arn.resize(colon);
+
+    if (spec.publish) {
+      // The version says what it runs: the image by digest (the digest alone when the whole
+      // reference is longer than a description holds), and the source revision when there is one.
+      const auto revision = registry::git_revision(spec.context);
+      const auto suffix = revision ? " rev " + *revision : std::string();
+      const auto description =
+          image_uri.size() + suffix.size() <= 256 ? image_uri + suffix : digest + suffix;
+      const auto published =
+          aws.call(step + ": publishing a version", "lambda", "publish-version",
+                   json{{"FunctionName", function}, {"Description", description}});
+      version = published.value("Version", std::string());
+      if (version.empty()) {
+        throw Error(fmt::format("{}: aws lambda publish-version returned no version", step));
+      }
+      arn = published.value("FunctionArn", std::string());
+      if (const auto colon = arn.rfind(':' + version);
+          colon != std::string::npos && colon + version.size() + 1 == arn.size()) {
+        arn.resize(colon);
+      }
+    } else {
+      arn = aws.call(step + ": reading the function's configuration", "lambda",
+                     "get-function-configuration", json{{"FunctionName", function}})
+                .value("FunctionArn", std::string());
     }
-  } else {
-    arn = aws.call(step + ": reading the function's configuration", "lambda",
-                   "get-function-configuration", json{{"FunctionName", function}})
-              .value("FunctionArn", std::string());
-  }
-  if (spec.alias) {
-    move_alias(aws, step, function, *spec.alias, version, err);
+    if (spec.alias) {
+      move_alias(aws, step, function, *spec.alias, version, err);
+    }
+  } catch (const std::exception&) {
+    restore.undo();
+    throw;
   }
   const json record{{"function_name", function}, {"function_arn", arn},    {"version", version},
                     {"alias", desired["alias"]}, {"image_uri", image_uri}, {"digest", digest},
                     {"architecture", arch},      {"desired", desired}};
   write_file_if_changed(record_file, record.dump(2) + "\n");
   out << deployed_line(function, version, image_uri, spec.alias);
-  return 0;
+  if (spec.keep_images) {
+    run_gc(GcRequest{spec.file, request.aws, std::nullopt, false}, err, err);
+  }
+  return {function, "deployed, version " + version};
+}
+
+}  // namespace
+
+int run_deploy(const DeployRequest& request, std::ostream& out, std::ostream& err) {
+  if (request.specs.size() == 1) {
+    deploy_one(request, request.specs.front(), out, err);
+    return 0;
+  }
+  // Each function on its own: a failure leaves the others deployed and itself as it was.
+  std::vector<Outcome> outcomes;
+  for (const auto& spec_file : request.specs) {
+    try {
+      outcomes.push_back(deploy_one(request, spec_file, out, err));
+    } catch (const Error& e) {
+      err << "hubtel-ai: error: " << e.what() << "\n";
+      std::string function = spec_file.parent_path().filename().string();
+      try {
+        function = function_of(spec::read(spec_file), "deploy");
+      } catch (const Error&) {
+        // The spec cannot name it: its folder does.
+      }
+      outcomes.push_back({function, "failed", false});
+    }
+  }
+  const auto failed = std::count_if(outcomes.begin(), outcomes.end(),
+                                    [](const Outcome& outcome) { return !outcome.ok; });
+  err << fmt::format("hubtel-ai: deployed {} of {} functions:\n", outcomes.size() - failed,
+                     outcomes.size());
+  for (const auto& outcome : outcomes) {
+    err << fmt::format("  {}: {}\n", outcome.function, outcome.what);
+  }
+  return failed == 0 ? 0 : 1;
 }
 
 }  // namespace hubtel::deploy

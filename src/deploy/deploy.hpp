@@ -6,6 +6,7 @@
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "deploy/aws.hpp"
 #include "spec/image_spec.hpp"
@@ -25,7 +26,7 @@ AwsOptions function_aws_options(const spec::ImageSpec& spec, const std::string& 
                                 int max_attempts, std::ostream& err);
 
 struct DeployRequest {
-  std::filesystem::path spec;
+  std::vector<std::filesystem::path> specs;  // one image, or several deployed each on its own
   std::string aws = "aws";
   std::optional<std::string> arch;  // the function's architecture; default: the spec's first
   std::chrono::seconds wait_timeout{600};
@@ -39,7 +40,11 @@ struct DeployRequest {
 // them, publishes a version (unless the spec says not to) and moves the spec's alias to it, and
 // writes deploy.json when it changes. Prints "<function> version <v> <image-uri>[ alias <a>]" on
 // `out` (<v> is $LATEST when nothing is published). When deploy.json records the same desired
-// state it prints that line again and calls nothing.
+// state it prints that line again and calls nothing. Before any change the Lambda gate reads the
+// image from the registry; after a change that fails, $LATEST is put back as it was; after a
+// deploy with KEEP_IMAGES, the clean-up runs (run_gc). With several specs each is deployed on its
+// own, whatever happens to the others; a summary names each function's outcome, and the exit
+// code is 1 when any failed.
 int run_deploy(const DeployRequest& request, std::ostream& out, std::ostream& err);
 
 }  // namespace hubtel::deploy

@@ -24,9 +24,9 @@ std::string digest_of_uri(const std::string& uri) {
   return at == std::string::npos ? std::string() : uri.substr(at + 1);
 }
 
-// The function's published versions, newest first. Throws Error when the function does not
-// exist, and when it has no version (saying why, when PUBLISH is off).
-std::vector<Version> read_versions(Aws& aws, const std::string& step, const spec::ImageSpec& spec,
+}  // namespace
+
+std::vector<Version> list_versions(Aws& aws, const std::string& step, const spec::ImageSpec& spec,
                                    const std::string& function) {
   const json names{{"FunctionName", function}};
   const auto found =
@@ -76,8 +76,12 @@ std::vector<Version> read_versions(Aws& aws, const std::string& step, const spec
       }
       version.image_uri = uri.substr(0, uri.find('@')) + "@" + version.digest;
     }
+    // An alias points at its version, and at the versions it routes a share of calls to.
     for (const auto& alias : aliases.value("Aliases", json::array())) {
-      if (alias.value("FunctionVersion", std::string()) == version.number) {
+      const auto& weights = alias.value(
+          json::json_pointer("/RoutingConfig/AdditionalVersionWeights"), json::object());
+      if (alias.value("FunctionVersion", std::string()) == version.number ||
+          (weights.is_object() && weights.contains(version.number))) {
         version.aliases.push_back(alias.value("Name", std::string()));
       }
     }
@@ -86,6 +90,16 @@ std::vector<Version> read_versions(Aws& aws, const std::string& step, const spec
   std::sort(versions.begin(), versions.end(), [](const Version& a, const Version& b) {
     return std::stoull(a.number) > std::stoull(b.number);
   });
+  return versions;
+}
+
+namespace {
+
+// The function's published versions, newest first; throws Error when it has none (saying why,
+// when PUBLISH is off).
+std::vector<Version> read_versions(Aws& aws, const std::string& step, const spec::ImageSpec& spec,
+                                   const std::string& function) {
+  auto versions = list_versions(aws, step, spec, function);
   if (versions.empty()) {
     throw Error(spec.publish ? fmt::format("{}: no version is published yet; deploy it first "
                                            "({}-deploy), which publishes one",

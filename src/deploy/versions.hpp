@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "spec/image_spec.hpp"
+
 namespace hubtel::deploy {
 
 // One published version, as Lambda holds it.
@@ -20,6 +22,13 @@ struct Version {
   std::optional<std::string> revision;  // the source revision a deploy recorded
   std::vector<std::string> aliases;     // the aliases that point at it
 };
+
+class Aws;
+
+// The function's published versions, newest first, as Lambda lists them (none when nothing is
+// published). Throws Error naming `step` when the function does not exist.
+std::vector<Version> list_versions(Aws& aws, const std::string& step, const spec::ImageSpec& spec,
+                                   const std::string& function);
 
 struct VersionsRequest {
   std::filesystem::path spec;

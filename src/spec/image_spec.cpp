@@ -310,6 +310,7 @@ void read_registry_and_function(const Members& m, ImageSpec& spec) {
                       "an IAM role ARN, arn:aws:iam::<account>:role/<name>");
   spec.memory = m.optional_integer("memory", 128, 10240);
   spec.timeout = m.optional_integer("timeout", 1, 900);
+  spec.keep_images = m.optional_integer("keep_images", 1, 1000);
   spec.publish = m.boolean("publish");
   spec.alias = m.optional_text("alias", pattern("[A-Za-z0-9_-]*[A-Za-z_-][A-Za-z0-9_-]*"),
                                "an alias name of letters, digits, '-' and '_', not digits alone");
@@ -544,7 +545,7 @@ json view(const ImageSpec& spec) {
 json image_inputs(const ImageSpec& spec) {
   auto inputs = spec.document;
   for (const char* key : {"function_name", "role", "memory", "timeout", "environment",
-                          "secret_environment", "publish", "alias", "tag", "event"}) {
+                          "secret_environment", "publish", "alias", "keep_images", "tag", "event"}) {
     inputs.erase(key);
   }
   return inputs;

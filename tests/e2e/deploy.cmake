@@ -15,16 +15,18 @@ foreach(
         secret-env
         alias
         rollback
-        gate)
+        gate
+        gc)
   set(_hubtel_fixtures)
-  if(_hubtel_case MATCHES "^(push|deploy|ecr|faults-.*|secret-env|alias|rollback|gate)$")
+  if(_hubtel_case MATCHES "^(push|deploy|ecr|faults-.*|secret-env|alias|rollback|gate|gc)$")
     list(APPEND _hubtel_fixtures hubtel_engine)
   endif()
   if(_hubtel_case MATCHES
-     "^(push|deploy|faults-(registry|disk|aws)|secret-env|alias|rollback|gate)$")
+     "^(push|deploy|faults-(registry|disk|aws)|secret-env|alias|rollback|gate|gc)$")
     list(APPEND _hubtel_fixtures hubtel_registry)
   endif()
-  if(_hubtel_case MATCHES "^(deploy|ecr|faults-aws|faults-signal|secret-env|alias|rollback|gate)$")
+  if(_hubtel_case MATCHES
+     "^(deploy|ecr|faults-aws|faults-signal|secret-env|alias|rollback|gate|gc)$")
     list(APPEND _hubtel_fixtures hubtel_moto)
   endif()
   _hubtel_e2e_test(
