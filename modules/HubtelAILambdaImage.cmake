@@ -12,11 +12,11 @@ container image, with targets that build, measure, invoke, push and deploy it.
     hubtel_add_lambda_image(<name> RUNTIME <runtime> [<keyword> <value>...]...)
 
   Adds the targets ``<name>-image``, ``<name>-size``, ``<name>-invoke``, ``<name>-push``,
-  ``<name>-deploy``, ``<name>-versions`` and ``<name>-rollback`` (the last three for an image
-  with a ``FUNCTION_NAME`` and a ``REPOSITORY``; otherwise they say what is missing), one
-  ``<name>-image-<stage>`` per extra stage, and adds the image to the
-  aggregate targets ``images`` and ``deploy`` (``deploy`` deploys the images that have a
-  ``FUNCTION_NAME``). With a ``REPOSITORY``, ``<name>-sam`` writes
+  ``<name>-deploy``, ``<name>-versions``, ``<name>-rollback`` and ``<name>-gc`` (the last four
+  for an image with a ``FUNCTION_NAME`` and a ``REPOSITORY``; otherwise they say what is
+  missing), one ``<name>-image-<stage>`` per extra stage, and adds the image to the aggregate
+  targets ``images`` and ``deploy`` (``deploy`` deploys the images that have a
+  ``FUNCTION_NAME`` in one command, each on its own, and names each one's outcome). With a ``REPOSITORY``, ``<name>-sam`` writes
   ``hubtel/<name>/template.yaml``, a SAM template pinned to the pushed digest, and the target
   ``sam`` writes ``hubtel/template.yaml`` for every such image of the project. The rendered
   Dockerfile is ``hubtel/<name>/Dockerfile`` in the build tree and each architecture's image id

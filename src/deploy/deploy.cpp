@@ -401,7 +401,7 @@ int run_deploy(const DeployRequest& request, std::ostream& out, std::ostream& er
       } catch (const Error&) {
         // The spec cannot name it: its folder does.
       }
-      outcomes.push_back({function, "failed", false});
+      outcomes.push_back({function, std::string("failed: ") + e.what(), false});
     }
   }
   const auto failed = std::count_if(outcomes.begin(), outcomes.end(),

@@ -120,6 +120,49 @@ _hubtel_cli_test(
   RESULT 2
   STDERR "^hubtel-ai: error: --to: expected a version number or sha256:<64 hexadecimal digits>"
   LABELS deploy)
+_hubtel_deploy_spec(
+  badkeep
+  ", \"repository\": \"127.0.0.1:5000/badkeep\", \"function_name\": \"f\", \"keep_images\": 0")
+_hubtel_cli_test(
+  gc-no-function
+  COMMAND gc --spec "${_hubtel_deploy_dir}/nofunction/spec.json" --keep 1
+  RESULT 1
+  STDERR
+    "^hubtel-ai: error: gc nofunction: the spec '[^']*' names no function; add FUNCTION_NAME <name> to hubtel_add_lambda_image\\(nofunction\\)\n$"
+  LABELS deploy)
+_hubtel_cli_test(
+  gc-keep-zero
+  COMMAND gc --spec "${_hubtel_deploy_dir}/nopush/spec.json" --keep 0
+  RESULT 2
+  STDERR "^hubtel-ai: error: --keep: Value 0 not in range 1 to 1000"
+  LABELS deploy)
+_hubtel_cli_test(
+  gc-keep-word
+  COMMAND gc --spec "${_hubtel_deploy_dir}/nopush/spec.json" --keep all
+  RESULT 2
+  STDERR "^hubtel-ai: error: --keep: Value all not in range 1 to 1000"
+  LABELS deploy)
+_hubtel_cli_test(
+  gc-no-count
+  COMMAND gc --spec "${_hubtel_deploy_dir}/nopush/spec.json"
+  RESULT 1
+  STDERR
+    "^hubtel-ai: error: gc f: how many images to keep\\? pass --keep <n>, or add KEEP_IMAGES <n> to hubtel_add_lambda_image\\(nopush\\)\n$"
+  LABELS deploy)
+_hubtel_cli_test(
+  gc-spec-keep-bad
+  COMMAND gc --spec "${_hubtel_deploy_dir}/badkeep/spec.json"
+  RESULT 1
+  STDERR "^hubtel-ai: error: the image spec '[^']*/badkeep/spec.json' has a bad 'keep_images'"
+  LABELS deploy)
+_hubtel_cli_test(
+  deploy-several-one-missing
+  COMMAND deploy --spec "${_hubtel_deploy_dir}/nopush/spec.json" --spec
+          "${_hubtel_deploy_dir}/nofunction/spec.json"
+  RESULT 1
+  STDERR
+    "hubtel-ai: error: deploy f: no pushed image for x86_64: .*\n.*hubtel-ai: error: deploy nofunction: the spec '[^']*' names no function.*hubtel-ai: deployed 0 of 2 functions:\n  f: failed: deploy f: no pushed image.*\n  nofunction: failed: deploy nofunction: the spec"
+  LABELS deploy)
 _hubtel_cli_test(
   sam-no-repository
   COMMAND sam --spec "${_hubtel_deploy_dir}/norepo/spec.json"

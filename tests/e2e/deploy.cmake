@@ -16,17 +16,18 @@ foreach(
         alias
         rollback
         gate
-        gc)
+        gc
+        several)
   set(_hubtel_fixtures)
-  if(_hubtel_case MATCHES "^(push|deploy|ecr|faults-.*|secret-env|alias|rollback|gate|gc)$")
+  if(_hubtel_case MATCHES "^(push|deploy|ecr|faults-.*|secret-env|alias|rollback|gate|gc|several)$")
     list(APPEND _hubtel_fixtures hubtel_engine)
   endif()
   if(_hubtel_case MATCHES
-     "^(push|deploy|faults-(registry|disk|aws)|secret-env|alias|rollback|gate|gc)$")
+     "^(push|deploy|faults-(registry|disk|aws)|secret-env|alias|rollback|gate|gc|several)$")
     list(APPEND _hubtel_fixtures hubtel_registry)
   endif()
   if(_hubtel_case MATCHES
-     "^(deploy|ecr|faults-aws|faults-signal|secret-env|alias|rollback|gate|gc)$")
+     "^(deploy|ecr|faults-aws|faults-signal|secret-env|alias|rollback|gate|gc|several)$")
     list(APPEND _hubtel_fixtures hubtel_moto)
   endif()
   _hubtel_e2e_test(

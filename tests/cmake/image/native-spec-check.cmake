@@ -34,6 +34,9 @@ foreach(
         hello-push
         hello-deploy
         hello-sam
+        hello-versions
+        hello-rollback
+        hello-gc
         sam
         images
         deploy)
@@ -43,7 +46,24 @@ foreach(
 endforeach()
 # The project's template is written by the helper with every image's spec (a deferred call that
 # once lost its helper wrote nothing).
-if(NOT ninja MATCHES
-   "hubtel-ai[^\n]* sam --spec [^\n]*/hubtel/hello/spec.json --output [^\n]*/hubtel/template.yaml")
+if(NOT
+   ninja
+   MATCHES
+   "hubtel-ai[^\n]* sam --spec [^\n]*/hubtel/hello/spec.json --spec [^\n]*/hubtel/second/spec.json --output [^\n]*/hubtel/template.yaml"
+)
   string(APPEND RunCMake_TEST_FAILED "the sam target does not run hubtel-ai sam\n")
+endif()
+# The aggregate deploy is one command over every image with a function; KEEP_IMAGES is written.
+if(NOT
+   ninja
+   MATCHES
+   "hubtel-ai[^\n]* deploy --spec [^\n]*/hubtel/hello/spec.json --spec [^\n]*/hubtel/second/spec.json"
+)
+  string(APPEND RunCMake_TEST_FAILED
+         "the deploy target does not deploy both images in one command\n")
+endif()
+file(READ "${RunCMake_TEST_BINARY_DIR}/hubtel/second/spec.json" second)
+string(JSON keep GET "${second}" keep_images)
+if(NOT keep EQUAL 3)
+  string(APPEND RunCMake_TEST_FAILED "keep_images is ${keep}, expected 3\n")
 endif()

@@ -10,3 +10,11 @@ hubtel_add_lambda_image(
   FUNCTION_NAME hello-fn
   MEMORY 256
   ENVIRONMENT "MODE=it's fine")
+# A second function: the aggregate deploy deploys both in one command, each on its own.
+hubtel_add_lambda_image(
+  second
+  RUNTIME provided.al2023
+  TARGET hello
+  REPOSITORY 127.0.0.1:5000/second
+  FUNCTION_NAME second-fn
+  KEEP_IMAGES 3)

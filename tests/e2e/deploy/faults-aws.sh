@@ -80,6 +80,11 @@ expect_in "$(cat "$work/err")" "^hubtel-ai: deploy $function: updating the funct
 # Throttled more often than the deploy tries, after the code update went through: the step is
 # named, after its attempts, and deploy.json keeps the last deploy.
 image_ref 2 >"$dir/push-x86_64.ref"
+python3 - "$spec" <<'PY'
+import json, sys
+spec = json.load(open(sys.argv[1])); spec["memory"] = 1024
+json.dump(spec, open(sys.argv[1], "w"))
+PY
 cp "$dir/deploy.json" "$work/deploy.json.before"
 set_faults "[$(throttled POST "^$functions/$function/versions" 100)]"
 set +e
@@ -91,6 +96,13 @@ echo "$err"
 expect_in "$err" "^hubtel-ai: error: deploy $function: publishing a version: aws lambda publish-version failed \\(after 6 attempts with backoff\\): An error occurred \\(TooManyRequestsException\\).*Rate exceeded"
 [ "$(fault_count 0 matched)" = 6 ] || fail "publish-version was called $(fault_count 0 matched) times, expected 6"
 cmp -s "$dir/deploy.json" "$work/deploy.json.before" || fail "a failed deploy changed deploy.json"
+# The code and configuration updates had gone through: both are put back, so the function is as
+# it was.
+expect_in "$err" "^hubtel-ai: deploy $function: failed; the function is as it was before$"
+[ "$(aws lambda get-function --function-name "$function" --query Code.ImageUri --output text)" = "$(image_ref 1)" ] ||
+  fail "a failed deploy left the new code in place"
+[ "$(aws lambda get-function-configuration --function-name "$function" --query MemorySize --output text)" = 512 ] ||
+  fail "a failed deploy left the new memory size in place"
 
 # Without faults, a rerun converges: the new code published and recorded.
 set_faults '[]'
@@ -98,5 +110,7 @@ out=$(deploy_timed)
 [ "$out" = "$function version 3 $(image_ref 2)" ] || fail "the rerun printed '$out'"
 [ "$(aws lambda get-function --function-name "$function" --query Code.ImageUri --output text)" = "$(image_ref 2)" ] ||
   fail "the rerun did not update the code"
+[ "$(aws lambda get-function-configuration --function-name "$function" --query MemorySize --output text)" = 1024 ] ||
+  fail "the rerun did not update the memory size"
 grep -q '"version": "3"' "$dir/deploy.json" || fail "deploy.json: $(cat "$dir/deploy.json")"
 echo "1 passed, 0 failed"

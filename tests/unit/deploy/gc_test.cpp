@@ -1,0 +1,78 @@
+// The clean-up's plan: which versions and images go, and why, from what Lambda and the registry
+// hold.
+#include "deploy/gc.hpp"
+
+#include <gtest/gtest.h>
+
+namespace hubtel::deploy {
+namespace {
+
+std::string digest(char c) {
+  return "sha256:" + std::string(64, c);
+}
+
+const GcItem& find(const std::vector<GcItem>& items, const std::string& what) {
+  for (const auto& item : items) {
+    if (item.what == what) {
+      return item;
+    }
+  }
+  throw std::runtime_error("no " + what);
+}
+
+TEST(GcPlan, KeepsTheNewestAndAliasedVersionsAndTheImagesTheyRun) {
+  const std::vector<GcVersion> versions{{"4", digest('4'), {}},
+                                        {"3", digest('3'), {}},
+                                        {"2", digest('2'), {"live"}},
+                                        {"1", digest('1'), {}}};
+  // Newest push first: 5 was pushed and never deployed.
+  const std::vector<GcImage> images{{digest('5'), {"other"}, {}},
+                                    {digest('4'), {"v1"}, {}},
+                                    {digest('3'), {}, {}},
+                                    {digest('2'), {}, {}},
+                                    {digest('1'), {}, {}}};
+  const auto plan = plan_gc(versions, digest('4'), images, 1);
+  EXPECT_TRUE(find(plan.versions, "version 4").keep);
+  EXPECT_EQ(find(plan.versions, "version 4").why, "among the 1 newest");
+  EXPECT_FALSE(find(plan.versions, "version 3").keep);
+  EXPECT_EQ(find(plan.versions, "version 2").why, "alias live points at it");
+  EXPECT_FALSE(find(plan.versions, "version 1").keep);
+
+  EXPECT_EQ(find(plan.images, "image " + digest('5')).why,
+            "among the 1 newest pushes (tags other)");
+  EXPECT_EQ(find(plan.images, "image " + digest('4')).why, "$LATEST runs it (tags v1)");
+  EXPECT_FALSE(find(plan.images, "image " + digest('3')).keep);
+  EXPECT_EQ(find(plan.images, "image " + digest('2')).why, "version 2 runs it");
+  EXPECT_FALSE(find(plan.images, "image " + digest('1')).keep);
+  EXPECT_EQ(find(plan.images, "image " + digest('1')).why,
+            "nothing runs it, and it is not among the 1 newest pushes");
+}
+
+TEST(GcPlan, KeepsCachesAndTheManifestsOfAnIndexInUse) {
+  const std::vector<GcVersion> versions{{"1", digest('a'), {}}};
+  const std::vector<GcImage> images{{digest('c'), {"hubtel-cache-x86_64"}, {}},
+                                    {digest('d'), {"new"}, {}},
+                                    {digest('a'), {"v1"}, {digest('b')}},
+                                    {digest('b'), {}, {}},
+                                    {digest('e'), {"old"}, {}}};
+  const auto plan = plan_gc(versions, "", images, 1);
+  EXPECT_EQ(find(plan.images, "image " + digest('c')).why,
+            "a registry build cache (tags hubtel-cache-x86_64)");
+  // The cache is no push of an image: the newest push is d.
+  EXPECT_TRUE(find(plan.images, "image " + digest('d')).keep);
+  EXPECT_EQ(find(plan.images, "image " + digest('b')).why, "an index in use holds it");
+  EXPECT_FALSE(find(plan.images, "image " + digest('e')).keep);
+}
+
+TEST(GcPlan, AnAliasRoutingCallsKeepsItsVersionWhateverItsAge) {
+  const std::vector<GcVersion> versions{
+      {"9", digest('9'), {}}, {"8", digest('8'), {}}, {"2", digest('2'), {"live", "canary"}}};
+  const auto plan = plan_gc(versions, digest('9'), {}, 1);
+  EXPECT_FALSE(find(plan.versions, "version 8").keep);
+  EXPECT_EQ(find(plan.versions, "version 2").why, "alias live, canary points at it");
+  EXPECT_EQ(plan.versions.size(), 3U);
+  EXPECT_TRUE(plan.images.empty());
+}
+
+}  // namespace
+}  // namespace hubtel::deploy
