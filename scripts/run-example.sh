@@ -69,6 +69,22 @@ cmake --build "$work/cpp-lambda" --target hello-deploy
 aws lambda get-function --function-name hello-cpp \
   --query '{function: Configuration.FunctionName, image: Code.ImageUri, state: Configuration.State}'
 
+# Shipping safely: each deploy publishes a version and moves the alias live to it; KEEP_IMAGES 2
+# cleans up after each deploy; a rollback builds and pushes nothing.
+step "A change (HELLO_GREETING=Hola), deployed: version 2, alias live moved"
+cmake "$work/cpp-lambda" -DHELLO_GREETING=Hola >/dev/null
+cmake --build "$work/cpp-lambda" --target hello-deploy
+step "The versions (ninja hello-versions)"
+cmake --build "$work/cpp-lambda" --target hello-versions
+step "Rolling back (ninja hello-rollback): alias live to version 1, no build, no push"
+cmake --build "$work/cpp-lambda" --target hello-rollback
+cmake --build "$work/cpp-lambda" --target hello-versions
+step "Another change (HELLO_GREETING=Hallo), deployed: version 3; KEEP_IMAGES 2 cleans up"
+cmake "$work/cpp-lambda" -DHELLO_GREETING=Hallo >/dev/null
+cmake --build "$work/cpp-lambda" --target hello-deploy
+step "The clean-up's plan for keeping one (hubtel-ai gc --keep 1 --dry-run)"
+"$work/prefix/bin/hubtel-ai" gc --spec "$work/cpp-lambda/hubtel/hello/spec.json" --keep 1 --dry-run
+
 step "Done"
 echo "The Dockerfile:       $work/cpp-lambda/hubtel/hello/Dockerfile"
 echo "The image:            hubtel/hello:x86_64 ($(cat "$work/cpp-lambda/hubtel/hello/image-x86_64.id"))"

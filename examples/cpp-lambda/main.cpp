@@ -8,6 +8,11 @@
 #include <cstdlib>
 #include <string>
 
+// The word the function greets with (the example's HELLO_GREETING).
+#ifndef HELLO_GREETING
+#define HELLO_GREETING "Hello"
+#endif
+
 namespace {
 
 struct Reply {
@@ -126,8 +131,9 @@ int main() {
     if (name.empty()) {
       name = "world";
     }
-    const std::string response = R"({"message":"Hello, )" + name + R"(!","request_id":")" +
-                                 next.request_id + R"(","curl":")" + curl_version() + "\"}";
+    const std::string response = R"({"message":")" + std::string(HELLO_GREETING) + ", " + name +
+                                 R"(!","request_id":")" + next.request_id + R"(","curl":")" +
+                                 curl_version() + "\"}";
     call(curl, base + next.request_id + "/response", &response);
   }
 }
