@@ -1013,6 +1013,26 @@ function(_hubtel_options_json out fn name)
                    "publishes, but PUBLISH is OFF; drop ALIAS or PUBLISH OFF")
     endif()
   endif()
+  # The clean-up takes a repository with KEEP_IMAGES as its function's own: no other image of the
+  # project may push there.
+  if(DEFINED arg_REPOSITORY)
+    string(MAKE_C_IDENTIFIER "${arg_REPOSITORY}" key)
+    get_property(users GLOBAL PROPERTY _HUBTEL_REPOSITORY_USERS_${key})
+    foreach(user IN LISTS users)
+      string(REGEX REPLACE ":.*" "" other "${user}")
+      if(DEFINED arg_KEEP_IMAGES OR user MATCHES ":keep$")
+        _hubtel_fail(
+          ${fn} ${name} "REPOSITORY \"${arg_REPOSITORY}\" is also the repository of "
+          "hubtel_add_lambda_image(${other}), and KEEP_IMAGES cleans a repository as its "
+          "function's own; give each image its own REPOSITORY")
+      endif()
+    endforeach()
+    set(user "${name}")
+    if(DEFINED arg_KEEP_IMAGES)
+      string(APPEND user ":keep")
+    endif()
+    set_property(GLOBAL APPEND PROPERTY _HUBTEL_REPOSITORY_USERS_${key} "${user}")
+  endif()
   if(DEFINED arg_TAG AND NOT DEFINED arg_REPOSITORY)
     _hubtel_fail(${fn} ${name}
                  "TAG is given without REPOSITORY; add REPOSITORY <registry/repository>")

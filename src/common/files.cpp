@@ -65,7 +65,8 @@ std::string read_line_file(const std::filesystem::path& path) {
 
 void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
   const auto folder = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-  std::string pattern = (folder / ("." + path.filename().string() + ".tmp.XXXXXX")).string();
+  // Built with fmt: GCC 12's -Wrestrict misreads "." + std::string&& in optimised builds.
+  std::string pattern = (folder / fmt::format(".{}.tmp.XXXXXX", path.filename().string())).string();
   const int fd = ::mkstemp(pattern.data());
   if (fd < 0) {
     fail("create a temporary file beside", path, errno);

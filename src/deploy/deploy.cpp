@@ -126,8 +126,10 @@ struct Outcome {
   bool ok = true;
 };
 
-// Puts back what a failed deploy changed of $LATEST (its code and configuration), so a failure
-// leaves the function as it was; the published versions and the alias were never moved.
+// Puts back what a failed deploy changed of $LATEST (its code, by the digest Lambda resolved, and
+// its configuration), so a failure leaves the function as it was. The alias moves last, so it
+// never points at a failed deploy; a version published before a later step failed stays, and
+// nothing points at it.
 class Restore {
  public:
   Restore(Aws& aws, std::string step, std::string function, std::chrono::seconds timeout,
@@ -168,6 +170,8 @@ class Restore {
       err_ << fmt::format(
           "hubtel-ai: {}: failed, and putting the function back failed too: {}; deploy again\n",
           step_, e.what());
+    } catch (...) {
+      err_ << "hubtel-ai: " << step_ << ": failed, and putting the function back failed too\n";
     }
   }
 
@@ -291,11 +295,16 @@ Outcome deploy_one(const DeployRequest& request, const fs::path& spec_file, std:
                  function, request.wait_timeout);
       }
       const auto current_uri = current->value(json::json_pointer("/Code/ImageUri"), std::string());
+      // What runs now, by digest, for putting it back: a tag may have moved since.
+      auto running_uri = current_uri;
+      if (running_uri.find('@') == std::string::npos) {
+        running_uri = current->value(json::json_pointer("/Code/ResolvedImageUri"), current_uri);
+      }
       const auto current_archs = config.value("Architectures", json::array({"x86_64"}));
       if (current_uri != image_uri || current_archs != json::array({arch})) {
         err << fmt::format("hubtel-ai: updating the code of Lambda function {} to {}\n", function,
                            image_uri);
-        restore.code_changed({{"ImageUri", current_uri}, {"Architectures", current_archs}});
+        restore.code_changed({{"ImageUri", running_uri}, {"Architectures", current_archs}});
         aws.call(step + ": updating the function's code", "lambda", "update-function-code",
                  json{{"FunctionName", function},
                       {"ImageUri", image_uri},
@@ -376,7 +385,14 @@ Outcome deploy_one(const DeployRequest& request, const fs::path& spec_file, std:
   write_file_if_changed(record_file, record.dump(2) + "\n");
   out << deployed_line(function, version, image_uri, spec.alias);
   if (spec.keep_images) {
-    run_gc(GcRequest{spec.file, request.aws, std::nullopt, false}, err, err);
+    try {
+      run_gc(GcRequest{spec.file, request.aws, std::nullopt, false}, err, err);
+    } catch (const Error& e) {
+      throw Error(
+          fmt::format("{} is deployed (version {}), but the clean-up after it failed: {}; "
+                      "run {}-gc to clean up",
+                      function, version, e.what(), spec.name));
+    }
   }
   return {function, "deployed, version " + version};
 }
@@ -393,7 +409,7 @@ int run_deploy(const DeployRequest& request, std::ostream& out, std::ostream& er
   for (const auto& spec_file : request.specs) {
     try {
       outcomes.push_back(deploy_one(request, spec_file, out, err));
-    } catch (const Error& e) {
+    } catch (const std::exception& e) {
       err << "hubtel-ai: error: " << e.what() << "\n";
       std::string function = spec_file.parent_path().filename().string();
       try {

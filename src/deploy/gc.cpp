@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <ostream>
 #include <set>
@@ -35,8 +36,9 @@ std::string digest_of(const std::string& uri) {
   return at == std::string::npos ? std::string() : uri.substr(at + 1);
 }
 
-std::string plural(std::size_t count, const char* word) {
-  return fmt::format("{} {}{}", count, word, count == 1 ? "" : "s");
+std::string plural(std::size_t count, const std::string& word) {
+  const auto* ending = word.back() == 'h' ? "es" : "s";
+  return fmt::format("{} {}{}", count, word, count == 1 ? "" : ending);
 }
 
 // The repository's images through the registry API: every tag's, and those the versions run
@@ -128,12 +130,12 @@ std::vector<GcImage> ecr_images(Aws& aws, const std::string& step, const registr
 
 }  // namespace
 
-GcPlan plan_gc(const std::vector<GcVersion>& versions, const std::string& latest,
-               const std::vector<GcImage>& images, std::int64_t keep) {
+GcPlan plan_gc(const std::vector<GcVersion>& versions, const std::vector<std::string>& latest,
+               const std::vector<GcImage>& images, std::int64_t keep, std::int64_t architectures) {
   GcPlan plan;
   std::map<std::string, std::string> in_use;  // digest -> who runs it
-  if (!latest.empty()) {
-    in_use.emplace(latest, "$LATEST runs it");
+  for (const auto& digest : latest) {
+    in_use.emplace(digest, "$LATEST runs it");
   }
   std::int64_t newest = 0;
   for (const auto& version : versions) {
@@ -147,21 +149,32 @@ GcPlan plan_gc(const std::vector<GcVersion>& versions, const std::string& latest
       item.why = fmt::format("beyond the {} newest, and no alias points at it", keep);
     }
     if (item.keep) {
-      in_use.emplace(version.digest, "version " + version.number + " runs it");
+      for (const auto& digest : version.digests) {
+        in_use.emplace(digest, "version " + version.number + " runs it");
+      }
     }
     ++newest;
     plan.versions.push_back(std::move(item));
   }
-  // An index in use keeps its manifests.
+  // A push of several architectures is one image a architecture.
+  const auto newest_images = keep * std::max<std::int64_t>(architectures, 1);
+  const auto newest_why =
+      architectures > 1
+          ? fmt::format("among the {} newest images ({} of {} architectures)", newest_images,
+                        plural(static_cast<std::size_t>(keep), "push"), architectures)
+          : fmt::format("among the {} newest pushes", keep);
+  std::set<std::string> children;
   for (const auto& image : images) {
-    if (const auto user = in_use.find(image.digest); user != in_use.end()) {
-      for (const auto& child : image.children) {
-        in_use.emplace(child, "an index in use holds it");
-      }
-    }
+    children.insert(image.children.begin(), image.children.end());
   }
+  // Images first, then the manifests of indexes, which go or stay with what holds them.
+  std::set<std::string> kept;
   std::int64_t pushed = 0;
+  std::map<std::string, GcItem> decided;
   for (const auto& image : images) {
+    if (children.count(image.digest) != 0) {
+      continue;
+    }
     GcItem item{"image " + image.digest, true, ""};
     const bool cache = std::any_of(image.tags.begin(), image.tags.end(), [](const auto& tag) {
       return tag.rfind("hubtel-cache-", 0) == 0;
@@ -170,15 +183,42 @@ GcPlan plan_gc(const std::vector<GcVersion>& versions, const std::string& latest
       item.why = user->second;
     } else if (cache) {
       item.why = "a registry build cache";
-    } else if (pushed < keep) {
-      item.why = fmt::format("among the {} newest pushes", keep);
+    } else if (pushed < newest_images) {
+      item.why = newest_why;
     } else {
       item.keep = false;
-      item.why = fmt::format("nothing runs it, and it is not among the {} newest pushes", keep);
+      item.why = fmt::format("nothing runs it, and it is not {}", newest_why);
     }
     if (!cache) {
       ++pushed;
     }
+    if (item.keep) {
+      kept.insert(image.children.begin(), image.children.end());
+    }
+    decided.emplace(image.digest, std::move(item));
+  }
+  for (const auto& image : images) {
+    if (children.count(image.digest) == 0) {
+      continue;
+    }
+    GcItem item{"image " + image.digest, true, ""};
+    if (const auto user = in_use.find(image.digest); user != in_use.end()) {
+      item.why = user->second;
+    } else if (kept.count(image.digest) != 0) {
+      item.why = "an index that is kept holds it";
+    } else {
+      item.keep = false;
+      item.why = "nothing runs it, and every index that holds it is deleted";
+    }
+    decided.emplace(image.digest, std::move(item));
+  }
+  for (const auto& image : images) {
+    auto found = decided.find(image.digest);
+    if (found == decided.end()) {
+      continue;
+    }
+    auto item = std::move(found->second);
+    decided.erase(found);
     if (!image.tags.empty()) {
       item.why += fmt::format(" (tags {})", fmt::join(image.tags, ", "));
     }
@@ -206,23 +246,60 @@ int run_gc(const GcRequest& request, std::ostream& out, std::ostream& err) {
 
   Aws aws(function_aws_options(spec, request.aws, AwsOptions{}.max_attempts, err));
   const auto versions = list_versions(aws, step, spec, function);
-  const auto code = aws.call(step + ": reading the function", "lambda", "get-function",
-                             json{{"FunctionName", function}});
-  const auto latest_uri = code.value(json::json_pointer("/Code/ImageUri"), std::string());
+  // What runs is what Lambda resolved, by digest; a version's description is read too, and both
+  // are kept.
+  const auto resolved = [&](const std::optional<std::string>& qualifier) {
+    json input{{"FunctionName", function}};
+    if (qualifier) {
+      input["Qualifier"] = *qualifier;
+    }
+    const auto code = aws.call(
+        fmt::format("{}: reading {}", step, qualifier ? "version " + *qualifier : "$LATEST"),
+        "lambda", "get-function", input);
+    // An image given by digest runs that digest; one given by tag runs what Lambda resolved.
+    auto uri = code.value(json::json_pointer("/Code/ImageUri"), std::string());
+    if (uri.find('@') == std::string::npos) {
+      uri = code.value(json::json_pointer("/Code/ResolvedImageUri"), std::string());
+    }
+    return uri;
+  };
+  const auto latest_uri = resolved(std::nullopt);
 
   // Only a repository the function runs images from is cleaned: another one's images are not
   // known to be unused.
-  std::set<std::string> used_repositories{repository_of(latest_uri)};
+  std::set<std::string> used_repositories;
+  std::vector<std::string> latest;
   std::vector<GcVersion> gc_versions;
   std::vector<std::string> digests;
-  for (const auto& version : versions) {
-    used_repositories.insert(repository_of(version.image_uri));
-    // A version of another repository's image keeps nothing here.
-    const auto here = repository_of(version.image_uri) == repository;
-    gc_versions.push_back({version.number, here ? version.digest : "", version.aliases});
-    if (here) {
-      digests.push_back(version.digest);
+  const auto add = [&](const std::string& uri, std::vector<std::string>& into) {
+    if (uri.empty()) {
+      return;
     }
+    used_repositories.insert(repository_of(uri));
+    if (repository_of(uri) == repository && !digest_of(uri).empty()) {
+      into.push_back(digest_of(uri));
+      digests.push_back(digest_of(uri));
+    }
+  };
+  add(latest_uri, latest);
+  for (const auto& version : versions) {
+    GcVersion gc_version{version.number, {}, version.aliases};
+    const auto uri = resolved(version.number);
+    add(version.image_uri, gc_version.digests);
+    add(uri, gc_version.digests);
+    if (digest_of(uri).empty() && version.digest.empty()) {
+      throw Error(
+          fmt::format("{}: cannot tell which image version {} runs (Lambda gives '{}'); "
+                      "nothing is deleted",
+                      step, version.number, uri));
+    }
+    gc_versions.push_back(std::move(gc_version));
+  }
+  if (repository_of(latest_uri) == repository && latest.empty()) {
+    throw Error(
+        fmt::format("{}: cannot tell which image $LATEST runs (Lambda gives '{}'); "
+                    "nothing is deleted",
+                    step, latest_uri));
   }
   if (used_repositories.count(repository) == 0) {
     throw Error(
@@ -230,7 +307,6 @@ int run_gc(const GcRequest& request, std::ostream& out, std::ostream& err) {
                     "deleted",
                     step, function, repository, fmt::join(used_repositories, ", ")));
   }
-  const auto latest = repository_of(latest_uri) == repository ? digest_of(latest_uri) : "";
 
   const auto ecr = registry::ecr_registry(repository);
   const auto path = registry::repository_path(repository);
@@ -242,7 +318,8 @@ int run_gc(const GcRequest& request, std::ostream& out, std::ostream& err) {
     api.emplace(repository, request.aws, step);
     images = registry_images(*api, digests);
   }
-  const auto plan = plan_gc(gc_versions, latest, images, *keep);
+  const auto plan = plan_gc(gc_versions, latest, images, *keep,
+                            static_cast<std::int64_t>(spec.architectures.size()));
   const auto verb = request.dry_run ? "would delete" : "delete";
   std::size_t version_deletes = 0;
   std::size_t image_deletes = 0;
@@ -254,6 +331,8 @@ int run_gc(const GcRequest& request, std::ostream& out, std::ostream& err) {
     out << fmt::format("{} {}: {}\n", item.keep ? "keep" : verb, item.what, item.why);
     image_deletes += item.keep ? 0 : 1;
   }
+  // ECR: a lifecycle policy for untagged images past the count, unless the repository has one of
+  // its own; untagged images in use get a tag, which the policy leaves alone.
   const json lifecycle{
       {"rules",
        {{{"rulePriority", 1},
@@ -261,9 +340,29 @@ int run_gc(const GcRequest& request, std::ostream& out, std::ostream& err) {
          {"selection",
           {{"tagStatus", "untagged"}, {"countType", "imageCountMoreThan"}, {"countNumber", *keep}}},
          {"action", {{"type", "expire"}}}}}}};
+  bool set_policy = false;
+  std::vector<std::string> to_tag;
   if (ecr) {
-    out << fmt::format("{} the lifecycle policy of {}: expire untagged images past {}\n",
-                       request.dry_run ? "would set" : "set", path, *keep);
+    const auto current =
+        aws.call_unless(step + ": reading the lifecycle policy", "ecr", "get-lifecycle-policy",
+                        json{{"registryId", ecr->account}, {"repositoryName", path}},
+                        "LifecyclePolicyNotFoundException");
+    const auto text = current ? current->value("lifecyclePolicyText", std::string()) : "";
+    set_policy = text.empty() || text.find("HubtelAI: ") != std::string::npos;
+    out << (set_policy ? fmt::format("{} the lifecycle policy of {}: expire untagged images past "
+                                     "{}\n",
+                                     request.dry_run ? "would set" : "set", path, *keep)
+                       : fmt::format("keep the lifecycle policy of {}: the repository has one of "
+                                     "its own\n",
+                                     path));
+    for (std::size_t i = 0; i < images.size() && i < plan.images.size(); ++i) {
+      if (plan.images[i].keep && images[i].tags.empty()) {
+        to_tag.push_back(images[i].digest);
+        out << fmt::format("{} image {}: hubtel-in-use-{}, so no lifecycle policy expires it\n",
+                           request.dry_run ? "would tag" : "tag", images[i].digest,
+                           images[i].digest.substr(7, 12));
+      }
+    }
   }
   if (request.dry_run) {
     err << fmt::format("hubtel-ai: {}: dry run; would delete {} and {}\n", step,
@@ -283,10 +382,6 @@ int run_gc(const GcRequest& request, std::ostream& out, std::ostream& err) {
       throw Error(
           fmt::format("{}; nothing is deleted (the role needs ecr:BatchDeleteImage)", e.what()));
     }
-    aws.call(step + ": setting the lifecycle policy", "ecr", "put-lifecycle-policy",
-             json{{"registryId", ecr->account},
-                  {"repositoryName", path},
-                  {"lifecyclePolicyText", lifecycle.dump()}});
   } else if (image_deletes != 0) {
     try {
       api->delete_manifest(kNoDigest);
@@ -294,10 +389,57 @@ int run_gc(const GcRequest& request, std::ostream& out, std::ostream& err) {
       throw Error(fmt::format("{}; nothing is deleted", e.what()));
     }
   }
+
+  // From here each step stands alone: one that fails is told at the end, and the others go on.
+  std::vector<std::string> failures;
+  const auto attempt = [&failures](const std::function<void()>& action) {
+    try {
+      action();
+    } catch (const Error& e) {
+      failures.emplace_back(e.what());
+    }
+  };
+  if (ecr) {
+    for (const auto& digest : to_tag) {
+      attempt([&] {
+        const json ids{{"registryId", ecr->account},
+                       {"repositoryName", path},
+                       {"imageIds", {{{"imageDigest", digest}}}},
+                       {"acceptedMediaTypes",
+                        {registry::kDockerManifest, registry::kOciManifest, registry::kDockerList,
+                         registry::kOciIndex}}};
+        const auto got = aws.call(fmt::format("{}: reading image {}", step, digest), "ecr",
+                                  "batch-get-image", ids);
+        const auto& image = got.value(json::json_pointer("/images/0"), json::object());
+        if (!image.contains("imageManifest")) {
+          throw Error(fmt::format("{}: ECR did not give image {} to tag", step, digest));
+        }
+        json input{{"registryId", ecr->account},
+                   {"repositoryName", path},
+                   {"imageManifest", image["imageManifest"]},
+                   {"imageTag", "hubtel-in-use-" + digest.substr(7, 12)},
+                   {"imageDigest", digest}};
+        if (image.contains("imageManifestMediaType")) {
+          input["imageManifestMediaType"] = image["imageManifestMediaType"];
+        }
+        aws.call(fmt::format("{}: tagging image {}", step, digest), "ecr", "put-image", input);
+      });
+    }
+    if (set_policy) {
+      attempt([&] {
+        aws.call(step + ": setting the lifecycle policy", "ecr", "put-lifecycle-policy",
+                 json{{"registryId", ecr->account},
+                      {"repositoryName", path},
+                      {"lifecyclePolicyText", lifecycle.dump()}});
+      });
+    }
+  }
   for (const auto& item : plan.versions) {
     if (!item.keep) {
-      aws.call(fmt::format("{}: deleting {}", step, item.what), "lambda", "delete-function",
-               json{{"FunctionName", function}, {"Qualifier", item.what.substr(8)}});
+      attempt([&] {
+        aws.call(fmt::format("{}: deleting {}", step, item.what), "lambda", "delete-function",
+                 json{{"FunctionName", function}, {"Qualifier", item.what.substr(8)}});
+      });
     }
   }
   for (const auto& item : plan.images) {
@@ -305,20 +447,28 @@ int run_gc(const GcRequest& request, std::ostream& out, std::ostream& err) {
       continue;
     }
     const auto digest = item.what.substr(6);
-    if (ecr) {
+    attempt([&] {
+      if (!ecr) {
+        api->delete_manifest(digest);
+        return;
+      }
       const auto answer =
           aws.call(fmt::format("{}: deleting {}", step, item.what), "ecr", "batch-delete-image",
                    json{{"registryId", ecr->account},
                         {"repositoryName", path},
                         {"imageIds", {{{"imageDigest", digest}}}}});
-      const auto failures = answer.value("failures", json::array());
-      if (!failures.empty() && failures[0].value("failureCode", "") != "ImageNotFound") {
+      const auto refused = answer.value("failures", json::array());
+      if (!refused.empty() && refused[0].value("failureCode", "") != "ImageNotFound") {
         throw Error(fmt::format("{}: ECR did not delete {}: {}", step, digest,
-                                failures[0].value("failureReason", std::string())));
+                                refused[0].value("failureReason", std::string())));
       }
-    } else {
-      api->delete_manifest(digest);
-    }
+    });
+  }
+  if (!failures.empty()) {
+    throw Error(
+        fmt::format("{} of the clean-up's steps failed, the others are done; run gc again "
+                    "(first failure: {})",
+                    failures.size(), failures.front()));
   }
   err << fmt::format("hubtel-ai: {}: deleted {} and {}; kept {} and {}\n", step,
                      plural(version_deletes, "version"), plural(image_deletes, "image"),

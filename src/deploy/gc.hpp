@@ -18,14 +18,16 @@ struct GcItem {
   std::string why;
 };
 
-// The plan's pure part. `versions` newest first, each with its digest and whether an alias points
-// at it; `latest` is the digest $LATEST runs; `images` are the repository's images, newest push
-// first, each a digest with its tags. Keeps the `keep` newest versions and every one an alias
-// needs; then keeps every image a kept version, an alias or $LATEST runs, the `keep` newest, and
-// the registry caches (tags hubtel-cache-*); deletes the rest.
+// The plan's pure part. `versions` newest first, each with the digests it runs in this repository
+// (from its description and from Lambda) and the aliases that point at it; `latest` the digests
+// $LATEST runs; `images` the repository's images, newest push first, each a digest with its tags
+// and, for an index, its manifests. Keeps the `keep` newest versions and every one an alias needs;
+// then keeps every image a kept version, an alias or $LATEST runs, the registry caches (tags
+// hubtel-cache-*), the newest `keep` pushes (of `architectures` images each), and the manifests of
+// every index it keeps; deletes the rest.
 struct GcVersion {
   std::string number;
-  std::string digest;
+  std::vector<std::string> digests;
   std::vector<std::string> aliases;
 };
 struct GcImage {
@@ -37,8 +39,9 @@ struct GcPlan {
   std::vector<GcItem> versions;
   std::vector<GcItem> images;
 };
-GcPlan plan_gc(const std::vector<GcVersion>& versions, const std::string& latest,
-               const std::vector<GcImage>& images, std::int64_t keep);
+GcPlan plan_gc(const std::vector<GcVersion>& versions, const std::vector<std::string>& latest,
+               const std::vector<GcImage>& images, std::int64_t keep,
+               std::int64_t architectures = 1);
 
 struct GcRequest {
   std::filesystem::path spec;
@@ -50,8 +53,11 @@ struct GcRequest {
 // Reads the function's versions and aliases from Lambda and the repository's images from the
 // registry (ECR through the AWS CLI, others through the registry API), prints the plan on `out`
 // ("delete version 3: ..." / "keep image sha256:...: ..."), and unless `dry_run` carries it out:
-// first the versions, then the images; for ECR it also sets a lifecycle policy expiring untagged
-// images past `keep`. A registry that refuses deletes is found out before anything is deleted.
+// first the versions, then the images. For ECR it also sets a lifecycle policy expiring untagged
+// images past `keep` (unless the repository has a policy of its own) and tags each untagged image
+// in use hubtel-in-use-<digest>, so that the policy cannot expire it. A registry that refuses
+// deletes is found out before anything is deleted; a version whose image cannot be told stops the
+// plan; a delete that fails does not stop the others, and the error names how many failed.
 int run_gc(const GcRequest& request, std::ostream& out, std::ostream& err);
 
 }  // namespace hubtel::deploy

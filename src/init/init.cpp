@@ -120,7 +120,10 @@ int run_init(const InitRequest& request, std::ostream& out) {
   const auto source = quoted(dir.string());
   const auto build = quoted((dir / "build").string());
   const auto package =
-      request.package_dir ? " " + quoted("-DHubtelAI_DIR=" + request.package_dir->string()) : "";
+      request.package_dir
+          ? fmt::format(" {}",
+                        quoted(fmt::format("-DHubtelAI_DIR={}", request.package_dir->string())))
+          : std::string();
   out << fmt::format(
       "Created {} function project '{}' in {}\n\n"
       "Build the image and invoke it with event.json:\n"

@@ -17,6 +17,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <regex>
+#include <set>
 
 namespace fs = std::filesystem;
 
@@ -42,6 +43,7 @@ const char* const kAcceptManifests =
     "application/vnd.docker.distribution.manifest.v2+json, "
     "application/vnd.docker.distribution.manifest.v1+prettyjws";
 
+// localhost, [::1] and 127.0.0.0/8 written as an address (a name such as 127.example.com is not).
 bool is_loopback(const std::string& host) {
   auto name = host;
   if (name.rfind('[', 0) == 0) {
@@ -49,7 +51,8 @@ bool is_loopback(const std::string& host) {
   } else if (const auto colon = name.rfind(':'); colon != std::string::npos) {
     name.resize(colon);
   }
-  return name == "localhost" || name == "::1" || name.rfind("127.", 0) == 0;
+  static const std::regex loopback_v4(R"(127\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3}))");
+  return name == "localhost" || name == "::1" || std::regex_match(name, loopback_v4);
 }
 
 std::string lower(std::string text) {
@@ -136,26 +139,25 @@ Api::Response Api::send(const std::string& base, const std::string& method,
   }
   Response response;
   bool too_big = false;
-  httplib::Result result{nullptr, httplib::Error::Unknown};
-  if (method == "GET") {
-    result = client.Get(
-        target, sent, [](const httplib::Response&) { return true; },
-        [&](const char* data, std::size_t length) {
-          if (length > limit - std::min(limit, response.body.size())) {
-            too_big = true;
-            return false;
-          }
-          response.body.append(data, length);
-          return true;
-        });
-  } else if (method == "HEAD") {
-    result = client.Head(target, sent);
-  } else {
-    result = client.Delete(target, sent);
-  }
+  // Every body, whatever the method, is read through this bounded receiver.
+  httplib::Request request;
+  request.method = method;
+  request.path = target;
+  request.headers = sent;
+  request.content_receiver = [&](const char* data, std::size_t length, std::uint64_t,
+                                 std::uint64_t) {
+    if (length > limit - std::min(limit, response.body.size())) {
+      too_big = true;
+      return false;
+    }
+    response.body.append(data, length);
+    return true;
+  };
+  const auto result = client.send(request);
   if (too_big) {
-    throw Error(fmt::format("{}: {} {}{} sent more than {} bytes; is this a registry?", step_,
-                            method, base, target, limit));
+    // The host alone: a redirect's query may hold a signature.
+    throw Error(fmt::format("{}: {} sent more than {} bytes for a {}; is this a registry?", step_,
+                            base, limit, method));
   }
   if (!result) {
     throw Error(
@@ -166,9 +168,6 @@ Api::Response Api::send(const std::string& base, const std::string& method,
   response.status = result->status;
   for (const auto& [name, value] : result->headers) {
     response.headers[lower(name)] = value;
-  }
-  if (method != "GET") {
-    response.body = result->body.substr(0, std::min(result->body.size(), limit));
   }
   return response;
 }
@@ -224,7 +223,21 @@ std::optional<std::string> Api::basic_credentials() {
     return basic_;
   }
   const auto key = host_ == "docker.io" ? std::string("https://index.docker.io/v1/") : host_;
-  std::string helper = config.value(json::json_pointer("/credHelpers/" + key), std::string());
+  // Keys may hold '/', so they are looked up as keys, never as JSON pointers.
+  const auto member = [&config](const char* section, const std::string& name) -> json {
+    const auto found = config.find(section);
+    if (found == config.end() || !found->is_object()) {
+      return json();
+    }
+    for (const auto& candidate : {name, "https://" + name}) {
+      if (const auto entry = found->find(candidate); entry != found->end()) {
+        return *entry;
+      }
+    }
+    return json();
+  };
+  const auto helper_entry = member("credHelpers", key);
+  std::string helper = helper_entry.is_string() ? helper_entry.get<std::string>() : std::string();
   if (helper.empty()) {
     helper = config.value("credsStore", std::string());
   }
@@ -243,9 +256,10 @@ std::optional<std::string> Api::basic_credentials() {
       }
     }
   }
-  const auto stored = config.value(json::json_pointer("/auths/" + key + "/auth"), std::string());
-  if (!stored.empty()) {
-    basic_ = stored;
+  const auto stored = member("auths", key);
+  if (stored.is_object() && stored.value("auth", json()).is_string() &&
+      !stored["auth"].get<std::string>().empty()) {
+    basic_ = stored["auth"].get<std::string>();
   }
   return basic_;
 }
@@ -256,6 +270,9 @@ void Api::authorize(const std::string& header) {
   if (challenge && challenge->scheme == "bearer" && challenge->parameters.count("realm") != 0) {
     const auto& realm = challenge->parameters.at("realm");
     auto [base, rest] = split_url(realm);
+    // Credentials go to a token service over HTTPS, or to the registry itself: never in clear
+    // text to a host the registry names.
+    const bool trusted = base.rfind("https://", 0) == 0 || base == base_;
     httplib::Params query;
     for (const char* name : {"service", "scope"}) {
       if (challenge->parameters.count(name) != 0) {
@@ -265,7 +282,8 @@ void Api::authorize(const std::string& header) {
     const auto target = httplib::append_query_params(rest, query);
     const auto answer =
         send(base, "GET", target, {}, 1U << 20U,
-             credentials ? std::optional<std::string>("Basic " + *credentials) : std::nullopt);
+             credentials && trusted ? std::optional<std::string>("Basic " + *credentials)
+                                    : std::nullopt);
     if (answer.status != 200) {
       throw Error(fmt::format(
           "{}: the registry {} refused a token (HTTP {}); log in to it (docker login {})", step_,
@@ -375,8 +393,10 @@ json Api::json_blob(const std::string& digest, std::size_t limit) {
 std::vector<std::string> Api::tags() {
   std::vector<std::string> tags;
   std::string target = fmt::format("/v2/{}/tags/list?n=1000", path_);
-  // At most 1000 pages: a registry that links on without end is not followed forever.
-  for (int page = 0; page < 1000 && !target.empty(); ++page) {
+  std::set<std::string> seen;
+  // A registry that links on without end, or in a circle, is not followed forever.
+  constexpr std::size_t kMaxTags = 100000;
+  while (!target.empty() && seen.insert(target).second && tags.size() < kMaxTags) {
     auto response = request("GET", target, {}, kManifestLimit);
     if (response.status == 404) {
       return tags;
@@ -388,7 +408,9 @@ std::vector<std::string> Api::tags() {
       const auto document = json::parse(response.body);
       const auto& list = document.value("tags", json::array());
       for (const auto& tag : list.is_array() ? list : json::array()) {
-        tags.push_back(tag.get<std::string>());
+        if (tag.is_string()) {
+          tags.push_back(tag.get<std::string>());
+        }
       }
     } catch (const json::exception&) {
       throw Error(fmt::format("{}: the tag list of {}/{} is not JSON", step_, host_, path_));

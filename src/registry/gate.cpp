@@ -11,6 +11,7 @@
 
 #include <limits>
 #include <ostream>
+#include <regex>
 #include <vector>
 
 namespace hubtel::registry {
@@ -79,6 +80,13 @@ std::string lambda_manifest_digest(const json& document, const std::string& medi
                       reference, go_arch(arch)));
     }
     found = entry.value("digest", std::string());
+    static const std::regex digest("sha256:[0-9a-f]{64}");
+    if (!std::regex_match(found, digest)) {
+      throw Error(
+          fmt::format("{} is an index whose linux/{} entry names no sha256 digest; push "
+                      "the image again",
+                      reference, go_arch(arch)));
+    }
   }
   if (found.empty()) {
     throw Error(fmt::format(
@@ -94,6 +102,19 @@ std::string lambda_manifest_digest(const json& document, const std::string& medi
 
 void check_lambda_image(const json& manifest, const json& config, const std::string& arch,
                         const std::string& reference) {
+  if (!manifest.is_object() || !config.is_object()) {
+    throw Error(
+        fmt::format("{} has a manifest or config that is not a JSON object, which Lambda "
+                    "cannot read; push the image again",
+                    reference));
+  }
+  const auto os = config.value("os", std::string());
+  if (os != "linux") {
+    throw Error(
+        fmt::format("{} is an image for {}, and Lambda runs linux images alone; build it "
+                    "for linux",
+                    reference, os.empty() ? "no operating system" : os));
+  }
   const auto architecture = config.value("architecture", std::string());
   if (architecture != go_arch(arch)) {
     throw Error(fmt::format(
@@ -112,8 +133,20 @@ void check_lambda_image(const json& manifest, const json& config, const std::str
                     reference));
   }
   std::uint64_t total = 0;
-  for (const auto& layer : manifest.value("layers", json::array())) {
-    const auto size = layer.value("size", std::uint64_t{0});
+  const auto& layers = manifest.value("layers", json::array());
+  if (!layers.is_array()) {
+    throw Error(fmt::format("{} lists its layers as no array; push the image again", reference));
+  }
+  for (const auto& layer : layers) {
+    const auto sized =
+        layer.is_object() && layer.contains("size") &&
+        (layer["size"].is_number_unsigned() ||
+         (layer["size"].is_number_integer() && layer["size"].get<std::int64_t>() >= 0));
+    if (!sized) {
+      throw Error(
+          fmt::format("{} has a layer without a size in bytes; push the image again", reference));
+    }
+    const auto size = layer["size"].get<std::uint64_t>();
     if (size > std::numeric_limits<std::uint64_t>::max() - total) {
       total = std::numeric_limits<std::uint64_t>::max();
       break;
@@ -168,6 +201,11 @@ std::string pass_lambda_gate(const std::string& image_uri, const std::string& ar
       throw;
     }
     throw Error(fmt::format("{}: {}", step, what));
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(
+        fmt::format("{}: the registry served documents for {} that Lambda could not read "
+                    "({}); push the image again",
+                    step, image_uri, e.what()));
   }
 }
 

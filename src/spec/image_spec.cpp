@@ -544,8 +544,9 @@ json view(const ImageSpec& spec) {
 
 json image_inputs(const ImageSpec& spec) {
   auto inputs = spec.document;
-  for (const char* key : {"function_name", "role", "memory", "timeout", "environment",
-                          "secret_environment", "publish", "alias", "keep_images", "tag", "event"}) {
+  for (const char* key :
+       {"function_name", "role", "memory", "timeout", "environment", "secret_environment",
+        "publish", "alias", "keep_images", "tag", "event"}) {
     inputs.erase(key);
   }
   return inputs;

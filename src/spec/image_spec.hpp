@@ -80,8 +80,8 @@ struct ImageSpec {
   std::optional<std::string> role;
   std::optional<std::int64_t> memory;
   std::optional<std::int64_t> timeout;
-  bool publish = true;               // a deploy publishes a version of each change
-  std::optional<std::string> alias;  // moved to each version a deploy publishes
+  bool publish = true;                      // a deploy publishes a version of each change
+  std::optional<std::string> alias;         // moved to each version a deploy publishes
   std::optional<std::int64_t> keep_images;  // clean up after each deploy, keeping this many
   std::map<std::string, std::string> environment;
   // Values resolved when they are used, never written down: file:<absolute path> (the file's

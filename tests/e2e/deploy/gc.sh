@@ -156,7 +156,10 @@ ecr_refs=()
 # (moto names an image by its layers: each has one of its own.)
 for n in 1 2 3; do
   manifest=$(python3 -c 'import json, sys; n = sys.argv[1]; print(json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json", "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 100, "digest": "sha256:" + n * 64}, "layers": [{"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": 10, "digest": "sha256:" + n * 63 + "f"}]}))' "$n")
-  digest=$(aws ecr put-image --repository-name "$ecr_repo" --image-tag "t$n" --image-manifest "$manifest" \
+  # Image 2 is untagged, as an image is once its tag moved on.
+  tag_args=(--image-tag "t$n")
+  [ "$n" != 2 ] || tag_args=()
+  digest=$(aws ecr put-image --repository-name "$ecr_repo" "${tag_args[@]}" --image-manifest "$manifest" \
     --query image.imageId.imageDigest --output text)
   ecr_refs+=("$ecr_host/$ecr_repo@$digest")
   sleep 1
@@ -172,12 +175,22 @@ out=$("$hubtel_ai" gc --spec "$espec" --keep 1 2>"$work/err") || fail "gc in ECR
 echo "$out"
 expect_in "$out" "^delete version 1: beyond the 1 newest"
 expect_in "$out" "^keep image ${ecr_refs[2]#*@}: among the 1 newest pushes \(tags t3\)$"
-expect_in "$out" "^keep image ${ecr_refs[1]#*@}: (version 2|\\\$LATEST) runs it \(tags t2\)$"
+expect_in "$out" "^keep image ${ecr_refs[1]#*@}: (version 2|\\\$LATEST) runs it$"
+# The untagged image in use gets a tag, which the lifecycle policy leaves alone.
+in_use_tag=hubtel-in-use-$(cut -c8-19 <<<"${ecr_refs[1]#*@}")
+expect_in "$out" "^tag image ${ecr_refs[1]#*@}: $in_use_tag, so no lifecycle policy expires it$"
 expect_in "$out" "^delete image ${ecr_refs[0]#*@}: nothing runs it, and it is not among the 1 newest pushes \(tags t1\)$"
 expect_in "$out" "^set the lifecycle policy of $ecr_repo: expire untagged images past 1$"
 left=$(aws ecr describe-images --repository-name "$ecr_repo" --query 'imageDetails[].imageTags[0]' --output text | tr '\t' '\n' | sort | tr '\n' ' ')
-[ "$left" = "t2 t3 " ] || fail "ECR holds $left after gc"
+[ "$left" = "$in_use_tag t3 " ] || fail "ECR holds $left after gc"
 aws ecr get-lifecycle-policy --repository-name "$ecr_repo" --query lifecyclePolicyText --output text |
   python3 -c 'import json, sys; rule = json.load(sys.stdin)["rules"][0]; assert rule["selection"] == {"tagStatus": "untagged", "countType": "imageCountMoreThan", "countNumber": 1}, rule' ||
   fail "the lifecycle policy"
+# A repository with a lifecycle policy of its own keeps it.
+aws ecr put-lifecycle-policy --repository-name "$ecr_repo" --lifecycle-policy-text \
+  '{"rules":[{"rulePriority":1,"selection":{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":50},"action":{"type":"expire"}}]}' >/dev/null
+out=$("$hubtel_ai" gc --spec "$espec" --keep 1 2>"$work/err") || fail "gc in ECR, again: $(cat "$work/err")"
+expect_in "$out" "^keep the lifecycle policy of $ecr_repo: the repository has one of its own$"
+aws ecr get-lifecycle-policy --repository-name "$ecr_repo" --query lifecyclePolicyText --output text | grep -q '"countNumber":50' ||
+  fail "gc replaced the repository's own lifecycle policy"
 echo "1 passed, 0 failed"

@@ -130,3 +130,35 @@ TEST(Gate, RefusalsNameTheCauseAndTheFix) {
             }),
             "(no error)");
 }
+
+TEST(Gate, MalformedDocumentsAreRefusedNotTrusted) {
+  const json cmd{{"Cmd", {"/x"}}};
+  auto windows = config_of("amd64", cmd);
+  windows["os"] = "windows";
+  EXPECT_NE(error_of([&] {
+              registry::check_lambda_image(manifest_of(10), windows, "x86_64", kRef);
+            }).find("is an image for windows, and Lambda runs linux images alone"),
+            std::string::npos);
+  auto negative = manifest_of(10);
+  negative["layers"][0]["size"] = -1;
+  EXPECT_NE(error_of([&] {
+              registry::check_lambda_image(negative, config_of("amd64", cmd), "x86_64", kRef);
+            }).find("has a layer without a size in bytes"),
+            std::string::npos);
+  auto object_layers = manifest_of(10);
+  object_layers["layers"] = json::object();
+  EXPECT_NE(error_of([&] {
+              registry::check_lambda_image(object_layers, config_of("amd64", cmd), "x86_64", kRef);
+            }).find("lists its layers as no array"),
+            std::string::npos);
+  EXPECT_NE(error_of([&] {
+              registry::check_lambda_image(manifest_of(10), json::array(), "x86_64", kRef);
+            }).find("not a JSON object"),
+            std::string::npos);
+  // An index entry must name its manifest by a sha256 digest, never by a path.
+  EXPECT_NE(error_of([] {
+              registry::lambda_manifest_digest(index_of({entry("../../x?y", "linux", "amd64")}),
+                                               registry::kOciIndex, "x86_64", kRef);
+            }).find("entry names no sha256 digest"),
+            std::string::npos);
+}

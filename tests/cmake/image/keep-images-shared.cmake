@@ -1,0 +1,12 @@
+hubtel_add_lambda_image(
+  hello
+  RUNTIME provided.al2023
+  TARGET hello
+  REPOSITORY 127.0.0.1:5000/shared
+  FUNCTION_NAME hello
+  KEEP_IMAGES 3)
+hubtel_add_lambda_image(
+  other
+  RUNTIME provided.al2023
+  TARGET hello
+  REPOSITORY 127.0.0.1:5000/shared)
