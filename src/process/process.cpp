@@ -209,6 +209,7 @@ Result run_pipeline(const std::vector<Step>& steps, const Options& options) {
   std::vector<Echo> echoes(count + 1, Echo(options.max_line));
   const auto deadline = std::chrono::steady_clock::now() + options.timeout;
   char buffer[8192];
+  bool too_much = false;
   for (;;) {
     std::vector<pollfd> polled;
     std::vector<std::string*> sinks;
@@ -244,6 +245,12 @@ Result run_pipeline(const std::vector<Step>& steps, const Options& options) {
       }
       wait_ms = static_cast<int>(std::min<long long>(left.count(), 1000));
     }
+    if (too_much) {
+      for (const pid_t pid : children.pids) {
+        ::kill(pid, SIGKILL);
+      }
+      break;
+    }
     const int ready = ::poll(polled.data(), polled.size(), wait_ms);
     if (ready < 0 && errno != EINTR) {
       throw Error(fmt::format("cannot wait for '{}': {}", steps.front().argv.front(),
@@ -264,7 +271,20 @@ Result run_pipeline(const std::vector<Step>& steps, const Options& options) {
       }
       const std::string_view data(buffer, static_cast<std::size_t>(n));
       if (options.capture) {
-        sinks[i]->append(data);
+        auto& sink = *sinks[i];
+        if (sinks[i] == &result.out) {
+          if (data.size() > options.max_stdout - std::min(options.max_stdout, sink.size())) {
+            too_much = true;
+          } else {
+            sink.append(data);
+          }
+        } else {
+          sink.append(data);
+          // The end of stderr is what errors are read from: its start goes first.
+          if (sink.size() > options.max_stderr) {
+            sink.erase(0, sink.size() - options.max_stderr);
+          }
+        }
       }
       if (options.echo) {
         shown[i]->add(data);
@@ -284,6 +304,12 @@ Result run_pipeline(const std::vector<Step>& steps, const Options& options) {
     }
     children.pids[i] = -1;
     result.steps[i].exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+  if (too_much) {
+    throw Error(
+        fmt::format("'{}' printed more than {} bytes, more than hubtel-ai keeps in memory; "
+                    "it was stopped",
+                    steps.back().argv.front(), options.max_stdout));
   }
   return result;
 }

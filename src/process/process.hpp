@@ -32,6 +32,11 @@ struct Options {
   std::size_t max_line = 0;
   // Keep what the programs print in the Result; off for long builds whose output is only shown.
   bool capture = true;
+  // Bounds on what is kept in memory: a last program that prints more than max_stdout bytes is
+  // stopped and run_pipeline throws Error; of each program's stderr the last max_stderr bytes
+  // are kept (errors are read from its end).
+  std::size_t max_stdout = std::size_t{64} << 20U;
+  std::size_t max_stderr = std::size_t{1} << 20U;
 };
 
 struct StepResult {

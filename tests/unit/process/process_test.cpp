@@ -96,3 +96,28 @@ TEST(ShownCommand, QuotesWhatTheShellWouldSplit) {
   EXPECT_EQ(shown_command({"docker", "build", "--tag", "a b", "it's", ""}),
             "docker build --tag 'a b' 'it'\\''s' ''");
 }
+
+TEST(Pipeline, StopsAProgramThatPrintsMoreThanItKeeps) {
+  process::Options options;
+  options.max_stdout = 1000;
+  std::string error = "(no error)";
+  try {
+    process::run({{"sh", "-c", "yes | head -c 100000"}, {}}, options);
+  } catch (const Error& e) {
+    error = e.what();
+  }
+  EXPECT_NE(error.find("'sh' printed more than 1000 bytes, more than hubtel-ai keeps in memory"),
+            std::string::npos)
+      << error;
+  options.max_stdout = 100000;
+  EXPECT_EQ(process::run({{"sh", "-c", "yes | head -c 100000"}, {}}, options).out.size(), 100000U);
+}
+
+TEST(Pipeline, KeepsTheEndOfALongStderr) {
+  process::Options options;
+  options.max_stderr = 64;
+  const auto result =
+      process::run({{"sh", "-c", "yes line | head -c 10000 >&2; echo the end >&2"}, {}}, options);
+  EXPECT_LE(result.steps[0].err.size(), 64U);
+  EXPECT_EQ(process::last_line(result.steps[0].err), "the end");
+}
