@@ -46,8 +46,8 @@ answers Hello
 
 # An edit to the program: these engines would reuse the cached compile step, whose sources are a
 # bind mount they do not hash; the image must hold the new program.
-sed -i 's/"({"message":"Hello, )"/"({"message":"Hi, )"/' "$source_dir/main.cpp"
-grep -q '"message":"Hi, ' "$source_dir/main.cpp" || fail "the test's edit did not apply"
+sed -i 's/std::string(HELLO_GREETING)/std::string("Hi")/' "$source_dir/main.cpp"
+grep -q 'std::string("Hi")' "$source_dir/main.cpp" || fail "the test's edit did not apply"
 build "$work/$name" hello-image >/dev/null
 answers Hi
 echo "$name test passed"

@@ -8,8 +8,8 @@ base=hubtel-test/bookworm:amd64
 for checkout in alpha beta; do
   rm -rf "$work/$checkout-src"
   cp -r "$root/examples/cpp-lambda" "$work/$checkout-src"
-  sed -i "s/\"({\"message\":\"Hello, )\"/\"({\"message\":\"$checkout, )\"/" "$work/$checkout-src/main.cpp"
-  grep -q "\"message\":\"$checkout, " "$work/$checkout-src/main.cpp" || fail "the test's edit did not apply"
+  sed -i "s/std::string(HELLO_GREETING)/std::string(\"$checkout\")/" "$work/$checkout-src/main.cpp"
+  grep -q "std::string(\"$checkout\")" "$work/$checkout-src/main.cpp" || fail "the test's edit did not apply"
 done
 touch -d '2001-01-01' "$work/beta-src/main.cpp"
 
