@@ -148,30 +148,42 @@ class Restore {
 
   // Called on failure; says what it put back, or what it could not.
   void undo() noexcept {
+    // Each part on its own: a configuration that cannot be put back does not keep the code.
+    bool put_back = false;
+    bool failed = false;
+    const auto attempt = [this, &put_back, &failed](const char* what, json& input,
+                                                    const char* operation) {
+      if (input.is_null()) {
+        return;
+      }
+      try {
+        input["FunctionName"] = function_;
+        aws_.call(fmt::format("{}: putting the {} back", step_, what), "lambda", operation, input);
+        aws_.wait(fmt::format("{}: waiting for the {} to be put back", step_, what),
+                  "function-updated-v2", function_, timeout_);
+        put_back = true;
+      } catch (const std::exception& e) {
+        failed = true;
+        err_ << fmt::format(
+            "hubtel-ai: {}: failed, and putting the {} back failed too: {}; deploy again\n", step_,
+            what, e.what());
+      } catch (...) {
+        failed = true;
+        err_ << "hubtel-ai: " << step_ << ": failed, and putting the " << what
+             << " back failed too; deploy again\n";
+      }
+    };
     try {
-      if (!configuration_.is_null()) {
-        configuration_["FunctionName"] = function_;
-        aws_.call(step_ + ": putting the configuration back", "lambda",
-                  "update-function-configuration", configuration_);
-        aws_.wait(step_ + ": waiting for the configuration to be put back", "function-updated-v2",
-                  function_, timeout_);
-      }
       if (!code_.is_null()) {
-        code_["FunctionName"] = function_;
         code_["Publish"] = false;
-        aws_.call(step_ + ": putting the code back", "lambda", "update-function-code", code_);
-        aws_.wait(step_ + ": waiting for the code to be put back", "function-updated-v2", function_,
-                  timeout_);
       }
-      if (!code_.is_null() || !configuration_.is_null()) {
+      attempt("configuration", configuration_, "update-function-configuration");
+      attempt("code", code_, "update-function-code");
+      if (put_back && !failed) {
         err_ << fmt::format("hubtel-ai: {}: failed; the function is as it was before\n", step_);
       }
-    } catch (const std::exception& e) {
-      err_ << fmt::format(
-          "hubtel-ai: {}: failed, and putting the function back failed too: {}; deploy again\n",
-          step_, e.what());
     } catch (...) {
-      err_ << "hubtel-ai: " << step_ << ": failed, and putting the function back failed too\n";
+      // Nothing more can be said.
     }
   }
 
@@ -387,7 +399,7 @@ Outcome deploy_one(const DeployRequest& request, const fs::path& spec_file, std:
   if (spec.keep_images) {
     try {
       run_gc(GcRequest{spec.file, request.aws, std::nullopt, false}, err, err);
-    } catch (const Error& e) {
+    } catch (const std::exception& e) {
       throw Error(
           fmt::format("{} is deployed (version {}), but the clean-up after it failed: {}; "
                       "run {}-gc to clean up",

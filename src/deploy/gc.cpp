@@ -27,8 +27,15 @@ using nlohmann::json;
 
 const std::string kNoDigest = "sha256:" + std::string(64, '0');
 
+// The repository of <repository>[:<tag>][@<digest>].
 std::string repository_of(const std::string& uri) {
-  return uri.substr(0, uri.find('@'));
+  auto repository = uri.substr(0, uri.find('@'));
+  const auto slash = repository.rfind('/');
+  if (const auto colon = repository.rfind(':');
+      colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
+    repository.resize(colon);
+  }
+  return repository;
 }
 
 std::string digest_of(const std::string& uri) {
@@ -102,13 +109,19 @@ std::vector<GcImage> ecr_images(Aws& aws, const std::string& step, const registr
     }
     const auto type = detail.value("imageManifestMediaType", std::string());
     if (type == registry::kOciIndex || type == registry::kDockerList) {
-      const auto got = aws.call(step + ": reading an index", "ecr", "batch-get-image",
-                                json{{"registryId", ecr.account},
-                                     {"repositoryName", path},
-                                     {"imageIds", {{{"imageDigest", image.digest}}}}});
+      const auto got =
+          aws.call(step + ": reading an index", "ecr", "batch-get-image",
+                   json{{"registryId", ecr.account},
+                        {"repositoryName", path},
+                        {"imageIds", {{{"imageDigest", image.digest}}}},
+                        {"acceptedMediaTypes", {registry::kOciIndex, registry::kDockerList}}});
+      const auto text = got.value(json::json_pointer("/images/0/imageManifest"), std::string());
+      if (text.empty()) {
+        throw Error(fmt::format("{}: ECR did not give the index {}; nothing is deleted", step,
+                                image.digest));
+      }
       try {
-        const auto index = json::parse(
-            got.value(json::json_pointer("/images/0/imageManifest"), std::string("{}")));
+        const auto index = json::parse(text);
         for (const auto& entry : index.value("manifests", json::array())) {
           image.children.push_back(entry.value("digest", std::string()));
         }
@@ -169,6 +182,7 @@ GcPlan plan_gc(const std::vector<GcVersion>& versions, const std::vector<std::st
   }
   // Images first, then the manifests of indexes, which go or stay with what holds them.
   std::set<std::string> kept;
+  std::set<std::string> run;  // the manifests of indexes in use
   std::int64_t pushed = 0;
   std::map<std::string, GcItem> decided;
   for (const auto& image : images) {
@@ -181,6 +195,8 @@ GcPlan plan_gc(const std::vector<GcVersion>& versions, const std::vector<std::st
     });
     if (const auto user = in_use.find(image.digest); user != in_use.end()) {
       item.why = user->second;
+      item.in_use = true;
+      run.insert(image.children.begin(), image.children.end());
     } else if (cache) {
       item.why = "a registry build cache";
     } else if (pushed < newest_images) {
@@ -204,8 +220,10 @@ GcPlan plan_gc(const std::vector<GcVersion>& versions, const std::vector<std::st
     GcItem item{"image " + image.digest, true, ""};
     if (const auto user = in_use.find(image.digest); user != in_use.end()) {
       item.why = user->second;
+      item.in_use = true;
     } else if (kept.count(image.digest) != 0) {
       item.why = "an index that is kept holds it";
+      item.in_use = run.count(image.digest) != 0;
     } else {
       item.keep = false;
       item.why = "nothing runs it, and every index that holds it is deleted";
@@ -287,6 +305,12 @@ int run_gc(const GcRequest& request, std::ostream& out, std::ostream& err) {
     const auto uri = resolved(version.number);
     add(version.image_uri, gc_version.digests);
     add(uri, gc_version.digests);
+    // A digest the description names is kept whatever repository it seems to be in: keeping one
+    // too many is safe.
+    if (!version.digest.empty()) {
+      gc_version.digests.push_back(version.digest);
+      digests.push_back(version.digest);
+    }
     if (digest_of(uri).empty() && version.digest.empty()) {
       throw Error(
           fmt::format("{}: cannot tell which image version {} runs (Lambda gives '{}'); "
@@ -295,7 +319,7 @@ int run_gc(const GcRequest& request, std::ostream& out, std::ostream& err) {
     }
     gc_versions.push_back(std::move(gc_version));
   }
-  if (repository_of(latest_uri) == repository && latest.empty()) {
+  if (digest_of(latest_uri).empty()) {
     throw Error(
         fmt::format("{}: cannot tell which image $LATEST runs (Lambda gives '{}'); "
                     "nothing is deleted",
@@ -355,12 +379,20 @@ int run_gc(const GcRequest& request, std::ostream& out, std::ostream& err) {
                        : fmt::format("keep the lifecycle policy of {}: the repository has one of "
                                      "its own\n",
                                      path));
-    for (std::size_t i = 0; i < images.size() && i < plan.images.size(); ++i) {
-      if (plan.images[i].keep && images[i].tags.empty()) {
-        to_tag.push_back(images[i].digest);
-        out << fmt::format("{} image {}: hubtel-in-use-{}, so no lifecycle policy expires it\n",
-                           request.dry_run ? "would tag" : "tag", images[i].digest,
-                           images[i].digest.substr(7, 12));
+    std::set<std::string> untagged;
+    for (const auto& image : images) {
+      if (image.tags.empty()) {
+        untagged.insert(image.digest);
+      }
+    }
+    for (const auto& item : plan.images) {
+      const auto digest = item.what.substr(6);
+      if (set_policy && item.in_use && untagged.count(digest) != 0) {
+        to_tag.push_back(digest);
+        out << fmt::format(
+            "{} image {}: hubtel-in-use-{}, so the lifecycle policy cannot expire "
+            "it\n",
+            request.dry_run ? "would tag" : "tag", digest, digest.substr(7, 12));
       }
     }
   }
@@ -392,16 +424,20 @@ int run_gc(const GcRequest& request, std::ostream& out, std::ostream& err) {
 
   // From here each step stands alone: one that fails is told at the end, and the others go on.
   std::vector<std::string> failures;
-  const auto attempt = [&failures](const std::function<void()>& action) {
+  const auto attempt = [&failures, &err](const std::function<void()>& action) {
     try {
       action();
-    } catch (const Error& e) {
+      return true;
+    } catch (const std::exception& e) {
       failures.emplace_back(e.what());
+      err << "hubtel-ai: error: " << e.what() << "\n";
+      return false;
     }
   };
+  bool tagged = true;
   if (ecr) {
     for (const auto& digest : to_tag) {
-      attempt([&] {
+      tagged &= attempt([&] {
         const json ids{{"registryId", ecr->account},
                        {"repositoryName", path},
                        {"imageIds", {{{"imageDigest", digest}}}},
@@ -425,7 +461,8 @@ int run_gc(const GcRequest& request, std::ostream& out, std::ostream& err) {
         aws.call(fmt::format("{}: tagging image {}", step, digest), "ecr", "put-image", input);
       });
     }
-    if (set_policy) {
+    // Without the tags, the policy could expire an image in use.
+    if (set_policy && tagged) {
       attempt([&] {
         aws.call(step + ": setting the lifecycle policy", "ecr", "put-lifecycle-policy",
                  json{{"registryId", ecr->account},
@@ -434,19 +471,40 @@ int run_gc(const GcRequest& request, std::ostream& out, std::ostream& err) {
       });
     }
   }
-  for (const auto& item : plan.versions) {
-    if (!item.keep) {
-      attempt([&] {
-        aws.call(fmt::format("{}: deleting {}", step, item.what), "lambda", "delete-function",
-                 json{{"FunctionName", function}, {"Qualifier", item.what.substr(8)}});
-      });
+  // A version that could not be deleted keeps the images it runs.
+  std::set<std::string> still_run;
+  for (std::size_t i = 0; i < plan.versions.size(); ++i) {
+    const auto& item = plan.versions[i];
+    if (!item.keep && !attempt([&] {
+          aws.call(fmt::format("{}: deleting {}", step, item.what), "lambda", "delete-function",
+                   json{{"FunctionName", function}, {"Qualifier", item.what.substr(8)}});
+        })) {
+      still_run.insert(gc_versions[i].digests.begin(), gc_versions[i].digests.end());
     }
   }
-  for (const auto& item : plan.images) {
-    if (item.keep) {
+  // Indexes before the manifests they hold: a registry refuses to delete a manifest an index
+  // still names.
+  std::set<std::string> children;
+  for (const auto& image : images) {
+    children.insert(image.children.begin(), image.children.end());
+  }
+  std::vector<const GcItem*> deletes;
+  for (const bool child_pass : {false, true}) {
+    for (const auto& item : plan.images) {
+      if (!item.keep && (children.count(item.what.substr(6)) != 0) == child_pass) {
+        deletes.push_back(&item);
+      }
+    }
+  }
+  for (const auto* deleted : deletes) {
+    const auto& item = *deleted;
+    const auto digest = item.what.substr(6);
+    if (still_run.count(digest) != 0) {
+      failures.push_back(
+          fmt::format("{}: kept {}, as a version that runs it was not deleted", step, item.what));
+      err << "hubtel-ai: error: " << failures.back() << "\n";
       continue;
     }
-    const auto digest = item.what.substr(6);
     attempt([&] {
       if (!ecr) {
         api->delete_manifest(digest);
@@ -466,9 +524,9 @@ int run_gc(const GcRequest& request, std::ostream& out, std::ostream& err) {
   }
   if (!failures.empty()) {
     throw Error(
-        fmt::format("{} of the clean-up's steps failed, the others are done; run gc again "
-                    "(first failure: {})",
-                    failures.size(), failures.front()));
+        fmt::format("{}: {} of the clean-up's steps failed (each is told above), the "
+                    "others are done; run gc again",
+                    step, failures.size()));
   }
   err << fmt::format("hubtel-ai: {}: deleted {} and {}; kept {} and {}\n", step,
                      plural(version_deletes, "version"), plural(image_deletes, "image"),

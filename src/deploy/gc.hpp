@@ -16,6 +16,7 @@ struct GcItem {
   std::string what;  // "version 3" or "image sha256:..."
   bool keep = false;
   std::string why;
+  bool in_use = false;  // kept because something runs it (or an index that is run holds it)
 };
 
 // The plan's pure part. `versions` newest first, each with the digests it runs in this repository

@@ -52,7 +52,11 @@ bool is_loopback(const std::string& host) {
     name.resize(colon);
   }
   static const std::regex loopback_v4(R"(127\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3}))");
-  return name == "localhost" || name == "::1" || std::regex_match(name, loopback_v4);
+  std::smatch octets;
+  if (std::regex_match(name, octets, loopback_v4)) {
+    return std::stoi(octets[1]) < 256 && std::stoi(octets[2]) < 256 && std::stoi(octets[3]) < 256;
+  }
+  return name == "localhost" || name == "::1";
 }
 
 std::string lower(std::string text) {
@@ -285,9 +289,14 @@ void Api::authorize(const std::string& header) {
              credentials && trusted ? std::optional<std::string>("Basic " + *credentials)
                                     : std::nullopt);
     if (answer.status != 200) {
-      throw Error(fmt::format(
-          "{}: the registry {} refused a token (HTTP {}); log in to it (docker login {})", step_,
-          host_, answer.status, host_));
+      throw Error(
+          credentials && !trusted
+              ? fmt::format("{}: the registry {} refused a token (HTTP {}); its token service "
+                            "{} is not HTTPS, so no credentials were sent to it",
+                            step_, host_, answer.status, base)
+              : fmt::format(
+                    "{}: the registry {} refused a token (HTTP {}); log in to it (docker login {})",
+                    step_, host_, answer.status, host_));
     }
     try {
       const auto document = json::parse(answer.body);

@@ -178,7 +178,7 @@ expect_in "$out" "^keep image ${ecr_refs[2]#*@}: among the 1 newest pushes \(tag
 expect_in "$out" "^keep image ${ecr_refs[1]#*@}: (version 2|\\\$LATEST) runs it$"
 # The untagged image in use gets a tag, which the lifecycle policy leaves alone.
 in_use_tag=hubtel-in-use-$(cut -c8-19 <<<"${ecr_refs[1]#*@}")
-expect_in "$out" "^tag image ${ecr_refs[1]#*@}: $in_use_tag, so no lifecycle policy expires it$"
+expect_in "$out" "^tag image ${ecr_refs[1]#*@}: $in_use_tag, so the lifecycle policy cannot expire it$"
 expect_in "$out" "^delete image ${ecr_refs[0]#*@}: nothing runs it, and it is not among the 1 newest pushes \(tags t1\)$"
 expect_in "$out" "^set the lifecycle policy of $ecr_repo: expire untagged images past 1$"
 left=$(aws ecr describe-images --repository-name "$ecr_repo" --query 'imageDetails[].imageTags[0]' --output text | tr '\t' '\n' | sort | tr '\n' ' ')
