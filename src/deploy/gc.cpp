@@ -27,20 +27,16 @@ using nlohmann::json;
 
 const std::string kNoDigest = "sha256:" + std::string(64, '0');
 
-// The repository of <repository>[:<tag>][@<digest>].
-std::string repository_of(const std::string& uri) {
-  auto repository = uri.substr(0, uri.find('@'));
-  const auto slash = repository.rfind('/');
-  if (const auto colon = repository.rfind(':');
-      colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
-    repository.resize(colon);
+// The images of `dated`, newest first by their time (ties keep their order).
+template <typename When>
+std::vector<GcImage> newest_first(std::vector<std::pair<When, GcImage>> dated) {
+  std::stable_sort(dated.begin(), dated.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<GcImage> images;
+  for (auto& [when, image] : dated) {
+    images.push_back(std::move(image));
   }
-  return repository;
-}
-
-std::string digest_of(const std::string& uri) {
-  const auto at = uri.find('@');
-  return at == std::string::npos ? std::string() : uri.substr(at + 1);
+  return images;
 }
 
 std::string plural(std::size_t count, const std::string& word) {
@@ -86,13 +82,7 @@ std::vector<GcImage> registry_images(registry::Api& api, const std::vector<std::
     }
     dated.emplace_back(when, image);
   }
-  std::stable_sort(dated.begin(), dated.end(),
-                   [](const auto& a, const auto& b) { return a.first > b.first; });
-  std::vector<GcImage> images;
-  for (auto& [when, image] : dated) {
-    images.push_back(std::move(image));
-  }
-  return images;
+  return newest_first(std::move(dated));
 }
 
 // The repository's images in ECR, newest push first, with an index's manifests.
@@ -132,13 +122,7 @@ std::vector<GcImage> ecr_images(Aws& aws, const std::string& step, const registr
     dated.emplace_back(detail.value("imagePushedAt", json()), image);
   }
   // The CLI prints times as ISO text or as seconds; either orders as it reads.
-  std::stable_sort(dated.begin(), dated.end(),
-                   [](const auto& a, const auto& b) { return a.first > b.first; });
-  std::vector<GcImage> images;
-  for (auto& [when, image] : dated) {
-    images.push_back(std::move(image));
-  }
-  return images;
+  return newest_first(std::move(dated));
 }
 
 }  // namespace
@@ -293,10 +277,10 @@ int run_gc(const GcRequest& request, std::ostream& out, std::ostream& err) {
     if (uri.empty()) {
       return;
     }
-    used_repositories.insert(repository_of(uri));
-    if (repository_of(uri) == repository && !digest_of(uri).empty()) {
-      into.push_back(digest_of(uri));
-      digests.push_back(digest_of(uri));
+    used_repositories.insert(registry::repository_in(uri));
+    if (registry::repository_in(uri) == repository && !registry::digest_in(uri).empty()) {
+      into.push_back(registry::digest_in(uri));
+      digests.push_back(registry::digest_in(uri));
     }
   };
   add(latest_uri, latest);
@@ -311,7 +295,7 @@ int run_gc(const GcRequest& request, std::ostream& out, std::ostream& err) {
       gc_version.digests.push_back(version.digest);
       digests.push_back(version.digest);
     }
-    if (digest_of(uri).empty() && version.digest.empty()) {
+    if (registry::digest_in(uri).empty() && version.digest.empty()) {
       throw Error(
           fmt::format("{}: cannot tell which image version {} runs (Lambda gives '{}'); "
                       "nothing is deleted",
@@ -319,7 +303,7 @@ int run_gc(const GcRequest& request, std::ostream& out, std::ostream& err) {
     }
     gc_versions.push_back(std::move(gc_version));
   }
-  if (digest_of(latest_uri).empty()) {
+  if (registry::digest_in(latest_uri).empty()) {
     throw Error(
         fmt::format("{}: cannot tell which image $LATEST runs (Lambda gives '{}'); "
                     "nothing is deleted",

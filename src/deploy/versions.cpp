@@ -5,6 +5,7 @@
 #include "common/error.hpp"
 #include "deploy/aws.hpp"
 #include "deploy/deploy.hpp"
+#include "registry/reference.hpp"
 #include "spec/image_spec.hpp"
 
 #include <fmt/format.h>
@@ -18,11 +19,6 @@ namespace hubtel::deploy {
 namespace {
 
 using nlohmann::json;
-
-std::string digest_of_uri(const std::string& uri) {
-  const auto at = uri.find('@');
-  return at == std::string::npos ? std::string() : uri.substr(at + 1);
-}
 
 }  // namespace
 
@@ -72,7 +68,7 @@ std::vector<Version> list_versions(Aws& aws, const std::string& step, const spec
                    "get-function", json{{"FunctionName", function}, {"Qualifier", version.number}});
       const auto uri = code.value(json::json_pointer("/Code/ImageUri"), std::string());
       if (version.digest.empty()) {
-        version.digest = digest_of_uri(uri);
+        version.digest = registry::digest_in(uri);
       }
       version.image_uri = uri.substr(0, uri.find('@')) + "@" + version.digest;
     }
@@ -176,7 +172,7 @@ int run_rollback(const RollbackRequest& request, std::ostream& out, std::ostream
   } else {
     const auto code = aws.call(step + ": reading the function", "lambda", "get-function",
                                json{{"FunctionName", function}});
-    running = digest_of_uri(code.value(json::json_pointer("/Code/ImageUri"), ""));
+    running = registry::digest_in(code.value(json::json_pointer("/Code/ImageUri"), ""));
     const auto newest = std::find_if(versions.begin(), versions.end(),
                                      [&](const Version& v) { return v.digest == running; });
     if (newest != versions.end()) {

@@ -78,7 +78,9 @@ std::pair<std::string, std::string> split_url(const std::string& url) {
   return {url.substr(0, path), url.substr(path)};
 }
 
-fs::path engine_config() {
+}  // namespace
+
+fs::path engine_config_file() {
   if (const char* dir = std::getenv("DOCKER_CONFIG"); dir != nullptr && *dir != '\0') {
     return fs::path(dir) / "config.json";
   }
@@ -87,8 +89,6 @@ fs::path engine_config() {
   }
   return {};
 }
-
-}  // namespace
 
 std::string base64(const std::string& bytes) {
   std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
@@ -216,7 +216,7 @@ std::optional<std::string> Api::basic_credentials() {
     }
     return basic_;
   }
-  const auto config_file = engine_config();
+  const auto config_file = engine_config_file();
   if (config_file.empty() || !fs::exists(config_file)) {
     return basic_;
   }

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -77,6 +78,10 @@ class Api {
   bool credentials_read_ = false;
   std::optional<std::string> basic_;
 };
+
+// The user's engine configuration file: $DOCKER_CONFIG/config.json, else
+// ~/.docker/config.json (empty when neither can be told).
+std::filesystem::path engine_config_file();
 
 // Base64 of `bytes` (for Basic credentials).
 std::string base64(const std::string& bytes);

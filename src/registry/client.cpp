@@ -6,6 +6,7 @@
 #include "common/files.hpp"
 #include "deploy/aws.hpp"
 #include "process/process.hpp"
+#include "registry/api.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -20,16 +21,6 @@ namespace hubtel::registry {
 namespace {
 
 using nlohmann::json;
-
-fs::path user_docker_config() {
-  if (const char* dir = std::getenv("DOCKER_CONFIG"); dir != nullptr && *dir != '\0') {
-    return fs::path(dir) / "config.json";
-  }
-  if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
-    return fs::path(home) / ".docker" / "config.json";
-  }
-  return {};
-}
 
 std::string hint_for_push(const std::string& output, bool ecr) {
   if (output.find("does not exist") != std::string::npos ||
@@ -190,7 +181,7 @@ std::string Client::recorded_digest(const std::string& image, const std::string&
 // the private folder instead of reaching the user's store.
 void Client::write_private_config() {
   json config = json::object();
-  if (const auto user = user_docker_config(); !user.empty() && fs::exists(user)) {
+  if (const auto user = engine_config_file(); !user.empty() && fs::exists(user)) {
     try {
       config = json::parse(read_file(user));
     } catch (const std::exception&) {

@@ -33,6 +33,21 @@ std::string repository_path(const std::string& repository) {
   return repository;
 }
 
+std::string repository_in(const std::string& reference) {
+  auto repository = reference.substr(0, reference.find('@'));
+  const auto slash = repository.rfind('/');
+  if (const auto colon = repository.rfind(':');
+      colon != std::string::npos && (slash == std::string::npos || colon > slash)) {
+    repository.resize(colon);
+  }
+  return repository;
+}
+
+std::string digest_in(const std::string& reference) {
+  const auto at = reference.find('@');
+  return at == std::string::npos ? std::string() : reference.substr(at + 1);
+}
+
 std::optional<EcrRegistry> ecr_registry(const std::string& repository) {
   static const std::regex pattern(
       "([0-9]{12})\\.dkr\\.ecr(-fips)?\\.([a-z0-9-]+)\\.amazonaws\\.com(\\.cn)?");

@@ -32,6 +32,11 @@ std::string push_tag(const spec::ImageSpec& spec, const std::string& arch,
 // The short git revision of the context, when it is in a git work tree.
 std::optional<std::string> git_revision(const std::filesystem::path& context);
 
+// The parts of <repository>[:<tag>][@<digest>]: the repository alone, and the digest ("" when
+// there is none). Neither checks the reference; digest_of_reference does.
+std::string repository_in(const std::string& reference);
+std::string digest_in(const std::string& reference);
+
 // Checks that a reference is <repository>@sha256:<64 hex>; returns the digest (sha256:...).
 std::string digest_of_reference(const std::string& reference);
 

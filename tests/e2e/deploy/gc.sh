@@ -116,25 +116,11 @@ set -e
 expect_in "$err" "^hubtel-ai: error: gc $function: how many images to keep\? pass --keep <n>, or add KEEP_IMAGES <n> to hubtel_add_lambda_image\(gc\)$"
 
 # A registry with deletes disabled: refused before anything is deleted, versions included.
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-mkdir -p "$work/nodelete"
-cat >"$work/nodelete/config.yml" <<CONFIG
-version: 0.1
-storage:
-  filesystem:
-    rootdirectory: $work/nodelete/data
-http:
-  addr: 127.0.0.1:$port
-CONFIG
-docker-registry serve "$work/nodelete/config.yml" >"$work/nodelete/log" 2>&1 &
-nodelete_pid=$!
+serve_registry "$work/nodelete"
+nodelete_pid=$served_registry_pid
 trap 'kill "$nodelete_pid" 2>/dev/null || true' EXIT
-for _ in $(seq 100); do
-  curl -fsS -o /dev/null "http://127.0.0.1:$port/v2/" 2>/dev/null && break
-  sleep 0.1
-done
 locked=$function-locked
-lspec=$(write_spec locked "\"repository\": \"127.0.0.1:$port/e2e/locked\"" '"tag": "v1"' \
+lspec=$(write_spec locked "\"repository\": \"$served_registry/e2e/locked\"" '"tag": "v1"' \
   "\"function_name\": \"$locked\"" "\"role\": \"$role\"")
 deploy_new seven "$lspec" >/dev/null
 old=$(deploy_new eight "$lspec")
@@ -144,7 +130,7 @@ err=$("$hubtel_ai" gc --spec "$lspec" --keep 1 2>&1 >/dev/null)
 code=$?
 set -e
 [ "$code" = 1 ] || fail "gc against a registry without deletes exited $code"
-expect_in "$err" "^hubtel-ai: error: gc $locked: the registry 127.0.0.1:$port does not allow deletes \(HTTP 405\); enable them \(REGISTRY_STORAGE_DELETE_ENABLED=true for a docker-registry\); nothing is deleted$"
+expect_in "$err" "^hubtel-ai: error: gc $locked: the registry $served_registry does not allow deletes \(HTTP 405\); enable them \(REGISTRY_STORAGE_DELETE_ENABLED=true for a docker-registry\); nothing is deleted$"
 [ "$(versions_of "$locked")" = "1 2 3 " ] || fail "a refused gc deleted versions: $(versions_of "$locked")"
 has_manifest "$old" || fail "a refused gc deleted $old"
 

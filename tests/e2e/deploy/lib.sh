@@ -41,6 +41,33 @@ use_moto() {
   unset AWS_PROFILE
 }
 
+# serve_registry <dir>: a docker-registry of this test's own (deletes disabled), its storage
+# under <dir>, on a free loopback port; sets served_registry (host:port) and served_registry_pid
+# once /v2/ answers. The caller stops it.
+served_registry=
+served_registry_pid=
+serve_registry() {
+  command -v docker-registry >/dev/null || fail "docker-registry is not installed"
+  local port
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  mkdir -p "$1"
+  cat >"$1/config.yml" <<CONFIG
+version: 0.1
+storage:
+  filesystem:
+    rootdirectory: $1/data
+http:
+  addr: 127.0.0.1:$port
+CONFIG
+  docker-registry serve "$1/config.yml" >"$1/log" 2>&1 &
+  served_registry_pid=$!
+  for _ in $(seq 100); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$port/v2/" 2>/dev/null && break
+    sleep 0.1
+  done
+  served_registry="127.0.0.1:$port"
+}
+
 # The registry of the hubtel_registry fixture, or one of our own for this test.
 registry=
 own_registry_pid=
@@ -49,26 +76,10 @@ start_registry() {
     registry="127.0.0.1:$(cat "$HUBTEL_TEST_REGISTRY_PORT_FILE")"
     return
   fi
-  command -v docker-registry >/dev/null || fail "docker-registry is not installed"
-  local port
-  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  mkdir -p "$work/registry"
-  cat >"$work/registry/config.yml" <<CONFIG
-version: 0.1
-storage:
-  filesystem:
-    rootdirectory: $work/registry/data
-http:
-  addr: 127.0.0.1:$port
-CONFIG
-  docker-registry serve "$work/registry/config.yml" >"$work/registry/log" 2>&1 &
-  own_registry_pid=$!
+  serve_registry "$work/registry"
+  own_registry_pid=$served_registry_pid
   trap 'kill "$own_registry_pid" 2>/dev/null || true' EXIT
-  for _ in $(seq 100); do
-    curl -fsS -o /dev/null "http://127.0.0.1:$port/v2/" 2>/dev/null && break
-    sleep 0.1
-  done
-  registry="127.0.0.1:$port"
+  registry=$served_registry
 }
 
 # tiny_image <content> [<change>]: a one-file image for the engine's platform, unique to its

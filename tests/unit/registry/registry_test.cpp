@@ -40,6 +40,17 @@ TEST(Registry, NamesRegistriesAndTags) {
   EXPECT_EQ(push_tag(spec, "arm64", std::string("0123abcd")), "v1-arm64");
 }
 
+TEST(Registry, SplitsAReferenceIntoRepositoryAndDigest) {
+  const std::string digest = "sha256:" + std::string(64, 'a');
+  EXPECT_EQ(registry::repository_in("127.0.0.1:5000/team/hello@" + digest),
+            "127.0.0.1:5000/team/hello");
+  EXPECT_EQ(registry::repository_in("127.0.0.1:5000/team/hello:v1@" + digest),
+            "127.0.0.1:5000/team/hello");
+  EXPECT_EQ(registry::repository_in("localhost:5000/hello"), "localhost:5000/hello");
+  EXPECT_EQ(registry::digest_in("localhost:5000/hello@" + digest), digest);
+  EXPECT_EQ(registry::digest_in("localhost:5000/hello:v1"), "");
+}
+
 TEST(Registry, ChecksPushedReferences) {
   const std::string digest = "sha256:" + std::string(64, 'a');
   EXPECT_EQ(digest_of_reference("127.0.0.1:5000/a/b@" + digest), digest);
