@@ -66,6 +66,7 @@ function(_hubtel_add_image_targets name)
   get_property(template TARGET ${name}-image PROPERTY HUBTEL_TEMPLATE)
   get_property(template_files TARGET ${name}-image PROPERTY HUBTEL_TEMPLATE_FILES)
   get_property(inputs TARGET ${name}-image PROPERTY HUBTEL_INPUTS)
+  get_property(kind TARGET ${name}-image PROPERTY HUBTEL_KIND)
   get_property(engine_kind GLOBAL PROPERTY _HUBTEL_ENGINE_KIND)
   if(NOT engine_kind)
     _hubtel_engine_arguments()
@@ -97,10 +98,20 @@ function(_hubtel_add_image_targets name)
   set(size_commands)
   set(invoke_commands)
   foreach(arch id_file IN ZIP_LISTS architectures id_files)
+    # Each build touches image-<arch>.built and writes the id only when it changed (restat: a
+    # rebuild to the same image rebuilds nothing after it). A native image's build also writes
+    # the files of its context as a depfile: an edit there rebuilds the image, and the host need
+    # not compile the target first.
+    string(REGEX REPLACE "\\.id$" "" stem "${id_file}")
+    set(depfile)
+    if(kind STREQUAL "native")
+      set(depfile DEPFILE "${stem}.d")
+    endif()
     add_custom_command(
       OUTPUT "${id_file}"
+      BYPRODUCTS "${stem}.built"
       COMMAND ${build} --arch ${arch}
-      DEPENDS ${prepared} "${helper}" ${inputs}
+      DEPENDS ${prepared} "${helper}" ${inputs} ${depfile}
       COMMENT "Building Lambda image ${name} (${arch})" ${pool}
       VERBATIM)
     set(invoke_arch ${invoke} --arch ${arch})

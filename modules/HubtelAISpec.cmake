@@ -915,6 +915,7 @@ function(_hubtel_spec name)
                HUBTEL_TEMPLATE "${template}"
                HUBTEL_TEMPLATE_FILES "${template_files}"
                HUBTEL_INPUTS "${inputs}"
+               HUBTEL_KIND "${kind}"
                HUBTEL_FUNCTION_NAME "${arg_FUNCTION_NAME}"
                HUBTEL_REPOSITORY "${arg_REPOSITORY}")
 endfunction()
@@ -1149,7 +1150,8 @@ endfunction()
 
 # _hubtel_native_spec(<out-json> <out-inputs> <fn> <name> <context> <target> <build-type>
 #                     <cmake-arg>...) checks a native image's program and gives its spec members
-# and what its image is built of (the target, which stands for its sources and libraries).
+# and the files its image is built of: none known here (the builder compiles the target from the
+# context, not the host; each build writes the context's files as the image's depfile).
 function(
   _hubtel_native_spec
   out_json
@@ -1178,7 +1180,7 @@ function(
     _hubtel_fail(${fn} ${name} "TARGET \"${target}\" is not an executable built by this project "
                  "(it is ${article} ${type}); name an add_executable() target")
   endif()
-  set(${out_inputs} "${target}" PARENT_SCOPE)
+  set(${out_inputs} "" PARENT_SCOPE)
   # What depends on the context alone is worked out once for each context.
   get_property(context_json GLOBAL PROPERTY _HUBTEL_CONTEXT_${context})
   if(NOT context_json)

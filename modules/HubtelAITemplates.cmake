@@ -33,6 +33,7 @@ function(_hubtel_prepare_templates)
     "/opt/hubtel/bin/hubtel-deps=${tools}/hubtel-deps.sh"
     "/opt/hubtel/bin/hubtel-build=${tools}/hubtel-build.sh"
     "/opt/hubtel/bin/hubtel-collect=${tools}/hubtel-collect.sh"
+    "/opt/hubtel/bin/hubtel-abi=${tools}/hubtel-abi.sh"
     "/opt/hubtel/toolchains/aarch64-linux-gnu.cmake=${root}/toolchains/aarch64-linux-gnu.cmake"
     "/opt/hubtel/toolchains/x86_64-linux-gnu.cmake=${root}/toolchains/x86_64-linux-gnu.cmake"
     "/opt/hubtel/cmake/HubtelAIConfig.cmake=${root}/cmake/HubtelAIBuilder.cmake"

@@ -1,6 +1,7 @@
 #!/bin/sh
 # hubtel-build: configures the project with its own CMakeLists.txt, builds one target for the
-# target architecture, and collects it with what it needs into /out.
+# target architecture, collects it with what it needs into /out, and checks its ABI against the
+# runtime base.
 # Usage: hubtel-build <project-dir> <target> <image> <build-type> <version> [cmake-arg...]
 set -eu
 src=$1 target=$2 image=$3 build_type=$4 version=$5
@@ -36,11 +37,16 @@ fi
 if [ -f "$build/CMakeCache.txt" ] && ! grep -q "^CMAKE_GENERATOR:INTERNAL=${generator#-G}" "$build/CMakeCache.txt" 2>/dev/null; then
   if [ -n "$generator" ]; then rm -rf "$build"; fi
 fi
+# The folder is HubtelAI's for one build tree and one set of the arguments below (its cache
+# mount is named after them), so a folder that was configured and generated is configured again
+# only when the project's CMake files change, which the build below sees for itself.
 # One target is built here, so the project's tests are off (and need none of their packages);
 # CMAKE_ARGS come last and may turn them on again.
-cmake -S "$src" -B "$build" $generator --no-warn-unused-cli "-DCMAKE_BUILD_TYPE=$build_type" \
-  -DHubtelAI_DIR=/opt/hubtel/cmake -DHUBTEL_AI_IN_BUILDER=ON "-DHUBTEL_AI_IMAGE=$image" \
-  "-DHUBTEL_AI_VERSION=$version" -DBUILD_TESTING=OFF $toolchain "$@"
+if [ ! -f "$build/CMakeCache.txt" ] || { [ ! -f "$build/build.ninja" ] && [ ! -f "$build/Makefile" ]; }; then
+  cmake -S "$src" -B "$build" $generator --no-warn-unused-cli "-DCMAKE_BUILD_TYPE=$build_type" \
+    -DHubtelAI_DIR=/opt/hubtel/cmake -DHUBTEL_AI_IN_BUILDER=ON \
+    "-DHUBTEL_AI_VERSION=$version" -DBUILD_TESTING=OFF $toolchain "$@"
+fi
 cmake --build "$build" --target "$target"
 program_file=$build/hubtel-builder/$image.program
 if [ ! -f "$program_file" ]; then
@@ -51,3 +57,4 @@ if [ ! -f "$program_file" ]; then
 fi
 rm -rf /out
 /opt/hubtel/bin/hubtel-collect "$(cat "$program_file")" /out /runtime-base "$build"
+/opt/hubtel/bin/hubtel-abi /out

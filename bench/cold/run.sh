@@ -141,8 +141,7 @@ awk '
   }' "$work/hubtel/.ninja_log"
 awk '
   { ms = $1; $1 = ""; kind = "other engine calls (inspect, info)" }
-  / build .*--target payload / { kind = "engine call 1: payload (packages, build, export)" }
-  / build .*--target runtime / { kind = "engine call 2: runtime stage" }
+  / build .*--target runtime / { kind = "engine call: the image (packages, build, ABI, image)" }
   { sum[kind] += ms; n[kind]++ }
   END { for (kind in sum) { printf "  %-51s %6d ms in %d call(s)\n", kind, sum[kind], n[kind] } }' "$calls"
 # BuildKit prints `#<n> [<stage> i/n] <instruction>` then `#<n> DONE <seconds>s`; summed over the

@@ -1,9 +1,9 @@
-// Builds one architecture of a Lambda image: the payload (checked for its ABI), then the image.
+// Builds one architecture of a Lambda image in one engine call (its build stage checks the ABI).
 #include "engine/build.hpp"
 
 #include "common/error.hpp"
 #include "common/files.hpp"
-#include "engine/abi_gate.hpp"
+#include "engine/context_inputs.hpp"
 #include "inspect/budget.hpp"
 #include "inspect/image.hpp"
 #include "inspect/report.hpp"
@@ -292,20 +292,8 @@ int run_build(const BuildRequest& request, const spec::ImageSpec& spec, std::ost
     return 0;
   }
 
-  // The payload first: what the runtime stage will hold, checked before any image exists.
-  if (spec.native()) {
-    const auto payload = spec::payload_dir(spec, arch);
-    const auto payload_staging = spec::staging(payload);
-    fs::remove_all(payload_staging);
-    run_engine(engine,
-               build_command(engine, spec, arch, "payload",
-                             {"--output", "type=local,dest=" + payload_staging.string()}),
-               foreign);
-    fs::remove_all(payload);
-    fs::rename(payload_staging, payload);
-    check_payload_abi(payload, arch, err);
-  }
-
+  // One engine call: a native image's build stage checks the ABI of what the runtime stage takes
+  // (templates/hubtel-abi.sh) before the runtime stage exists.
   const auto id_file = spec::image_id_file(spec, arch);
   const auto id_staging = spec::staging(id_file);
   fs::remove(id_staging);
@@ -320,7 +308,11 @@ int run_build(const BuildRequest& request, const spec::ImageSpec& spec, std::ost
     throw Error(fmt::format("the engine wrote no image id for {} ({}) to {}", spec.name, arch,
                             id_staging.string()));
   }
+  if (spec.native()) {
+    write_file_atomically(spec::depfile(spec, arch), depfile_text(id_file, context_inputs(spec)));
+  }
   write_file_if_changed(id_file, id + "\n");
+  write_file_atomically(spec::built_file(spec, arch), id + "\n");
   err << fmt::format("hubtel: {} ({}) is {} ({})\n", spec.name, arch, tag, id.substr(0, 19));
   return 0;
 }

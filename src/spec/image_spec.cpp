@@ -240,16 +240,35 @@ void read_native(const Members& m, ImageSpec& spec) {
       m.text("build_type", pattern("[A-Za-z][A-Za-z0-9_]*"), "a build type such as Release");
   spec.cmake_args = m.texts("cmake_args", pattern("-D[A-Za-z_][A-Za-z0-9_.+-]*(:[A-Z]+)?=.*"),
                             "-DVARIABLE=value");
-  // The builder's build folder persists in a cache mount of its own for each build tree: two
-  // checkouts that name an image alike must not share object files, which Ninja judges by
-  // modification times alone.
-  Sha256 tree;
-  tree.update(spec.dir.string());
-  spec.build_cache_id =
-      spec.name + "-" + tree.finish().substr(std::string_view("sha256:").size(), 12);
   spec.hubtel_stubs = m.texts("hubtel_stubs", pattern("/[A-Za-z0-9/._+-]*"),
                               "an absolute path of letters, digits and /._+-");
   spec.ignore_paths = m.texts("ignore_paths", pattern("[^/].*"), "a path relative to the context");
+  // The builder's build folder persists in a cache mount: one for the images of a build tree
+  // that the builder configures alike, so the second image of a project reuses the first's
+  // configuration and objects. Two build trees never share one (two checkouts must not share
+  // object files, which Ninja judges by modification times alone), nor do two configurations.
+  Sha256 folder;
+  const auto field = [&folder](std::string_view value) {
+    folder.update(value);
+    folder.update(std::string_view("\0", 1));
+  };
+  field(spec.dir.parent_path().parent_path().string());
+  for (const auto& value :
+       {spec.hubtel_version, spec.context.string(), spec.project_dir, spec.builder_image,
+        spec.build_type, std::string(spec.cross ? "cross" : "native")}) {
+    field(value);
+  }
+  for (const auto& list : {spec.cmake_args, spec.hubtel_stubs}) {
+    field(std::to_string(list.size()));
+    for (const auto& value : list) {
+      field(value);
+    }
+  }
+  field(std::to_string(spec.build_args.size()));
+  for (const auto& [key, value] : spec.build_args) {
+    field(key + "=" + value);
+  }
+  spec.build_cache_id = folder.finish().substr(std::string_view("sha256:").size(), 12);
 }
 
 void read_python(const Members& m, ImageSpec& spec) {
@@ -467,11 +486,14 @@ fs::path image_inputs_file(const ImageSpec& spec) {
 fs::path image_id_file(const ImageSpec& spec, const std::string& arch) {
   return spec.dir / ("image-" + arch + ".id");
 }
+fs::path built_file(const ImageSpec& spec, const std::string& arch) {
+  return spec.dir / ("image-" + arch + ".built");
+}
+fs::path depfile(const ImageSpec& spec, const std::string& arch) {
+  return spec.dir / ("image-" + arch + ".d");
+}
 fs::path builder_id_file(const ImageSpec& spec, const std::string& arch) {
   return spec.dir / ("builder-" + arch + ".id");
-}
-fs::path payload_dir(const ImageSpec& spec, const std::string& arch) {
-  return spec.dir / ("payload-" + arch);
 }
 fs::path sources_stamp_file(const ImageSpec& spec, const std::string& arch,
                             const std::optional<std::string>& stage) {

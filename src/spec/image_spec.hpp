@@ -58,7 +58,9 @@ struct ImageSpec {
   std::string project_dir;
   std::string build_type;
   std::vector<std::string> cmake_args;
-  std::string build_cache_id;  // <name>-<12 hex digits of the SHA-256 of dir>
+  // 12 hex digits of a SHA-256 of the build tree and of what the builder configures with: the
+  // images of a project configured alike share the builder's build folder.
+  std::string build_cache_id;
   std::vector<std::string> hubtel_stubs;
   std::vector<std::string> ignore_paths;
 
@@ -111,9 +113,12 @@ std::filesystem::path dockerfile(const ImageSpec& spec);
 std::filesystem::path dockerignore(const ImageSpec& spec);
 std::filesystem::path image_inputs_file(const ImageSpec& spec);
 std::filesystem::path image_id_file(const ImageSpec& spec, const std::string& arch);
+// Touched by each build of the architecture that succeeds (the build tool's restat of the id).
+std::filesystem::path built_file(const ImageSpec& spec, const std::string& arch);
+// What a native image of the architecture was built from, for the build tool (a depfile).
+std::filesystem::path depfile(const ImageSpec& spec, const std::string& arch);
 // The id of the builder stage the size step measures (removed afterwards).
 std::filesystem::path builder_id_file(const ImageSpec& spec, const std::string& arch);
-std::filesystem::path payload_dir(const ImageSpec& spec, const std::string& arch);
 // The sources stamp of the image's builds, or of an extra stage's (dev, debug): each its own, so
 // a stage built alongside the image never changes the stamp between the image's engine calls.
 std::filesystem::path sources_stamp_file(const ImageSpec& spec, const std::string& arch,

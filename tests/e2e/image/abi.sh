@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The ABI gate: a program built on bookworm (glibc 2.36) for a bullseye runtime base (glibc
-# 2.31) needs GLIBC versions that base lacks, so the build fails before an image exists, saying
-# which file needs what.
+# 2.31) needs GLIBC versions that base lacks, so the build stage fails before an image exists,
+# saying which file needs what, and the helper says where to look.
 source "$(dirname "$0")/lib.sh"
 work=$1
 root=$2
@@ -28,8 +28,9 @@ cp -r "$root/tests/e2e/projects/two-images" "$project"
 configure "$project" "$work/abi" "-DTEST_BASE=$builder" \
   "-DTEST_OLD_BASE=$old"
 out=$(build_fails "$work/abi" old-image "a program needing a newer glibc than its base was built into an image")
-expect_in "$out" 'hubtel-ai: error: the image would not start on its runtime base \(GLIBC 2\.3[01]'
-expect_in "$out" 'bootstrap needs GLIBC_2\.3[4-6]'
+expect_in "$out" 'hubtel: error: the image would not start on its runtime base \(GLIBC 2\.3[01]'
+expect_in "$out" '/var/runtime/bootstrap needs GLIBC_2\.3[4-6] but the runtime base provides 2\.3[01] \(build with an older builder, e\.g\. Debian (bullseye|buster)\)'
+expect_in "$out" 'hubtel-ai: error: the engine command failed'
 [ ! -e "$work/abi/hubtel/old/image-x86_64.id" ] || fail "an image id was written"
 "$docker" image inspect hubtel/old:x86_64 >/dev/null 2>&1 && fail "the image was built"
 echo "ABI gate test passed"

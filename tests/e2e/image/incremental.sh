@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Two images in one project: touching one program's source rebuilds that image only.
+# Two images in one project, one context: the host compiles neither program for its image, an
+# edit of one program's source builds both images again (the engine reuses the other's steps, so
+# its image id and everything after it stay as they were), and a build with no edit does nothing.
 source "$(dirname "$0")/lib.sh"
 work=$1
 root=$2
@@ -12,11 +14,22 @@ configure "$project" "$work/two" "-DTEST_BASE=$base"
 build "$work/two" images
 out=$(build "$work/two" images)
 expect_in "$out" 'no work to do'
+[ ! -e "$work/two/one" ] && [ ! -e "$work/two/two" ] || fail "the host compiled a program for its image"
+two_id=$(cat "$work/two/hubtel/two/image-x86_64.id")
+two_time=$(stat -c %Y "$work/two/hubtel/two/image-x86_64.id")
 sleep 1
-touch "$project/one.cpp"
+echo "// an edit" >>"$project/one.cpp"
 out=$(build "$work/two" images)
 expect_in "$out" 'Building Lambda image one \(x86_64\)'
-expect_not_in "$out" 'Building Lambda image two'
+[ "$(cat "$work/two/hubtel/two/image-x86_64.id")" = "$two_id" ] || fail "image two changed"
+[ "$(stat -c %Y "$work/two/hubtel/two/image-x86_64.id")" = "$two_time" ] || fail "image two's id file was written"
+[ ! -e "$work/two/one" ] || fail "the host compiled one for its image"
+out=$(build "$work/two" images)
+expect_in "$out" 'no work to do'
+# A new file in the context counts as an edit.
+touch "$project/notes.txt"
+out=$(build "$work/two" images)
+expect_in "$out" 'Building Lambda image one \(x86_64\)'
 out=$(build "$work/two" images)
 expect_in "$out" 'no work to do'
 

@@ -160,7 +160,8 @@ TEST(Spec, NamesTheFilesOfTheImageFolder) {
   EXPECT_EQ(spec::push_ref_file(spec, "x86_64"), "/b/hubtel/hello/push-x86_64.ref");
   EXPECT_EQ(spec::push_state_file(spec, "x86_64"), "/b/hubtel/hello/push-x86_64.json");
   EXPECT_EQ(spec::deploy_file(spec), "/b/hubtel/hello/deploy.json");
-  EXPECT_EQ(spec::staging(spec::payload_dir(spec, "x86_64")), "/b/hubtel/hello/payload-x86_64.tmp");
+  EXPECT_EQ(spec::staging(spec::image_id_file(spec, "x86_64")),
+            "/b/hubtel/hello/image-x86_64.id.tmp");
 }
 
 // Templates written for version 1 keep their keys.
@@ -211,8 +212,8 @@ TEST(Spec, AnAliasIsBoundedAndNeedsPublishedVersions) {
 }
 
 // What follows from where the spec lies is not written in it: the image's folder is the spec's,
-// and the builder's cache mount is named by the image and a hash of that folder, so two build
-// trees never share one.
+// and the builder's cache mount is named by a hash of the build tree and of what the builder
+// configures with, so two build trees never share one, and two images configured alike do.
 TEST(Spec, TheFolderAndTheCacheIdFollowFromWhereTheSpecLies) {
   const TempDir temp;
   const auto first = temp.path() / "a" / "hubtel" / "hello";
@@ -223,10 +224,24 @@ TEST(Spec, TheFolderAndTheCacheIdFollowFromWhereTheSpecLies) {
   const auto two = spec::read(write_spec(second, native_spec(temp.path())));
   EXPECT_EQ(one.dir, first);
   EXPECT_EQ(spec::dockerfile(one), first / "Dockerfile");
-  Sha256 hash;
-  hash.update(first.string());
-  EXPECT_EQ(one.build_cache_id, "hello-" + hash.finish().substr(7, 12));
+  EXPECT_EQ(one.build_cache_id.size(), 12U);
   EXPECT_NE(one.build_cache_id, two.build_cache_id);
+  // Another image of the same build tree, configured alike, shares the folder; one with other
+  // CMAKE_ARGS, build type, builder or BUILD_ARGS does not.
+  const auto sibling_dir = temp.path() / "a" / "hubtel" / "other";
+  fs::create_directories(sibling_dir);
+  auto sibling = native_spec(temp.path());
+  sibling["name"] = "other";
+  EXPECT_EQ(spec::read(write_spec(sibling_dir, sibling)).build_cache_id, one.build_cache_id);
+  for (const auto& change :
+       {nlohmann::json{{"cmake_args", {"-DX=1"}}}, nlohmann::json{{"build_type", "Debug"}},
+        nlohmann::json{{"builder_image", "debian:bullseye"}},
+        nlohmann::json{{"build_args", {{"K", "v"}}}}}) {
+    auto changed = sibling;
+    changed.update(change);
+    EXPECT_NE(spec::read(write_spec(sibling_dir, changed)).build_cache_id, one.build_cache_id)
+        << change.dump();
+  }
   EXPECT_EQ(spec::view(one)["build_cache_id"], one.build_cache_id);
   EXPECT_EQ(spec::view(one)["dir"], first.string());
 }

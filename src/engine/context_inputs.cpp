@@ -1,0 +1,99 @@
+// The context of a native image as a depfile: see context_inputs.hpp.
+#include "engine/context_inputs.hpp"
+
+#include "common/error.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <system_error>
+
+namespace fs = std::filesystem;
+
+namespace hubtel::engine {
+namespace {
+
+bool depfile_safe(const std::string& name) {
+  return std::none_of(name.begin(), name.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte < 0x20 || byte == 0x7f || c == ':' || c == '\\' || c == '#' || c == '$';
+  });
+}
+
+}  // namespace
+
+std::vector<fs::path> context_inputs(const spec::ImageSpec& spec, std::size_t limit) {
+  std::vector<fs::path> ignored;
+  ignored.reserve(spec.ignore_paths.size());
+  for (const auto& path : spec.ignore_paths) {
+    ignored.push_back((spec.context / path).lexically_normal());
+  }
+  std::vector<fs::path> inputs{spec.context};
+  std::error_code error;
+  fs::recursive_directory_iterator it(spec.context, error);
+  const auto fail = [&](const fs::path& where) {
+    return Error(fmt::format("cannot read the build context {} of image '{}': {}; make it readable",
+                             where.string(), spec.name, error.message()));
+  };
+  if (error) {
+    throw fail(spec.context);
+  }
+  for (const fs::recursive_directory_iterator end; it != end; it.increment(error)) {
+    if (error) {
+      throw fail(spec.context);
+    }
+    const auto& path = it->path();
+    const auto name = path.filename().string();
+    const auto status = it->symlink_status(error);
+    if (error) {
+      throw fail(path);
+    }
+    const bool dir = fs::is_directory(status);
+    std::error_code other_error;
+    const bool skipped =
+        name == ".git" || name == "CMakeFiles" || name == "CMakeCache.txt" ||
+        std::find(ignored.begin(), ignored.end(), path.lexically_normal()) != ignored.end() ||
+        (dir && fs::exists(path / "CMakeCache.txt", other_error));
+    if (skipped || (!dir && !fs::is_regular_file(status))) {
+      if (dir) {
+        it.disable_recursion_pending();
+      }
+      continue;
+    }
+    if (!depfile_safe(name)) {
+      if (dir) {
+        it.disable_recursion_pending();
+      }
+      continue;
+    }
+    if (inputs.size() >= limit) {
+      throw Error(fmt::format(
+          "the build context {} of image '{}' holds more than {} files and folders; give "
+          "hubtel_add_lambda_image() a CONTEXT that holds the project alone",
+          spec.context.string(), spec.name, limit));
+    }
+    inputs.push_back(path);
+  }
+  std::sort(inputs.begin(), inputs.end());
+  return inputs;
+}
+
+std::string depfile_text(const fs::path& target, const std::vector<fs::path>& inputs) {
+  const auto escaped = [](const fs::path& path) {
+    std::string out;
+    for (const char c : path.string()) {
+      if (c == ' ') {
+        out += '\\';
+      }
+      out += c;
+    }
+    return out;
+  };
+  std::string text = escaped(target) + ":";
+  for (const auto& input : inputs) {
+    text += " \\\n  " + escaped(input);
+  }
+  return text + "\n";
+}
+
+}  // namespace hubtel::engine

@@ -1,0 +1,93 @@
+// Unit tests of a native image's context inputs: what its depfile lists, and how it is written.
+#include "engine/context_inputs.hpp"
+
+#include "common/error.hpp"
+#include "spec/spec_fixture.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace fs = std::filesystem;
+using namespace hubtel;
+using namespace hubtel::test;
+
+namespace {
+
+void touch(const fs::path& path) {
+  fs::create_directories(path.parent_path());
+  std::ofstream(path) << "x\n";
+}
+
+spec::ImageSpec context_spec(const fs::path& context) {
+  spec::ImageSpec spec;
+  spec.name = "hello";
+  spec.context = context;
+  return spec;
+}
+
+std::vector<std::string> relative(const std::vector<fs::path>& inputs, const fs::path& base) {
+  std::vector<std::string> out;
+  for (const auto& input : inputs) {
+    out.push_back(input.lexically_relative(base).string());
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST(ContextInputs, ListFilesAndFoldersTheEngineSees) {
+  const TempDir temp;
+  const auto ctx = temp.path();
+  touch(ctx / "CMakeLists.txt");
+  touch(ctx / "src" / "main.cpp");
+  touch(ctx / "include" / "a b.h");
+  touch(ctx / "include" / "c#$.h");
+  touch(ctx / ".git" / "HEAD");
+  touch(ctx / "lib" / ".git" / "HEAD");
+  touch(ctx / "lib" / "CMakeFiles" / "x.o");
+  touch(ctx / "lib" / "CMakeCache.txt");  // a build tree: left out whole
+  touch(ctx / "lib" / "y.cpp");
+  touch(ctx / "out" / "z.o");
+  touch(ctx / "bad:name.cpp");
+  fs::create_symlink("src/main.cpp", ctx / "link.cpp");
+  fs::create_symlink("nowhere", ctx / "dangling.cpp");
+  auto spec = context_spec(ctx);
+  spec.ignore_paths = {"out"};
+  const auto inputs = relative(engine::context_inputs(spec), ctx);
+  const std::vector<std::string> expected{".",   "CMakeLists.txt", "include", "include/a b.h",
+                                          "src", "src/main.cpp"};
+  EXPECT_EQ(inputs, expected);
+}
+
+TEST(ContextInputs, TheContextRootMayHoldACache) {
+  const TempDir temp;
+  touch(temp.path() / "CMakeCache.txt");
+  touch(temp.path() / "main.cpp");
+  const auto inputs = relative(engine::context_inputs(context_spec(temp.path())), temp.path());
+  EXPECT_EQ(inputs, (std::vector<std::string>{".", "main.cpp"}));
+}
+
+TEST(ContextInputs, RefusesAContextOverTheLimit) {
+  const TempDir temp;
+  for (int i = 0; i < 5; ++i) {
+    touch(temp.path() / ("f" + std::to_string(i)));
+  }
+  const auto message = error_of([&] { engine::context_inputs(context_spec(temp.path()), 4); });
+  EXPECT_NE(message.find("holds more than 4 files and folders"), std::string::npos) << message;
+  EXPECT_NE(message.find("CONTEXT"), std::string::npos) << message;
+  EXPECT_EQ(engine::context_inputs(context_spec(temp.path()), 6).size(), 6U);
+}
+
+TEST(ContextInputs, RefusesAMissingContext) {
+  const TempDir temp;
+  const auto message =
+      error_of([&] { engine::context_inputs(context_spec(temp.path() / "gone")); });
+  EXPECT_NE(message.find("cannot read the build context"), std::string::npos) << message;
+  EXPECT_NE(message.find("image 'hello'"), std::string::npos) << message;
+}
+
+TEST(ContextInputs, WritesADepfileMakeAndNinjaRead) {
+  const auto text = engine::depfile_text("/b/hubtel/h/image-x86_64.id", {"/s", "/s/a b.cpp"});
+  EXPECT_EQ(text, "/b/hubtel/h/image-x86_64.id: \\\n  /s \\\n  /s/a\\ b.cpp\n");
+}
