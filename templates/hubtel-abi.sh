@@ -3,36 +3,71 @@
 # not start on its runtime base fails the build before any image exists. Every ELF file of
 # <out>/rootfs (what the runtime stage takes) must be of the image's architecture and need no
 # GLIBC_ or GLIBCXX_ version above what the runtime base provides: <out>/base/libc.so.6, and the
-# bundled /opt/lib/libstdc++.so.6 or else the base's own. The rules of `hubtel-ai abi`.
+# bundled /opt/lib/libstdc++.so.6 or else the base's own. The rules of `hubtel-ai abi-check`.
+# One objdump a file; everything else is the shell's own (this runs on every edit).
 # Usage: hubtel-abi <out>
-set -eu
+set -euf
 out=$1
 objdump=objdump
 case ${TARGETARCH:-amd64} in
-  arm64) machine=183 arch=arm64 triple=aarch64-linux-gnu ;;
-  *) machine=62 arch=x86_64 triple=x86_64-linux-gnu ;;
+  arm64) machine='aarch64 (arm64)' arch=arm64 format=elf64-littleaarch64 triple=aarch64-linux-gnu ;;
+  *) machine=x86_64 arch=x86_64 format=elf64-x86-64 triple=x86_64-linux-gnu ;;
 esac
 if [ "${TARGETARCH:-}" != "${BUILDARCH:-${TARGETARCH:-}}" ]; then
   objdump=$triple-objdump
 fi
+dump=$(mktemp)
+listing=$(mktemp)
+trap 'rm -f "$dump" "$listing"' EXIT
 
-# The version names a file defines (def) or needs (ref), one a line.
-versions() {
-  if [ "$1" = def ]; then
-    $objdump -p "$2" | sed -n '/^Version definitions:/,/^$/s/^[0-9][0-9]* 0x[0-9a-f]* 0x[0-9a-f]* \([^ ]*\).*/\1/p'
-  else
-    $objdump -p "$2" | sed -n '/^Version References:/,/^$/s/^ *0x[0-9a-f]* 0x[0-9a-f]* [0-9]* \([^ ]*\).*/\1/p'
-  fi
-}
-# The highest <prefix><version> among the names on stdin, without the prefix (numeric, dot by dot).
-highest() {
-  sed -n "s/^$1\([0-9][0-9.]*\)\$/\1/p" | sort -t. -k1,1n -k2,2n -k3,3n -k4,4n | tail -n 1
-}
-# True when version $1 is above version $2.
+# above <a> <b>: version a is above version b, compared number by number (2.10 > 2.9).
 above() {
-  [ "$1" != "$2" ] && [ "$(printf '%s\n%s\n' "$1" "$2" | sort -t. -k1,1n -k2,2n -k3,3n -k4,4n | tail -n 1)" = "$1" ]
+  a=$1 b=$2
+  while [ -n "$a$b" ]; do
+    x=${a%%.*} y=${b%%.*}
+    if [ "${x:-0}" -gt "${y:-0}" ]; then return 0; fi
+    if [ "${x:-0}" -lt "${y:-0}" ]; then return 1; fi
+    case $a in *.*) a=${a#*.} ;; *) a= ;; esac
+    case $b in *.*) b=${b#*.} ;; *) b= ;; esac
+  done
+  return 1
 }
-# A Debian release whose glibc (GLIBC_) or libstdc++ (GLIBCXX_) is not above $2.
+
+# read_versions <file> <def|ref>: objdump's view of the file; sets format (its ELF format, empty
+# when objdump cannot read it), glibc and glibcxx (the highest GLIBC_ and GLIBCXX_ versions the
+# file defines or needs, without the prefix; empty when none) and relr (yes when it needs
+# GLIBC_ABI_DT_RELR).
+read_versions() {
+  got_format= glibc_v= glibcxx_v= relr=no
+  $objdump -p "$1" >"$dump" 2>/dev/null || return 0
+  section=
+  while IFS= read -r line; do
+    case $line in
+      *"file format "*) got_format=${line##*file format } ;;
+      "Version definitions:") section=def ;;
+      "Version References:") section=ref ;;
+      "") section= ;;
+      *)
+        [ "$section" = "$2" ] || continue
+        # shellcheck disable=SC2086
+        set -- "$1" "$2" $line
+        [ $# -ge 6 ] || continue
+        name=$6
+        case $name in
+          GLIBC_ABI_DT_RELR) relr=yes ;;
+          GLIBC_[0-9]*)
+            v=${name#GLIBC_}
+            case $v in *[!0-9.]*) continue ;; esac
+            if [ -z "$glibc_v" ] || above "$v" "$glibc_v"; then glibc_v=$v; fi ;;
+          GLIBCXX_[0-9]*)
+            v=${name#GLIBCXX_}
+            case $v in *[!0-9.]*) continue ;; esac
+            if [ -z "$glibcxx_v" ] || above "$v" "$glibcxx_v"; then glibcxx_v=$v; fi ;;
+        esac ;;
+    esac
+  done <"$dump"
+}
+# older <GLIBC_|GLIBCXX_> <version>: a Debian release whose glibc or libstdc++ is not above it.
 older() {
   for release in trixie:2.41:3.4.33 bookworm:2.36:3.4.30 bullseye:2.31:3.4.28 buster:2.28:3.4.25 stretch:2.24:3.4.22 jessie:2.19:3.4.20; do
     name=${release%%:*} rest=${release#*:}
@@ -44,19 +79,18 @@ older() {
   done
   echo "e.g. an older distribution"
 }
-is_elf() {
-  [ "$(head -c 4 "$1" | od -An -c | tr -d ' ')" = '177ELF' ]
-}
 
 if [ ! -f "$out/base/libc.so.6" ]; then
   echo "hubtel: the runtime base has no libc.so.6: Lambda functions need a glibc base" >&2
   exit 1
 fi
-glibc=$(versions def "$out/base/libc.so.6" | highest GLIBC_)
-glibcxx=
+read_versions "$out/base/libc.so.6" def
+base_glibc=$glibc_v
+base_glibcxx=
 for library in "$out/rootfs/opt/lib/libstdc++.so.6" "$out/base/libstdc++.so.6"; do
   if [ -f "$library" ]; then
-    glibcxx=$(versions def "$library" | highest GLIBCXX_)
+    read_versions "$library" def
+    base_glibcxx=$glibcxx_v
     break
   fi
 done
@@ -64,42 +98,49 @@ done
 files=0 problems= needs_glibc= needs_glibcxx=
 newline='
 '
-listing=$(mktemp)
-trap 'rm -f "$listing"' EXIT
 find "$out/rootfs" -type f | LC_ALL=C sort >"$listing"
 while IFS= read -r file; do
-  is_elf "$file" || continue
-  files=$((files + 1))
   shown=${file#"$out/rootfs"}
-  got=$(od -An -tu2 -j18 -N2 "$file" | tr -d ' ')
-  if [ "$got" != "$machine" ]; then
+  read_versions "$file" ref
+  if [ "$got_format" != "$format" ]; then
+    # objdump reads ELF files of this architecture only: tell the others by their header.
+    header=$(od -An -tu1 -N20 "$file" 2>/dev/null | tr -s ' \n' '  ')
+    # shellcheck disable=SC2086
+    set -- $header
+    if [ $# -lt 20 ] || [ "$1 $2 $3 $4" != "127 69 76 70" ]; then
+      continue
+    fi
+    files=$((files + 1))
+    got=$((${19} + ${20} * 256))
     case $got in 62) got=x86_64 ;; 183) got='aarch64 (arm64)' ;; *) got="machine $got" ;; esac
-    problems="$problems$newline  $shown is $got but the image is $arch"
+    if [ "$got" = "$machine" ]; then
+      problems="$problems$newline  $shown is an ELF file of the image's architecture that $objdump cannot read"
+    else
+      problems="$problems$newline  $shown is $got but the image is $arch"
+    fi
     continue
   fi
-  refs=$(versions ref "$file")
-  needs=$(printf '%s\n' "$refs" | highest GLIBC_)
-  if printf '%s\n' "$refs" | grep -qx GLIBC_ABI_DT_RELR && { [ -z "$needs" ] || above 2.36 "$needs"; }; then
-    needs=2.36
+  files=$((files + 1))
+  if [ "$relr" = yes ] && { [ -z "$glibc_v" ] || above 2.36 "$glibc_v"; }; then
+    glibc_v=2.36
   fi
-  if [ -n "$needs" ]; then
-    if above "$needs" "$glibc"; then
-      problems="$problems$newline  $shown needs GLIBC_$needs but the runtime base provides $glibc (build with an older builder, $(older GLIBC_ "$glibc"))"
+  if [ -n "$glibc_v" ]; then
+    if above "$glibc_v" "$base_glibc"; then
+      problems="$problems$newline  $shown needs GLIBC_$glibc_v but the runtime base provides $base_glibc (build with an older builder, $(older GLIBC_ "$base_glibc"))"
     fi
-    if [ -z "$needs_glibc" ] || above "$needs" "$needs_glibc"; then needs_glibc=$needs; fi
+    if [ -z "$needs_glibc" ] || above "$glibc_v" "$needs_glibc"; then needs_glibc=$glibc_v; fi
   fi
-  needs=$(printf '%s\n' "$refs" | highest GLIBCXX_)
-  if [ -n "$needs" ]; then
-    if [ -n "$glibcxx" ] && above "$needs" "$glibcxx"; then
-      problems="$problems$newline  $shown needs GLIBCXX_$needs but the runtime base provides $glibcxx (build with an older builder, $(older GLIBCXX_ "$glibcxx"), or link with -static-libstdc++)"
+  if [ -n "$glibcxx_v" ]; then
+    if [ -n "$base_glibcxx" ] && above "$glibcxx_v" "$base_glibcxx"; then
+      problems="$problems$newline  $shown needs GLIBCXX_$glibcxx_v but the runtime base provides $base_glibcxx (build with an older builder, $(older GLIBCXX_ "$base_glibcxx"), or link with -static-libstdc++)"
     fi
-    if [ -z "$needs_glibcxx" ] || above "$needs" "$needs_glibcxx"; then needs_glibcxx=$needs; fi
+    if [ -z "$needs_glibcxx" ] || above "$glibcxx_v" "$needs_glibcxx"; then needs_glibcxx=$glibcxx_v; fi
   fi
 done <"$listing"
 
 if [ -n "$problems" ]; then
-  echo "hubtel: error: the image would not start on its runtime base (GLIBC $glibc, GLIBCXX ${glibcxx:-none}):$problems" >&2
+  echo "hubtel: error: the image would not start on its runtime base (GLIBC $base_glibc, GLIBCXX ${base_glibcxx:-none}):$problems" >&2
   echo "hubtel: build with a builder whose glibc and libstdc++ are not newer than the runtime base's (for example Debian bullseye for provided.al2023)" >&2
   exit 1
 fi
-echo "hubtel: ABI check passed: $files ELF files for $arch, needing GLIBC ${needs_glibc:--} (base has $glibc) and GLIBCXX ${needs_glibcxx:--} (available ${glibcxx:-none})" >&2
+echo "hubtel: ABI check passed: $files ELF files for $arch, needing GLIBC ${needs_glibc:--} (base has $base_glibc) and GLIBCXX ${needs_glibcxx:--} (available ${base_glibcxx:-none})" >&2

@@ -37,6 +37,30 @@ fi
 if [ -f "$build/CMakeCache.txt" ] && ! grep -q "^CMAKE_GENERATOR:INTERNAL=${generator#-G}" "$build/CMakeCache.txt" 2>/dev/null; then
   if [ -n "$generator" ]; then rm -rf "$build"; fi
 fi
+# The folder serves every build tree of the project configured alike (its name holds nothing of
+# the machine, so a registry cache serves other machines too), so its objects may come from
+# another checkout, and Ninja judges by modification times alone. When a file of the context
+# changed since the last build here without becoming newer than that build, or nothing says
+# what that build read, the folder starts afresh.
+sources=$build.sources
+find /src -type f -printf '%P\t%T@\t%s\n' | LC_ALL=C sort >"$sources.now"
+if [ -f "$build/CMakeCache.txt" ]; then
+  fresh=no
+  if [ -f "$sources" ] && [ -f "$sources.built" ]; then
+    LC_ALL=C comm -23 "$sources.now" "$sources" | cut -f1 >"$sources.changed"
+    while IFS= read -r file; do
+      if ! [ "/src/$file" -nt "$sources.built" ]; then
+        echo "hubtel: $image ($arch): $file changed but is not newer than the last build in the shared build folder; building afresh" >&2
+        fresh=yes
+        break
+      fi
+    done <"$sources.changed"
+  else
+    fresh=yes
+  fi
+  if [ "$fresh" = yes ]; then rm -rf "$build"; fi
+fi
+touch "$sources.start"
 # The folder is HubtelAI's for one build tree and one set of the arguments below (its cache
 # mount is named after them), so a folder that was configured and generated is configured again
 # only when the project's CMake files change, which the build below sees for itself.
@@ -48,6 +72,8 @@ if [ ! -f "$build/CMakeCache.txt" ] || { [ ! -f "$build/build.ninja" ] && [ ! -f
     "-DHUBTEL_AI_VERSION=$version" -DBUILD_TESTING=OFF $toolchain "$@"
 fi
 cmake --build "$build" --target "$target"
+mv "$sources.now" "$sources"
+mv "$sources.start" "$sources.built"
 program_file=$build/hubtel-builder/$image.program
 if [ ! -f "$program_file" ]; then
   echo "hubtel: the project did not call hubtel_add_lambda_image($image ...) in the builder;" \

@@ -243,19 +243,18 @@ void read_native(const Members& m, ImageSpec& spec) {
   spec.hubtel_stubs = m.texts("hubtel_stubs", pattern("/[A-Za-z0-9/._+-]*"),
                               "an absolute path of letters, digits and /._+-");
   spec.ignore_paths = m.texts("ignore_paths", pattern("[^/].*"), "a path relative to the context");
-  // The builder's build folder persists in a cache mount: one for the images of a build tree
-  // that the builder configures alike, so the second image of a project reuses the first's
-  // configuration and objects. Two build trees never share one (two checkouts must not share
-  // object files, which Ninja judges by modification times alone), nor do two configurations.
+  // The builder's build folder persists in a cache mount: one for the images that the builder
+  // configures alike, so the second image of a project reuses the first's configuration and
+  // objects. Its name holds nothing of this machine (no path), as it is part of the build step's
+  // cache key: a registry cache pushed from another machine serves this one. Two checkouts may
+  // share it; hubtel-build.sh starts it afresh when the sources it sees did not move forward.
   Sha256 folder;
   const auto field = [&folder](std::string_view value) {
     folder.update(value);
     folder.update(std::string_view("\0", 1));
   };
-  field(spec.dir.parent_path().parent_path().string());
-  for (const auto& value :
-       {spec.hubtel_version, spec.context.string(), spec.project_dir, spec.builder_image,
-        spec.build_type, std::string(spec.cross ? "cross" : "native")}) {
+  for (const auto& value : {spec.hubtel_version, spec.project_dir, spec.builder_image,
+                            spec.build_type, std::string(spec.cross ? "cross" : "native")}) {
     field(value);
   }
   for (const auto& list : {spec.cmake_args, spec.hubtel_stubs}) {

@@ -58,8 +58,8 @@ struct ImageSpec {
   std::string project_dir;
   std::string build_type;
   std::vector<std::string> cmake_args;
-  // 12 hex digits of a SHA-256 of the build tree and of what the builder configures with: the
-  // images of a project configured alike share the builder's build folder.
+  // 12 hex digits of a SHA-256 of what the builder configures with (no path of this machine):
+  // the images of a project configured alike share the builder's build folder.
   std::string build_cache_id;
   std::vector<std::string> hubtel_stubs;
   std::vector<std::string> ignore_paths;

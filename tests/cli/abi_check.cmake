@@ -132,3 +132,10 @@ set_tests_properties(
   cli.abi-check.directory-pass
   cli.abi-check.truncated
   PROPERTIES FIXTURES_REQUIRED hubtel_abi_check)
+
+# The builder's own ABI check (templates/hubtel-abi.sh) judges the same programs alike.
+add_test(NAME cli.abi-check.builder-script
+         COMMAND sh "${CMAKE_CURRENT_SOURCE_DIR}/builder_abi.sh"
+                 "${PROJECT_SOURCE_DIR}/templates/hubtel-abi.sh" "${_abi_work}")
+set_tests_properties(cli.abi-check.builder-script PROPERTIES FIXTURES_REQUIRED hubtel_abi_check
+                                                             LABELS cli)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The registry build cache: build with HUBTEL_REGISTRY_CACHE, push the cache, wipe this image's
-# local images and the engine's whole build cache, build again from a clean slate: the compile
-# step comes from the registry, not from the compiler.
+# local images and the engine's whole build cache, then build as another machine would, from
+# another copy of the sources (other paths, other file times) in another build folder: the
+# compile step comes from the registry, not from the compiler.
 source "$(dirname "$0")/lib.sh"
 work=$1
 root=$2
@@ -24,8 +25,14 @@ wipe() {
   "$docker" builder prune --all --force >/dev/null
 }
 wipe
-rm -f "$work/cache/hubtel/one/image-x86_64.id"
-out=$(build "$work/cache" one-image)
+elsewhere="$work/cache-elsewhere/src"
+rm -rf "$work/cache-elsewhere"
+mkdir -p "$work/cache-elsewhere"
+cp -r "$project" "$elsewhere"
+touch "$elsewhere"/*
+configure "$elsewhere" "$work/cache-elsewhere/build" "-DTEST_BASE=$base" "-DTEST_REGISTRY=$reg" \
+  -DHUBTEL_REGISTRY_CACHE=ON
+out=$(build "$work/cache-elsewhere/build" one-image)
 # The step that compiles is "[build 1/1] RUN ... hubtel-build"; its outcome is "#<n> CACHED".
 step=$(grep -E '^#[0-9]+ \[build 1/1\] RUN' <<<"$out" | tail -n 1 | cut -d' ' -f1)
 [ -n "$step" ] || fail "no compile step in the build output"
