@@ -4,9 +4,10 @@
 # <out>/rootfs (what the runtime stage takes) must be of the image's architecture and need no
 # GLIBC_ or GLIBCXX_ version above what the runtime base provides: <out>/base/libc.so.6, and the
 # bundled /opt/lib/libstdc++.so.6 or else the base's own. The rules of `hubtel-ai abi-check`.
-# One objdump a file; everything else is the shell's own (this runs on every edit).
+# One objdump for all files; everything else is the shell's own (this runs on every edit).
 # Usage: hubtel-abi <out>
 set -euf
+default_ifs=$IFS
 out=$1
 objdump=objdump
 case ${TARGETARCH:-amd64} in
@@ -18,7 +19,7 @@ if [ "${TARGETARCH:-}" != "${BUILDARCH:-${TARGETARCH:-}}" ]; then
 fi
 dump=$(mktemp)
 listing=$(mktemp)
-trap 'rm -f "$dump" "$listing"' EXIT
+trap 'rm -f "$dump" "$listing" "$listing.read"' EXIT
 
 # above <a> <b>: version a is above version b, compared number by number (2.10 > 2.9).
 above() {
@@ -33,26 +34,33 @@ above() {
   return 1
 }
 
-# read_versions <file> <def|ref>: objdump's view of the file; sets format (its ELF format, empty
-# when objdump cannot read it), glibc and glibcxx (the highest GLIBC_ and GLIBCXX_ versions the
-# file defines or needs, without the prefix; empty when none) and relr (yes when it needs
-# GLIBC_ABI_DT_RELR).
-read_versions() {
-  got_format= glibc_v= glibcxx_v= relr=no
-  $objdump -p "$1" >"$dump" 2>/dev/null || return 0
-  section=
+# versions <def|ref> <file>...: objdump's view of the files, one run for all; writes, for each file
+# it can read, one line "<file>|<format>|<glibc>|<glibcxx>|<relr>" to $listing.read: its ELF format,
+# the highest GLIBC_ and GLIBCXX_ versions it defines (def) or needs (ref), without the prefix
+# (empty when none), and yes when it needs GLIBC_ABI_DT_RELR.
+versions() {
+  kind=$1
+  shift
+  # Only the lines read below: the shell reads its input a byte at a time.
+  { $objdump -p "$@" 2>/dev/null || true; } | sed -n -e '/:     file format /p' \
+    -e '/^Version definitions:$/,/^$/p' -e '/^Version References:$/,/^$/p' >"$dump"
+  current= section= got_format= glibc_v= glibcxx_v= relr=no
+  : >"$listing.read"
   while IFS= read -r line; do
     case $line in
-      *"file format "*) got_format=${line##*file format } ;;
+      *":     file format "*)
+        [ -z "$current" ] || echo "$current|$got_format|$glibc_v|$glibcxx_v|$relr" >>"$listing.read"
+        current=${line%%:     file format *} got_format=${line##*file format }
+        section= glibc_v= glibcxx_v= relr=no ;;
       "Version definitions:") section=def ;;
       "Version References:") section=ref ;;
       "") section= ;;
       *)
-        [ "$section" = "$2" ] || continue
+        [ "$section" = "$kind" ] || continue
         # shellcheck disable=SC2086
-        set -- "$1" "$2" $line
-        [ $# -ge 6 ] || continue
-        name=$6
+        set -- $line
+        [ $# -ge 4 ] || continue
+        name=$4
         case $name in
           GLIBC_ABI_DT_RELR) relr=yes ;;
           GLIBC_[0-9]*)
@@ -66,6 +74,12 @@ read_versions() {
         esac ;;
     esac
   done <"$dump"
+  [ -z "$current" ] || echo "$current|$got_format|$glibc_v|$glibcxx_v|$relr" >>"$listing.read"
+}
+# next_record: reads the next line of $listing.read (on descriptor 3) into rec_file, rec_format,
+# rec_glibc, rec_glibcxx and rec_relr; rec_file is empty at its end.
+next_record() {
+  IFS='|' read -r rec_file rec_format rec_glibc rec_glibcxx rec_relr <&3 || rec_file=
 }
 # older <GLIBC_|GLIBCXX_> <version>: a Debian release whose glibc or libstdc++ is not above it.
 older() {
@@ -84,13 +98,19 @@ if [ ! -f "$out/base/libc.so.6" ]; then
   echo "hubtel: the runtime base has no libc.so.6: Lambda functions need a glibc base" >&2
   exit 1
 fi
-read_versions "$out/base/libc.so.6" def
-base_glibc=$glibc_v
+versions def "$out/base/libc.so.6"
+exec 3<"$listing.read"
+next_record
+exec 3<&-
+base_glibc=$rec_glibc
 base_glibcxx=
 for library in "$out/rootfs/opt/lib/libstdc++.so.6" "$out/base/libstdc++.so.6"; do
   if [ -f "$library" ]; then
-    read_versions "$library" def
-    base_glibcxx=$glibcxx_v
+    versions def "$library"
+    exec 3<"$listing.read"
+    next_record
+    exec 3<&-
+    base_glibcxx=$rec_glibcxx
     break
   fi
 done
@@ -99,9 +119,22 @@ files=0 problems= needs_glibc= needs_glibcxx=
 newline='
 '
 find "$out/rootfs" -type f | LC_ALL=C sort >"$listing"
+# One objdump for every file, in the listing's order: its records come in that order, for the
+# files it can read.
+IFS=$newline
+# shellcheck disable=SC2046
+set -- $(cat "$listing")
+IFS=$default_ifs
+[ $# -eq 0 ] || versions ref "$@"
+exec 3<"$listing.read"
+next_record
 while IFS= read -r file; do
   shown=${file#"$out/rootfs"}
-  read_versions "$file" ref
+  got_format= glibc_v= glibcxx_v= relr=no
+  if [ -n "$rec_file" ] && [ "$rec_file" = "$file" ]; then
+    got_format=$rec_format glibc_v=$rec_glibc glibcxx_v=$rec_glibcxx relr=$rec_relr
+    next_record
+  fi
   if [ "$got_format" != "$format" ]; then
     # objdump reads ELF files of this architecture only: tell the others by their header.
     header=$(od -An -tu1 -N20 "$file" 2>/dev/null | tr -s ' \n' '  ')
@@ -137,6 +170,7 @@ while IFS= read -r file; do
     if [ -z "$needs_glibcxx" ] || above "$glibcxx_v" "$needs_glibcxx"; then needs_glibcxx=$glibcxx_v; fi
   fi
 done <"$listing"
+exec 3<&-
 
 if [ -n "$problems" ]; then
   echo "hubtel: error: the image would not start on its runtime base (GLIBC $base_glibc, GLIBCXX ${base_glibcxx:-none}):$problems" >&2

@@ -24,31 +24,52 @@ builder_dirs="$cross /lib/$triple /usr/lib/$triple /lib64 /usr/lib64 /lib /usr/l
 needed() {
   readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'
 }
+# in_base <name>: true when the runtime base has the library; its path in $found.
 in_base() {
   for dir in $base_dirs; do
     if [ -e "$base$dir/$1" ] || [ -L "$base$dir/$1" ]; then
-      echo "$base$dir/$1"
+      found=$base$dir/$1
       return 0
     fi
   done
   return 1
 }
+# in_builder <name>: true when the builder (or the build folder) has the library; its path in
+# $found.
 in_builder() {
   for dir in $builder_dirs; do
     if [ -e "$dir/$1" ]; then
-      echo "$dir/$1"
+      found=$dir/$1
       return 0
     fi
   done
   found=$(find "$build" -name "$1" \( -type f -o -type l \) 2>/dev/null | head -n 1)
-  if [ -n "$found" ]; then
-    echo "$found"
-    return 0
+  [ -n "$found" ]
+}
+# take <name> <path>: the library, stripped, into /opt/lib, and the libraries it needs into
+# $needs. A stripped copy and its needs are kept in the build folder, which persists between
+# builds, so the next build (an edit of the program) copies it instead of reading and stripping
+# it again, for as long as the builder's file is not newer.
+cache=$build/.hubtel-libs
+take() {
+  kept=$cache/$1
+  from=
+  if [ -f "$kept" ] && [ -f "$kept.from" ] && [ -f "$kept.needs" ]; then
+    IFS= read -r from <"$kept.from" || from=
   fi
-  return 1
+  if [ "$from" != "$2" ] || [ "$2" -nt "$kept" ]; then
+    # .from is written last: a copy cut short is never taken for a good one.
+    : >"$kept.from"
+    $strip --strip-unneeded -o "$kept" "$2" 2>/dev/null || cp -L "$2" "$kept"
+    needed "$2" >"$kept.needs"
+    printf '%s\n' "$2" >"$kept.from"
+  fi
+  cp "$kept" "$out/rootfs/opt/lib/$1"
+  needs=
+  while IFS= read -r lib; do needs="$needs $lib"; done <"$kept.needs"
 }
 
-mkdir -p "$out/rootfs/var/runtime" "$out/rootfs/opt/lib" "$out/debug" "$out/base"
+mkdir -p "$out/rootfs/var/runtime" "$out/rootfs/opt/lib" "$out/debug" "$out/base" "$cache"
 cp "$program" "$out/debug/bootstrap"
 cp "$program" "$out/rootfs/var/runtime/bootstrap"
 $strip --strip-unneeded "$out/rootfs/var/runtime/bootstrap"
@@ -65,26 +86,25 @@ while [ -n "$queue" ]; do
   seen="$seen$name "
   case $name in
     ld-linux*|libc.so.*|libm.so.*|libpthread.so.*|libdl.so.*|librt.so.*|libutil.so.*|libresolv.so.*|libanl.so.*|libnss_*|libBrokenLocale.so.*|libmvec.so.*)
-      if ! in_base "$name" >/dev/null; then
+      if ! in_base "$name"; then
         say "the runtime base has no $name, which comes with its C library; pick a glibc runtime base"
         exit 1
       fi
       continue ;;
   esac
-  if in_base "$name" >/dev/null; then
+  if in_base "$name"; then
     continue
   fi
-  if ! path=$(in_builder "$name"); then
+  if ! in_builder "$name"; then
     say "cannot find $name, which $(basename "$program") needs, in the builder; add its package to BUILDER_PACKAGES"
     exit 1
   fi
-  cp -L "$path" "$out/rootfs/opt/lib/$name"
-  $strip --strip-unneeded "$out/rootfs/opt/lib/$name" 2>/dev/null || true
-  queue="$queue $(needed "$path")"
+  take "$name" "$found"
+  queue="$queue$needs"
 done
 
 for name in libc.so.6 libstdc++.so.6; do
-  if path=$(in_base "$name"); then
-    cp -L "$path" "$out/base/$name" 2>/dev/null || true
+  if in_base "$name"; then
+    cp -L "$found" "$out/base/$name" 2>/dev/null || true
   fi
 done

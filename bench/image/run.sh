@@ -54,8 +54,16 @@ size() { "$docker" image inspect --format '{{.Size}}' "$1"; }
 image=$(size hubtel/hello-multi:x86_64)
 "$docker" pull -q --platform linux/amd64 "$multi" >/dev/null 2>&1 || true
 base_size=$(size "$base")
-payload=$(du -sb --apparent-size "$work/cross/hubtel/hello-multi/payload-x86_64/rootfs" | cut -f1)
-files=$(find "$work/cross/hubtel/hello-multi/payload-x86_64/rootfs" -type f | wc -l)
+# The payload: what HubtelAI put in the image (the program and the libraries in /opt/lib), read
+# from the image without running it.
+rm -rf "$work/payload"
+mkdir -p "$work/payload/var/runtime" "$work/payload/opt"
+container=$("$docker" create hubtel/hello-multi:x86_64)
+"$docker" cp "$container:/var/runtime/bootstrap" "$work/payload/var/runtime/bootstrap"
+"$docker" cp "$container:/opt/lib" "$work/payload/opt/lib"
+"$docker" rm "$container" >/dev/null
+payload=$(du -sb --apparent-size "$work/payload" | cut -f1)
+files=$(find "$work/payload" -type f | wc -l)
 echo "overhead of the runtime stage (x86_64):"
 echo "  needed (program + libraries): $payload bytes in $files files"
 awk -v i="$image" -v b="$base_size" -v p="$payload" \
