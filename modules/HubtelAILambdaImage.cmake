@@ -101,10 +101,11 @@ function(_hubtel_add_image_targets name)
     # Each build touches image-<arch>.built and writes the id only when it changed (restat: a
     # rebuild to the same image rebuilds nothing after it). A native image's build also writes
     # the files of its context as a depfile: an edit there rebuilds the image, and the host need
-    # not compile the target first.
+    # not compile the target first (unless the context's path cannot stand in a depfile: then the
+    # image depends on the target, its input).
     string(REGEX REPLACE "\\.id$" "" stem "${id_file}")
     set(depfile)
-    if(kind STREQUAL "native")
+    if(kind STREQUAL "native" AND NOT inputs)
       set(depfile DEPFILE "${stem}.d")
     endif()
     add_custom_command(

@@ -1151,7 +1151,9 @@ endfunction()
 # _hubtel_native_spec(<out-json> <out-inputs> <fn> <name> <context> <target> <build-type>
 #                     <cmake-arg>...) checks a native image's program and gives its spec members
 # and the files its image is built of: none known here (the builder compiles the target from the
-# context, not the host; each build writes the context's files as the image's depfile).
+# context, not the host; each build writes the context's files as the image's depfile), unless
+# the context's path holds a character a depfile cannot ('#', '$', ':' or '\\'): then the target,
+# which the host builds first.
 function(
   _hubtel_native_spec
   out_json
@@ -1180,7 +1182,11 @@ function(
     _hubtel_fail(${fn} ${name} "TARGET \"${target}\" is not an executable built by this project "
                  "(it is ${article} ${type}); name an add_executable() target")
   endif()
-  set(${out_inputs} "" PARENT_SCOPE)
+  if(context MATCHES "[#$:\\\\]")
+    set(${out_inputs} "${target}" PARENT_SCOPE)
+  else()
+    set(${out_inputs} "" PARENT_SCOPE)
+  endif()
   # What depends on the context alone is worked out once for each context.
   get_property(context_json GLOBAL PROPERTY _HUBTEL_CONTEXT_${context})
   if(NOT context_json)
@@ -1194,7 +1200,13 @@ function(
   if(build_type STREQUAL "")
     set(build_type Release)
   endif()
+  # The top-level project's name: with the builder's settings it names the builder's build folder.
+  set(project_name "${CMAKE_PROJECT_NAME}")
+  if(project_name MATCHES "[\\\\\"$]")
+    _hubtel_json_escape(project_name "${project_name}")
+  endif()
   string(CONCAT json "  \"target\": \"${target}\",\n  \"build_type\": \"${build_type}\",\n"
+                "  \"project\": \"${project_name}\",\n"
                 "  \"cmake_args\": ${cmake_args_json},\n${context_json}")
   set(${out_json} "${json}" PARENT_SCOPE)
 endfunction()

@@ -145,7 +145,7 @@ while IFS= read -r file; do
     fi
     files=$((files + 1))
     got=$((${19} + ${20} * 256))
-    case $got in 62) got=x86_64 ;; 183) got='aarch64 (arm64)' ;; *) got="machine $got" ;; esac
+    case $got in 62) got=x86_64 ;; 183) got='aarch64 (arm64)' ;; 3) got=i386 ;; 40) got=arm ;; *) got="machine $got" ;; esac
     if [ "$got" = "$machine" ]; then
       problems="$problems$newline  $shown is an ELF file of the image's architecture that $objdump cannot read"
     else

@@ -42,11 +42,15 @@ fi
 # another checkout, and Ninja judges by modification times alone. When a file of the context
 # changed since the last build here without becoming newer than that build, or nothing says
 # what that build read, the folder starts afresh.
+# The time of that build is taken when it ends, so a source written while it ran counts as not
+# newer. A find that cannot list (busybox has no -printf) leaves no listing: always afresh.
 sources=$build.sources
-find /src -type f -printf '%P\t%T@\t%s\n' | LC_ALL=C sort >"$sources.now"
+listed=yes
+find /src -type f -printf '%P\t%T@\t%s\n' >"$sources.unsorted" 2>/dev/null || listed=no
+LC_ALL=C sort "$sources.unsorted" >"$sources.now"
 if [ -f "$build/CMakeCache.txt" ]; then
   fresh=no
-  if [ -f "$sources" ] && [ -f "$sources.built" ]; then
+  if [ "$listed" = yes ] && [ -f "$sources" ] && [ -f "$sources.built" ]; then
     LC_ALL=C comm -23 "$sources.now" "$sources" | cut -f1 >"$sources.changed"
     while IFS= read -r file; do
       if ! [ "/src/$file" -nt "$sources.built" ]; then
@@ -60,10 +64,9 @@ if [ -f "$build/CMakeCache.txt" ]; then
   fi
   if [ "$fresh" = yes ]; then rm -rf "$build"; fi
 fi
-touch "$sources.start"
-# The folder is HubtelAI's for one build tree and one set of the arguments below (its cache
-# mount is named after them), so a folder that was configured and generated is configured again
-# only when the project's CMake files change, which the build below sees for itself.
+# The folder is HubtelAI's for one project and one set of the arguments below (its cache mount is
+# named after them), so a folder that was configured and generated is configured again only when
+# the project's CMake files change, which the build below sees for itself.
 # One target is built here, so the project's tests are off (and need none of their packages);
 # CMAKE_ARGS come last and may turn them on again.
 if [ ! -f "$build/CMakeCache.txt" ] || { [ ! -f "$build/build.ninja" ] && [ ! -f "$build/Makefile" ]; }; then
@@ -72,8 +75,10 @@ if [ ! -f "$build/CMakeCache.txt" ] || { [ ! -f "$build/build.ninja" ] && [ ! -f
     "-DHUBTEL_AI_VERSION=$version" -DBUILD_TESTING=OFF $toolchain "$@"
 fi
 cmake --build "$build" --target "$target"
-mv "$sources.now" "$sources"
-mv "$sources.start" "$sources.built"
+if [ "$listed" = yes ]; then
+  mv "$sources.now" "$sources"
+  touch "$sources.built"
+fi
 program_file=$build/hubtel-builder/$image.program
 if [ ! -f "$program_file" ]; then
   echo "hubtel: the project did not call hubtel_add_lambda_image($image ...) in the builder;" \

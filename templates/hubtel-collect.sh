@@ -47,22 +47,25 @@ in_builder() {
   [ -n "$found" ]
 }
 # take <name> <path>: the library, stripped, into /opt/lib, and the libraries it needs into
-# $needs. A stripped copy and its needs are kept in the build folder, which persists between
-# builds, so the next build (an edit of the program) copies it instead of reading and stripping
-# it again, for as long as the builder's file is not newer.
-cache=$build/.hubtel-libs
+# $needs. A stripped copy and its needs are kept beside the build folder (outside it, where the
+# search above never finds them), which persists between builds, so the next build (an edit of
+# the program) copies it instead of reading and stripping it again, for as long as the file it
+# came from is the same: same path, device, inode, size and time (a package upgrade keeps the
+# package's old file times, but not the inode).
+cache=$build.libs
 take() {
   kept=$cache/$1
+  identity="$2 $(stat -L -c '%d:%i:%s:%Y' "$2")"
   from=
   if [ -f "$kept" ] && [ -f "$kept.from" ] && [ -f "$kept.needs" ]; then
     IFS= read -r from <"$kept.from" || from=
   fi
-  if [ "$from" != "$2" ] || [ "$2" -nt "$kept" ]; then
+  if [ "$from" != "$identity" ]; then
     # .from is written last: a copy cut short is never taken for a good one.
     : >"$kept.from"
     $strip --strip-unneeded -o "$kept" "$2" 2>/dev/null || cp -L "$2" "$kept"
     needed "$2" >"$kept.needs"
-    printf '%s\n' "$2" >"$kept.from"
+    printf '%s\n' "$identity" >"$kept.from"
   fi
   cp "$kept" "$out/rootfs/opt/lib/$1"
   needs=

@@ -308,7 +308,7 @@ int run_build(const BuildRequest& request, const spec::ImageSpec& spec, std::ost
     throw Error(fmt::format("the engine wrote no image id for {} ({}) to {}", spec.name, arch,
                             id_staging.string()));
   }
-  if (spec.native()) {
+  if (spec.native() && depfile_can_name(spec.context)) {
     write_file_atomically(spec::depfile(spec, arch), depfile_text(id_file, context_inputs(spec)));
   }
   write_file_if_changed(id_file, id + "\n");

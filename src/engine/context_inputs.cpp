@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <system_error>
 
 namespace fs = std::filesystem;
@@ -22,12 +23,35 @@ bool depfile_safe(const std::string& name) {
 
 }  // namespace
 
+bool depfile_can_name(const fs::path& path) {
+  for (const auto& part : path) {
+    if (!depfile_safe(part.string())) {
+      return false;
+    }
+  }
+  return true;
+}
+
 std::vector<fs::path> context_inputs(const spec::ImageSpec& spec, std::size_t limit) {
   std::vector<fs::path> ignored;
-  ignored.reserve(spec.ignore_paths.size());
+  ignored.reserve(spec.ignore_paths.size() + 1);
   for (const auto& path : spec.ignore_paths) {
     ignored.push_back((spec.context / path).lexically_normal());
   }
+  // A build tree that is the context itself (an in-source build) keeps HubtelAI's own files out,
+  // and the files Ninja and CMake write at its top on every run.
+  const auto tree = spec.dir.parent_path().parent_path().lexically_normal();
+  const bool in_source = tree == spec.context.lexically_normal();
+  if (in_source) {
+    ignored.push_back(tree / "hubtel");
+  }
+  const auto tool_file = [in_source, &tree](const fs::path& path) {
+    static const std::array<std::string_view, 8> names{
+        ".ninja_log",          ".ninja_deps", "build.ninja",           "cmake_install.cmake",
+        "CTestTestfile.cmake", "Makefile",    "compile_commands.json", "install_manifest.txt"};
+    return in_source && path.parent_path() == tree &&
+           std::find(names.begin(), names.end(), path.filename().string()) != names.end();
+  };
   std::vector<fs::path> inputs{spec.context};
   std::error_code error;
   fs::recursive_directory_iterator it(spec.context, error);
@@ -53,7 +77,7 @@ std::vector<fs::path> context_inputs(const spec::ImageSpec& spec, std::size_t li
     const bool skipped =
         name == ".git" || name == "CMakeFiles" || name == "CMakeCache.txt" ||
         std::find(ignored.begin(), ignored.end(), path.lexically_normal()) != ignored.end() ||
-        (dir && fs::exists(path / "CMakeCache.txt", other_error));
+        (dir && fs::exists(path / "CMakeCache.txt", other_error)) || (!dir && tool_file(path));
     if (skipped || (!dir && !fs::is_regular_file(status))) {
       if (dir) {
         it.disable_recursion_pending();

@@ -25,6 +25,10 @@ inline constexpr std::size_t max_context_inputs = 1'000'000;
 std::vector<std::filesystem::path> context_inputs(const spec::ImageSpec& spec,
                                                   std::size_t limit = max_context_inputs);
 
+// True when every part of the path can stand in a depfile (see context_inputs): a context whose
+// own path cannot gets no depfile, and its image depends on the host's build of its target.
+bool depfile_can_name(const std::filesystem::path& path);
+
 // The depfile text: "<target>: <input> ...", spaces escaped as Make and Ninja read them.
 std::string depfile_text(const std::filesystem::path& target,
                          const std::vector<std::filesystem::path>& inputs);

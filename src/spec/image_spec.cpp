@@ -248,16 +248,22 @@ void read_native(const Members& m, ImageSpec& spec) {
   // objects. Its name holds nothing of this machine (no path), as it is part of the build step's
   // cache key: a registry cache pushed from another machine serves this one. Two checkouts may
   // share it; hubtel-build.sh starts it afresh when the sources it sees did not move forward.
+  // BUILDER_PACKAGES count: the folder is configured once, and a package added later must be
+  // found by a configure that sees it.
   Sha256 folder;
   const auto field = [&folder](std::string_view value) {
     folder.update(value);
     folder.update(std::string_view("\0", 1));
   };
-  for (const auto& value : {spec.hubtel_version, spec.project_dir, spec.builder_image,
+  // The project's name keeps two projects apart; older specs have none.
+  const auto project = m.is_null("project") ? std::string()
+                                            : m.text("project", pattern("[^\\x00-\\x1f\\x7f]*"),
+                                                     "a project name without control characters");
+  for (const auto& value : {spec.hubtel_version, project, spec.project_dir, spec.builder_image,
                             spec.build_type, std::string(spec.cross ? "cross" : "native")}) {
     field(value);
   }
-  for (const auto& list : {spec.cmake_args, spec.hubtel_stubs}) {
+  for (const auto& list : {spec.cmake_args, spec.hubtel_stubs, spec.builder_packages}) {
     field(std::to_string(list.size()));
     for (const auto& value : list) {
       field(value);

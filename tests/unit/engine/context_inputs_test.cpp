@@ -68,6 +68,30 @@ TEST(ContextInputs, TheContextRootMayHoldACache) {
   EXPECT_EQ(inputs, (std::vector<std::string>{".", "main.cpp"}));
 }
 
+// An in-source build: the build tree is the context, and HubtelAI's and the build tool's own
+// files stay out (else each build would be an input of the next).
+TEST(ContextInputs, AnInSourceBuildLeavesItsOwnFilesOut) {
+  const TempDir temp;
+  const auto ctx = temp.path();
+  touch(ctx / "CMakeCache.txt");
+  touch(ctx / "main.cpp");
+  touch(ctx / "build.ninja");
+  touch(ctx / ".ninja_log");
+  touch(ctx / "hubtel" / "hello" / "image-x86_64.id");
+  touch(ctx / "sub" / "build.ninja");  // a project's own file of that name, below the top
+  auto spec = context_spec(ctx);
+  spec.dir = ctx / "hubtel" / "hello";
+  const auto inputs = relative(engine::context_inputs(spec), ctx);
+  EXPECT_EQ(inputs, (std::vector<std::string>{".", "main.cpp", "sub", "sub/build.ninja"}));
+}
+
+TEST(ContextInputs, TellsPathsADepfileCannotName) {
+  EXPECT_TRUE(engine::depfile_can_name("/home/me/my project/src"));
+  EXPECT_FALSE(engine::depfile_can_name("/home/me/c#/src"));
+  EXPECT_FALSE(engine::depfile_can_name("/home/me/$x"));
+  EXPECT_FALSE(engine::depfile_can_name("/home/me/a:b"));
+}
+
 TEST(ContextInputs, RefusesAContextOverTheLimit) {
   const TempDir temp;
   for (int i = 0; i < 5; ++i) {

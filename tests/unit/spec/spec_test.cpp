@@ -136,6 +136,7 @@ TEST(Spec, RejectsValuesThatCouldInjectSomething) {
       {"build_args", {{"K", "a\nb"}}},
       {"secrets", {{{"id", "tok"}, {"path", "/a,b"}}}},
       {"hubtel_stubs", {"/a b"}},
+      {"project", "a\nb"},
       {"cross", "yes"},
       {"max_size_bytes", 1.5},
       {"builder_image", std::string(5000, 'x')},
@@ -236,7 +237,9 @@ TEST(Spec, TheFolderFollowsFromWhereTheSpecLiesTheCacheIdFromTheConfiguration) {
   for (const auto& change :
        {nlohmann::json{{"cmake_args", {"-DX=1"}}}, nlohmann::json{{"build_type", "Debug"}},
         nlohmann::json{{"builder_image", "debian:bullseye"}},
-        nlohmann::json{{"build_args", {{"K", "v"}}}}}) {
+        nlohmann::json{{"build_args", {{"K", "v"}}}},
+        nlohmann::json{{"builder_packages", {"libcurl4-openssl-dev"}}},
+        nlohmann::json{{"project", "another"}}}) {
     auto changed = sibling;
     changed.update(change);
     EXPECT_NE(spec::read(write_spec(sibling_dir, changed)).build_cache_id, one.build_cache_id)
