@@ -35,23 +35,25 @@ above() {
 }
 
 # versions <def|ref> <file>...: objdump's view of the files, one run for all; writes, for each file
-# it can read, one line "<file>|<format>|<glibc>|<glibcxx>|<relr>" to $listing.read: its ELF format,
-# the highest GLIBC_ and GLIBCXX_ versions it defines (def) or needs (ref), without the prefix
-# (empty when none), and yes when it needs GLIBC_ABI_DT_RELR.
+# it can read, one line "<file>|<format>|<glibc>|<glibcxx>|<relr>|<dynamic>" to $listing.read: its
+# ELF format, the highest GLIBC_ and GLIBCXX_ versions it defines (def) or needs (ref), without the
+# prefix (empty when none), yes when it needs GLIBC_ABI_DT_RELR, and yes when it has a dynamic
+# segment.
 versions() {
   kind=$1
   shift
   # Only the lines read below: the shell reads its input a byte at a time.
-  { $objdump -p "$@" 2>/dev/null || true; } | sed -n -e '/:     file format /p' \
+  { $objdump -p "$@" 2>/dev/null || true; } | sed -n -e '/:     file format /p' -e '/^ *DYNAMIC off /p' \
     -e '/^Version definitions:$/,/^$/p' -e '/^Version References:$/,/^$/p' >"$dump"
-  current= section= got_format= glibc_v= glibcxx_v= relr=no
+  current= section= got_format= glibc_v= glibcxx_v= relr=no dynamic=no
   : >"$listing.read"
   while IFS= read -r line; do
     case $line in
       *":     file format "*)
-        [ -z "$current" ] || echo "$current|$got_format|$glibc_v|$glibcxx_v|$relr" >>"$listing.read"
+        [ -z "$current" ] || echo "$current|$got_format|$glibc_v|$glibcxx_v|$relr|$dynamic" >>"$listing.read"
         current=${line%%:     file format *} got_format=${line##*file format }
-        section= glibc_v= glibcxx_v= relr=no ;;
+        section= glibc_v= glibcxx_v= relr=no dynamic=no ;;
+      *"DYNAMIC off "*) dynamic=yes ;;
       "Version definitions:") section=def ;;
       "Version References:") section=ref ;;
       "") section= ;;
@@ -74,12 +76,12 @@ versions() {
         esac ;;
     esac
   done <"$dump"
-  [ -z "$current" ] || echo "$current|$got_format|$glibc_v|$glibcxx_v|$relr" >>"$listing.read"
+  [ -z "$current" ] || echo "$current|$got_format|$glibc_v|$glibcxx_v|$relr|$dynamic" >>"$listing.read"
 }
 # next_record: reads the next line of $listing.read (on descriptor 3) into rec_file, rec_format,
-# rec_glibc, rec_glibcxx and rec_relr; rec_file is empty at its end.
+# rec_glibc, rec_glibcxx, rec_relr and rec_dynamic; rec_file is empty at its end.
 next_record() {
-  IFS='|' read -r rec_file rec_format rec_glibc rec_glibcxx rec_relr <&3 || rec_file=
+  IFS='|' read -r rec_file rec_format rec_glibc rec_glibcxx rec_relr rec_dynamic <&3 || rec_file=
 }
 # older <GLIBC_|GLIBCXX_> <version>: a Debian release whose glibc or libstdc++ is not above it.
 older() {
@@ -130,9 +132,9 @@ exec 3<"$listing.read"
 next_record
 while IFS= read -r file; do
   shown=${file#"$out/rootfs"}
-  got_format= glibc_v= glibcxx_v= relr=no
+  got_format= glibc_v= glibcxx_v= relr=no dynamic=no
   if [ -n "$rec_file" ] && [ "$rec_file" = "$file" ]; then
-    got_format=$rec_format glibc_v=$rec_glibc glibcxx_v=$rec_glibcxx relr=$rec_relr
+    got_format=$rec_format glibc_v=$rec_glibc glibcxx_v=$rec_glibcxx relr=$rec_relr dynamic=$rec_dynamic
     next_record
   fi
   if [ "$got_format" != "$format" ]; then
@@ -154,6 +156,15 @@ while IFS= read -r file; do
     continue
   fi
   files=$((files + 1))
+  # A dynamic file that seems to need no version may have lost its section headers (sstrip),
+  # and with them the versions it needs: e_shnum, at byte 60 of a 64-bit ELF header, says.
+  if [ "$dynamic" = yes ] && [ -z "$glibc_v$glibcxx_v" ] && [ "$relr" = no ]; then
+    shnum=$(od -An -tu2 -j60 -N2 "$file" | tr -d ' ')
+    if [ "$shnum" = 0 ]; then
+      problems="$problems$newline  $shown is dynamically linked but has no section headers (stripped with sstrip?), so the versions it needs cannot be read; keep its section headers"
+      continue
+    fi
+  fi
   if [ "$relr" = yes ] && { [ -z "$glibc_v" ] || above 2.36 "$glibc_v"; }; then
     glibc_v=2.36
   fi

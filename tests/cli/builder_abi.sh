@@ -34,5 +34,12 @@ cp "$work/payload/arm64/hello" "$out/rootfs/opt/lib/libarm.so"
 check "an arm64 file in an x86_64 image" 1 "  /opt/lib/libarm\.so is aarch64 \(arm64\) but the image is x86_64"
 rm "$out/rootfs/opt/lib/libarm.so"
 check "an x86_64 file in an arm64 image" 1 "  /var/runtime/bootstrap is x86_64 but the image is arm64" arm64
+# The same program with its section headers gone (as sstrip leaves it): its needs cannot be read.
+cp "$work/payload/x86_64/hello" "$out/rootfs/opt/lib/sstripped"
+printf '\0\0\0\0\0\0\0\0' | dd of="$out/rootfs/opt/lib/sstripped" bs=1 seek=40 conv=notrunc 2>/dev/null
+printf '\0\0\0\0' | dd of="$out/rootfs/opt/lib/sstripped" bs=1 seek=60 conv=notrunc 2>/dev/null
+check "a dynamic file without section headers" 1 \
+  "  /opt/lib/sstripped is dynamically linked but has no section headers \(stripped with sstrip\?\), so the versions it needs cannot be read; keep its section headers"
+rm "$out/rootfs/opt/lib/sstripped"
 rm "$out/base/libc.so.6"
 check "a base without libc" 1 "^hubtel: the runtime base has no libc\.so\.6: Lambda functions need a glibc base$"
