@@ -25,7 +25,7 @@ The keywords of :command:`hubtel_add_lambda_image`, each with its values:
       [TEMPLATE <file.mustache>]
       [BUILD_ARGS <K=V>...] [SECRETS <id=path>...]
       [MAX_SIZE <size>]
-      [EVENT <event.json>]
+      [EVENT <event.json> | EVENT_KIND <kind>]
       [REPOSITORY <registry/repo>] [TAG <tag>]
       [FUNCTION_NAME <name>] [ROLE <arn>] [MEMORY <MiB>] [TIMEOUT <s>]
       [PUBLISH <ON|OFF>] [ALIAS <name>] [KEEP_IMAGES <n>]
@@ -141,6 +141,12 @@ The keywords of :command:`hubtel_add_lambda_image`, each with its values:
 
   ``EVENT``
     The event ``<name>-invoke`` sends (default ``{}``).
+
+  ``EVENT_KIND``
+    Instead of ``EVENT``: ``<name>-invoke`` sends the sample event of that kind, as
+    ``hubtel-ai event <kind>`` prints it (``apigw-rest``, ``apigw-http``, ``function-url``,
+    ``alb``, ``s3-put``, ``s3-delete``, ``sqs``, ``sns``, ``eventbridge``, ``scheduled``,
+    ``dynamodb-stream``, ``kinesis`` or ``cloudwatch-logs``).
 
   ``REPOSITORY``, ``TAG``
     Where ``<name>-push`` pushes, and the tag (default: the git revision of the context, or
@@ -333,6 +339,12 @@ _hubtel_rule(
 _hubtel_rule(
   TAG LIMIT 128 MATCHES "^[A-Za-z0-9_][A-Za-z0-9_.-]*$"
                         "letters, digits, '_', '.' and '-', not starting with '.' or '-'")
+_hubtel_rule(
+  EVENT_KIND
+  MATCHES
+    "^(apigw-rest|apigw-http|function-url|alb|s3-put|s3-delete|sqs|sns|eventbridge|scheduled|dynamodb-stream|kinesis|cloudwatch-logs)$"
+    "a kind of sample event: apigw-rest, apigw-http, function-url, alb, s3-put, s3-delete, sqs, sns, eventbridge, scheduled, dynamodb-stream, kinesis or cloudwatch-logs (hubtel-ai event --list)"
+)
 _hubtel_rule(FUNCTION_NAME LIMIT 64 MATCHES "^[A-Za-z0-9_-]+$" "letters, digits, '-' and '_'")
 _hubtel_rule(PUBLISH MATCHES ${_hubtel_boolean})
 _hubtel_rule(
@@ -381,6 +393,7 @@ set(_hubtel_one_value
     TEMPLATE
     MAX_SIZE
     EVENT
+    EVENT_KIND
     REPOSITORY
     TAG
     FUNCTION_NAME
@@ -838,10 +851,17 @@ function(_hubtel_spec name)
     set(template "${partials}/Dockerfile.${kind}.mustache")
   endif()
   set(event_json null)
+  set(event_kind_json null)
+  if(DEFINED arg_EVENT AND DEFINED arg_EVENT_KIND)
+    _hubtel_fail(${fn} ${name} "EVENT \"${arg_EVENT}\" and EVENT_KIND \"${arg_EVENT_KIND}\" "
+                 "both name the event <name>-invoke sends; give one")
+  endif()
   if(DEFINED arg_EVENT)
     _hubtel_absolute_path(event ${fn} ${name} EVENT "${arg_EVENT}" FILE)
     _hubtel_json_escape(event_json "${event}")
     set(event_json "\"${event_json}\"")
+  elseif(DEFINED arg_EVENT_KIND)
+    set(event_kind_json "\"${arg_EVENT_KIND}\"")
   endif()
   if(kind STREQUAL "native")
     _hubtel_native_spec(
@@ -886,6 +906,7 @@ function(_hubtel_spec name)
       "  \"partials\": [\"${partials_json}\"],\n  \"runtime_image\": \"${arg_RUNTIME_IMAGE}\",\n"
       "  \"builder_image\": \"${arg_BUILDER_IMAGE}\",\n"
       "  \"cross\": ${cross},\n  \"lambda_base\": ${lambda_base},\n  \"event\": ${event_json},\n"
+      "  \"event_kind\": ${event_kind_json},\n"
       "${kind_json}${options_json}}\n")
   # file(GENERATE) writes at generate time, atomically and only when the content changed.
   file(GENERATE OUTPUT "${dir}/spec.json" CONTENT "${spec}")

@@ -4,6 +4,7 @@
 #include "common/error.hpp"
 #include "common/files.hpp"
 #include "engine/build.hpp"
+#include "lambda/events.hpp"
 #include "spec/image_spec.hpp"
 
 #include <fmt/format.h>
@@ -68,6 +69,11 @@ void apply_spec(const std::string& spec_file, const std::string& arch, const CLI
   }
   if (!given("--event") && spec.event) {
     request.event_path = spec.event->string();
+  } else if (!given("--event") && spec.event_kind) {
+    // The sample event of EVENT_KIND, written beside the spec for the invoke to read.
+    const auto file = spec.dir / fmt::format("event-{}.json", *spec.event_kind);
+    write_file_if_changed(file, lambda::make_event(*spec.event_kind, std::nullopt, {}).dump(2));
+    request.event_path = file.string();
   }
   std::vector<std::string> environment;
   for (const auto& [key, value] : spec.environment) {

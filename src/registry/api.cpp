@@ -2,6 +2,7 @@
 // answered, credentials found as an engine finds them and kept in memory.
 #include "registry/api.hpp"
 
+#include "common/encoding.hpp"
 #include "common/error.hpp"
 #include "common/files.hpp"
 #include "common/sha256.hpp"
@@ -11,7 +12,6 @@
 
 #include <fmt/format.h>
 #include <httplib.h>
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <cctype>
@@ -88,15 +88,6 @@ fs::path engine_config_file() {
     return fs::path(home) / ".docker" / "config.json";
   }
   return {};
-}
-
-std::string base64(const std::string& bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  const auto length = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                      reinterpret_cast<const unsigned char*>(bytes.data()),
-                                      static_cast<int>(bytes.size()));
-  out.resize(static_cast<std::size_t>(length));
-  return out;
 }
 
 std::optional<Challenge> parse_challenge(const std::string& header) {

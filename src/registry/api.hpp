@@ -83,9 +83,6 @@ class Api {
 // ~/.docker/config.json (empty when neither can be told).
 std::filesystem::path engine_config_file();
 
-// Base64 of `bytes` (for Basic credentials).
-std::string base64(const std::string& bytes);
-
 // The parameters of a WWW-Authenticate challenge: its scheme (lower-case) and its key="value"
 // pairs. Returns nothing for a header it cannot read.
 struct Challenge {

@@ -418,6 +418,10 @@ ImageSpec parse(const fs::path& file, const std::string& text) {
   if (!m.member("event").is_null()) {
     spec.event = m.absolute("event");
   }
+  if (!m.is_null("event_kind")) {
+    spec.event_kind = m.text("event_kind", pattern("[a-z0-9-]+"),
+                             "a kind of sample event (hubtel-ai event --list)");
+  }
   spec.builder_packages = m.texts(
       "builder_packages", pattern("[A-Za-z0-9][A-Za-z0-9+._-]*(:[a-z0-9]+)?"), "a package name");
   spec.stages = m.texts("stages", pattern("dev|debug"), "dev or debug", true);
@@ -573,7 +577,7 @@ json image_inputs(const ImageSpec& spec) {
   auto inputs = spec.document;
   for (const char* key :
        {"function_name", "role", "memory", "timeout", "environment", "secret_environment",
-        "publish", "alias", "keep_images", "tag", "event"}) {
+        "publish", "alias", "keep_images", "tag", "event", "event_kind"}) {
     inputs.erase(key);
   }
   return inputs;

@@ -52,6 +52,7 @@ struct ImageSpec {
   std::vector<Secret> secrets;
   std::optional<std::uint64_t> max_size_bytes;
   std::optional<std::filesystem::path> event;  // what <name>-invoke sends
+  std::optional<std::string> event_kind;       // or the sample event of this kind
 
   // Native images.
   std::string target;

@@ -16,6 +16,7 @@ foreach(
         response-arm64
         stdin
         default-event
+        sample-event
         environment
         function-error
         init-error

@@ -84,6 +84,17 @@ case $case in
     expect_status 0
     [ "$out" = '{}' ] || fail "the default event is not {}"
     ;;
+  sample-event)
+    # A sample event from `hubtel-ai event`, with a body from standard input, reaches the
+    # function whole (it answers it upper-cased).
+    printf 'hello queue' | "$hubtel_ai" event sqs --body - --set '/Records/0/awsRegion="eu-west-1"' \
+      >"$work/event.json"
+    invoke --image "$image:x86_64" --event "$work/event.json"
+    expect_status 0
+    expect_in stdout "$out" '"BODY": "HELLO QUEUE"'
+    expect_in stdout "$out" '"AWSREGION": "EU-WEST-1"'
+    expect_in stdout "$out" '"MD5OFBODY": "[0-9A-F]{32}"'
+    ;;
   environment)
     printf '{"action":"env"}' >"$work/event.json"
     invoke --image "$image:x86_64" --event "$work/event.json" --timeout 7 --memory 512 \

@@ -6,12 +6,6 @@
 namespace hubtel::registry {
 namespace {
 
-TEST(RegistryApi, Base64OfCredentials) {
-  EXPECT_EQ(base64(""), "");
-  EXPECT_EQ(base64("AWS:secret"), "QVdTOnNlY3JldA==");
-  EXPECT_EQ(base64("ab"), "YWI=");
-}
-
 TEST(RegistryApi, ReadsABearerChallenge) {
   const auto challenge =
       parse_challenge(R"(Bearer realm="https://auth.docker.io/token",service="registry.docker.io",)"

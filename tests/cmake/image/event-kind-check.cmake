@@ -1,0 +1,7 @@
+set(spec_file "${RunCMake_TEST_BINARY_DIR}/hubtel/hello/spec.json")
+file(READ "${spec_file}" spec)
+string(JSON kind GET "${spec}" event_kind)
+string(JSON event TYPE "${spec}" event)
+if(NOT kind STREQUAL "apigw-http" OR NOT event STREQUAL "NULL")
+  set(RunCMake_TEST_FAILED "event_kind \"${kind}\", event ${event}: expected apigw-http and null")
+endif()

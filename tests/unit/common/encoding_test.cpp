@@ -1,0 +1,61 @@
+// Unit tests of the byte encodings: Base64, MD5, gzip and the UTF-8 check.
+#include "common/encoding.hpp"
+
+#include <gtest/gtest.h>
+
+#include <zlib.h>
+
+namespace hubtel {
+namespace {
+
+std::string gunzip(const std::string& bytes) {
+  z_stream stream{};
+  EXPECT_EQ(inflateInit2(&stream, 15 + 16), Z_OK);
+  std::string out(1 << 20, '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
+  stream.avail_in = static_cast<uInt>(bytes.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(inflate(&stream, Z_FINISH), Z_STREAM_END);
+  out.resize(stream.total_out);
+  inflateEnd(&stream);
+  return out;
+}
+
+TEST(Encoding, Base64) {
+  EXPECT_EQ(base64(""), "");
+  EXPECT_EQ(base64("AWS:secret"), "QVdTOnNlY3JldA==");
+  EXPECT_EQ(base64("ab"), "YWI=");
+  EXPECT_EQ(base64(std::string("\0\xff", 2)), "AP8=");
+}
+
+TEST(Encoding, Md5) {
+  EXPECT_EQ(md5_hex(""), "d41d8cd98f00b204e9800998ecf8427e");
+  EXPECT_EQ(md5_hex("Hello from SQS!"), "7b270e59b47ff90a553787216d55d91d");
+}
+
+TEST(Encoding, GzipRoundTrips) {
+  const std::string text(100000, 'x');
+  const auto packed = gzip(text);
+  ASSERT_GE(packed.size(), 2U);
+  EXPECT_EQ(static_cast<unsigned char>(packed[0]), 0x1f);  // the gzip magic
+  EXPECT_EQ(static_cast<unsigned char>(packed[1]), 0x8b);
+  EXPECT_LT(packed.size(), 1000U);
+  EXPECT_EQ(gunzip(packed), text);
+  EXPECT_EQ(gunzip(gzip("")), "");
+}
+
+TEST(Encoding, TellsTextFromBytes) {
+  EXPECT_TRUE(is_text(""));
+  EXPECT_TRUE(is_text("plain {\"json\": 1}\n"));
+  EXPECT_TRUE(is_text("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"));
+  EXPECT_FALSE(is_text(std::string("a\0b", 3)));
+  EXPECT_FALSE(is_text("\xff\xfe"));
+  EXPECT_FALSE(is_text("\xc3"));              // cut short
+  EXPECT_FALSE(is_text("\xc0\xaf"));          // overlong
+  EXPECT_FALSE(is_text("\xed\xa0\x80"));      // a surrogate
+  EXPECT_FALSE(is_text("\xf4\x90\x80\x80"));  // past U+10FFFF
+}
+
+}  // namespace
+}  // namespace hubtel
