@@ -1,26 +1,14 @@
 // Unit tests of the byte encodings: Base64, MD5, gzip and the UTF-8 check.
 #include "common/encoding.hpp"
 
-#include <gtest/gtest.h>
+#include "common/gunzip_fixture.hpp"
 
-#include <zlib.h>
+#include <gtest/gtest.h>
 
 namespace hubtel {
 namespace {
 
-std::string gunzip(const std::string& bytes) {
-  z_stream stream{};
-  EXPECT_EQ(inflateInit2(&stream, 15 + 16), Z_OK);
-  std::string out(1 << 20, '\0');
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
-  stream.avail_in = static_cast<uInt>(bytes.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(inflate(&stream, Z_FINISH), Z_STREAM_END);
-  out.resize(stream.total_out);
-  inflateEnd(&stream);
-  return out;
-}
+using test::gunzip;
 
 TEST(Encoding, Base64) {
   EXPECT_EQ(base64(""), "");

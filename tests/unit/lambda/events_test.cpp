@@ -1,27 +1,17 @@
 // Unit tests of the sample events: every kind, where each carries a body, and --set.
 #include "lambda/events.hpp"
 
-#include "common/error.hpp"
+#include "common/gunzip_fixture.hpp"
+#include "spec/spec_fixture.hpp"
 
 #include <gtest/gtest.h>
-
-#include <zlib.h>
-
-#include <functional>
 
 namespace hubtel::lambda {
 namespace {
 
 using json = nlohmann::ordered_json;
-
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using test::error_of;
+using test::gunzip;
 
 std::string unbase64(const std::string& text) {
   static const std::string alphabet =
@@ -40,20 +30,6 @@ std::string unbase64(const std::string& text) {
       out += static_cast<char>((value >> bits) & 0xff);
     }
   }
-  return out;
-}
-
-std::string gunzip(const std::string& bytes) {
-  z_stream stream{};
-  EXPECT_EQ(inflateInit2(&stream, 15 + 16), Z_OK);
-  std::string out(1 << 20, '\0');
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
-  stream.avail_in = static_cast<uInt>(bytes.size());
-  stream.next_out = reinterpret_cast<Bytef*>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(inflate(&stream, Z_FINISH), Z_STREAM_END);
-  out.resize(stream.total_out);
-  inflateEnd(&stream);
   return out;
 }
 
