@@ -28,15 +28,10 @@ set(HUBTEL_ENGINE ""
 set(HUBTEL_ENGINE_JOBS 1 CACHE STRING "How many container engine builds may run at once")
 
 # _hubtel_docker_can_build(<out> <program>) tells whether a docker client builds with BuildKit:
-# either it has the buildx plugin, or it is older than 23 and has BuildKit built in.
+# either it is older than 23 and has BuildKit built in (it builds with that, and its buildx
+# plugin, if any, is not asked: one client call), or it has the buildx plugin.
 function(_hubtel_docker_can_build out program)
   set(${out} FALSE PARENT_SCOPE)
-  execute_process(COMMAND "${program}" buildx version RESULT_VARIABLE buildx_result OUTPUT_QUIET
-                                                                                    ERROR_QUIET)
-  if(buildx_result EQUAL 0)
-    set(${out} docker-buildx PARENT_SCOPE)
-    return()
-  endif()
   execute_process(
     COMMAND "${program}" --version
     RESULT_VARIABLE version_result
@@ -45,7 +40,13 @@ function(_hubtel_docker_can_build out program)
   if(version_result EQUAL 0 AND version MATCHES "version ([0-9]+)\\.")
     if(CMAKE_MATCH_1 LESS 23)
       set(${out} docker-buildkit PARENT_SCOPE)
+      return()
     endif()
+  endif()
+  execute_process(COMMAND "${program}" buildx version RESULT_VARIABLE buildx_result OUTPUT_QUIET
+                                                                                    ERROR_QUIET)
+  if(buildx_result EQUAL 0)
+    set(${out} docker-buildx PARENT_SCOPE)
   endif()
 endfunction()
 

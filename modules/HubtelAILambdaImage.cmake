@@ -78,7 +78,7 @@ function(_hubtel_add_image_targets name)
   set(helper HubtelAI::hubtel-ai)
   add_custom_command(
     OUTPUT ${prepared}
-    COMMAND "${helper}" prepare --spec "${spec}"
+    COMMAND "${helper}" prepare --spec "${spec}" --engine-kind ${engine_kind}
     DEPENDS "${spec}" "${template}" "${templates_stamp}" ${template_files} "${helper}"
     COMMENT "Preparing the Dockerfile of Lambda image ${name}"
     VERBATIM)

@@ -94,7 +94,10 @@ The keywords of :command:`hubtel_add_lambda_image`, each with its values:
     Extra packages for the builder (the host's own build needs them too, see ``TARGET``),
     installed with its own package manager; on a Debian cross
     builder they are installed for the target architecture (``libcurl4-openssl-dev`` becomes
-    ``libcurl4-openssl-dev:arm64``).
+    ``libcurl4-openssl-dev:arm64``). The package manager runs only for what the builder lacks.
+    With docker, a Debian builder's package database is read before the build (once per
+    builder image id, kept in ``~/.cache/hubtel-ai/builders``, from a container created and
+    never started); when the builder has every package, the image has no package step at all.
 
   ``LAMBDA_BASE``
     Whether ``RUNTIME_IMAGE`` is an AWS Lambda base image (detected from its name). On one, the
@@ -119,13 +122,16 @@ The keywords of :command:`hubtel_add_lambda_image`, each with its values:
   ``TEMPLATE``
     A Mustache template that replaces the default Dockerfile template, or extends it with
     Mustache inheritance: ``{{< Dockerfile.native}}`` or ``{{< Dockerfile.python}}`` with
-    ``{{$block}}`` overrides (``deps_extra`` in the builder's package stage, ``build_extra``
+    ``{{$block}}`` overrides (``deps_extra`` in the builder's package stage, both of its
+    variants: with docker, a builder that lacks nothing has no package step, ``build_extra``
     after the build, where in a native image files put under ``/out/rootfs`` land in the
     runtime image, and ``runtime_extra`` in the runtime stage). Partials are found among
     HubtelAI's templates, then beside the template. Its data is the image spec
     ``hubtel/<name>/spec.json``, with the keys derived from it that version 1 of the spec held
     (``kind_native``, ``stage_debug``, ``build_args_list`` and the others) and those the reader
-    works out (``dir``, ``build_cache_id``, each source's ``name``), so templates written for it
+    works out (``dir``, ``build_cache_id``, each source's ``name``; and
+    ``engine_selects_stages``, true when the engine picks a stage by a build argument), so
+    templates written for it
     keep working, with one exception: ``builder_family`` is gone, as the family is settled at
     configure time (``cross`` holds what it decides).
 

@@ -3,6 +3,7 @@
 
 #include "common/error.hpp"
 #include "common/files.hpp"
+#include "engine/builder_packages.hpp"
 #include "engine/context_inputs.hpp"
 #include "inspect/budget.hpp"
 #include "inspect/image.hpp"
@@ -65,6 +66,16 @@ std::string mib(std::uint64_t bytes) {
   return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
 }
 
+// The build argument that takes the deps stage without a package step, when the builder has
+// every package (an engine that is not given it runs the package step, which asks in the builder).
+std::vector<std::string> deps_args(const Engine& engine, const spec::ImageSpec& spec,
+                                   const std::string& arch, std::ostream& err) {
+  if (builder_has_every_package(engine, spec, arch, err)) {
+    return {"--build-arg", "HUBTEL_DEPS=present"};
+  }
+  return {};
+}
+
 // Removes the archives the size step saves, on every path out.
 struct RemovedFiles {
   std::vector<fs::path> paths;
@@ -119,8 +130,9 @@ int measure(const BuildRequest& request, const spec::ImageSpec& spec, std::ostre
     const auto builder = fmt::format("hubtel/{}:build-{}", spec.name, arch);
     const auto builder_id_file = spec::builder_id_file(spec, arch);
     const RemovedFiles removed_id{{builder_id_file}};
-    run_engine(engine, build_command(engine, spec, arch, "build",
-                                     {"--iidfile", builder_id_file.string(), "--tag", builder}));
+    auto extra = deps_args(engine, spec, arch, err);
+    extra.insert(extra.end(), {"--iidfile", builder_id_file.string(), "--tag", builder});
+    run_engine(engine, build_command(engine, spec, arch, "build", extra));
     const auto builder_bytes = image_bytes(engine, read_line_file(builder_id_file));
     const auto runtime_bytes = image_bytes(engine, id);
     // A cross builder runs on the build platform: its size is that platform's toolchain.
@@ -283,11 +295,12 @@ int run_build(const BuildRequest& request, const spec::ImageSpec& spec, std::ost
           spec.name, arch, platform_of(arch), spec.builder_image);
     }
   }
+  auto extra = deps_args(engine, spec, arch, err);
   err.flush();
-
   if (request.stage) {
     const auto tag = fmt::format("hubtel/{}:{}-{}", spec.name, *request.stage, arch);
-    run_engine(engine, build_command(engine, spec, arch, *request.stage, {"--tag", tag}), foreign);
+    extra.insert(extra.end(), {"--tag", tag});
+    run_engine(engine, build_command(engine, spec, arch, *request.stage, extra), foreign);
     err << fmt::format("hubtel: {} stage {} ({}) is {}\n", spec.name, *request.stage, arch, tag);
     return 0;
   }
@@ -298,10 +311,8 @@ int run_build(const BuildRequest& request, const spec::ImageSpec& spec, std::ost
   const auto id_staging = spec::staging(id_file);
   fs::remove(id_staging);
   const auto tag = fmt::format("hubtel/{}:{}", spec.name, arch);
-  run_engine(engine,
-             build_command(engine, spec, arch, "runtime",
-                           {"--iidfile", id_staging.string(), "--tag", tag}),
-             foreign);
+  extra.insert(extra.end(), {"--iidfile", id_staging.string(), "--tag", tag});
+  run_engine(engine, build_command(engine, spec, arch, "runtime", extra), foreign);
   const auto id = read_line_file(id_staging);
   fs::remove(id_staging);
   if (id.rfind("sha256:", 0) != 0) {

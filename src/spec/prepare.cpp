@@ -8,9 +8,12 @@
 
 namespace hubtel::spec {
 
-void prepare(const std::filesystem::path& spec_file) {
+void prepare(const std::filesystem::path& spec_file, const std::string& engine_kind) {
   const auto spec = read(spec_file);
-  const auto data = view(spec);
+  auto data = view(spec);
+  // buildah and podman take the stage a FROM names before build arguments are expanded.
+  data["engine_selects_stages"] =
+      engine_kind == "docker-buildkit" || engine_kind == "docker-buildx";
   mustache::DirectoryLoader loader(spec.partials);
   mustache::RenderOptions options;
   options.escape = mustache::Escape::strict;

@@ -39,6 +39,11 @@ _hubtel_cli_test(
   RESULT 1
   STDERR "^hubtel-ai: error: cannot read '[^']*/onearch/Dockerfile.mustache'")
 _hubtel_cli_test(
+  prepare-bad-engine-kind
+  COMMAND prepare --spec "${_hubtel_deploy_dir}/onearch/spec.json" --engine-kind "docker\nRUN x"
+  RESULT 2
+  STDERR "^hubtel-ai: error: --engine-kind: docker\nRUN x not in")
+_hubtel_cli_test(
   build-version-1
   COMMAND build --spec "${_hubtel_build_dir}/v1/spec.json" --arch x86_64
   RESULT 1

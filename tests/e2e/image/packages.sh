@@ -28,9 +28,11 @@ $out"
 for i in $(seq 10); do
   expect_in "$(cat "$work/shared-builder/hubtel/f$i/image-x86_64.id")" '^sha256:[0-9a-f]{64}$'
 done
-# The builder has every package: the package manager never ran, not even its index update.
-expect_in "$out" 'hubtel: every package is installed already; apt-get is not run'
-expect_not_in "$out" 'apt-get update|hubtel: installing'
+# The builder has every package: its package database, read before the build, says so, and
+# the deps stage has no package step: neither the package manager nor its script ran.
+expect_in "$out" "hubtel: f1 \\(x86_64\\): the builder $builder has every package the build needs: no package step"
+expect_in "$out" '\[deps-present'
+expect_not_in "$out" 'apt-get update|hubtel: installing|every package is installed already'
 
 # A step of its own (never cached), not --no-cache: that would mount the cache empty.
 runs=$(printf '%s\n' "FROM $base" \
@@ -45,4 +47,6 @@ configure "$project" "$work/shared-builder" "-DTEST_BASE=$base" "-DTEST_BUILDER=
   -DTEST_IMAGES=1 >/dev/null
 out=$(build "$work/shared-builder" f1-image)
 expect_in "$out" 'hubtel: installing zlib1g-dev$'
+expect_not_in "$out" 'no package step'
+
 echo "packages test passed"

@@ -35,4 +35,14 @@ build "$work/subdirectory" fn-image
 expect_in "$(cat "$work/subdirectory/hubtel/fn/Dockerfile")" "HUBTEL_AI_STUBS='$root /[^ ']*' "
 out=$(build "$work/subdirectory" fn-invoke)
 expect_in "$out" '"message":"Hello, Lambda!"'
+
+# EVENT_KIND instead of EVENT: <name>-invoke sends the sample event of that kind (the function
+# logs its size).
+sed -i 's/EVENT event.json/EVENT_KIND apigw-http/' "$project/CMakeLists.txt"
+cmake "$work/subdirectory" >/dev/null
+out=$(build "$work/subdirectory" fn-invoke)
+sample="$work/subdirectory/hubtel/fn/event-apigw-http.json"
+expect_in "$(cat "$sample")" '"routeKey": "\$default"'
+expect_in "$out" "request [0-9a-f-]+: $(wc -c <"$sample") bytes"
+expect_in "$out" '"message":"Hello, '
 echo "subdirectory test passed"

@@ -1,0 +1,231 @@
+// Reads a Debian builder's dpkg status file out of its image (a container created, never
+// started) to tell whether the build's package step has anything to do.
+#include "engine/builder_packages.hpp"
+
+#include "common/error.hpp"
+#include "common/files.hpp"
+#include "common/temporary_dir.hpp"
+#include "process/process.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <ostream>
+#include <sstream>
+#include <utility>
+
+namespace fs = std::filesystem;
+
+namespace hubtel::engine {
+namespace {
+
+// What the cache file of one builder image starts with; a file without it is read again.
+constexpr std::string_view kCacheHeader = "hubtel builder packages 1\n";
+// A dpkg status file of a few thousand packages is a few MiB: more is not a package database.
+constexpr std::uintmax_t kMaxStatusBytes = std::uintmax_t{64} << 20U;
+
+std::string dpkg_arch(const std::string& arch) {
+  return arch == "arm64" ? "arm64" : "amd64";
+}
+
+// Runs an engine command quietly; its result says whether it worked (a client that cannot run
+// is a failed command: the package step then asks inside the builder).
+process::Result quietly(const Engine& engine, const std::vector<std::string>& argv) {
+  try {
+    return process::run({argv, environment_of(engine)});
+  } catch (const Error& error) {
+    process::Result failed;
+    failed.steps.push_back({127, error.what()});
+    return failed;
+  }
+}
+
+// Removes the container it names, on every path out.
+class CreatedContainer {
+ public:
+  CreatedContainer(const Engine& engine, std::string id) : engine_(engine), id_(std::move(id)) {}
+  CreatedContainer(const CreatedContainer&) = delete;
+  CreatedContainer& operator=(const CreatedContainer&) = delete;
+  ~CreatedContainer() { quietly(engine_, {engine_.program, "rm", "--force", id_}); }
+  [[nodiscard]] const std::string& id() const { return id_; }
+
+ private:
+  const Engine& engine_;
+  std::string id_;
+};
+
+// The builder image's dpkg status file, copied out of a container created from it (never
+// started); empty when the image has none or it cannot be read.
+std::string read_status(const Engine& engine, const std::string& image_id) {
+  const auto created =
+      quietly(engine, {engine.program, "create", "--network", "none", image_id, "/hubtel-probe"});
+  if (!created.ok()) {
+    return {};
+  }
+  std::istringstream lines(created.out);
+  std::string id;
+  std::getline(lines, id);
+  if (id.empty()) {
+    return {};
+  }
+  const CreatedContainer container(engine, id);
+  const TemporaryDir dir("hubtel-builder-");
+  const auto copy = dir.path() / "status";
+  if (!quietly(engine,
+               {engine.program, "cp", container.id() + ":/var/lib/dpkg/status", copy.string()})
+           .ok()) {
+    return {};
+  }
+  std::error_code error;
+  const auto bytes = fs::file_size(copy, error);
+  if (error || bytes > kMaxStatusBytes || !fs::is_regular_file(copy, error)) {
+    return {};
+  }
+  return read_file(copy);
+}
+
+// Where what a builder image holds is kept: the user's cache folder, as the image id names what
+// it holds for good, so a new build folder does not read the same image again; the build tree's
+// hubtel/builders when there is no home.
+fs::path packages_cache(const spec::ImageSpec& spec, const std::string& image_id) {
+  const auto name = image_id.substr(7) + ".packages";
+  for (const auto* variable : {"XDG_CACHE_HOME", "HOME"}) {
+    const char* value = std::getenv(variable);
+    if (value != nullptr && fs::path(value).is_absolute()) {
+      const auto base = std::string(variable) == "HOME" ? fs::path(value) / ".cache" : value;
+      return base / "hubtel-ai" / "builders" / name;
+    }
+  }
+  return spec.dir.parent_path() / "builders" / name;
+}
+
+}  // namespace
+
+std::vector<std::string> debian_packages_needed(const spec::ImageSpec& spec, bool cross,
+                                                const std::string& target_dpkg_arch) {
+  // The same lists as templates/hubtel-deps.sh (a unit test compares them).
+  std::vector<std::string> needed{"cmake",    "ninja-build", "make",
+                                  "binutils", "file",        "ca-certificates"};
+  if (cross) {
+    needed.push_back(target_dpkg_arch == "arm64" ? "g++-aarch64-linux-gnu"
+                                                 : "g++-x86-64-linux-gnu");
+  } else {
+    needed.emplace_back("g++");
+  }
+  for (const auto& package : spec.builder_packages) {
+    const bool qualified = package.find(':') != std::string::npos;
+    needed.push_back(cross && !qualified ? package + ":" + target_dpkg_arch : package);
+  }
+  return needed;
+}
+
+std::set<std::string> installed_packages(std::string_view status) {
+  std::set<std::string> installed;
+  std::string package;
+  std::string arch;
+  bool is_installed = false;
+  const auto end_stanza = [&] {
+    if (!package.empty() && !arch.empty() && is_installed) {
+      installed.insert(package + ":" + arch);
+    }
+    package.clear();
+    arch.clear();
+    is_installed = false;
+  };
+  std::size_t start = 0;
+  while (start <= status.size()) {
+    auto stop = status.find('\n', start);
+    if (stop == std::string_view::npos) {
+      stop = status.size();
+    }
+    auto line = status.substr(start, stop - start);
+    if (!line.empty() && line.back() == '\r') {
+      line.remove_suffix(1);
+    }
+    if (line.empty()) {
+      end_stanza();
+    } else if (line.rfind("Package: ", 0) == 0) {
+      package = std::string(line.substr(9));
+    } else if (line.rfind("Architecture: ", 0) == 0) {
+      arch = std::string(line.substr(14));
+    } else if (line.rfind("Status: ", 0) == 0) {
+      is_installed = line.substr(8) == "install ok installed";
+    }
+    start = stop + 1;
+  }
+  end_stanza();
+  return installed;
+}
+
+std::string first_missing(const std::vector<std::string>& needed,
+                          const std::set<std::string>& installed, const std::string& native_arch) {
+  for (const auto& package : needed) {
+    const bool found = package.find(':') != std::string::npos
+                           ? installed.count(package) != 0
+                           : installed.count(package + ":" + native_arch) != 0 ||
+                                 installed.count(package + ":all") != 0;
+    if (!found) {
+      return package;
+    }
+  }
+  return {};
+}
+
+bool builder_has_every_package(const Engine& engine, const spec::ImageSpec& spec,
+                               const std::string& arch, std::ostream& err) {
+  if (engine.kind != "docker-buildkit" || !spec.native()) {
+    return false;
+  }
+  // A cross build's builder runs on the build platform (this machine, for a local engine).
+  const bool cross = spec.cross && arch != host_arch();
+  const auto builder_arch = dpkg_arch(cross ? host_arch() : arch);
+  const auto inspected = quietly(engine, {engine.program, "image", "inspect", "--format",
+                                          "{{.Id}} {{.Os}} {{.Architecture}}", spec.builder_image});
+  std::istringstream fields(inspected.out);
+  std::string image_id;
+  std::string os;
+  std::string image_arch;
+  fields >> image_id >> os >> image_arch;
+  if (!inspected.ok() || image_id.rfind("sha256:", 0) != 0 || image_id.size() != 71 ||
+      os != "linux" || image_arch != builder_arch) {
+    return false;  // not pulled yet, or of another platform: the engine resolves it
+  }
+
+  const auto cache = packages_cache(spec, image_id);
+  std::string listed;
+  std::error_code error;
+  if (fs::is_regular_file(cache, error) && fs::file_size(cache, error) <= kMaxStatusBytes) {
+    try {
+      listed = read_file(cache);
+    } catch (const Error&) {
+      listed.clear();  // read again below
+    }
+  }
+  if (listed.rfind(kCacheHeader, 0) != 0) {
+    listed = kCacheHeader;
+    for (const auto& package : installed_packages(read_status(engine, image_id))) {
+      listed += package + "\n";
+    }
+    try {
+      fs::create_directories(cache.parent_path());
+      write_file_atomically(cache, listed);
+    } catch (const std::exception&) {
+      // A cache that cannot be written costs a read of the builder next time, nothing more.
+    }
+  }
+  std::set<std::string> installed;
+  std::istringstream lines(listed.substr(kCacheHeader.size()));
+  for (std::string line; std::getline(lines, line);) {
+    installed.insert(line);
+  }
+  const auto needed = debian_packages_needed(spec, cross, dpkg_arch(arch));
+  if (!first_missing(needed, installed, builder_arch).empty()) {
+    return false;
+  }
+  err << fmt::format(
+      "hubtel: {} ({}): the builder {} has every package the build needs: no package step\n",
+      spec.name, arch, spec.builder_image);
+  return true;
+}
+
+}  // namespace hubtel::engine
