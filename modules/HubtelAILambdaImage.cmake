@@ -97,6 +97,13 @@ function(_hubtel_add_image_targets name)
   set(end_line COMMAND ${CMAKE_COMMAND} -E echo)
   set(size_commands)
   set(invoke_commands)
+  # Only Ninja restats an output: elsewhere (Unix Makefiles) an id left as it was stays older than
+  # the inputs that built it again, so each run would build again. There the id is written after
+  # every build, and what depends on it runs again too.
+  set(id_always)
+  if(NOT CMAKE_GENERATOR MATCHES "Ninja")
+    set(id_always --always-write-id)
+  endif()
   foreach(arch id_file IN ZIP_LISTS architectures id_files)
     # Each build touches image-<arch>.built and writes the id only when it changed (restat: a
     # rebuild to the same image rebuilds nothing after it). A native image's build also writes
@@ -111,7 +118,7 @@ function(_hubtel_add_image_targets name)
     add_custom_command(
       OUTPUT "${id_file}"
       BYPRODUCTS "${stem}.built"
-      COMMAND ${build} --arch ${arch}
+      COMMAND ${build} --arch ${arch} ${id_always}
       DEPENDS ${prepared} "${helper}" ${inputs} ${depfile}
       COMMENT "Building Lambda image ${name} (${arch})" ${pool}
       VERBATIM)

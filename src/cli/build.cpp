@@ -28,6 +28,9 @@ void add_build_command(CLI::App& app, Context& context) {
       ->check(CLI::IsMember({"dev", "debug"}));
   command->add_flag("--size", request->size,
                     "Report where the image's bytes went, against the spec's size budget");
+  command->add_flag("--always-write-id", request->always_write_id,
+                    "Write image-<arch>.id after every build, even when the id is the same (for "
+                    "build tools without restat, such as make)");
   command->callback([request, &context] {
     // The engine reads ECR (base images, the registry cache) through the registry client's login.
     const auto spec = spec::read(request->spec);

@@ -322,7 +322,11 @@ int run_build(const BuildRequest& request, const spec::ImageSpec& spec, std::ost
   if (spec.native() && depfile_can_name(spec.context)) {
     write_file_atomically(spec::depfile(spec, arch), depfile_text(id_file, context_inputs(spec)));
   }
-  write_file_if_changed(id_file, id + "\n");
+  if (request.always_write_id) {
+    write_file_atomically(id_file, id + "\n");
+  } else {
+    write_file_if_changed(id_file, id + "\n");
+  }
   write_file_atomically(spec::built_file(spec, arch), id + "\n");
   err << fmt::format("hubtel: {} ({}) is {} ({})\n", spec.name, arch, tag, id.substr(0, 19));
   return 0;

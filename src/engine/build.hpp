@@ -27,6 +27,10 @@ struct BuildRequest {
   Engine engine;
   std::optional<std::string> stage;  // an extra stage (dev, debug) instead of the image
   bool size = false;                 // measure the built image instead of building it
+  // Write image-<arch>.id after every build, even with the same id: for build tools without
+  // restat (Unix Makefiles), which would otherwise see the id older than its inputs and build
+  // again on every run.
+  bool always_write_id = false;
 };
 
 // Lambda's architecture name as an engine platform (linux/amd64, linux/arm64).

@@ -23,7 +23,8 @@ foreach(
         lambda-base
         subdirectory
         shared-name
-        packages)
+        packages
+        makefiles)
   set(_hubtel_fixtures hubtel_install hubtel_engine hubtel_base_images)
   if(_hubtel_case STREQUAL "init")
     list(APPEND _hubtel_fixtures hubtel_registry hubtel_moto)
