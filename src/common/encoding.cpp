@@ -24,6 +24,39 @@ std::string base64(std::string_view bytes) {
   return out;
 }
 
+std::optional<std::string> from_base64(std::string_view text) {
+  if (text.size() % 4 != 0 ||
+      text.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+    return std::nullopt;
+  }
+  // Only the alphabet, and '=' in the last two places: EVP_DecodeBlock would also skip spaces
+  // and line breaks.
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const bool alphabet = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                          (c >= '0' && c <= '9') || c == '+' || c == '/';
+    const bool padding =
+        c == '=' && i + 2 >= text.size() && (i + 1 == text.size() || text[i + 1] == '=');
+    if (!alphabet && !padding) {
+      return std::nullopt;
+    }
+  }
+  std::string out(text.size() / 4 * 3 + 1, '\0');
+  const auto length = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                      reinterpret_cast<const unsigned char*>(text.data()),
+                                      static_cast<int>(text.size()));
+  if (length < 0) {
+    return std::nullopt;
+  }
+  // EVP_DecodeBlock counts the padding as zero bytes.
+  std::size_t padding = 0;
+  if (!text.empty() && text.back() == '=') {
+    padding = text.size() >= 2 && text[text.size() - 2] == '=' ? 2 : 1;
+  }
+  out.resize(static_cast<std::size_t>(length) - padding);
+  return out;
+}
+
 std::string md5_hex(std::string_view bytes) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int length = 0;

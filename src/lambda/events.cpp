@@ -32,7 +32,7 @@ const char* const kApigwRest = R"({
     "resourceId": "a1b2c3", "resourcePath": "/{proxy+}", "httpMethod": "GET",
     "extendedRequestId": "Ab1CdEfGhIJKlMn=", "requestTime": "01/Dec/2026:12:00:00 +0000",
     "path": "/prod/hello", "accountId": "123456789012", "protocol": "HTTP/1.1", "stage": "prod",
-    "domainPrefix": "abcdef1234", "requestTimeEpoch": 1795953600000,
+    "domainPrefix": "abcdef1234", "requestTimeEpoch": 1796126400000,
     "requestId": "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
     "identity": {"cognitoIdentityPoolId": null, "accountId": null, "cognitoIdentityId": null,
                  "caller": null, "sourceIp": "203.0.113.10", "principalOrgId": null,
@@ -61,7 +61,7 @@ const char* const kApigwHttp = R"({
     "http": {"method": "GET", "path": "/hello", "protocol": "HTTP/1.1",
              "sourceIp": "203.0.113.10", "userAgent": "curl/8.4.0"},
     "requestId": "JKJaXmPLvHcESHA=", "routeKey": "$default", "stage": "$default",
-    "time": "01/Dec/2026:12:00:00 +0000", "timeEpoch": 1795953600000},
+    "time": "01/Dec/2026:12:00:00 +0000", "timeEpoch": 1796126400000},
   "isBase64Encoded": false
 })";
 
@@ -83,7 +83,7 @@ const char* const kFunctionUrl = R"({
     "http": {"method": "GET", "path": "/hello", "protocol": "HTTP/1.1",
              "sourceIp": "203.0.113.10", "userAgent": "curl/8.4.0"},
     "requestId": "id-1234-5678", "routeKey": "$default", "stage": "$default",
-    "time": "01/Dec/2026:12:00:00 +0000", "timeEpoch": 1795953600000},
+    "time": "01/Dec/2026:12:00:00 +0000", "timeEpoch": 1796126400000},
   "isBase64Encoded": false
 })";
 
@@ -119,9 +119,9 @@ const char* const kSqs = R"({"Records": [{
   "messageId": "059f36b4-87a3-44ab-83d2-661975830a7d",
   "receiptHandle": "AQEBwJnKyrHigUMZj6rYigCgxlaS3SLy0a",
   "body": "Hello from SQS!",
-  "attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": "1795953600000",
+  "attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": "1796126400000",
                  "SenderId": "AIDAIENQZJOLO23YVJ4VO",
-                 "ApproximateFirstReceiveTimestamp": "1795953600001"},
+                 "ApproximateFirstReceiveTimestamp": "1796126400001"},
   "messageAttributes": {},
   "md5OfBody": "",
   "eventSource": "aws:sqs",
@@ -158,7 +158,7 @@ const char* const kScheduled = R"({
 const char* const kDynamoDb = R"({"Records": [{
   "eventID": "c4ca4238a0b923820dcc509a6f75849b", "eventName": "INSERT", "eventVersion": "1.1",
   "eventSource": "aws:dynamodb", "awsRegion": "us-east-1",
-  "dynamodb": {"ApproximateCreationDateTime": 1795953600, "Keys": {"Id": {"N": "101"}},
+  "dynamodb": {"ApproximateCreationDateTime": 1796126400, "Keys": {"Id": {"N": "101"}},
                "NewImage": {"Message": {"S": "New item!"}, "Id": {"N": "101"}},
                "SequenceNumber": "4421584500000000017450439091", "SizeBytes": 26,
                "StreamViewType": "NEW_AND_OLD_IMAGES"},
@@ -168,7 +168,7 @@ const char* const kDynamoDb = R"({"Records": [{
 const char* const kKinesis = R"({"Records": [{
   "kinesis": {"kinesisSchemaVersion": "1.0", "partitionKey": "1",
               "sequenceNumber": "49590338271490256608559692538361571095921575989136588898",
-              "data": "SGVsbG8gZnJvbSBLaW5lc2lzIQ==", "approximateArrivalTimestamp": 1795953600.0},
+              "data": "SGVsbG8gZnJvbSBLaW5lc2lzIQ==", "approximateArrivalTimestamp": 1796126400.0},
   "eventSource": "aws:kinesis", "eventVersion": "1.0",
   "eventID": "shardId-000000000006:49590338271490256608559692538361571095921575989136588898",
   "eventName": "aws:kinesis:record",
@@ -181,7 +181,7 @@ const char* const kCloudWatchLogs = R"({
   "logStream": "2026/12/01/[$LATEST]0123456789abcdef0123456789abcdef",
   "subscriptionFilters": ["example-filter"],
   "logEvents": [{"id": "37961458213128093720473486329104916582624522580958658560",
-                 "timestamp": 1795953600000, "message": "Hello from CloudWatch Logs!"}]
+                 "timestamp": 1796126400000, "message": "Hello from CloudWatch Logs!"}]
 })";
 
 struct Sample {

@@ -17,6 +17,17 @@ TEST(Encoding, Base64) {
   EXPECT_EQ(base64(std::string("\0\xff", 2)), "AP8=");
 }
 
+TEST(Encoding, ReadsBase64) {
+  EXPECT_EQ(from_base64(""), "");
+  EXPECT_EQ(from_base64("QVdTOnNlY3JldA=="), "AWS:secret");
+  EXPECT_EQ(from_base64("YWI="), "ab");
+  EXPECT_EQ(from_base64("YWJj"), "abc");
+  EXPECT_EQ(from_base64("AP8="), std::string("\0\xff", 2));
+  for (const auto* bad : {"YWI", "YW I=", "YWI=\n", "Y=WI", "YW=I", "YWI*", "====", "YQ==YQ=="}) {
+    EXPECT_FALSE(from_base64(bad)) << bad;
+  }
+}
+
 TEST(Encoding, Md5) {
   EXPECT_EQ(md5_hex(""), "d41d8cd98f00b204e9800998ecf8427e");
   EXPECT_EQ(md5_hex("Hello from SQS!"), "7b270e59b47ff90a553787216d55d91d");

@@ -1,6 +1,7 @@
 // Unit tests of the sample events: every kind, where each carries a body, and --set.
 #include "lambda/events.hpp"
 
+#include "common/encoding.hpp"
 #include "common/gunzip_fixture.hpp"
 #include "spec/spec_fixture.hpp"
 
@@ -14,23 +15,9 @@ using test::error_of;
 using test::gunzip;
 
 std::string unbase64(const std::string& text) {
-  static const std::string alphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  unsigned value = 0;
-  int bits = 0;
-  for (const char c : text) {
-    if (c == '=') {
-      break;
-    }
-    value = (value << 6) | static_cast<unsigned>(alphabet.find(c));
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((value >> bits) & 0xff);
-    }
-  }
-  return out;
+  auto bytes = from_base64(text);
+  EXPECT_TRUE(bytes) << text;
+  return bytes.value_or(std::string());
 }
 
 TEST(Events, EveryKindTheContractNames) {
