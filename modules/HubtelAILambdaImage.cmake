@@ -11,7 +11,8 @@ container image, with targets that build, measure, invoke, push and deploy it.
 
     hubtel_add_lambda_image(<name> RUNTIME <runtime> [<keyword> <value>...]...)
 
-  Adds the targets ``<name>-image``, ``<name>-size``, ``<name>-invoke``, ``<name>-push``,
+  Adds the targets ``<name>-image``, ``<name>-size``, ``<name>-invoke``, ``<name>-serve``
+  (``hubtel-ai serve`` of this machine's architecture, as a function URL), ``<name>-push``,
   ``<name>-deploy``, ``<name>-versions``, ``<name>-rollback`` and ``<name>-gc`` (the last four
   for an image with a ``FUNCTION_NAME`` and a ``REPOSITORY``; otherwise they say what is
   missing), one ``<name>-image-<stage>`` per extra stage, and adds the image to the aggregate
@@ -173,6 +174,21 @@ function(_hubtel_add_image_targets name)
     ${invoke_commands}
     DEPENDS ${id_files}
     COMMENT "Invoking Lambda image ${name}"
+    USES_TERMINAL VERBATIM)
+  # Serve: this machine's architecture when the image has it (no emulation), else its first.
+  list(GET architectures 0 serve_arch)
+  if(CMAKE_HOST_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64)$" AND "arm64" IN_LIST architectures)
+    set(serve_arch arm64)
+  elseif(CMAKE_HOST_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64)$" AND "x86_64" IN_LIST architectures)
+    set(serve_arch x86_64)
+  endif()
+  list(FIND architectures ${serve_arch} serve_index)
+  list(GET id_files ${serve_index} serve_id_file)
+  add_custom_target(
+    ${name}-serve
+    COMMAND "${helper}" serve --spec "${spec}" ${engine} --arch ${serve_arch}
+    DEPENDS "${serve_id_file}"
+    COMMENT "Serving Lambda image ${name} (${serve_arch}) over HTTP; Ctrl-C stops it"
     USES_TERMINAL VERBATIM)
   if(NOT TARGET images)
     add_custom_target(images)

@@ -95,9 +95,11 @@ The keywords of :command:`hubtel_add_lambda_image`, each with its values:
     installed with its own package manager; on a Debian cross
     builder they are installed for the target architecture (``libcurl4-openssl-dev`` becomes
     ``libcurl4-openssl-dev:arm64``). The package manager runs only for what the builder lacks.
-    With docker, a Debian builder's package database is read before the build (once per
-    builder image id, kept in ``~/.cache/hubtel-ai/builders``, from a container created and
-    never started); when the builder has every package, the image has no package step at all.
+    With docker's built-in BuildKit (a client older than 23), a Debian builder's package
+    database is read before the build (once per builder image id, kept in
+    ``~/.cache/hubtel-ai/builders``, from a container created and never started); when the
+    builder has every package, the image has no package step at all (and a ``deps_extra``
+    block runs on the builder as it is, with nothing installed after it).
 
   ``LAMBDA_BASE``
     Whether ``RUNTIME_IMAGE`` is an AWS Lambda base image (detected from its name). On one, the

@@ -66,16 +66,6 @@ std::string mib(std::uint64_t bytes) {
   return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
 }
 
-// The build argument that takes the deps stage without a package step, when the builder has
-// every package (an engine that is not given it runs the package step, which asks in the builder).
-std::vector<std::string> deps_args(const Engine& engine, const spec::ImageSpec& spec,
-                                   const std::string& arch, std::ostream& err) {
-  if (builder_has_every_package(engine, spec, arch, err)) {
-    return {"--build-arg", "HUBTEL_DEPS=present"};
-  }
-  return {};
-}
-
 // Removes the archives the size step saves, on every path out.
 struct RemovedFiles {
   std::vector<fs::path> paths;
@@ -154,6 +144,17 @@ int measure(const BuildRequest& request, const spec::ImageSpec& spec, std::ostre
 }
 
 }  // namespace
+
+std::vector<std::string> deps_args(const Engine& engine, const spec::ImageSpec& spec,
+                                   const std::string& arch, std::ostream& err) {
+  if (!spec.native() || (engine.kind != "docker-buildkit" && engine.kind != "docker-buildx")) {
+    return {};
+  }
+  // Always given, never the Dockerfile's default: every build of the image (its own, the size
+  // step's, the registry cache's) picks the same stage, and so shares its cache.
+  const bool present = builder_has_every_package(engine, spec, arch, err);
+  return {"--build-arg", present ? "HUBTEL_DEPS=present" : "HUBTEL_DEPS=install"};
+}
 
 std::string platform_of(const std::string& arch) {
   if (arch == "x86_64") {

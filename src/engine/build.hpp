@@ -55,6 +55,13 @@ std::vector<std::string> build_command(const Engine& engine, const spec::ImageSp
                                        const std::string& arch, const std::string& stage,
                                        const std::vector<std::string>& extra);
 
+// The build argument that picks a native image's deps stage (HUBTEL_DEPS), for the engines whose
+// Dockerfile frontend picks a stage by one: "present" when the builder has every package the build
+// needs (builder_packages.hpp; the package step is then left out), else "install". Every build of
+// the image passes it, so they all share one cache.
+std::vector<std::string> deps_args(const Engine& engine, const spec::ImageSpec& spec,
+                                   const std::string& arch, std::ostream& err);
+
 // Runs an engine command, its output shown on our stderr with long lines cut. Throws Error that
 // explains a failure: a daemon that does not answer, else the step shown above (and `also`).
 void run_engine(const Engine& engine, const std::vector<std::string>& argv,

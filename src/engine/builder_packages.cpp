@@ -23,6 +23,8 @@ namespace {
 constexpr std::string_view kCacheHeader = "hubtel builder packages 1\n";
 // A dpkg status file of a few thousand packages is a few MiB: more is not a package database.
 constexpr std::uintmax_t kMaxStatusBytes = std::uintmax_t{64} << 20U;
+// The kept list: a name and an architecture a package, far less than its status file.
+constexpr std::uintmax_t kMaxCacheBytes = std::uintmax_t{4} << 20U;
 
 std::string dpkg_arch(const std::string& arch) {
   return arch == "arm64" ? "arm64" : "amd64";
@@ -46,7 +48,7 @@ class CreatedContainer {
   CreatedContainer(const Engine& engine, std::string id) : engine_(engine), id_(std::move(id)) {}
   CreatedContainer(const CreatedContainer&) = delete;
   CreatedContainer& operator=(const CreatedContainer&) = delete;
-  ~CreatedContainer() { quietly(engine_, {engine_.program, "rm", "--force", id_}); }
+  ~CreatedContainer() { quietly(engine_, {engine_.program, "rm", "--force", "--volumes", id_}); }
   [[nodiscard]] const std::string& id() const { return id_; }
 
  private:
@@ -54,11 +56,17 @@ class CreatedContainer {
   std::string id_;
 };
 
+// What reading a builder's package database found.
+struct Status {
+  std::string text;    // the status file
+  bool known = false;  // read, or known to be absent: worth keeping
+};
+
 // The builder image's dpkg status file, copied out of a container created from it (never
-// started); empty when the image has none or it cannot be read.
-std::string read_status(const Engine& engine, const std::string& image_id) {
-  const auto created =
-      quietly(engine, {engine.program, "create", "--network", "none", image_id, "/hubtel-probe"});
+// started; labelled hubtel-ai.probe, should a signal end this process before it is removed).
+Status read_status(const Engine& engine, const std::string& image_id) {
+  const auto created = quietly(engine, {engine.program, "create", "--network", "none", "--label",
+                                        "hubtel-ai.probe=1", image_id, "/hubtel-probe"});
   if (!created.ok()) {
     return {};
   }
@@ -71,17 +79,21 @@ std::string read_status(const Engine& engine, const std::string& image_id) {
   const CreatedContainer container(engine, id);
   const TemporaryDir dir("hubtel-builder-");
   const auto copy = dir.path() / "status";
-  if (!quietly(engine,
-               {engine.program, "cp", container.id() + ":/var/lib/dpkg/status", copy.string()})
-           .ok()) {
-    return {};
+  // --follow-link resolves a link inside the image, so the copy is never a link to a host file.
+  const auto copied = quietly(engine, {engine.program, "cp", "--follow-link",
+                                       container.id() + ":/var/lib/dpkg/status", copy.string()});
+  if (!copied.ok()) {
+    // No dpkg database at all (not a Debian builder) is worth keeping; any other failure is not.
+    const auto& message = copied.steps.empty() ? std::string() : copied.steps.front().err;
+    return {{}, message.find("Could not find the file") != std::string::npos};
   }
   std::error_code error;
-  const auto bytes = fs::file_size(copy, error);
-  if (error || bytes > kMaxStatusBytes || !fs::is_regular_file(copy, error)) {
+  const auto kind = fs::symlink_status(copy, error);
+  if (error || !fs::is_regular_file(kind) || fs::file_size(copy, error) > kMaxStatusBytes ||
+      error) {
     return {};
   }
-  return read_file(copy);
+  return {read_file(copy), true};
 }
 
 // Where what a builder image holds is kept: the user's cache folder, as the image id names what
@@ -176,7 +188,12 @@ bool builder_has_every_package(const Engine& engine, const spec::ImageSpec& spec
   if (engine.kind != "docker-buildkit" || !spec.native()) {
     return false;
   }
-  // A cross build's builder runs on the build platform (this machine, for a local engine).
+  // A cross build's builder runs on the build platform (this machine, for a local engine). An
+  // emulated one (a builder that cannot cross-compile, for another architecture) is left to the
+  // package step, whose script tells it apart by TARGETARCH and BUILDARCH.
+  if (!spec.cross && arch != host_arch()) {
+    return false;
+  }
   const bool cross = spec.cross && arch != host_arch();
   const auto builder_arch = dpkg_arch(cross ? host_arch() : arch);
   const auto inspected = quietly(engine, {engine.program, "image", "inspect", "--format",
@@ -194,7 +211,7 @@ bool builder_has_every_package(const Engine& engine, const spec::ImageSpec& spec
   const auto cache = packages_cache(spec, image_id);
   std::string listed;
   std::error_code error;
-  if (fs::is_regular_file(cache, error) && fs::file_size(cache, error) <= kMaxStatusBytes) {
+  if (fs::is_regular_file(cache, error) && fs::file_size(cache, error) <= kMaxCacheBytes) {
     try {
       listed = read_file(cache);
     } catch (const Error&) {
@@ -202,13 +219,16 @@ bool builder_has_every_package(const Engine& engine, const spec::ImageSpec& spec
     }
   }
   if (listed.rfind(kCacheHeader, 0) != 0) {
+    const auto status = read_status(engine, image_id);
     listed = kCacheHeader;
-    for (const auto& package : installed_packages(read_status(engine, image_id))) {
+    for (const auto& package : installed_packages(status.text)) {
       listed += package + "\n";
     }
     try {
-      fs::create_directories(cache.parent_path());
-      write_file_atomically(cache, listed);
+      if (status.known) {
+        fs::create_directories(cache.parent_path());
+        write_file_atomically(cache, listed);
+      }
     } catch (const std::exception&) {
       // A cache that cannot be written costs a read of the builder next time, nothing more.
     }

@@ -391,6 +391,17 @@ InvocationStatus RuntimeApi::wait(const std::string& request_id,
   return status();
 }
 
+void RuntimeApi::release(const std::string& request_id) {
+  std::lock_guard lock(impl_->mutex);
+  auto& handled = impl_->handled;
+  handled.erase(std::remove_if(handled.begin(), handled.end(),
+                               [&](const auto& invocation) {
+                                 return invocation.request_id == request_id &&
+                                        invocation.outcome.has_value();
+                               }),
+                handled.end());
+}
+
 void RuntimeApi::wake() {
   {
     std::lock_guard lock(impl_->mutex);

@@ -66,6 +66,9 @@ class RuntimeApi {
   InvocationStatus wait(const std::string& request_id, std::chrono::milliseconds timeout);
   // Ends a wait() early, e.g. when the runtime's container exited.
   void wake();
+  // Forgets an invocation that has its outcome, so a long-running server keeps no event or
+  // answer it has served.
+  void release(const std::string& request_id);
 
   [[nodiscard]] const FunctionConfig& config() const;
 

@@ -111,10 +111,14 @@ void push_cache(const spec::ImageSpec& spec, const std::string& arch, Client& cl
     client.log_in(repository, false, err);
   }
   const auto& engine = client.engine();
-  engine::run_engine(engine,
-                     engine::build_command(engine, spec, arch, "build", {"--tag", refs->build}));
-  engine::run_engine(
-      engine, engine::build_command(engine, spec, arch, "runtime", {"--tag", refs->runtime}));
+  // The deps stage the image's build took, so these are its cache hits.
+  const auto deps = engine::deps_args(engine, spec, arch, err);
+  auto build_extra = deps;
+  build_extra.insert(build_extra.end(), {"--tag", refs->build});
+  auto runtime_extra = deps;
+  runtime_extra.insert(runtime_extra.end(), {"--tag", refs->runtime});
+  engine::run_engine(engine, engine::build_command(engine, spec, arch, "build", build_extra));
+  engine::run_engine(engine, engine::build_command(engine, spec, arch, "runtime", runtime_extra));
   const auto step = fmt::format("push {} ({}): the registry build cache", spec.name, arch);
   for (const auto& ref : {refs->build, refs->runtime}) {
     client.push(ref, ref, step);

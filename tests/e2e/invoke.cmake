@@ -40,3 +40,14 @@ foreach(
     LABELS invoke
     TIMEOUT 300)
 endforeach()
+
+# `hubtel-ai serve`: the same images behind a local HTTP front, on warm containers, asked with curl.
+foreach(_hubtel_case IN ITEMS function-url apigw-rest errors concurrency)
+  _hubtel_e2e_test(
+    serve.${_hubtel_case}
+    COMMAND "${CMAKE_CURRENT_SOURCE_DIR}/invoke/serve.sh" ${_hubtel_case}
+            "${_hubtel_invoke_work}/serve-${_hubtel_case}"
+    FIXTURES hubtel_engine hubtel_invoke_images
+    LABELS invoke
+    TIMEOUT 300)
+endforeach()

@@ -45,4 +45,28 @@ sample="$work/subdirectory/hubtel/fn/event-apigw-http.json"
 expect_in "$(cat "$sample")" '"routeKey": "\$default"'
 expect_in "$out" "request [0-9a-f-]+: $(wc -c <"$sample") bytes"
 expect_in "$out" '"message":"Hello, '
+
+# <name>-serve: the image behind a local function URL, asked over HTTP; SIGTERM to the build
+# (its process group, as a terminal's Ctrl-C reaches it) removes the container.
+setsid cmake --build "$work/subdirectory" --target fn-serve >"$work/serve.log" 2>&1 &
+serving=$!
+port=
+for _ in $(seq 300); do
+  port=$(sed -n 's|^listening on http://127.0.0.1:\([0-9][0-9]*\)$|\1|p' "$work/serve.log")
+  [ -n "$port" ] && break
+  kill -0 "$serving" 2>/dev/null || fail "fn-serve ended: $(cat "$work/serve.log")"
+  sleep 0.1
+done
+[ -n "$port" ] || fail "fn-serve printed no 'listening on' line: $(cat "$work/serve.log")"
+answer=$(curl -sS --max-time 60 "http://127.0.0.1:$port/greet?name=Serve")
+expect_in "$answer" '"message":"Hello, Serve!"'
+kill -TERM -- "-$serving"
+wait "$serving" || true
+# The build tool may end before the helper it started has removed its container.
+for _ in $(seq 200); do
+  grep -q 'removed 1 container' "$work/serve.log" && break
+  sleep 0.1
+done
+expect_in "$(cat "$work/serve.log")" 'GET /greet\?name=Serve 200 '
+expect_in "$(cat "$work/serve.log")" 'removed 1 container'
 echo "subdirectory test passed"

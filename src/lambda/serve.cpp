@@ -1,0 +1,411 @@
+// Serves a Lambda image over HTTP: see serve.hpp. Each warm container has a Runtime API of its own
+// (one invocation at a time, as in a Lambda execution environment); requests take a free one.
+#include "lambda/serve.hpp"
+
+#include "common/error.hpp"
+#include "lambda/container.hpp"
+#include "lambda/runtime_api.hpp"
+
+#include <fmt/format.h>
+#include <httplib.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <ostream>
+#include <thread>
+
+namespace hubtel::lambda {
+namespace {
+
+using namespace std::chrono_literals;
+
+// One warm execution environment: a Runtime API and the container that calls it.
+struct Warm {
+  std::unique_ptr<RuntimeApi> api;
+  std::unique_ptr<Container> container;
+  std::string name;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+
+  Warm(const InvokeRequest& function, const FunctionConfig& config) {
+    const auto secret = make_secret();
+    api = std::make_unique<RuntimeApi>(config, secret);
+    const auto port = api->start();
+    process::Environment environment{
+        {"AWS_LAMBDA_RUNTIME_API", fmt::format("127.0.0.1:{}/{}", port, secret)}};
+    environment.insert(environment.end(), function.secret_environment.begin(),
+                       function.secret_environment.end());
+    name = "hubtel-serve-" + random_hex(12);
+    container = std::make_unique<Container>(
+        function.engine, name,
+        run_command_line(function, name, lambda_environment(config, function.memory_mib)),
+        std::move(environment), *api);
+  }
+  Warm(const Warm&) = delete;
+  Warm& operator=(const Warm&) = delete;
+  ~Warm() {
+    container->remove();
+    api->stop();
+  }
+};
+
+// What one invocation on a warm container came to.
+struct Answer {
+  std::optional<Outcome> outcome;
+  int status = 200;      // for answers without an outcome
+  std::string message;   // why there is no outcome
+  bool replace = false;  // the container is gone or no longer to be trusted
+};
+
+// The percent-encoded form of a decoded path or query part: the HTTP library hands both over
+// decoded, so the raw forms are written again from them.
+std::string encode(std::string_view text, bool keep_slash) {
+  std::string out;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) != 0 || c == '-' || c == '.' || c == '_' || c == '~' ||
+        (keep_slash && c == '/')) {
+      out.push_back(c);
+    } else {
+      out += fmt::format("%{:02X}", byte);
+    }
+  }
+  return out;
+}
+
+std::string target_of(const httplib::Request& request) {
+  auto target = encode(request.path, true);
+  // The library also reads a form body into the parameters: those are not the query's.
+  auto params = request.params;
+  if (request.get_header_value("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0) {
+    httplib::Params from_body;
+    httplib::detail::parse_query_text(request.body, from_body);
+    for (const auto& [key, value] : from_body) {
+      const auto range = params.equal_range(key);
+      for (auto it = range.first; it != range.second; ++it) {
+        if (it->second == value) {
+          params.erase(it);
+          break;
+        }
+      }
+    }
+  }
+  std::string query;
+  for (const auto& [key, value] : params) {
+    query += (query.empty() ? "" : "&") + encode(key, false) + "=" + encode(value, false);
+  }
+  if (!query.empty()) {
+    target += "?" + query;
+  }
+  return target;
+}
+
+class Server {
+ public:
+  Server(const ServeRequest& request, FunctionConfig config, std::ostream& err)
+      : request_(request), config_(std::move(config)), err_(err) {
+    for (int i = 0; i < request.concurrency; ++i) {
+      warm_.push_back(std::make_unique<Warm>(request_.function, config_));
+      free_.push_back(static_cast<std::size_t>(i));
+    }
+  }
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Ends every wait and removes every container.
+  void stop() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    freed_.notify_all();
+    for (auto& warm : warm_) {
+      if (warm) {
+        warm->api->wake();
+      }
+    }
+  }
+
+  std::size_t remove_all() {
+    std::lock_guard lock(mutex_);
+    const auto count = warm_.size();
+    warm_.clear();
+    return count;
+  }
+
+  void handle(const httplib::Request& http, httplib::Response& response) {
+    const auto start = std::chrono::steady_clock::now();
+    HttpRequest request;
+    request.method = http.method;
+    request.target = target_of(http);
+    for (const auto& [name, value] : http.headers) {
+      // The library adds these of its own.
+      if (name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" ||
+          name == "LOCAL_PORT") {
+        continue;
+      }
+      request.headers.emplace_back(name, value);
+    }
+    request.body = http.body;
+    request.source_ip = http.remote_addr.empty() ? "127.0.0.1" : http.remote_addr;
+    const auto event =
+        request_event(request_.front, request, make_request_id(), std::chrono::system_clock::now())
+            .dump();
+    if (event.size() > max_payload_bytes) {
+      fail(response, 413,
+           fmt::format("the event is {} bytes, over Lambda's {} (the body is Base64-encoded when "
+                       "it is not text)",
+                       event.size(), max_payload_bytes));
+    } else {
+      run(event, response);
+    }
+    log(http.method, request.target, response.status, std::chrono::steady_clock::now() - start);
+  }
+
+ private:
+  void run(const std::string& event, httplib::Response& response) {
+    const auto slot = acquire();
+    if (!slot) {
+      fail(response, 503, "the server is stopping");
+      return;
+    }
+    auto& warm = *warm_[*slot];
+    const auto answer = invoke(warm, event);
+    if (answer.outcome) {
+      respond(*answer.outcome, response);
+    } else {
+      fail(response, answer.status, answer.message);
+    }
+    release(*slot, answer.replace ||
+                       (answer.outcome && answer.outcome->kind == Outcome::Kind::init_error));
+  }
+
+  Answer invoke(Warm& warm, const std::string& event) {
+    Answer answer;
+    const auto request_id = warm.api->invoke(event);
+    for (;;) {
+      const auto status = warm.api->wait(request_id, 100ms);
+      if (status.outcome) {
+        answer.outcome = status.outcome;
+        break;
+      }
+      {
+        std::lock_guard lock(mutex_);
+        if (stopping_) {
+          answer.status = 503;
+          answer.message = "the server is stopping";
+          answer.replace = true;
+          break;
+        }
+      }
+      if (warm.container->exited()) {
+        answer.status = 502;
+        answer.message =
+            fmt::format("the container exited with status {} {} (Runtime.ExitError)",
+                        warm.container->exit_code(),
+                        status.handed_out ? "before answering" : "before asking for the event");
+        answer.replace = true;
+        break;
+      }
+      // As invoke: the timeout runs from the event's handing out; init gets at least 10 s.
+      const auto timeout = std::chrono::duration_cast<std::chrono::seconds>(config_.timeout);
+      const auto limit = status.handed_out ? timeout : std::max(timeout, std::chrono::seconds(10));
+      const auto since = status.handed_out.value_or(warm.started);
+      if (std::chrono::steady_clock::now() - since >= limit) {
+        answer.status = 504;
+        answer.message = fmt::format("the function timed out after {} s", limit.count());
+        answer.replace = true;
+        break;
+      }
+    }
+    warm.api->release(request_id);
+    return answer;
+  }
+
+  void respond(const Outcome& outcome, httplib::Response& response) {
+    if (outcome.kind != Outcome::Kind::response) {
+      // As API Gateway and function URLs answer a function error: 502, here with its document.
+      response.status = 502;
+      response.set_header("content-type", "application/json");
+      response.body = outcome.payload;
+      say(fmt::format(
+          "the function {}: {}",
+          outcome.kind == Outcome::Kind::init_error ? "failed to initialize" : "returned an error",
+          error_excerpt(outcome.payload)));
+      return;
+    }
+    try {
+      auto http = http_response(request_.front, outcome.payload);
+      response.status = http.status;
+      for (auto& [name, value] : http.headers) {
+        response.headers.emplace(std::move(name), std::move(value));
+      }
+      response.body = std::move(http.body);
+    } catch (const Error& error) {
+      fail(response, 502, error.what());
+    }
+  }
+
+  void fail(httplib::Response& response, int status, const std::string& why) {
+    response.status = status;
+    response.headers.clear();
+    response.set_header("content-type", "application/json");
+    const char* message = status == 413   ? "Request Entity Too Large"
+                          : status == 504 ? "Endpoint request timed out"
+                          : status == 503 ? "Service Unavailable"
+                                          : "Internal Server Error";
+    response.body = nlohmann::json{{"message", message}}.dump();
+    say(why);
+  }
+
+  // A free warm container; nullopt when the server stops first.
+  std::optional<std::size_t> acquire() {
+    std::unique_lock lock(mutex_);
+    freed_.wait(lock, [this] { return stopping_ || !free_.empty(); });
+    if (stopping_) {
+      return std::nullopt;
+    }
+    const auto slot = free_.front();
+    free_.pop_front();
+    // One that exited while idle is replaced before it takes a request.
+    if (warm_[slot]->container->exited()) {
+      lock.unlock();
+      say(fmt::format("container {} exited with status {}; starting another", warm_[slot]->name,
+                      warm_[slot]->container->exit_code()));
+      replace(slot);
+    }
+    return slot;
+  }
+
+  void release(std::size_t slot, bool replace_it) {
+    if (replace_it) {
+      replace(slot);
+    }
+    {
+      std::lock_guard lock(mutex_);
+      free_.push_back(slot);
+    }
+    freed_.notify_one();
+  }
+
+  void replace(std::size_t slot) {
+    std::unique_ptr<Warm> old;
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) {
+        return;
+      }
+      old = std::move(warm_[slot]);
+    }
+    old.reset();  // removes its container
+    auto fresh = std::make_unique<Warm>(request_.function, config_);
+    std::lock_guard lock(mutex_);
+    warm_[slot] = std::move(fresh);
+  }
+
+  void say(const std::string& line) {
+    std::lock_guard lock(output_);
+    err_ << "hubtel-ai: " << line << '\n';
+    err_.flush();
+  }
+
+  void log(const std::string& method, const std::string& target, int status,
+           std::chrono::steady_clock::duration took) {
+    std::lock_guard lock(output_);
+    err_ << fmt::format("{} {} {} {:.1f} ms\n", method, target, status,
+                        std::chrono::duration<double, std::milli>(took).count());
+    err_.flush();
+  }
+
+  const ServeRequest& request_;
+  FunctionConfig config_;
+  std::ostream& err_;
+  std::mutex mutex_;
+  std::condition_variable freed_;
+  std::vector<std::unique_ptr<Warm>> warm_;
+  std::deque<std::size_t> free_;
+  bool stopping_ = false;
+  std::mutex output_;
+};
+
+}  // namespace
+
+void serve(const ServeRequest& request, std::ostream& out, std::ostream& err) {
+  const auto& function = request.function;
+  for (const auto& assignment : function.environment) {
+    if (auto problem = environment_problem(assignment); !problem.empty()) {
+      throw Error("--env: " + problem, ExitCode::usage);
+    }
+  }
+  if (request.concurrency < 1 || request.concurrency > 64) {
+    throw Error(fmt::format("--concurrency {} is not from 1 to 64", request.concurrency),
+                ExitCode::usage);
+  }
+  if (request.port < 0 || request.port > 65535) {
+    throw Error(fmt::format("--port {} is not from 0 to 65535", request.port), ExitCode::usage);
+  }
+  FunctionConfig config;
+  config.name =
+      function.function_name.empty() ? function_name_of(function.image) : function.function_name;
+  if (auto problem = function_name_problem(config.name); !problem.empty()) {
+    throw Error("--function-name: " + problem, ExitCode::usage);
+  }
+  config.region = region_from_environment();
+  config.timeout = std::chrono::seconds(function.timeout_seconds);
+  require_engine(function.engine);
+  require_image(function);
+
+  SignalGuard signals;
+  httplib::Server http;
+  int port = request.port;
+  if (port == 0) {
+    port = http.bind_to_any_port("127.0.0.1");
+    if (port < 0) {
+      throw Error("cannot listen on 127.0.0.1: no free port");
+    }
+  } else if (!http.bind_to_port("127.0.0.1", port)) {
+    throw Error(fmt::format(
+        "cannot listen on 127.0.0.1:{}: the port is in use or not allowed; pick another "
+        "(--port), or leave it out for a free one",
+        port));
+  }
+  Server server(request, config, err);
+  // The requests beyond the warm containers wait in the library's threads for one to be free.
+  const auto threads = static_cast<std::size_t>(request.concurrency) + 8;
+  http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  http.set_payload_max_length(max_payload_bytes);
+  const auto handler = [&server](const httplib::Request& http_request,
+                                 httplib::Response& response) {
+    server.handle(http_request, response);
+  };
+  http.Get(".*", handler);
+  http.Post(".*", handler);
+  http.Put(".*", handler);
+  http.Patch(".*", handler);
+  http.Delete(".*", handler);
+  http.Options(".*", handler);
+
+  out << fmt::format("listening on http://127.0.0.1:{}\n", port);
+  out.flush();
+  err << fmt::format(
+      "hubtel-ai: serving {} as {} on {} warm container{}; Ctrl-C stops it and removes them\n",
+      function.image, http_front_name(request.front), request.concurrency,
+      request.concurrency == 1 ? "" : "s");
+  err.flush();
+  std::thread listener([&http] { http.listen_after_bind(); });
+  while (received_signal_number() == 0) {
+    std::this_thread::sleep_for(100ms);
+  }
+  server.stop();
+  http.stop();
+  listener.join();
+  const auto removed = server.remove_all();
+  err << fmt::format("hubtel-ai: stopped by signal {}; removed {} container{}\n",
+                     received_signal_number(), removed, removed == 1 ? "" : "s");
+  err.flush();
+}
+
+}  // namespace hubtel::lambda

@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# serve.sh <case> <work-dir>: one end-to-end case of `hubtel-ai serve` against the images
+# images.sh built (hubtel-e2e-invoke/fn:x86_64), through the real engine and real HTTP (curl).
+# The test runtime logs each event it gets, answers {"action":"env"} with JSON, posts an error
+# for "error", exits for "exit", never answers "sleep", and upper-cases anything else (no longer
+# JSON). Every case stops the server with SIGTERM and checks that no container is left.
+set -euo pipefail
+
+case=${1:?usage: serve.sh <case> <work-dir>}
+work=${2:?usage: serve.sh <case> <work-dir>}
+docker=${DOCKER:-/usr/bin/docker}
+hubtel_ai=${HUBTEL_AI:?HUBTEL_AI names the hubtel-ai under test}
+image=hubtel-e2e-invoke/fn:x86_64
+token="serve-$case-$$"
+rm -rf "$work"
+mkdir -p "$work"
+server=
+
+fail() {
+  echo "FAIL (serve $case): $*" >&2
+  [ -f "$work/err" ] && sed 's/^/  server: /' "$work/err" >&2
+  exit 1
+}
+stop_server() {
+  if [ -n "$server" ] && kill -0 "$server" 2>/dev/null; then
+    kill -TERM "$server"
+    local code=0
+    wait "$server" || code=$?
+    server=
+    [ "$code" -eq 0 ] || fail "serve ended with status $code after SIGTERM"
+  fi
+}
+trap 'kill -TERM "$server" 2>/dev/null || true' EXIT
+
+# start <arg>...: starts the server and reads its port from its first line.
+start() {
+  "$hubtel_ai" serve --engine "$docker" --image "$image" --env "HUBTEL_TEST_TOKEN=$token" "$@" \
+    >"$work/out" 2>"$work/err" &
+  server=$!
+  for _ in $(seq 100); do
+    port=$(sed -n 's|^listening on http://127.0.0.1:\([0-9][0-9]*\)$|\1|p' "$work/out")
+    [ -n "$port" ] && return 0
+    kill -0 "$server" 2>/dev/null || fail "serve ended before listening"
+    sleep 0.1
+  done
+  fail "serve printed no 'listening on' line"
+}
+
+# request <curl-arg>... <path>: sets code and body.
+request() {
+  local path=${*: -1}
+  code=$(curl -sS -o "$work/body" -w '%{http_code}' --max-time 60 "${@:1:$#-1}" \
+    "http://127.0.0.1:$port$path")
+  body=$(cat "$work/body")
+  echo "--- $path: $code $body"
+}
+
+expect_code() { [ "$code" = "$1" ] || fail "HTTP $code, expected $1 (body: $body)"; }
+expect_in() {
+  local what=$1 text=$2 pattern=$3
+  grep -Eq -- "$pattern" <<<"$text" || fail "expected /$pattern/ in $what"
+}
+# wait_containers <n>: waits up to 20 s for n containers of this case (they start in the
+# background).
+wait_containers() {
+  for _ in $(seq 200); do
+    [ "$(containers)" = "$1" ] && return 0
+    sleep 0.1
+  done
+  fail "$(containers) warm containers, expected $1"
+}
+containers() {
+  local id count=0
+  for id in $("$docker" ps --all --quiet --filter name=hubtel-serve-); do
+    if "$docker" inspect --format '{{range .Config.Env}}{{println .}}{{end}}' "$id" 2>/dev/null |
+      grep -qx "HUBTEL_TEST_TOKEN=$token"; then
+      count=$((count + 1))
+    fi
+  done
+  echo "$count"
+}
+
+case $case in
+  function-url)
+    start
+    [ "$(sed -n 1p "$work/out")" = "listening on http://127.0.0.1:$port" ] ||
+      fail "the first line is not 'listening on'"
+    request -H 'Cookie: a=1; b=2' -H 'X-Test: Mixed' "/a%20b/c?action=env&x=1&x=2"
+    expect_code 200
+    expect_in body "$body" '"function":"fn"'
+    err=$(cat "$work/err")
+    expect_in event "$err" '"version":"2.0"'
+    expect_in event "$err" '"rawPath":"/a%20b/c"'
+    expect_in event "$err" '"cookies":\["a=1","b=2"\]'
+    expect_in event "$err" '"x-test":"Mixed"'
+    expect_in event "$err" '"queryStringParameters":\{"action":"env","x":"1,2"\}'
+    expect_in event "$err" '"http":\{"method":"GET","path":"/a%20b/c"'
+    expect_in log "$err" '^GET /a%20b/c\?action=env&x=1&x=2 200 [0-9.]+ ms$'
+    # A binary body is Base64 in the event; the answer that is no JSON is a 502.
+    printf '\x00\x01\x02\xff' >"$work/binary"
+    request --data-binary "@$work/binary" -H 'Content-Type: application/octet-stream' /upload
+    expect_code 502
+    expect_in event "$(cat "$work/err")" '"isBase64Encoded":true,"body":"AAEC/w=="'
+    expect_in log "$(cat "$work/err")" "the function's response is not JSON"
+    ;;
+  apigw-rest)
+    start --as apigw-rest
+    request -X POST -d 'hello' -H 'Content-Type: text/plain' "/items/7?action=env&tag=a&tag=b"
+    # The function answers JSON without statusCode: a REST API proxy cannot use it.
+    expect_code 502
+    err=$(cat "$work/err")
+    expect_in event "$err" '"resource":"/\{proxy\+\}","path":"/items/7","httpMethod":"POST"'
+    expect_in event "$err" '"multiValueQueryStringParameters":\{"action":\["env"\],"tag":\["a","b"\]\}'
+    expect_in event "$err" '"pathParameters":\{"proxy":"items/7"\}'
+    expect_in event "$err" '"body":"hello"'
+    expect_in log "$err" 'has no statusCode, which a REST API proxy needs'
+    ;;
+  errors)
+    start --timeout 2
+    request "/?action=error"
+    expect_code 502
+    expect_in body "$body" '"errorType":"TestError"'
+    request "/?action=exit"
+    expect_code 502
+    expect_in log "$(cat "$work/err")" 'the container exited with status 3 before answering'
+    # The container that exited was replaced.
+    request "/?action=env"
+    expect_code 200
+    request "/?action=sleep"
+    expect_code 504
+    request "/?action=env"
+    expect_code 200
+    # Over Lambda's 6 MB: refused before any container sees it.
+    head -c $((6 * 1024 * 1024 + 1)) /dev/zero | tr '\0' 'a' >"$work/big"
+    request --data-binary "@$work/big" -H 'Content-Type: text/plain' /big
+    expect_code 413
+    ;;
+  concurrency)
+    start --concurrency 2 --timeout 3
+    wait_containers 2
+    # Two requests that never answer run side by side: both time out after about 3 s, not 6.
+    begin=$(date +%s%N)
+    curl -s -o /dev/null --max-time 30 "http://127.0.0.1:$port/?action=sleep" &
+    first=$!
+    request "/?action=sleep"
+    wait "$first"
+    took=$((($(date +%s%N) - begin) / 1000000))
+    expect_code 504
+    [ "$took" -lt 5500 ] || fail "two timed-out requests took $took ms: they did not run at once"
+    # Requests beyond the containers wait their turn and are all answered.
+    clients=()
+    for i in 1 2 3 4 5 6; do
+      curl -s -o "$work/many-$i" -w '%{http_code}\n' --max-time 60 \
+        "http://127.0.0.1:$port/?action=env" >"$work/code-$i" &
+      clients+=($!)
+    done
+    wait "${clients[@]}"
+    for i in 1 2 3 4 5 6; do
+      [ "$(cat "$work/code-$i")" = 200 ] || fail "request $i of six answered $(cat "$work/code-$i")"
+    done
+    wait_containers 2
+    ;;
+  *)
+    echo "serve.sh: unknown case '$case'" >&2
+    exit 2
+    ;;
+esac
+stop_server
+expect_in log "$(cat "$work/err")" 'stopped by signal 15; removed [0-9]+ containers?$'
+[ "$(containers)" = 0 ] || fail "$(containers) containers were left behind"
+echo "serve $case passed"
