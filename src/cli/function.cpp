@@ -112,8 +112,10 @@ std::shared_ptr<FunctionOptions> add_function_options(CLI::App& command, bool wi
   image->excludes(image_file_option);
   auto* spec_option = command.add_option(
       "--spec", options->spec_file,
-      "An image spec (hubtel/<name>/spec.json): its build's image, and the function's name, "
-      "timeout, memory, environment and event, unless given here");
+      with_event ? "An image spec (hubtel/<name>/spec.json): its build's image, and the "
+                   "function's name, timeout, memory, environment and event, unless given here"
+                 : "An image spec (hubtel/<name>/spec.json): its build's image, and the "
+                   "function's name, timeout, memory and environment, unless given here");
   spec_option->excludes(image)->excludes(image_file_option);
   command
       .add_option("--arch", options->arch, "With --spec: the architecture to run (x86_64 or arm64)")
