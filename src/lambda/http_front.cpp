@@ -250,16 +250,45 @@ json alb_event(const HttpRequest& request) {
   return event;
 }
 
-// A header value of a response: strings as they are, numbers and booleans as JSON writes them.
+// A header name of a response: an HTTP token (RFC 9110), else the response is refused.
+void check_header_name(std::string_view name) {
+  const bool token = !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
+    return std::isalnum(c) != 0 ||
+           std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+  });
+  if (!token) {
+    throw Error(fmt::format("the response has a header named {}, which is not an HTTP token",
+                            json(std::string(name)).dump()));
+  }
+}
+
+// A header value of a response: strings as they are, numbers and booleans as JSON writes them;
+// never a line break or NUL, which would end the header and start another.
 std::string header_value(const json& value, std::string_view name) {
+  check_header_name(name);
+  std::string text;
   if (value.is_string()) {
-    return value.get<std::string>();
+    text = value.get<std::string>();
+  } else if (value.is_number() || value.is_boolean()) {
+    text = value.dump();
+  } else {
+    throw Error(
+        fmt::format("the response's header '{}' is {}, not a string", name, value.type_name()));
   }
-  if (value.is_number() || value.is_boolean()) {
-    return value.dump();
+  if (text.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
+    throw Error(fmt::format("the response's header '{}' holds a line break or NUL", name));
   }
-  throw Error(
-      fmt::format("the response's header '{}' is {}, not a string", name, value.type_name()));
+  return text;
+}
+
+// Headers that frame the HTTP message: the server writes them, never the function.
+bool frames_message(std::string_view name) {
+  for (const auto* framing : {"content-length", "transfer-encoding", "connection", "keep-alive"}) {
+    if (same_name(name, framing)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 // A statusCode as a number (200) or a string of digits ("200"); -1 for anything else.
@@ -406,7 +435,10 @@ HttpResponse http_response(HttpFront front, std::string_view payload) {
         throw Error(fmt::format("the response's multiValueHeaders '{}' is not a list", name));
       }
       for (const auto& value : values) {
-        response.headers.emplace_back(name, header_value(value, name));
+        auto text = header_value(value, name);
+        if (!frames_message(name)) {
+          response.headers.emplace_back(name, std::move(text));
+        }
       }
     }
   }
@@ -417,6 +449,9 @@ HttpResponse http_response(HttpFront front, std::string_view payload) {
     }
     for (const auto& [name, value] : headers.items()) {
       auto text = header_value(value, name);
+      if (frames_message(name)) {
+        continue;
+      }
       const bool listed =
           std::any_of(response.headers.begin(), response.headers.end(), [&](const auto& header) {
             return same_name(header.first, name) && header.second == text;
@@ -435,7 +470,7 @@ HttpResponse http_response(HttpFront front, std::string_view payload) {
       if (!cookie.is_string()) {
         throw Error("the function's response has a cookie that is not a string");
       }
-      response.headers.emplace_back("set-cookie", cookie.get<std::string>());
+      response.headers.emplace_back("set-cookie", header_value(cookie, "set-cookie"));
     }
   }
   const auto& body = document.contains("body") ? document["body"] : json();

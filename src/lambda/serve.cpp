@@ -120,13 +120,13 @@ class Server {
     {
       std::lock_guard lock(mutex_);
       stopping_ = true;
-    }
-    freed_.notify_all();
-    for (auto& warm : warm_) {
-      if (warm) {
-        warm->api->wake();
+      for (auto& warm : warm_) {
+        if (warm) {
+          warm->api->wake();
+        }
       }
     }
+    freed_.notify_all();
   }
 
   std::size_t remove_all() {
@@ -165,11 +165,23 @@ class Server {
     log(http.method, request.target, response.status, std::chrono::steady_clock::now() - start);
   }
 
+  // Answers a request the server does not take, and logs it.
+  void refuse(const httplib::Request& http, httplib::Response& response, int status,
+              const std::string& why) {
+    fail(response, status, why);
+    log(http.method, target_of(http), status, std::chrono::steady_clock::duration{});
+  }
+
  private:
   void run(const std::string& event, httplib::Response& response) {
     const auto slot = acquire();
     if (!slot) {
       fail(response, 503, "the server is stopping");
+      return;
+    }
+    if (!warm_[*slot]) {
+      fail(response, 502, "no container could be started for this request");
+      release(*slot, true);
       return;
     }
     auto& warm = *warm_[*slot];
@@ -254,6 +266,7 @@ class Server {
     response.headers.clear();
     response.set_header("content-type", "application/json");
     const char* message = status == 413   ? "Request Entity Too Large"
+                          : status == 415 ? "Unsupported Media Type"
                           : status == 504 ? "Endpoint request timed out"
                           : status == 503 ? "Service Unavailable"
                                           : "Internal Server Error";
@@ -270,11 +283,15 @@ class Server {
     }
     const auto slot = free_.front();
     free_.pop_front();
-    // One that exited while idle is replaced before it takes a request.
-    if (warm_[slot]->container->exited()) {
+    // One that exited while idle, or that could not start, is replaced before it takes a
+    // request (the slot is this request's alone now).
+    const auto* warm = warm_[slot].get();
+    if (warm == nullptr || warm->container->exited()) {
       lock.unlock();
-      say(fmt::format("container {} exited with status {}; starting another", warm_[slot]->name,
-                      warm_[slot]->container->exit_code()));
+      if (warm != nullptr) {
+        say(fmt::format("container {} exited with status {}; starting another", warm->name,
+                        warm->container->exit_code()));
+      }
       replace(slot);
     }
     return slot;
@@ -301,7 +318,13 @@ class Server {
       old = std::move(warm_[slot]);
     }
     old.reset();  // removes its container
-    auto fresh = std::make_unique<Warm>(request_.function, config_);
+    std::unique_ptr<Warm> fresh;
+    try {
+      fresh = std::make_unique<Warm>(request_.function, config_);
+    } catch (const Error& error) {
+      // The slot stays empty; the next request to take it tries again.
+      say(fmt::format("cannot start a container: {}", error.what()));
+    }
     std::lock_guard lock(mutex_);
     warm_[slot] = std::move(fresh);
   }
@@ -377,6 +400,20 @@ void serve(const ServeRequest& request, std::ostream& out, std::ostream& err) {
   const auto threads = static_cast<std::size_t>(request.concurrency) + 8;
   http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   http.set_payload_max_length(max_payload_bytes);
+  // A slow client holds a thread: bound each read, so it cannot hold the others or the shutdown.
+  http.set_read_timeout(5, 0);
+  // A compressed body would be inflated whole before the 6 MB check: refused before it is read.
+  http.set_pre_routing_handler(
+      [&server](const httplib::Request& http_request, httplib::Response& response) {
+        const auto encoding = http_request.get_header_value("Content-Encoding");
+        if (encoding.empty() || encoding == "identity") {
+          return httplib::Server::HandlerResponse::Unhandled;
+        }
+        server.refuse(http_request, response, 415,
+                      "a compressed request body (Content-Encoding: " + encoding +
+                          ") is not served here: send it uncompressed");
+        return httplib::Server::HandlerResponse::Handled;
+      });
   const auto handler = [&server](const httplib::Request& http_request,
                                  httplib::Response& response) {
     server.handle(http_request, response);
@@ -396,6 +433,10 @@ void serve(const ServeRequest& request, std::ostream& out, std::ostream& err) {
       request.concurrency == 1 ? "" : "s");
   err.flush();
   std::thread listener([&http] { http.listen_after_bind(); });
+  // stop() does nothing to a server that is not yet running: wait for it first.
+  while (!http.is_running() && listener.joinable()) {
+    std::this_thread::sleep_for(1ms);
+  }
   while (received_signal_number() == 0) {
     std::this_thread::sleep_for(100ms);
   }

@@ -134,6 +134,13 @@ case $case in
     head -c $((6 * 1024 * 1024 + 1)) /dev/zero | tr '\0' 'a' >"$work/big"
     request --data-binary "@$work/big" -H 'Content-Type: text/plain' /big
     expect_code 413
+    # A compressed body is refused before it is read (it would be inflated whole first).
+    head -c 100000 /dev/zero | gzip -9 >"$work/bomb.gz"
+    request --data-binary "@$work/bomb.gz" -H 'Content-Encoding: gzip' /bomb
+    expect_code 415
+    # A function's answer never frames the HTTP message, nor adds a header of its own making.
+    request "/?action=env"
+    expect_code 200
     ;;
   concurrency)
     start --concurrency 2 --timeout 3
@@ -159,6 +166,15 @@ case $case in
       [ "$(cat "$work/code-$i")" = 200 ] || fail "request $i of six answered $(cat "$work/code-$i")"
     done
     wait_containers 2
+    ;;
+  early-signal)
+    # SIGTERM as soon as the server listens, its containers still starting: it ends, and removes
+    # them all.
+    start --concurrency 8
+    begin=$(date +%s%N)
+    stop_server
+    took=$((($(date +%s%N) - begin) / 1000000))
+    [ "$took" -lt 30000 ] || fail "stopping took $took ms"
     ;;
   *)
     echo "serve.sh: unknown case '$case'" >&2

@@ -214,7 +214,31 @@ TEST(HttpFront, MultiValueHeadersFor1AndLoadBalancer) {
   EXPECT_TRUE(two.headers.empty());
 }
 
+TEST(HttpFront, TheServerFramesTheMessage) {
+  const auto response = http_response(
+      HttpFront::function_url,
+      R"({"statusCode": 200, "headers": {"Content-Length": "1", "Transfer-Encoding": "chunked",
+          "Connection": "close", "X-Kept": "yes"}, "body": "hello world"})");
+  EXPECT_EQ(response.headers, (HttpFields{{"X-Kept", "yes"}}));
+  EXPECT_EQ(response.body, "hello world");
+}
+
 TEST(HttpFront, RefusesResponsesTheFrontAnswers502To) {
+  EXPECT_EQ(error_of([] {
+              http_response(HttpFront::function_url,
+                            R"({"statusCode": 200, "headers": {"x": "a\r\nInjected: yes"}})");
+            }),
+            "the response's header 'x' holds a line break or NUL");
+  EXPECT_EQ(error_of([] {
+              http_response(HttpFront::function_url,
+                            R"({"statusCode": 200, "headers": {"bad name": "1"}})");
+            }),
+            "the response has a header named \"bad name\", which is not an HTTP token");
+  EXPECT_EQ(error_of([] {
+              http_response(HttpFront::apigw_http,
+                            R"({"statusCode": 200, "cookies": ["a=1\nb: 2"]})");
+            }),
+            "the response's header 'set-cookie' holds a line break or NUL");
   EXPECT_EQ(error_of([] { http_response(HttpFront::function_url, "not json"); }),
             "the function's response is not JSON");
   EXPECT_EQ(error_of([] { http_response(HttpFront::apigw_rest, R"({"body": "x"})"); }),
