@@ -129,6 +129,23 @@ std::string random_hex(std::size_t digits) {
   return result;
 }
 
+FunctionConfig function_config(const InvokeRequest& request) {
+  for (const auto& assignment : request.environment) {
+    if (auto problem = environment_problem(assignment); !problem.empty()) {
+      throw Error("--env: " + problem, ExitCode::usage);
+    }
+  }
+  FunctionConfig config;
+  config.name =
+      request.function_name.empty() ? function_name_of(request.image) : request.function_name;
+  if (auto problem = function_name_problem(config.name); !problem.empty()) {
+    throw Error("--function-name: " + problem, ExitCode::usage);
+  }
+  config.region = region_from_environment();
+  config.timeout = std::chrono::seconds(request.timeout_seconds);
+  return config;
+}
+
 std::string region_from_environment() {
   for (const char* name : {"AWS_REGION", "AWS_DEFAULT_REGION"}) {
     const char* value = std::getenv(name);

@@ -42,6 +42,10 @@ void require_image(const InvokeRequest& request);
 // `digits` random hex digits, for container names.
 std::string random_hex(std::size_t digits);
 
+// The function as its Runtime API shows it (name, region, timeout), after the request's
+// environment and function name are checked. Throws Error (usage) naming the bad option.
+FunctionConfig function_config(const InvokeRequest& request);
+
 // $AWS_REGION, else $AWS_DEFAULT_REGION, else us-east-1.
 std::string region_from_environment();
 

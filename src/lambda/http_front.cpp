@@ -140,12 +140,23 @@ std::uint64_t epoch_milliseconds(std::chrono::system_clock::time_point now) {
       std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count());
 }
 
-// The body as a JSON string and whether it is Base64: text as it is, anything else encoded.
-std::pair<std::string, bool> event_body(const std::string& body) {
-  if (is_text(body)) {
-    return {body, false};
+// The body where the event carries it, as a string, Base64-encoded when it is not text; an
+// empty body is `empty` (no key at all when that is absent).
+void set_body(json& event, const std::string& body, const std::optional<json>& empty) {
+  if (body.empty()) {
+    if (empty) {
+      event["body"] = *empty;
+    } else {
+      event.erase("body");
+    }
+    event["isBase64Encoded"] = false;
+  } else if (is_text(body)) {
+    event["body"] = body;
+    event["isBase64Encoded"] = false;
+  } else {
+    event["body"] = base64(body);
+    event["isBase64Encoded"] = true;
   }
-  return {base64(body), true};
 }
 
 json version_2_event(HttpFront front, const HttpRequest& request, const std::string& request_id,
@@ -183,14 +194,7 @@ json version_2_event(HttpFront front, const HttpRequest& request, const std::str
   context["requestId"] = request_id;
   context["time"] = request_time(now);
   context["timeEpoch"] = epoch_milliseconds(now);
-  if (request.body.empty()) {
-    event.erase("body");
-    event["isBase64Encoded"] = false;
-  } else {
-    const auto [body, encoded] = event_body(request.body);
-    event["body"] = body;
-    event["isBase64Encoded"] = encoded;
-  }
+  set_body(event, request.body, std::nullopt);
   return event;
 }
 
@@ -224,14 +228,7 @@ json version_1_event(const HttpRequest& request, const std::string& request_id,
     context["domainName"] = host;
     context["domainPrefix"] = host.substr(0, host.find('.'));
   }
-  if (request.body.empty()) {
-    event["body"] = nullptr;
-    event["isBase64Encoded"] = false;
-  } else {
-    const auto [body, encoded] = event_body(request.body);
-    event["body"] = body;
-    event["isBase64Encoded"] = encoded;
-  }
+  set_body(event, request.body, json());
   return event;
 }
 
@@ -244,9 +241,7 @@ json alb_event(const HttpRequest& request) {
   event["path"] = request.target.substr(0, question);
   event["queryStringParameters"] = single_values(query_parameters(raw_query, false), false);
   event["headers"] = single_values(event_headers(request, true, true), false);
-  const auto [body, encoded] = event_body(request.body);
-  event["body"] = body;
-  event["isBase64Encoded"] = encoded;
+  set_body(event, request.body, json(""));
   return event;
 }
 

@@ -181,19 +181,7 @@ std::vector<std::string> run_command_line(const InvokeRequest& request,
 }
 
 void invoke(const InvokeRequest& request, std::istream& in, std::ostream& out, std::ostream& err) {
-  for (const auto& assignment : request.environment) {
-    if (auto problem = environment_problem(assignment); !problem.empty()) {
-      throw Error("--env: " + problem, ExitCode::usage);
-    }
-  }
-  FunctionConfig config;
-  config.name =
-      request.function_name.empty() ? function_name_of(request.image) : request.function_name;
-  if (auto problem = function_name_problem(config.name); !problem.empty()) {
-    throw Error("--function-name: " + problem, ExitCode::usage);
-  }
-  config.region = region_from_environment();
-  config.timeout = std::chrono::seconds(request.timeout_seconds);
+  const auto config = function_config(request);
   const auto event = read_event(request.event_path, in);
   require_engine(request.engine);
   require_image(request);

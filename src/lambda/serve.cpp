@@ -358,11 +358,7 @@ class Server {
 
 void serve(const ServeRequest& request, std::ostream& out, std::ostream& err) {
   const auto& function = request.function;
-  for (const auto& assignment : function.environment) {
-    if (auto problem = environment_problem(assignment); !problem.empty()) {
-      throw Error("--env: " + problem, ExitCode::usage);
-    }
-  }
+  const auto config = function_config(function);
   if (request.concurrency < 1 || request.concurrency > 64) {
     throw Error(fmt::format("--concurrency {} is not from 1 to 64", request.concurrency),
                 ExitCode::usage);
@@ -370,14 +366,6 @@ void serve(const ServeRequest& request, std::ostream& out, std::ostream& err) {
   if (request.port < 0 || request.port > 65535) {
     throw Error(fmt::format("--port {} is not from 0 to 65535", request.port), ExitCode::usage);
   }
-  FunctionConfig config;
-  config.name =
-      function.function_name.empty() ? function_name_of(function.image) : function.function_name;
-  if (auto problem = function_name_problem(config.name); !problem.empty()) {
-    throw Error("--function-name: " + problem, ExitCode::usage);
-  }
-  config.region = region_from_environment();
-  config.timeout = std::chrono::seconds(function.timeout_seconds);
   require_engine(function.engine);
   require_image(function);
 
