@@ -12,7 +12,9 @@ container image, with targets that build, measure, invoke, push and deploy it.
     hubtel_add_lambda_image(<name> RUNTIME <runtime> [<keyword> <value>...]...)
 
   Adds the targets ``<name>-image``, ``<name>-size``, ``<name>-invoke``, ``<name>-serve``
-  (``hubtel-ai serve`` of this machine's architecture, as a function URL), ``<name>-push``,
+  (``hubtel-ai serve`` of this machine's architecture, as a function URL), ``<name>-watch``
+  (the same, building the image again after each change in its context and serving the new one
+  once it is ready), ``<name>-push``,
   ``<name>-deploy``, ``<name>-versions``, ``<name>-rollback`` and ``<name>-gc`` (the last four
   for an image with a ``FUNCTION_NAME`` and a ``REPOSITORY``; otherwise they say what is
   missing), one ``<name>-image-<stage>`` per extra stage, and adds the image to the aggregate
@@ -189,6 +191,20 @@ function(_hubtel_add_image_targets name)
     COMMAND "${helper}" serve --spec "${spec}" ${engine} --arch ${serve_arch}
     DEPENDS "${serve_id_file}"
     COMMENT "Serving Lambda image ${name} (${serve_arch}) over HTTP; Ctrl-C stops it"
+    USES_TERMINAL VERBATIM)
+  # Watch: serves as <name>-serve does, and builds that architecture's image again after each
+  # change in its context (with Ninja, that image alone), swapping in the new one once ready.
+  set(watch_build ${name}-image)
+  if(CMAKE_GENERATOR STREQUAL "Ninja")
+    file(RELATIVE_PATH watch_build "${CMAKE_BINARY_DIR}" "${serve_id_file}")
+  endif()
+  add_custom_target(
+    ${name}-watch
+    COMMAND "${helper}" watch --spec "${spec}" ${engine} --arch ${serve_arch} -- "${CMAKE_COMMAND}"
+            --build "${CMAKE_BINARY_DIR}" --target "${watch_build}"
+    DEPENDS "${serve_id_file}"
+    COMMENT
+      "Serving Lambda image ${name} (${serve_arch}) over HTTP, built again on each change; Ctrl-C stops it"
     USES_TERMINAL VERBATIM)
   if(NOT TARGET images)
     add_custom_target(images)

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   hubtel::cli::add_abi_check_command(app, context);
   hubtel::cli::add_invoke_command(app, context);
   hubtel::cli::add_serve_command(app, context);
+  hubtel::cli::add_watch_command(app, context);
   hubtel::cli::add_event_command(app, context);
   hubtel::cli::add_prepare_command(app, context);
   hubtel::cli::add_build_command(app, context);

@@ -22,6 +22,7 @@ void add_size_command(CLI::App& app, Context& context);
 void add_abi_check_command(CLI::App& app, Context& context);
 void add_invoke_command(CLI::App& app, Context& context);
 void add_serve_command(CLI::App& app, Context& context);
+void add_watch_command(CLI::App& app, Context& context);
 void add_event_command(CLI::App& app, Context& context);
 void add_prepare_command(CLI::App& app, Context& context);
 void add_build_command(CLI::App& app, Context& context);

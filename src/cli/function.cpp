@@ -25,23 +25,6 @@ const CLI::Validator environment_validator(
 const CLI::Validator function_name_validator(
     [](std::string& value) { return lambda::function_name_problem(value); }, "NAME");
 
-// The image id a build recorded (hubtel/<name>/image-<arch>.id): a tag may have moved on to
-// another build tree's image since, the id has not.
-std::string read_image_id(const std::string& path) {
-  auto id = read_file(path);
-  while (!id.empty() && (id.back() == '\n' || id.back() == '\r' || id.back() == ' ')) {
-    id.pop_back();
-  }
-  static const std::regex image_id("(sha256:)?[0-9a-f]{64}");
-  if (!std::regex_match(id, image_id)) {
-    throw Error(
-        fmt::format("'{}' does not hold an image id (sha256:<64 hex digits>); build the "
-                    "image target again",
-                    path));
-  }
-  return id;
-}
-
 // An image's spec fills in what the command line leaves out: the image its build recorded, the
 // platform, the function's name, timeout, memory and environment, and the event.
 void apply_spec(const std::string& spec_file, const std::string& arch, const CLI::App& command,
@@ -149,6 +132,21 @@ std::shared_ptr<FunctionOptions> add_function_options(CLI::App& command, bool wi
   command.add_option("--engine", options->request.engine,
                      "The container engine's client program, docker or podman (default: docker)");
   return options;
+}
+
+std::string read_image_id(const std::string& path) {
+  auto id = read_file(path);
+  while (!id.empty() && (id.back() == '\n' || id.back() == '\r' || id.back() == ' ')) {
+    id.pop_back();
+  }
+  static const std::regex image_id("(sha256:)?[0-9a-f]{64}");
+  if (!std::regex_match(id, image_id)) {
+    throw Error(
+        fmt::format("'{}' does not hold an image id (sha256:<64 hex digits>); build the "
+                    "image target again",
+                    path));
+  }
+  return id;
 }
 
 lambda::InvokeRequest resolve_function(const CLI::App& command, const FunctionOptions& options,

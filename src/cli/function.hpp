@@ -26,6 +26,10 @@ struct FunctionOptions {
 // --function-name and --engine to `command`, and --event with `with_event`.
 std::shared_ptr<FunctionOptions> add_function_options(CLI::App& command, bool with_event);
 
+// The image id a build recorded (hubtel/<name>/image-<arch>.id): a tag may have moved on to
+// another build tree's image since, the id has not. Throws Error when the file holds no id.
+std::string read_image_id(const std::string& path);
+
 // The request the options given make, the spec (if any) filling in the rest: its build's image,
 // and the function's name, timeout, memory, environment and (with `with_event`) event. Throws
 // Error for a missing image, a spec without --arch, an image not built.

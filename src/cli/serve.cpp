@@ -1,15 +1,60 @@
-// The 'serve' subcommand: a Lambda image behind a local HTTP front, on warm containers.
+// The 'serve' and 'watch' subcommands: a Lambda image behind a local HTTP front, on warm
+// containers; watch also builds it again when its context changes and serves the new image.
 #include "lambda/serve.hpp"
 #include "cli/commands.hpp"
 #include "cli/function.hpp"
+#include "cli/watch.hpp"
 #include "common/error.hpp"
+#include "process/process.hpp"
+#include "spec/image_spec.hpp"
 
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace hubtel::cli {
+namespace {
+
+struct ServeOptions {
+  std::shared_ptr<FunctionOptions> function;
+  std::string front = "function-url";
+  int port = 0;
+  int concurrency = 1;
+};
+
+// The options serve and watch share: the function's, --as, --port and --concurrency.
+std::shared_ptr<ServeOptions> add_serve_options(CLI::App& command) {
+  auto options = std::make_shared<ServeOptions>();
+  options->function = add_function_options(command, false);
+  command
+      .add_option("--as", options->front,
+                  "The front: function-url (default), apigw-http (payload 2.0), apigw-rest "
+                  "(payload 1.0) or alb")
+      ->check(CLI::IsMember({"function-url", "apigw-http", "apigw-rest", "alb"}));
+  command
+      .add_option("--port", options->port, "The port on 127.0.0.1 (default: a free one, printed)")
+      ->check(CLI::Range(0, 65535));
+  command
+      .add_option("--concurrency", options->concurrency,
+                  "Warm containers, each one request at a time (default 1; at most 64)")
+      ->check(CLI::Range(1, 64));
+  return options;
+}
+
+lambda::ServeRequest serve_request(const CLI::App& command, const ServeOptions& options,
+                                   std::ostream& err) {
+  lambda::ServeRequest request;
+  request.function = resolve_function(command, *options.function, false, err);
+  request.front = *lambda::parse_http_front(options.front);
+  request.port = options.port;
+  request.concurrency = options.concurrency;
+  return request;
+}
+
+}  // namespace
 
 void add_serve_command(CLI::App& app, Context& context) {
   auto* command = app.add_subcommand(
@@ -22,28 +67,57 @@ void add_serve_command(CLI::App& app, Context& context) {
       "timeout a 504 (the container is replaced), a body over 6 MB a 413. Ctrl-C or SIGTERM "
       "stops every container it started. The function's logs and one line per request go to "
       "stderr.");
-  auto function = add_function_options(*command, false);
-  auto front = std::make_shared<std::string>("function-url");
-  auto port = std::make_shared<int>(0);
-  auto concurrency = std::make_shared<int>(1);
-  command
-      ->add_option("--as", *front,
-                   "The front: function-url (default), apigw-http (payload 2.0), apigw-rest "
-                   "(payload 1.0) or alb")
-      ->check(CLI::IsMember({"function-url", "apigw-http", "apigw-rest", "alb"}));
-  command->add_option("--port", *port, "The port on 127.0.0.1 (default: a free one, printed)")
-      ->check(CLI::Range(0, 65535));
-  command
-      ->add_option("--concurrency", *concurrency,
-                   "Warm containers, each one request at a time (default 1; at most 64)")
-      ->check(CLI::Range(1, 64));
-  command->callback([command, function, front, port, concurrency, &context] {
-    lambda::ServeRequest request;
-    request.function = resolve_function(*command, *function, false, context.err);
-    request.front = *lambda::parse_http_front(*front);
-    request.port = *port;
-    request.concurrency = *concurrency;
-    lambda::serve(request, context.out, context.err);
+  auto options = add_serve_options(*command);
+  command->callback([command, options, &context] {
+    lambda::serve(serve_request(*command, *options, context.err), context.out, context.err);
+  });
+}
+
+void add_watch_command(CLI::App& app, Context& context) {
+  auto* command = app.add_subcommand(
+      "watch",
+      "serve a Lambda image as 'serve' does, build it again when a file of its context changes, "
+      "and serve the new image once it is ready");
+  command->footer(
+      "Needs --spec and --arch. After 'listening on', each change in the image's context runs "
+      "the build command (default: cmake --build <build tree> --target <name>-image); when it "
+      "makes a new image, containers of it start beside the serving ones, and once they are "
+      "ready every later request reaches them: 'ready in <s> s from the save' is printed then. "
+      "A build that fails leaves the previous image serving.");
+  auto options = add_serve_options(*command);
+  auto build = std::make_shared<std::vector<std::string>>();
+  command->add_option("build", *build,
+                      "The build command that makes the image again, after '--' (argv, not a "
+                      "shell line)");
+  command->callback([command, options, build, &context] {
+    const auto& function = *options->function;
+    if (function.spec_file.empty() || !function.image_file.empty() ||
+        command->count("--image") > 0) {
+      throw Error(
+          "watch needs --spec and --arch, and no --image or --image-file: it watches the "
+          "context of the image the spec describes, and serves what its build records",
+          ExitCode::usage);
+    }
+    auto request = serve_request(*command, *options, context.err);
+    WatchSettings settings;
+    settings.spec = spec::read(function.spec_file);
+    settings.id_file = spec::image_id_file(settings.spec, function.arch);
+    settings.image = request.function.image;
+    settings.build_command = *build;
+    if (settings.build_command.empty()) {
+      const auto tree = settings.spec.dir.parent_path().parent_path();
+      settings.build_command = {"cmake", "--build", tree.string(), "--target",
+                                settings.spec.name + "-image"};
+    }
+    if (!process::can_run(settings.build_command.front())) {
+      throw Error(fmt::format("cannot run the build command '{}': no such program; give the "
+                              "command that builds the image after '--' (e.g. cmake --build "
+                              "<build tree> --target {}-image)",
+                              settings.build_command.front(), settings.spec.name),
+                  ExitCode::usage);
+    }
+    lambda::serve(request, context.out, context.err,
+                  watch_loop(std::move(settings), context.out, context.err));
   });
 }
 

@@ -9,6 +9,8 @@
 #include <array>
 #include <system_error>
 
+#include <sys/stat.h>
+
 namespace fs = std::filesystem;
 
 namespace hubtel::engine {
@@ -100,6 +102,48 @@ std::vector<fs::path> context_inputs(const spec::ImageSpec& spec, std::size_t li
   }
   std::sort(inputs.begin(), inputs.end());
   return inputs;
+}
+
+std::vector<InputState> context_state(const spec::ImageSpec& spec) {
+  std::vector<InputState> states;
+  for (auto& path : context_inputs(spec)) {
+    struct stat info {};
+    if (::lstat(path.c_str(), &info) != 0) {
+      continue;
+    }
+    const auto modified = std::int64_t{info.st_mtim.tv_sec} * 1'000'000'000 + info.st_mtim.tv_nsec;
+    const auto size = S_ISDIR(info.st_mode) ? std::uintmax_t{0} : std::uintmax_t(info.st_size);
+    states.push_back(InputState{std::move(path), modified, size});
+  }
+  return states;
+}
+
+std::optional<std::int64_t> newest_change(const std::vector<InputState>& before,
+                                          const std::vector<InputState>& after) {
+  // Both are in path order: walk them side by side.
+  std::optional<std::int64_t> newest;
+  const auto note = [&newest](std::int64_t time) {
+    newest = newest ? std::max(*newest, time) : time;
+  };
+  auto old_it = before.begin();
+  auto new_it = after.begin();
+  while (old_it != before.end() || new_it != after.end()) {
+    if (new_it == after.end() || (old_it != before.end() && old_it->path < new_it->path)) {
+      // Removed: the removal itself has no time (its folder's, when listed, is noted there).
+      note(0);
+      ++old_it;
+    } else if (old_it == before.end() || new_it->path < old_it->path) {
+      note(new_it->modified_ns);
+      ++new_it;
+    } else {
+      if (!(*old_it == *new_it)) {
+        note(new_it->modified_ns);
+      }
+      ++old_it;
+      ++new_it;
+    }
+  }
+  return newest;
 }
 
 std::string depfile_text(const fs::path& target, const std::vector<fs::path>& inputs) {

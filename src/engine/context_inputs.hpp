@@ -6,7 +6,9 @@
 #include "spec/image_spec.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,25 @@ inline constexpr std::size_t max_context_inputs = 1'000'000;
 // goes. Throws Error when the context is unreadable or holds more than `limit` entries.
 std::vector<std::filesystem::path> context_inputs(const spec::ImageSpec& spec,
                                                   std::size_t limit = max_context_inputs);
+
+// One input of a context as a watcher sees it: its modification time and size.
+struct InputState {
+  std::filesystem::path path;
+  std::int64_t modified_ns = 0;  // since the epoch
+  std::uintmax_t size = 0;       // 0 for a folder
+  bool operator==(const InputState& other) const {
+    return path == other.path && modified_ns == other.modified_ns && size == other.size;
+  }
+};
+
+// The state of every input context_inputs() names, in path order. An input that vanishes while
+// it is read is left out (its folder's time tells). Throws as context_inputs() does.
+std::vector<InputState> context_state(const spec::ImageSpec& spec);
+
+// When two states differ: the newest modification time among the inputs added or changed (0 for
+// a removal alone), or nullopt when they are the same.
+std::optional<std::int64_t> newest_change(const std::vector<InputState>& before,
+                                          const std::vector<InputState>& after);
 
 // True when every part of the path can stand in a depfile (see context_inputs): a context whose
 // own path cannot gets no depfile, and its image depends on the host's build of its target.

@@ -50,31 +50,8 @@ SignalGuard::~SignalGuard() {
   }
 }
 
-namespace {
-
-bool is_executable(const std::filesystem::path& path) {
-  std::error_code error;
-  return std::filesystem::is_regular_file(path, error) && ::access(path.c_str(), X_OK) == 0;
-}
-
-}  // namespace
-
 void require_engine(const std::string& program) {
-  bool found = false;
-  if (program.find('/') != std::string::npos) {
-    found = is_executable(program);
-  } else if (const char* path = std::getenv("PATH")) {
-    std::string_view rest(path);
-    while (!found) {
-      const auto colon = rest.find(':');
-      const auto folder = rest.substr(0, colon);
-      found = is_executable(std::filesystem::path(folder.empty() ? "." : folder) / program);
-      if (colon == std::string_view::npos) {
-        break;
-      }
-      rest.remove_prefix(colon + 1);
-    }
-  }
+  const bool found = process::can_run(program);
   if (!found) {
     throw Error(fmt::format(
         "cannot run the container engine '{}': no such program{}; install Debian's docker.io "

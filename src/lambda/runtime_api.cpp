@@ -180,7 +180,10 @@ struct RuntimeApi::Impl {
 
   void next(httplib::Response& response) {
     std::unique_lock lock(mutex);
-    initialized = true;
+    if (!initialized) {
+      initialized = true;
+      changed.notify_all();
+    }
     if (auto* invocation = running()) {
       render_error(response, 403, "InvalidStateTransition",
                    fmt::format("invocation {} is running: post its response or error first",
@@ -389,6 +392,15 @@ InvocationStatus RuntimeApi::wait(const std::string& request_id,
   impl_->changed.wait_for(lock, timeout, [&] { return impl_->woken || status().outcome; });
   impl_->woken = false;
   return status();
+}
+
+bool RuntimeApi::wait_initialized(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(impl_->mutex);
+  impl_->changed.wait_for(lock, timeout, [&] {
+    return impl_->initialized || impl_->init_error.has_value() || impl_->woken;
+  });
+  impl_->woken = false;
+  return impl_->initialized;
 }
 
 void RuntimeApi::release(const std::string& request_id) {

@@ -64,6 +64,9 @@ class RuntimeApi {
   // Waits up to `timeout` for the invocation `request_id` to end (or an init error), or for
   // wake() to be called.
   InvocationStatus wait(const std::string& request_id, std::chrono::milliseconds timeout);
+  // Waits up to `timeout` for the runtime to end its init: true once it asked for an event
+  // (/next), false on an init error, a wake() or the timeout.
+  bool wait_initialized(std::chrono::milliseconds timeout);
   // Ends a wait() early, e.g. when the runtime's container exited.
   void wake();
   // Forgets an invocation that has its outcome, so a long-running server keeps no event or

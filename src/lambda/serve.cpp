@@ -12,6 +12,8 @@
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
+#include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -103,12 +105,13 @@ std::string target_of(const httplib::Request& request) {
   return target;
 }
 
-class Server {
+class Server final : public Serving {
  public:
   Server(const ServeRequest& request, FunctionConfig config, std::ostream& err)
-      : request_(request), config_(std::move(config)), err_(err) {
+      : request_(request), function_(request.function), config_(std::move(config)), err_(err) {
     for (int i = 0; i < request.concurrency; ++i) {
-      warm_.push_back(std::make_unique<Warm>(request_.function, config_));
+      warm_.push_back(std::make_unique<Warm>(function_, config_));
+      staged_.emplace_back();
       free_.push_back(static_cast<std::size_t>(i));
     }
   }
@@ -133,7 +136,52 @@ class Server {
     std::lock_guard lock(mutex_);
     const auto count = warm_.size();
     warm_.clear();
+    staged_.clear();
     return count;
+  }
+
+  std::size_t swap_image(const std::string& image, const std::function<void()>& ready) override {
+    InvokeRequest function;
+    {
+      std::lock_guard lock(mutex_);
+      function = function_;
+    }
+    function.image = image;
+    // The new containers start beside the old ones, which serve until the new are ready.
+    std::vector<std::unique_ptr<Warm>> fresh;
+    for (std::size_t i = 0; i < staged_.size(); ++i) {
+      try {
+        fresh.push_back(std::make_unique<Warm>(function, config_));
+      } catch (const Error& error) {
+        say(fmt::format("cannot start a container of the new image: {}", error.what()));
+        fresh.emplace_back();
+      }
+    }
+    std::size_t started = 0;
+    for (auto& warm : fresh) {
+      if (warm && wait_initialized(*warm)) {
+        ++started;
+      }
+    }
+    std::vector<std::unique_ptr<Warm>> old;
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) {
+        return 0;
+      }
+      function_ = function;
+      // A free container is replaced now; a busy one when its request ends (release).
+      for (std::size_t slot = 0; slot < staged_.size(); ++slot) {
+        staged_[slot] = std::move(fresh[slot]);
+      }
+      for (const auto slot : free_) {
+        old.push_back(std::move(warm_[slot]));
+        warm_[slot] = std::move(staged_[slot]);
+      }
+    }
+    ready();
+    old.clear();  // removes their containers
+    return started;
   }
 
   void handle(const httplib::Request& http, httplib::Response& response) {
@@ -151,9 +199,10 @@ class Server {
     }
     request.body = http.body;
     request.source_ip = http.remote_addr.empty() ? "127.0.0.1" : http.remote_addr;
+    // A header or query that is not UTF-8 cannot stand in JSON: its bad bytes become U+FFFD.
     const auto event =
         request_event(request_.front, request, make_request_id(), std::chrono::system_clock::now())
-            .dump();
+            .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     if (event.size() > max_payload_bytes) {
       fail(response, 413,
            fmt::format("the event is {} bytes, over Lambda's {} (the body is Base64-encoded when "
@@ -298,6 +347,17 @@ class Server {
   }
 
   void release(std::size_t slot, bool replace_it) {
+    std::unique_ptr<Warm> old;
+    {
+      // A container of a newer image waits for this slot: it takes the next request.
+      std::lock_guard lock(mutex_);
+      if (slot < staged_.size() && staged_[slot]) {
+        old = std::move(warm_[slot]);
+        warm_[slot] = std::move(staged_[slot]);
+        replace_it = false;
+      }
+    }
+    old.reset();
     if (replace_it) {
       replace(slot);
     }
@@ -318,9 +378,14 @@ class Server {
       old = std::move(warm_[slot]);
     }
     old.reset();  // removes its container
+    InvokeRequest function;
+    {
+      std::lock_guard lock(mutex_);
+      function = function_;
+    }
     std::unique_ptr<Warm> fresh;
     try {
-      fresh = std::make_unique<Warm>(request_.function, config_);
+      fresh = std::make_unique<Warm>(function, config_);
     } catch (const Error& error) {
       // The slot stays empty; the next request to take it tries again.
       say(fmt::format("cannot start a container: {}", error.what()));
@@ -343,12 +408,40 @@ class Server {
     err_.flush();
   }
 
+  // True once the runtime asked for its first event; false when its init failed or took over
+  // the function's init limit (the timeout, at least 10 s).
+  bool wait_initialized(Warm& warm) {
+    const auto limit = std::max(std::chrono::duration_cast<std::chrono::seconds>(config_.timeout),
+                                std::chrono::seconds(10));
+    while (std::chrono::steady_clock::now() - warm.started < limit) {
+      if (warm.api->wait_initialized(100ms)) {
+        return true;
+      }
+      if (warm.container->exited()) {
+        say(
+            fmt::format("a container of the new image exited with status {} before its first "
+                        "event",
+                        warm.container->exit_code()));
+        return false;
+      }
+      std::lock_guard lock(mutex_);
+      if (stopping_) {
+        return false;
+      }
+    }
+    say(fmt::format("a container of the new image did not ask for an event within {} s",
+                    limit.count()));
+    return false;
+  }
+
   const ServeRequest& request_;
+  InvokeRequest function_;  // the image the containers run: a swap changes it
   FunctionConfig config_;
   std::ostream& err_;
   std::mutex mutex_;
   std::condition_variable freed_;
   std::vector<std::unique_ptr<Warm>> warm_;
+  std::vector<std::unique_ptr<Warm>> staged_;  // of a newer image, for a slot that was busy
   std::deque<std::size_t> free_;
   bool stopping_ = false;
   std::mutex output_;
@@ -356,7 +449,8 @@ class Server {
 
 }  // namespace
 
-void serve(const ServeRequest& request, std::ostream& out, std::ostream& err) {
+void serve(const ServeRequest& request, std::ostream& out, std::ostream& err,
+           const ServeLoop& loop) {
   const auto& function = request.function;
   const auto config = function_config(function);
   if (request.concurrency < 1 || request.concurrency > 64) {
@@ -425,12 +519,24 @@ void serve(const ServeRequest& request, std::ostream& out, std::ostream& err) {
   while (!http.is_running() && listener.joinable()) {
     std::this_thread::sleep_for(1ms);
   }
-  while (received_signal_number() == 0) {
-    std::this_thread::sleep_for(100ms);
+  std::exception_ptr failure;
+  try {
+    if (loop) {
+      loop(server);
+    }
+    while (received_signal_number() == 0) {
+      std::this_thread::sleep_for(100ms);
+    }
+  } catch (...) {
+    failure = std::current_exception();
   }
   server.stop();
   http.stop();
   listener.join();
+  if (failure) {
+    server.remove_all();
+    std::rethrow_exception(failure);
+  }
   const auto removed = server.remove_all();
   err << fmt::format("hubtel-ai: stopped by signal {}; removed {} container{}\n",
                      received_signal_number(), removed, removed == 1 ? "" : "s");

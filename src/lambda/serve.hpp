@@ -5,7 +5,10 @@
 #include "lambda/http_front.hpp"
 #include "lambda/invoke.hpp"
 
+#include <cstddef>
+#include <functional>
 #include <iosfwd>
+#include <string>
 
 namespace hubtel::lambda {
 
@@ -16,12 +19,33 @@ struct ServeRequest {
   int concurrency = 1;  // warm containers; requests beyond them wait their turn
 };
 
+// What runs beside a server (see ServeLoop) can do to it.
+class Serving {
+ public:
+  virtual ~Serving() = default;
+  // Puts `image` in place of the image the containers run: starts as many containers of it,
+  // waits for each to end its init (the old ones serving meanwhile), then replaces every free
+  // container at once and each busy one when its request ends, so every request from then on
+  // reaches the new image. Calls `ready` then, before the old containers are removed. Returns
+  // how many of the new containers ended their init well (one that did not is replaced, as
+  // ever, on its next request).
+  virtual std::size_t swap_image(const std::string& image, const std::function<void()>& ready) = 0;
+};
+
+// Runs on the calling thread while the server serves; the server stops once it returns and a
+// signal has come (it should return soon after received_signal_number() is not 0). What it
+// throws stops the server and is thrown on.
+using ServeLoop = std::function<void(Serving&)>;
+
 // Prints "listening on http://127.0.0.1:<port>" to `out`, then serves until SIGINT, SIGTERM or
 // SIGHUP, and removes every container it started. Each request becomes the front's event and is
 // handed to a free container; its answer becomes the HTTP response. A function error answers 502
 // with the error document, a malformed response 502, a timeout 504 (the container is replaced), a
 // body over Lambda's 6 MB 413. A container that exits is replaced. One line per request goes to
-// `err` (method, path, status, duration), after the function's own log lines.
-void serve(const ServeRequest& request, std::ostream& out, std::ostream& err);
+// `err` (method, path, status, duration); the function's own log lines come as the engine
+// passes them on, often after it. A header or query that is not UTF-8 reaches the function with
+// U+FFFD in place of each bad byte.
+void serve(const ServeRequest& request, std::ostream& out, std::ostream& err,
+           const ServeLoop& loop = {});
 
 }  // namespace hubtel::lambda

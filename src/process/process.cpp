@@ -14,7 +14,10 @@
 #include <unistd.h>
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <string_view>
 
 extern char** environ;
 
@@ -344,6 +347,32 @@ InputFile::~InputFile() {
 
 std::string InputFile::path() const {
   return fmt::format("/proc/self/fd/{}", fd_);
+}
+
+bool can_run(const std::string& program) {
+  const auto executable = [](const std::filesystem::path& path) {
+    std::error_code error;
+    return std::filesystem::is_regular_file(path, error) && ::access(path.c_str(), X_OK) == 0;
+  };
+  if (program.empty()) {
+    return false;
+  }
+  if (program.find('/') != std::string::npos) {
+    return executable(program);
+  }
+  const char* path = std::getenv("PATH");
+  std::string_view rest(path == nullptr ? "" : path);
+  for (;;) {
+    const auto colon = rest.find(':');
+    const auto folder = rest.substr(0, colon);
+    if (executable(std::filesystem::path(folder.empty() ? "." : folder) / program)) {
+      return true;
+    }
+    if (colon == std::string_view::npos) {
+      return false;
+    }
+    rest.remove_prefix(colon + 1);
+  }
 }
 
 std::string last_line(const std::string& text) {

@@ -78,6 +78,10 @@ class InputFile {
   int fd_;
 };
 
+// True when `program` names an executable file, or (without a '/') one on PATH, as a spawn finds
+// it.
+bool can_run(const std::string& program);
+
 // The last non-empty line of a program's output, for error messages.
 std::string last_line(const std::string& text);
 

@@ -52,3 +52,32 @@ _hubtel_cli_test(
   STDOUT "^$"
   STDERR "^hubtel-ai: error: cannot run the container engine '/nonexistent/docker': no such program"
 )
+
+# `hubtel-ai watch`: serve's options, and a spec whose context it watches.
+_hubtel_cli_test(
+  watch.no-spec
+  COMMAND watch
+  RESULT 2
+  STDOUT "^$"
+  STDERR "^hubtel-ai: error: watch needs --spec and --arch, and no --image or --image-file: it "
+         "watches the context of the image the spec describes")
+_hubtel_cli_test(
+  watch.image
+  COMMAND watch --image hubtel/fn:x86_64
+  RESULT 2
+  STDERR "^hubtel-ai: error: watch needs --spec and --arch, and no --image")
+_hubtel_cli_test(
+  watch.spec-without-arch
+  COMMAND watch --spec /nonexistent/spec.json
+  RESULT 2
+  STDERR "^hubtel-ai: error: --spec needs --arch \\(x86_64 or arm64\\)\n")
+_hubtel_cli_test(
+  watch.missing-spec
+  COMMAND watch --spec /nonexistent/spec.json --arch x86_64
+  RESULT 1
+  STDERR "^hubtel-ai: error: the image spec '/nonexistent/spec.json' cannot be read")
+_hubtel_cli_test(
+  watch.bad-front
+  COMMAND watch --spec /nonexistent/spec.json --arch x86_64 --as sqs
+  RESULT 2
+  STDERR "^hubtel-ai: error: --as: sqs not in \\{")

@@ -12,6 +12,7 @@ foreach(
   ITEMS native
         incremental
         python
+        python-serve
         multiarch
         errors
         secrets
@@ -24,7 +25,8 @@ foreach(
         subdirectory
         shared-name
         packages
-        makefiles)
+        makefiles
+        watch)
   set(_hubtel_fixtures hubtel_install hubtel_engine hubtel_base_images)
   if(_hubtel_case STREQUAL "init")
     list(APPEND _hubtel_fixtures hubtel_registry hubtel_moto)

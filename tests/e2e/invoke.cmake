@@ -42,7 +42,7 @@ foreach(
 endforeach()
 
 # `hubtel-ai serve`: the same images behind a local HTTP front, on warm containers, asked with curl.
-foreach(_hubtel_case IN ITEMS function-url apigw-rest errors concurrency early-signal)
+foreach(_hubtel_case IN ITEMS function-url apigw-rest round-trip errors concurrency early-signal)
   _hubtel_e2e_test(
     serve.${_hubtel_case}
     COMMAND "${CMAKE_CURRENT_SOURCE_DIR}/invoke/serve.sh" ${_hubtel_case}

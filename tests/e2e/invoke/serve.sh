@@ -2,19 +2,22 @@
 # serve.sh <case> <work-dir>: one end-to-end case of `hubtel-ai serve` against the images
 # images.sh built (hubtel-e2e-invoke/fn:x86_64), through the real engine and real HTTP (curl).
 # The test runtime logs each event it gets, answers {"action":"env"} with JSON, posts an error
-# for "error", exits for "exit", never answers "sleep", and upper-cases anything else (no longer
-# JSON). Every case stops the server with SIGTERM and checks that no container is left.
+# for "error", exits for "exit", never answers "sleep", answers "http" as an HTTP function (201,
+# X-Echo, cookies, the body Base64-encoded: see runtime.cpp) and upper-cases anything else (no
+# longer JSON). Every case stops the server with SIGTERM and checks that no container is left.
 set -euo pipefail
 
 case=${1:?usage: serve.sh <case> <work-dir>}
 work=${2:?usage: serve.sh <case> <work-dir>}
 docker=${DOCKER:-/usr/bin/docker}
 hubtel_ai=${HUBTEL_AI:?HUBTEL_AI names the hubtel-ai under test}
+here=$(cd "$(dirname "$0")" && pwd)
 image=hubtel-e2e-invoke/fn:x86_64
 token="serve-$case-$$"
 rm -rf "$work"
 mkdir -p "$work"
 server=
+sampler=
 
 fail() {
   echo "FAIL (serve $case): $*" >&2
@@ -30,7 +33,7 @@ stop_server() {
     [ "$code" -eq 0 ] || fail "serve ended with status $code after SIGTERM"
   fi
 }
-trap 'kill -TERM "$server" 2>/dev/null || true' EXIT
+trap 'kill -TERM $server $sampler 2>/dev/null || true' EXIT
 
 # start <arg>...: starts the server and reads its port from its first line.
 start() {
@@ -46,13 +49,28 @@ start() {
   fail "serve printed no 'listening on' line"
 }
 
-# request <curl-arg>... <path>: sets code and body.
+# request <curl-arg>... <path>: sets code and body (its size when it is not text); the body is
+# in $work/body and the response's header lines in $work/headers.
 request() {
   local path=${*: -1}
-  code=$(curl -sS -o "$work/body" -w '%{http_code}' --max-time 60 "${@:1:$#-1}" \
-    "http://127.0.0.1:$port$path")
-  body=$(cat "$work/body")
+  code=$(curl -sS -o "$work/body" -D "$work/headers" -w '%{http_code}' --max-time 60 \
+    "${@:1:$#-1}" "http://127.0.0.1:$port$path")
+  if LC_ALL=C grep -q '[^[:print:][:space:]]' "$work/body"; then
+    body="<$(wc -c <"$work/body") bytes>"
+  else
+    body=$(cat "$work/body")
+  fi
   echo "--- $path: $code $body"
+}
+# header <name>: the values of the last response's header <name> (any case), one a line.
+header() {
+  tr -d '\r' <"$work/headers" | awk -v name="$1" '
+    { colon = index($0, ":") }
+    colon > 1 && tolower(substr($0, 1, colon - 1)) == tolower(name) {
+      value = substr($0, colon + 1)
+      sub(/^[ \t]+/, "", value)
+      print value
+    }'
 }
 
 expect_code() { [ "$code" = "$1" ] || fail "HTTP $code, expected $1 (body: $body)"; }
@@ -72,12 +90,36 @@ wait_containers() {
 containers() {
   local id count=0
   for id in $("$docker" ps --all --quiet --filter name=hubtel-serve-); do
-    if "$docker" inspect --format '{{range .Config.Env}}{{println .}}{{end}}' "$id" 2>/dev/null |
-      grep -qx "HUBTEL_TEST_TOKEN=$token"; then
+    if ours "$id"; then
       count=$((count + 1))
     fi
   done
   echo "$count"
+}
+ours() {
+  "$docker" inspect --format '{{range .Config.Env}}{{println .}}{{end}}' "$1" 2>/dev/null |
+    grep -qx "HUBTEL_TEST_TOKEN=$token"
+}
+# sample_containers: prints the number of containers of this case, one a line, again and again
+# until $work/sampled exists. Each container is inspected once, so a sample takes one `ps`.
+sample_containers() {
+  local -A mine=()
+  local id count
+  while [ ! -e "$work/sampled" ]; do
+    count=0
+    for id in $("$docker" ps --all --quiet --filter name=hubtel-serve-); do
+      if [ -z "${mine[$id]:-}" ]; then
+        mine[$id]=no
+        if ours "$id"; then
+          mine[$id]=yes
+        fi
+      fi
+      if [ "${mine[$id]}" = yes ]; then
+        count=$((count + 1))
+      fi
+    done
+    echo "$count"
+  done
 }
 
 case $case in
@@ -117,6 +159,11 @@ case $case in
     ;;
   errors)
     start --timeout 2
+    # A query and a header that are not UTF-8: each bad byte reaches the function as U+FFFD.
+    request -H $'X-Latin: caf\xe9' "/x?action=env&name=%FF"
+    expect_code 200
+    expect_in event "$(cat "$work/err")" $'"x-latin":"caf\xef\xbf\xbd"'
+    expect_in log "$(cat "$work/err")" '^GET /x\?action=env&name=%FF 200 '
     request "/?action=error"
     expect_code 502
     expect_in body "$body" '"errorType":"TestError"'
@@ -142,10 +189,43 @@ case $case in
     request "/?action=env"
     expect_code 200
     ;;
+  round-trip)
+    # Through each front, an HTTP function's answer comes back as that front returns it: its
+    # status, its headers (a value with quotes and a backslash through two JSON documents), each
+    # cookie as a Set-Cookie of its own, and the binary body byte for byte.
+    for i in $(seq 0 255); do
+      # shellcheck disable=SC2059 # the format is the byte's escape
+      printf "\\$(printf '%03o' "$i")"
+    done >"$work/bytes"
+    [ "$(wc -c <"$work/bytes")" = 256 ] || fail "the test's bytes are not 0x00..0xff"
+    for front in function-url apigw-http apigw-rest alb; do
+      start --as "$front"
+      echoed="$front: \"quoted\" back\\slash"
+      request --data-binary "@$work/bytes" -H 'Content-Type: application/octet-stream' \
+        -H "X-Echo: $echoed" -b 'session=s3cr3t' "/upload/$front?action=http"
+      expect_code 201
+      [ "$(header x-echo)" = "$echoed" ] || fail "$front: x-echo is '$(header x-echo)'"
+      [ "$(header content-type)" = application/octet-stream ] ||
+        fail "$front: content-type is '$(header content-type)'"
+      [ "$(header set-cookie | sort)" = $'served=yes; Max-Age=60\nsession=s3cr3t; Path=/' ] ||
+        fail "$front: the Set-Cookie headers are: $(header set-cookie | tr '\n' '|')"
+      cmp "$work/bytes" "$work/body" || fail "$front: the body came back changed"
+      err=$(cat "$work/err")
+      expect_in event "$err" '"isBase64Encoded":true'
+      expect_in log "$err" "^POST /upload/$front\\?action=http 201 [0-9.]+ ms$"
+      stop_server
+      expect_in log "$(cat "$work/err")" 'stopped by signal 15; removed 1 container$'
+      [ "$(containers)" = 0 ] || fail "$front: $(containers) containers were left behind"
+    done
+    ;;
   concurrency)
-    start --concurrency 2 --timeout 3
-    wait_containers 2
-    # Two requests that never answer run side by side: both time out after about 3 s, not 6.
+    # 16 clients at once against 4 warm containers: every request is answered once, with its own
+    # answer, and there are never more than 4 containers, even while timed-out ones are replaced.
+    start --concurrency 4 --timeout 4
+    sample_containers >"$work/counts" &
+    sampler=$!
+    wait_containers 4
+    # Two requests that never answer run side by side: both time out after about 4 s, not 8.
     begin=$(date +%s%N)
     curl -s -o /dev/null --max-time 30 "http://127.0.0.1:$port/?action=sleep" &
     first=$!
@@ -153,19 +233,32 @@ case $case in
     wait "$first"
     took=$((($(date +%s%N) - begin) / 1000000))
     expect_code 504
-    [ "$took" -lt 5500 ] || fail "two timed-out requests took $took ms: they did not run at once"
-    # Requests beyond the containers wait their turn and are all answered.
-    clients=()
-    for i in 1 2 3 4 5 6; do
-      curl -s -o "$work/many-$i" -w '%{http_code}\n' --max-time 60 \
-        "http://127.0.0.1:$port/?action=env" >"$work/code-$i" &
-      clients+=($!)
-    done
-    wait "${clients[@]}"
-    for i in 1 2 3 4 5 6; do
-      [ "$(cat "$work/code-$i")" = 200 ] || fail "request $i of six answered $(cat "$work/code-$i")"
-    done
-    wait_containers 2
+    [ "$took" -lt 7000 ] || fail "two timed-out requests took $took ms: they did not run at once"
+    # Requests beyond the containers wait their turn; each one reaches the function once.
+    python3 "$here/load.py" "$port" 200 16 >"$work/load" ||
+      fail "the load failed: $(cat "$work/load")"
+    cat "$work/load"
+    touch "$work/sampled"
+    wait "$sampler"
+    sampler=
+    stop_server
+    expect_in log "$(cat "$work/err")" 'stopped by signal 15; removed 4 containers$'
+    # Each request reached the function once, and was logged once: the ids seen are the ids sent.
+    seq -f 'load-%04g' 0 199 >"$work/ids"
+    sed -n 's/^test-runtime: request .* event .*"x-echo":"\(load-[0-9]*\)".*/\1/p' "$work/err" |
+      sort >"$work/events"
+    sed -n 's|^POST /load/\(load-[0-9]*\)?action=http&id=\1 201 [0-9.]* ms$|\1|p' "$work/err" |
+      sort >"$work/logged"
+    cmp -s "$work/ids" "$work/events" ||
+      fail "the function saw requests other than once each: $(diff "$work/ids" "$work/events")"
+    cmp -s "$work/ids" "$work/logged" ||
+      fail "serve logged requests other than once each: $(diff "$work/ids" "$work/logged")"
+    max=$(sort -n "$work/counts" | tail -n 1)
+    counts=$(sort -n "$work/counts" | uniq -c |
+      awk '{ printf "%s%s (%sx)", sep, $2, $1; sep = ", " }')
+    echo "containers of this case, sampled $(wc -l <"$work/counts") times: $counts"
+    [ "$max" -le 4 ] || fail "there were $max containers at once (sampled: $counts)"
+    [ "$max" = 4 ] || fail "no sample saw the 4 containers (sampled: $counts)"
     ;;
   early-signal)
     # SIGTERM as soon as the server listens, its containers still starting: it ends, and removes

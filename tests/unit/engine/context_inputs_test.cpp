@@ -115,3 +115,41 @@ TEST(ContextInputs, WritesADepfileMakeAndNinjaRead) {
   const auto text = engine::depfile_text("/b/hubtel/h/image-x86_64.id", {"/s", "/s/a b.cpp"});
   EXPECT_EQ(text, "/b/hubtel/h/image-x86_64.id: \\\n  /s \\\n  /s/a\\ b.cpp\n");
 }
+
+TEST(ContextState, NewestChangeNamesTheNewestTimeAmongWhatDiffers) {
+  using engine::InputState;
+  const std::vector<InputState> before{{"/c", 10, 0}, {"/c/a.cpp", 20, 5}, {"/c/b.cpp", 30, 7}};
+  EXPECT_EQ(engine::newest_change(before, before), std::nullopt);
+  // Changed in time or in size alone.
+  auto after = before;
+  after[1].modified_ns = 50;
+  EXPECT_EQ(engine::newest_change(before, after), 50);
+  after = before;
+  after[2].size = 8;
+  EXPECT_EQ(engine::newest_change(before, after), 30);
+  // Added, among other changes: the newest wins.
+  after = before;
+  after.insert(after.begin() + 2, InputState{"/c/new.cpp", 70, 1});
+  after[0].modified_ns = 60;
+  EXPECT_EQ(engine::newest_change(before, after), 70);
+  // A removal alone still counts, without a time of its own.
+  after = before;
+  after.pop_back();
+  EXPECT_EQ(engine::newest_change(before, after), 0);
+  EXPECT_EQ(engine::newest_change({}, before), 30);
+}
+
+TEST(ContextState, ReadsTimesAndSizesOfTheInputs) {
+  const TempDir temp;
+  touch(temp.path() / "main.cpp");
+  const auto spec = context_spec(temp.path());
+  const auto first = engine::context_state(spec);
+  ASSERT_EQ(first.size(), 2U);
+  EXPECT_EQ(first[1].path, temp.path() / "main.cpp");
+  EXPECT_EQ(first[1].size, 2U);
+  EXPECT_EQ(engine::newest_change(first, engine::context_state(spec)), std::nullopt);
+  std::ofstream(temp.path() / "main.cpp", std::ios::app) << "more\n";
+  const auto second = engine::context_state(spec);
+  EXPECT_EQ(second[1].size, 7U);
+  EXPECT_EQ(engine::newest_change(first, second), second[1].modified_ns);
+}
