@@ -15,7 +15,8 @@ Finds the container engine that builds HubtelAI's images, once per build tree.
 .. variable:: HUBTEL_ENGINE_JOBS
 
   How many engine builds may run at once (a Ninja job pool; default 1, since one engine build
-  already uses every core).
+  already uses every core). With 1, engine builds run in Ninja's console pool, so their progress
+  shows as it happens; with more, each build's output shows in one block when it ends.
 #]=======================================================================]
 include_guard(GLOBAL)
 cmake_policy(PUSH)
@@ -124,17 +125,22 @@ function(_hubtel_engine out_program out_kind)
 endfunction()
 
 # _hubtel_engine_pool(<out>) declares the Ninja job pool engine builds run in; <out> is empty
-# for generators without job pools.
+# for generators without job pools. One build at a time runs in Ninja's console pool instead,
+# whose jobs print as they go rather than in one block at their end.
 function(_hubtel_engine_pool out)
   set(${out} "" PARENT_SCOPE)
   if(NOT CMAKE_GENERATOR MATCHES "Ninja")
     return()
   endif()
+  if(NOT HUBTEL_ENGINE_JOBS MATCHES "^[1-9][0-9]*$")
+    message(FATAL_ERROR "HUBTEL_ENGINE_JOBS \"${HUBTEL_ENGINE_JOBS}\" is not a positive number")
+  endif()
+  if(HUBTEL_ENGINE_JOBS EQUAL 1)
+    set(${out} USES_TERMINAL PARENT_SCOPE)
+    return()
+  endif()
   get_property(pools GLOBAL PROPERTY JOB_POOLS)
   if(NOT pools MATCHES "hubtel_engine=")
-    if(NOT HUBTEL_ENGINE_JOBS MATCHES "^[1-9][0-9]*$")
-      message(FATAL_ERROR "HUBTEL_ENGINE_JOBS \"${HUBTEL_ENGINE_JOBS}\" is not a positive number")
-    endif()
     set_property(GLOBAL APPEND PROPERTY JOB_POOLS hubtel_engine=${HUBTEL_ENGINE_JOBS})
   endif()
   set(${out} JOB_POOL hubtel_engine PARENT_SCOPE)

@@ -25,7 +25,8 @@ container image, with targets that build, measure, invoke, push and deploy it.
   Dockerfile is ``hubtel/<name>/Dockerfile`` in the build tree and each architecture's image id
   lands in ``hubtel/<name>/image-<arch>.id``; the image is also tagged ``hubtel/<name>:<arch>``.
   ``<name>-size`` also builds the builder stage, tagged ``hubtel/<name>:build-<arch>``, to show
-  what the multi-stage build saved; remove that tag when the space matters.
+  what the multi-stage build saved (quietly: its engine log shows only when it fails); remove
+  that tag when the space matters.
   Every value is checked at configure time: a newline or control character in any argument is
   an error, never an injected instruction.
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <iostream>
 #include <optional>
 #include <ostream>
 #include <sstream>
@@ -122,7 +123,11 @@ int measure(const BuildRequest& request, const spec::ImageSpec& spec, std::ostre
     const RemovedFiles removed_id{{builder_id_file}};
     auto extra = deps_args(engine, spec, arch, err);
     extra.insert(extra.end(), {"--iidfile", builder_id_file.string(), "--tag", builder});
-    run_engine(engine, build_command(engine, spec, arch, "build", extra));
+    // Its log would bury the report: it is shown only when the build fails.
+    err << fmt::format("hubtel: building the builder stage of {} ({}) to compare, quietly\n",
+                       spec.name, arch);
+    err.flush();
+    run_engine(engine, build_command(engine, spec, arch, "build", extra), {}, true);
     const auto builder_bytes = image_bytes(engine, read_line_file(builder_id_file));
     const auto runtime_bytes = image_bytes(engine, id);
     // A cross builder runs on the build platform: its size is that platform's toolchain.
@@ -238,14 +243,20 @@ std::vector<std::string> build_command(const Engine& engine, const spec::ImageSp
   return argv;
 }
 
-void run_engine(const Engine& engine, const std::vector<std::string>& argv, std::string_view also) {
+void run_engine(const Engine& engine, const std::vector<std::string>& argv, std::string_view also,
+                bool quiet) {
   process::Options options;
-  options.echo = true;
+  options.echo = !quiet;
   options.max_line = 400;
-  options.capture = false;
+  options.capture = quiet;
   const auto result = process::run({argv, environment_of(engine)}, options);
   if (result.ok()) {
     return;
+  }
+  if (quiet) {
+    // Its own output, kept until now (the end of its stderr, where the failing step is).
+    std::cerr << result.out << (result.steps.empty() ? "" : result.steps.front().err);
+    std::cerr.flush();
   }
   std::string hint = "the failing step is in the output above";
   if (!also.empty()) {

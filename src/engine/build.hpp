@@ -62,10 +62,11 @@ std::vector<std::string> build_command(const Engine& engine, const spec::ImageSp
 std::vector<std::string> deps_args(const Engine& engine, const spec::ImageSpec& spec,
                                    const std::string& arch, std::ostream& err);
 
-// Runs an engine command, its output shown on our stderr with long lines cut. Throws Error that
-// explains a failure: a daemon that does not answer, else the step shown above (and `also`).
+// Runs an engine command, its output shown on our stderr with long lines cut (`quiet`: kept, and
+// shown only when the command fails). Throws Error that explains a failure: a daemon that does
+// not answer, else the step shown above (and `also`).
 void run_engine(const Engine& engine, const std::vector<std::string>& argv,
-                std::string_view also = {});
+                std::string_view also = {}, bool quiet = false);
 
 // Builds (or measures) the image of `spec`, read from request.spec, as asked; progress goes to
 // `err`, data to `out`. Returns the exit code.

@@ -48,6 +48,9 @@ expect_in "$out" 'Building Lambda image hello \(x86_64\)'
 out=$(build "$work/cpp" hello-size)
 expect_in "$out" 'added +[0-9.]+ MiB'
 expect_in "$out" 'multi-stage: the runtime image is .* saved'
+# The builder stage is built quietly: no engine progress in the report.
+expect_in "$out" 'building the builder stage of hello \(x86_64\) to compare, quietly'
+expect_not_in "$out" '^#[0-9]+ '
 
 # MAX_SIZE is the size target's budget: below the image's size, the target fails and says by how
 # much (exit 3 of the size report).

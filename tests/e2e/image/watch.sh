@@ -82,7 +82,16 @@ no_container_of() {
 }
 
 configure "$project" "$build_dir"
-build "$build_dir" watch-fn-image
+# One engine build at a time (the default) runs in Ninja's console pool: its progress arrives as
+# it happens, not in one block at its end. Each line is stamped (in microseconds) as it arrives.
+cmake --build "$build_dir" --target watch-fn-image 2>&1 |
+  while IFS= read -r line; do echo "${EPOCHREALTIME/./} $line"; done >"$work/watch-build.log"
+first_line=$(grep -m1 ' #1 ' "$work/watch-build.log" | cut -d' ' -f1)
+last_line=$(tail -n1 "$work/watch-build.log" | cut -d' ' -f1)
+[ -n "$first_line" ] || fail "no engine progress in the build's output: $(cat "$work/watch-build.log")"
+[ $((last_line - first_line)) -gt 1000000 ] ||
+  fail "the engine's progress came in one block at the end: $(cat "$work/watch-build.log")"
+expect_in "$(tail -n1 "$work/watch-build.log")" 'hubtel: watch-fn \(x86_64\) is hubtel/watch-fn:x86_64'
 first=$(cat "$build_dir/hubtel/watch-fn/image-x86_64.id")
 # A build command that cannot run is refused before anything serves.
 set +e

@@ -1,0 +1,7 @@
+if(NOT GENERATOR MATCHES "Ninja")
+  return()
+endif()
+file(READ "${RunCMake_TEST_BINARY_DIR}/build.ninja" ninja)
+if(NOT ninja MATCHES "build hubtel/hello/image-x86_64\\.id[^\n]*\n([^\n]+\n)*  pool = console\n")
+  set(RunCMake_TEST_FAILED "the image build is not in Ninja's console pool")
+endif()

@@ -1,0 +1,11 @@
+if(NOT GENERATOR MATCHES "Ninja")
+  return()
+endif()
+file(READ "${RunCMake_TEST_BINARY_DIR}/build.ninja" ninja)
+file(READ "${RunCMake_TEST_BINARY_DIR}/CMakeFiles/rules.ninja" rules)
+if(NOT ninja MATCHES
+   "build hubtel/hello/image-x86_64\\.id[^\n]*\n([^\n]+\n)*  pool = hubtel_engine\n")
+  set(RunCMake_TEST_FAILED "the image build is not in the hubtel_engine pool")
+elseif(NOT "${ninja}${rules}" MATCHES "pool hubtel_engine\n  depth = 3\n")
+  set(RunCMake_TEST_FAILED "the hubtel_engine pool is not 3 deep")
+endif()
