@@ -1258,6 +1258,14 @@ function(_hubtel_context_json out fn name context)
   # relative to the project.
   set(stubs)
   get_property(hubtel_root GLOBAL PROPERTY _HUBTEL_SUBDIRECTORY_ROOT)
+  # Fetched into the build tree (FetchContent_MakeAvailable): in the builder, FetchContent takes
+  # a stand-in instead (FETCHCONTENT_SOURCE_DIR_HUBTELAI), and no path needs one.
+  if(hubtel_root)
+    file(RELATIVE_PATH root_in_tree "${CMAKE_BINARY_DIR}" "${hubtel_root}")
+    if(NOT root_in_tree MATCHES "^\\.\\./" AND NOT IS_ABSOLUTE "${root_in_tree}")
+      set(hubtel_root)
+    endif()
+  endif()
   if(hubtel_root)
     file(RELATIVE_PATH root_rel "${context}" "${hubtel_root}")
     if(root_rel MATCHES "^\\.\\./" OR IS_ABSOLUTE "${root_rel}")

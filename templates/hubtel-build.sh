@@ -19,8 +19,9 @@ if [ "$TARGETARCH" != "${BUILDARCH:-$TARGETARCH}" ]; then
   echo "hubtel: $image ($arch): cross-compiling on $BUILDARCH with $triple" >&2
 fi
 # HubtelAI added to the project with add_subdirectory() from outside the build context: a
-# stand-in at each path the project may name it by, which loads the builder's HubtelAI.
-for stub in ${HUBTEL_AI_STUBS:-}; do
+# stand-in at each path the project may name it by, which loads the builder's HubtelAI. One more
+# for FetchContent_Declare(HubtelAI ...), which the configure below points FetchContent at.
+for stub in ${HUBTEL_AI_STUBS:-} /opt/hubtel/stand-in; do
   if [ ! -e "$stub/CMakeLists.txt" ]; then
     mkdir -p "$stub"
     printf '%s\n' 'cmake_minimum_required(VERSION 3.16)' \
@@ -72,6 +73,7 @@ fi
 if [ ! -f "$build/CMakeCache.txt" ] || { [ ! -f "$build/build.ninja" ] && [ ! -f "$build/Makefile" ]; }; then
   cmake -S "$src" -B "$build" $generator --no-warn-unused-cli "-DCMAKE_BUILD_TYPE=$build_type" \
     -DHubtelAI_DIR=/opt/hubtel/cmake -DHUBTEL_AI_IN_BUILDER=ON \
+    -DFETCHCONTENT_SOURCE_DIR_HUBTELAI=/opt/hubtel/stand-in \
     "-DHUBTEL_AI_VERSION=$version" -DBUILD_TESTING=OFF $toolchain "$@"
 fi
 cmake --build "$build" --target "$target"

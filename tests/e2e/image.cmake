@@ -23,6 +23,7 @@ foreach(
         podman
         lambda-base
         subdirectory
+        fetchcontent
         shared-name
         packages
         makefiles
