@@ -51,6 +51,79 @@ function(_hubtel_docker_can_build out program)
   endif()
 endfunction()
 
+# _hubtel_preset_origin(<out> <variable>) names the configure preset that sets <variable> to its
+# value, for messages: " (cacheVariables.<variable> of configure preset \"<name>\" in <file>)",
+# or nothing when no preset of the project's CMakePresets.json or CMakeUserPresets.json does.
+function(_hubtel_preset_origin out variable)
+  set(${out} "" PARENT_SCOPE)
+  foreach(file IN ITEMS CMakeUserPresets.json CMakePresets.json)
+    set(path "${CMAKE_SOURCE_DIR}/${file}")
+    if(NOT EXISTS "${path}")
+      continue()
+    endif()
+    file(READ "${path}" json)
+    string(JSON count ERROR_VARIABLE error LENGTH "${json}" configurePresets)
+    if(error OR NOT count GREATER 0)
+      continue()
+    endif()
+    math(EXPR last "${count} - 1")
+    foreach(index RANGE ${last})
+      string(
+        JSON
+        value
+        ERROR_VARIABLE
+        error
+        GET
+        "${json}"
+        configurePresets
+        ${index}
+        cacheVariables
+        ${variable})
+      if(error)
+        continue()
+      endif()
+      string(
+        JSON
+        type
+        TYPE
+        "${json}"
+        configurePresets
+        ${index}
+        cacheVariables
+        ${variable})
+      if(type STREQUAL "OBJECT")
+        string(
+          JSON
+          value
+          ERROR_VARIABLE
+          error
+          GET
+          "${json}"
+          configurePresets
+          ${index}
+          cacheVariables
+          ${variable}
+          value)
+      endif()
+      if(NOT error AND value STREQUAL "${${variable}}")
+        string(
+          JSON
+          name
+          ERROR_VARIABLE
+          error
+          GET
+          "${json}"
+          configurePresets
+          ${index}
+          name)
+        set(${out} " (cacheVariables.${variable} of configure preset \"${name}\" in ${path})"
+            PARENT_SCOPE)
+        return()
+      endif()
+    endforeach()
+  endforeach()
+endfunction()
+
 # _hubtel_engine(<out-program> <out-kind>) gives the engine to build with, detected once and
 # remembered in internal cache variables; an empty program means none was found.
 function(_hubtel_engine out_program out_kind)
@@ -70,8 +143,9 @@ function(_hubtel_engine out_program out_kind)
       endif()
     endif()
     if(NOT EXISTS "${named}" OR IS_DIRECTORY "${named}")
-      message(WARNING "HUBTEL_ENGINE \"${HUBTEL_ENGINE}\" is no program here: image builds fail "
-                      "until it names docker (with BuildKit), podman or buildah")
+      _hubtel_preset_origin(origin HUBTEL_ENGINE)
+      message(WARNING "HUBTEL_ENGINE \"${HUBTEL_ENGINE}\"${origin} is no program here: image "
+                      "builds fail until it names docker (with BuildKit), podman or buildah")
     else()
       list(APPEND candidates "${named}")
     endif()
@@ -110,9 +184,10 @@ function(_hubtel_engine out_program out_kind)
   if(NOT kind)
     set(kind none)
     if(HUBTEL_ENGINE AND candidates)
-      message(WARNING "HUBTEL_ENGINE \"${HUBTEL_ENGINE}\" cannot build images: a docker client of "
-                      "version 23 or later needs the buildx plugin (Debian's /usr/bin/docker has "
-                      "BuildKit built in); name it, podman or buildah")
+      _hubtel_preset_origin(origin HUBTEL_ENGINE)
+      message(WARNING "HUBTEL_ENGINE \"${HUBTEL_ENGINE}\"${origin} cannot build images: a docker "
+                      "client of version 23 or later needs the buildx plugin (Debian's "
+                      "/usr/bin/docker has BuildKit built in); name it, podman or buildah")
     endif()
   endif()
   message(VERBOSE "container engine: ${program} (${kind})")

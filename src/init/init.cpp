@@ -108,6 +108,7 @@ int run_init(const InitRequest& request, std::ostream& out) {
       {"CMakeLists.txt", request.runtime + "/CMakeLists.txt.mustache"},
       {cpp ? "main.cpp" : "app.py", cpp ? "cpp/main.cpp.mustache" : "python/app.py.mustache"},
       {"event.json", "event.json.mustache"},
+      {"CMakePresets.json", "CMakePresets.json.mustache"},
       {"README.md", "README.md.mustache"},
       {".gitignore", "gitignore.mustache"}};
   for (const auto& [file, source] : files) {
@@ -117,8 +118,6 @@ int run_init(const InitRequest& request, std::ostream& out) {
 
   // Paths are printed as the shell must read them.
   const auto quoted = [](const std::string& text) { return process::shown_command({text}); };
-  const auto source = quoted(dir.string());
-  const auto build = quoted((dir / "build").string());
   const auto package =
       request.package_dir
           ? fmt::format(" {}",
@@ -126,16 +125,17 @@ int run_init(const InitRequest& request, std::ostream& out) {
           : std::string();
   out << fmt::format(
       "Created {} function project '{}' in {}\n\n"
-      "Build the image and invoke it with event.json:\n"
-      "  cmake -S {} -B {} -G Ninja{}\n"
-      "  cmake --build {} --target {}-image\n"
-      "  cmake --build {} --target {}-invoke\n\n"
+      "Build the image and invoke it with event.json (CMakePresets.json; preset graviton for "
+      "arm64):\n"
+      "  cd {}\n"
+      "  cmake --preset default{}\n"
+      "  cmake --build --preset image\n"
+      "  cmake --build --preset invoke\n\n"
       "Push and deploy it:\n"
-      "  cmake -S {} -B {} -DLAMBDA_REPOSITORY=<account>.dkr.ecr.<region>.amazonaws.com/{} "
+      "  cmake --preset default -DLAMBDA_REPOSITORY=<account>.dkr.ecr.<region>.amazonaws.com/{} "
       "-DLAMBDA_ROLE=arn:aws:iam::<account>:role/<role> -DHUBTEL_CREATE_REPOSITORIES=ON\n"
-      "  cmake --build {} --target {}-deploy\n",
-      cpp ? "C++" : "Python", name, dir.string(), source, build, package, build, name, build, name,
-      source, build, name, build, name);
+      "  cmake --build --preset deploy\n",
+      cpp ? "C++" : "Python", name, dir.string(), quoted(dir.string()), package, name);
   return 0;
 }
 

@@ -442,8 +442,11 @@ HttpResponse http_response(HttpFront front, std::string_view payload) {
     if (!headers.is_object()) {
       throw Error("the function's response has headers that is not an object");
     }
-    for (const auto& [name, value] : headers.items()) {
-      auto text = header_value(value, name);
+    for (const auto& item : headers.items()) {
+      // Not a structured binding: a lambda below captures the name (clang 14 allows no such
+      // capture).
+      const std::string name = item.key();
+      auto text = header_value(item.value(), name);
       if (frames_message(name)) {
         continue;
       }

@@ -24,6 +24,7 @@ foreach(
         lambda-base
         subdirectory
         fetchcontent
+        presets
         shared-name
         packages
         makefiles

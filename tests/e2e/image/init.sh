@@ -25,22 +25,29 @@ scaffold() {
   # The installed helper, as users run it: it names its own package in the configure command.
   printed=$("$HUBTEL_TEST_PREFIX/bin/hubtel-ai" init "$dir" --runtime "$runtime")
   echo "$printed"
-  expect_in "$printed" "cmake --build $dir/build --target $name-invoke"
-  expect_in "$printed" "cmake --build $dir/build --target $name-deploy"
-  expect_in "$printed" "-G Ninja -DHubtelAI_DIR=$HUBTEL_TEST_PREFIX/lib[^ ]*/cmake/HubtelAI\$"
-  # The configure command as printed, with this machine's base images and engine added.
+  expect_in "$printed" "^  cd $dir\$"
+  expect_in "$printed" "^  cmake --build --preset invoke\$"
+  expect_in "$printed" "^  cmake --build --preset deploy\$"
+  expect_in "$printed" "^  cmake --preset default -DHubtelAI_DIR=$HUBTEL_TEST_PREFIX/lib[^ ]*/cmake/HubtelAI\$"
+  # The commands as printed, in the folder printed, with this machine's base images and engine
+  # added to the configure.
   local configure
-  configure=$(grep -m1 -E '^  cmake -S .* -G Ninja' <<<"$printed")
+  configure=$(grep -m1 -E '^  cmake --preset default' <<<"$printed")
   eval "configure=(${configure})"
-  "${configure[@]}" -DHUBTEL_ENGINE=/usr/bin/docker "$@" >/dev/null
-  build "$dir/build" "$name-image" >/dev/null
+  (
+    cd "$dir"
+    "${configure[@]}" -DHUBTEL_ENGINE=/usr/bin/docker "$@" >/dev/null
+    cmake --build --preset image >/dev/null
+  ) || fail "the printed commands did not build $name's image"
   local out
-  out=$(build "$dir/build" "$name-invoke")
+  out=$(cd "$dir" && cmake --build --preset invoke 2>&1) || fail "the invoke preset failed: $out"
   expect_in "$out" "Hello from $name"
 
-  cmake -S "$dir" -B "$dir/build" "-DLAMBDA_REPOSITORY=$(registry)/init/$name" \
-    "-DLAMBDA_ROLE=$role" >/dev/null
-  build "$dir/build" "$name-deploy" >/dev/null
+  # A preset sets its cache variables on each use: the engine is named again.
+  out=$(cd "$dir" && cmake --preset default "-DLAMBDA_REPOSITORY=$(registry)/init/$name" \
+    "-DLAMBDA_ROLE=$role" -DHUBTEL_ENGINE=/usr/bin/docker 2>&1) ||
+    fail "configuring $name for deploying failed: $out"
+  out=$(cd "$dir" && cmake --build --preset deploy 2>&1) || fail "the deploy preset failed: $out"
   local pushed uri
   pushed=$(cat "$dir/build/hubtel/$name/push-x86_64.ref")
   uri=$(aws lambda get-function --function-name "$name" --query Code.ImageUri --output text)

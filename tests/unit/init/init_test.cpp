@@ -5,6 +5,7 @@
 #include "spec/spec_fixture.hpp"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <sstream>
 
@@ -21,7 +22,7 @@ TEST(Init, WritesAProjectAndRefusesToOverwrite) {
   const auto cmake = read_file(temp.path() / "my-fn" / "CMakeLists.txt");
   EXPECT_NE(cmake.find("find_package(HubtelAI 0.1 REQUIRED)"), std::string::npos);
   EXPECT_NE(cmake.find("hubtel_add_lambda_image(\n  my-fn"), std::string::npos) << cmake;
-  EXPECT_NE(out.str().find("--target my-fn-deploy"), std::string::npos);
+  EXPECT_NE(out.str().find("  cmake --build --preset deploy\n"), std::string::npos);
   const auto what = error_of([&] {
     run_init({temp.path() / "my-fn", "cpp", std::nullopt, std::nullopt}, out);
   });
@@ -38,11 +39,11 @@ TEST(Init, PrintsThePackageFolderQuoted) {
   run_init({temp.path() / "with space", "cpp", std::string("fn"),
             fs::path("/opt/hubtel ai/lib/cmake/HubtelAI")},
            out);
-  EXPECT_NE(out.str().find("-G Ninja '-DHubtelAI_DIR=/opt/hubtel ai/lib/cmake/HubtelAI'\n"),
+  EXPECT_NE(out.str().find("  cmake --preset default '-DHubtelAI_DIR=/opt/hubtel ai/lib/cmake/"
+                           "HubtelAI'\n"),
             std::string::npos)
       << out.str();
-  EXPECT_NE(out.str().find("cmake --build '" + (temp.path() / "with space" / "build").string() +
-                           "' --target fn-image"),
+  EXPECT_NE(out.str().find("  cd '" + (temp.path() / "with space").string() + "'\n"),
             std::string::npos)
       << out.str();
 }
@@ -53,7 +54,8 @@ TEST(Init, RendersEveryFileFromTheEmbeddedTemplates) {
   std::ostringstream out;
   run_init({temp.path() / "hello-fn", "cpp", std::nullopt, std::nullopt}, out);
   const auto dir = temp.path() / "hello-fn";
-  for (const char* file : {"CMakeLists.txt", "main.cpp", "event.json", "README.md", ".gitignore"}) {
+  for (const char* file : {"CMakeLists.txt", "main.cpp", "event.json", "README.md", ".gitignore",
+                           "CMakePresets.json"}) {
     const auto text = read_file(dir / file);
     EXPECT_EQ(text.find("{{"), std::string::npos) << file;
     EXPECT_EQ(text.find("@NAME@"), std::string::npos) << file;
@@ -67,7 +69,13 @@ TEST(Init, RendersEveryFileFromTheEmbeddedTemplates) {
   EXPECT_NE(cmake.find("endif()\n\nhubtel_add_lambda_image(\n  hello-fn\n"), std::string::npos);
   EXPECT_NE(read_file(dir / "README.md").find("An AWS Lambda function (C++, provided.al2023)"),
             std::string::npos);
-  EXPECT_EQ(read_file(dir / ".gitignore"), "/build/\n");
+  EXPECT_EQ(read_file(dir / ".gitignore"), "/build/\n/build-arm64/\n");
+  // The presets: x86_64 by default, arm64 in a folder of its own, the three build targets.
+  const auto presets = nlohmann::json::parse(read_file(dir / "CMakePresets.json"));
+  EXPECT_EQ(presets["configurePresets"][0]["binaryDir"], "${sourceDir}/build");
+  EXPECT_EQ(presets["configurePresets"][1]["cacheVariables"]["HUBTEL_DEFAULT_ARCHITECTURES"],
+            "arm64");
+  EXPECT_EQ(presets["buildPresets"][2]["targets"][0], "hello-fn-deploy");
   EXPECT_EQ(read_file(dir / "event.json"), "{\"name\": \"world\"}\n");
   EXPECT_EQ(embedded_templates().count("cpp/main.cpp.mustache"), 1U);
 }
