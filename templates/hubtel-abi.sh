@@ -4,11 +4,15 @@
 # <out>/rootfs (what the runtime stage takes) must be of the image's architecture and need no
 # GLIBC_ or GLIBCXX_ version above what the runtime base provides: <out>/base/libc.so.6, and the
 # bundled /opt/lib/libstdc++.so.6 or else the base's own. The rules of `hubtel-ai abi-check`.
-# One objdump for all files; everything else is the shell's own (this runs on every edit).
-# Usage: hubtel-abi <out>
+# One objdump for all files; everything else is the shell's own (this runs on every edit). With a
+# folder kept between builds, what objdump said of each file is kept there by its path, size and
+# time: after an edit only the program is read again (collecting keeps the times of the libraries
+# and of the base's C and C++ libraries, and a library taken afresh has a time of its own).
+# Usage: hubtel-abi <out> [cache-folder]
 set -euf
 default_ifs=$IFS
 out=$1
+cache=${2:-}
 objdump=objdump
 case ${TARGETARCH:-amd64} in
   arm64) machine='aarch64 (arm64)' arch=arm64 format=elf64-littleaarch64 triple=aarch64-linux-gnu ;;
@@ -20,6 +24,16 @@ fi
 dump=$(mktemp)
 listing=$(mktemp)
 trap 'rm -f "$dump" "$listing" "$listing.read"' EXIT
+newline='
+'
+# With a cache folder: the size and time of every file checked, and the records kept last time.
+ids= known=$newline seen=$newline
+if [ -n "$cache" ]; then
+  ids=$newline$(find "$out/rootfs" "$out/base" -type f -printf '%s:%T@|%p\n')$newline
+  if [ -f "$cache/records" ]; then
+    while IFS= read -r record; do known="$known$record$newline"; done <"$cache/records"
+  fi
+fi
 
 # above <a> <b>: version a is above version b, compared number by number (2.10 > 2.9).
 above() {
@@ -42,6 +56,13 @@ above() {
 versions() {
   kind=$1
   shift
+  if [ -n "$cache" ]; then
+    versions_kept "$@"
+    return
+  fi
+  versions_read "$@"
+}
+versions_read() {
   # Only the lines read below: the shell reads its input a byte at a time.
   { $objdump -p "$@" 2>/dev/null || true; } | sed -n -e '/:     file format /p' -e '/^ *DYNAMIC off /p' \
     -e '/^Version definitions:$/,/^$/p' -e '/^Version References:$/,/^$/p' >"$dump"
@@ -77,6 +98,54 @@ versions() {
     esac
   done <"$dump"
   [ -z "$current" ] || echo "$current|$got_format|$glibc_v|$glibcxx_v|$relr|$dynamic" >>"$listing.read"
+}
+# versions_kept <file>...: versions, reading again only the files the cache folder holds no
+# record of at their size and time ($ids, one find for them all). $known holds the records kept
+# there, $seen the ones of this run, each a line "<kind>|<size>:<time>|<file>|<record>", where
+# <record> is what versions writes after "<file>|", or empty for a file objdump cannot read.
+versions_kept() {
+  given= unread= got=$newline
+  for file in "$@"; do
+    given="$given$newline$file"
+    before=${ids%%"|$file$newline"*}
+    case $before in
+      "$ids") unread="$unread$newline$file" ;;
+      *)
+        case $known in
+          *"$newline$kind|${before##*"$newline"}|$file|"*) ;;
+          *) unread="$unread$newline$file" ;;
+        esac ;;
+    esac
+  done
+  if [ -n "$unread" ]; then
+    IFS=$newline
+    # shellcheck disable=SC2086
+    set -- ${unread#"$newline"}
+    IFS=$default_ifs
+    versions_read "$@"
+    while IFS= read -r record; do got="$got$record$newline"; done <"$listing.read"
+  fi
+  # In the order of the files given, one record for each file objdump can read: the kept one, or
+  # the one just read (kept for the next run when the file's size and time are known).
+  : >"$listing.read"
+  IFS=$newline
+  # shellcheck disable=SC2086
+  set -- ${given#"$newline"}
+  IFS=$default_ifs
+  for file in "$@"; do
+    before=${ids%%"|$file$newline"*}
+    key="$kind|${before##*"$newline"}|$file|"
+    case $got in
+      *"$newline$file|"*) rest=${got#*"$newline$file|"} rest=${rest%%"$newline"*} ;;
+      *)
+        case $known in
+          *"$newline$key"*) rest=${known#*"$newline$key"} rest=${rest%%"$newline"*} ;;
+          *) rest= ;;
+        esac ;;
+    esac
+    [ "$before" = "$ids" ] || seen="$seen$key$rest$newline"
+    [ -z "$rest" ] || echo "$file|$rest" >>"$listing.read"
+  done
 }
 # next_record: reads the next line of $listing.read (on descriptor 3) into rec_file, rec_format,
 # rec_glibc, rec_glibcxx, rec_relr and rec_dynamic; rec_file is empty at its end.
@@ -118,8 +187,6 @@ for library in "$out/rootfs/opt/lib/libstdc++.so.6" "$out/base/libstdc++.so.6"; 
 done
 
 files=0 problems= needs_glibc= needs_glibcxx=
-newline='
-'
 find "$out/rootfs" -type f | LC_ALL=C sort >"$listing"
 # One objdump for every file, in the listing's order: its records come in that order, for the
 # files it can read.
@@ -182,6 +249,12 @@ while IFS= read -r file; do
   fi
 done <"$listing"
 exec 3<&-
+
+if [ -n "$cache" ]; then
+  mkdir -p "$cache"
+  printf '%s' "${seen#"$newline"}" >"$cache/records.new"
+  mv "$cache/records.new" "$cache/records"
+fi
 
 if [ -n "$problems" ]; then
   echo "hubtel: error: the image would not start on its runtime base (GLIBC $base_glibc, GLIBCXX ${base_glibcxx:-none}):$problems" >&2

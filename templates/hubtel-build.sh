@@ -65,6 +65,15 @@ if [ -f "$build/CMakeCache.txt" ]; then
   fi
   if [ "$fresh" = yes ]; then rm -rf "$build"; fi
 fi
+# The build step writes HubtelAI's CMake and toolchain files afresh each time, which the folder's
+# configure read: they keep the time of the last build that saw them change (a copy of them all is
+# kept beside the folder), so CMake runs again only when they do change.
+kept=$build.hubtel-files
+if [ -f "$kept" ] && cat /opt/hubtel/cmake/* /opt/hubtel/toolchains/* | cmp -s - "$kept"; then
+  touch -r "$kept" /opt/hubtel/cmake/* /opt/hubtel/toolchains/*
+else
+  cat /opt/hubtel/cmake/* /opt/hubtel/toolchains/* >"$kept"
+fi
 # The folder is HubtelAI's for one project and one set of the arguments below (its cache mount is
 # named after them), so a folder that was configured and generated is configured again only when
 # the project's CMake files change, which the build below sees for itself.
@@ -76,7 +85,12 @@ if [ ! -f "$build/CMakeCache.txt" ] || { [ ! -f "$build/build.ninja" ] && [ ! -f
     -DFETCHCONTENT_SOURCE_DIR_HUBTELAI=/opt/hubtel/stand-in \
     "-DHUBTEL_AI_VERSION=$version" -DBUILD_TESTING=OFF $toolchain "$@"
 fi
-cmake --build "$build" --target "$target"
+# Ninja itself when the folder is Ninja's (cmake --build would start CMake only to start it).
+if [ -f "$build/build.ninja" ] && [ "$generator" = -GNinja ]; then
+  ninja -C "$build" "$target"
+else
+  cmake --build "$build" --target "$target"
+fi
 if [ "$listed" = yes ]; then
   mv "$sources.now" "$sources"
   touch "$sources.built"
@@ -90,4 +104,4 @@ if [ ! -f "$program_file" ]; then
 fi
 rm -rf /out
 /opt/hubtel/bin/hubtel-collect "$(cat "$program_file")" /out /runtime-base "$build"
-/opt/hubtel/bin/hubtel-abi /out
+/opt/hubtel/bin/hubtel-abi /out "$build.abi"

@@ -50,12 +50,16 @@ in_builder() {
 # $needs. A stripped copy and its needs are kept beside the build folder (outside it, where the
 # search above never finds them), which persists between builds, so the next build (an edit of
 # the program) copies it instead of reading and stripping it again, for as long as the file it
-# came from is the same: same path, device, inode, size and time (a package upgrade keeps the
-# package's old file times, but not the inode).
+# came from is the same: same path, inode, size, and modification and change times (a package
+# upgrade keeps the package's old file times, but not the inode or the change time). Not the
+# device: each build step mounts the builder afresh, and the mount's device number changes.
 cache=$build.libs
+identity() {
+  stat -L -c '%n %i:%s:%Y:%Z' "$@"
+}
 take() {
   kept=$cache/$1
-  identity="$2 $(stat -L -c '%d:%i:%s:%Y' "$2")"
+  identity="$(identity "$2")"
   from=
   if [ -f "$kept" ] && [ -f "$kept.from" ] && [ -f "$kept.needs" ]; then
     IFS= read -r from <"$kept.from" || from=
@@ -67,10 +71,26 @@ take() {
     needed "$2" >"$kept.needs"
     printf '%s\n' "$identity" >"$kept.from"
   fi
-  cp "$kept" "$out/rootfs/opt/lib/$1"
+  cp -p "$kept" "$out/rootfs/opt/lib/$1"
   needs=
   while IFS= read -r lib; do needs="$needs $lib"; done <"$kept.needs"
 }
+# recall <name> <path>: take without reading or copying anything: the kept copy's needs into
+# $needs, the library and the kept copy's .from line appended to $recalled, $sources and
+# $identities. False when nothing is kept for it.
+recall() {
+  kept=$cache/$1
+  [ -f "$kept" ] && [ -f "$kept.from" ] && [ -f "$kept.needs" ] || return 1
+  IFS= read -r from <"$kept.from" || return 1
+  [ -n "$from" ] || return 1
+  recalled="$recalled$newline$kept"
+  sources="$sources$newline$2"
+  identities="$identities$newline$from"
+  needs=
+  while IFS= read -r lib; do needs="$needs $lib"; done <"$kept.needs"
+}
+newline='
+'
 
 mkdir -p "$out/rootfs/var/runtime" "$out/rootfs/opt/lib" "$out/debug" "$out/base" "$cache"
 cp "$program" "$out/debug/bootstrap"
@@ -78,36 +98,67 @@ cp "$program" "$out/rootfs/var/runtime/bootstrap"
 $strip --strip-unneeded "$out/rootfs/var/runtime/bootstrap"
 chmod 0755 "$out/rootfs/var/runtime/bootstrap"
 
-queue=$(needed "$program")
-seen=" "
-while [ -n "$queue" ]; do
-  set -- $queue
-  name=$1
-  shift
-  queue=$*
-  case $seen in *" $name "*) continue ;; esac
-  seen="$seen$name "
-  case $name in
-    ld-linux*|libc.so.*|libm.so.*|libpthread.so.*|libdl.so.*|librt.so.*|libutil.so.*|libresolv.so.*|libanl.so.*|libnss_*|libBrokenLocale.so.*|libmvec.so.*)
-      if ! in_base "$name"; then
-        say "the runtime base has no $name, which comes with its C library; pick a glibc runtime base"
-        exit 1
-      fi
-      continue ;;
-  esac
-  if in_base "$name"; then
-    continue
-  fi
-  if ! in_builder "$name"; then
-    say "cannot find $name, which $(basename "$program") needs, in the builder; add its package to BUILDER_PACKAGES"
-    exit 1
-  fi
-  take "$name" "$found"
-  queue="$queue$needs"
-done
+# closure <take|recall>: walks the libraries the program needs, and theirs, skipping what the
+# runtime base has, and takes (or recalls) each one the builder has.
+closure() {
+  mode=$1
+  queue=$program_needs
+  seen=" "
+  while [ -n "$queue" ]; do
+    # shellcheck disable=SC2086
+    set -- $queue
+    name=$1
+    shift
+    queue=$*
+    case $seen in *" $name "*) continue ;; esac
+    seen="$seen$name "
+    case $name in
+      ld-linux*|libc.so.*|libm.so.*|libpthread.so.*|libdl.so.*|librt.so.*|libutil.so.*|libresolv.so.*|libanl.so.*|libnss_*|libBrokenLocale.so.*|libmvec.so.*)
+        if ! in_base "$name"; then
+          say "the runtime base has no $name, which comes with its C library; pick a glibc runtime base"
+          exit 1
+        fi
+        continue ;;
+    esac
+    if in_base "$name"; then
+      continue
+    fi
+    if ! in_builder "$name"; then
+      say "cannot find $name, which $(basename "$program") needs, in the builder; add its package to BUILDER_PACKAGES"
+      exit 1
+    fi
+    "${mode}_library" "$name" "$found" || return 1
+    queue="$queue$needs"
+  done
+}
+take_library() { take "$@"; }
+recall_library() { recall "$@"; }
+
+program_needs=$(needed "$program")
+# copy_recalled: true when every recalled library's file is the same as when it was kept, having
+# copied the kept copies into /opt/lib.
+copy_recalled() {
+  [ -n "$recalled" ] || return 0
+  (
+    set -f
+    IFS=$newline
+    # shellcheck disable=SC2086
+    [ "$(identity ${sources#"$newline"} 2>/dev/null)" = "${identities#"$newline"}" ] &&
+      cp -p ${recalled#"$newline"} "$out/rootfs/opt/lib/"
+  )
+}
+# After an edit of the program, every library usually is as the last build kept it: the walk
+# recalls them (the shell's own tests, no process), one stat says whether each file they came from
+# is still the same, and one cp copies them all. Anything else walks again and takes each one.
+recalled= sources= identities=
+if ! { closure recall && copy_recalled; }; then
+  rm -rf "$out/rootfs/opt/lib"
+  mkdir -p "$out/rootfs/opt/lib"
+  closure take
+fi
 
 for name in libc.so.6 libstdc++.so.6; do
   if in_base "$name"; then
-    cp -L "$found" "$out/base/$name" 2>/dev/null || true
+    cp -pL "$found" "$out/base/$name" 2>/dev/null || true
   fi
 done

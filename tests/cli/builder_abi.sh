@@ -5,17 +5,25 @@ set -eu
 script=$1 work=$2
 out=$work/builder-abi
 fail() { echo "FAIL: $*" >&2; exit 1; }
-# check <name> <expected exit> <regex of stderr> [TARGETARCH]: runs the script on $out.
+# check <name> <expected exit> <regex of stderr> [TARGETARCH]: runs the script on $out, without a
+# cache folder, then twice with one (the records it keeps must judge alike, and a file changed
+# since must be read again).
 check() {
-  set +e
-  got=$(TARGETARCH=${4:-amd64} BUILDARCH=amd64 sh "$script" "$out" 2>&1)
-  code=$?
-  set -e
-  [ "$code" = "$2" ] || fail "$1: exit $code, not $2: $got"
-  printf '%s\n' "$got" | grep -Eq "$3" || fail "$1: no match for '$3' in: $got"
+  for kept in none "$out.cache" "$out.cache"; do
+    set +e
+    if [ "$kept" = none ]; then
+      got=$(TARGETARCH=${4:-amd64} BUILDARCH=amd64 sh "$script" "$out" 2>&1)
+    else
+      got=$(TARGETARCH=${4:-amd64} BUILDARCH=amd64 sh "$script" "$out" "$kept" 2>&1)
+    fi
+    code=$?
+    set -e
+    [ "$code" = "$2" ] || fail "$1 (cache: $kept): exit $code, not $2: $got"
+    printf '%s\n' "$got" | grep -Eq "$3" || fail "$1 (cache: $kept): no match for '$3' in: $got"
+  done
   echo "ok: $1"
 }
-rm -rf "$out"
+rm -rf "$out" "$out.cache"
 mkdir -p "$out/rootfs/var/runtime" "$out/rootfs/opt/lib" "$out/base"
 cp "$work/payload/x86_64/hello" "$out/rootfs/var/runtime/bootstrap"
 cp "$work/payload/x86_64/notes.txt" "$out/rootfs/opt/lib/notes.txt"
