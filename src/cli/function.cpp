@@ -164,8 +164,10 @@ lambda::InvokeRequest resolve_function(const CLI::App& command, const FunctionOp
   if (!image_file.empty()) {
     request.image = read_image_id(image_file);
   } else if (request.image.empty()) {
-    throw Error("--image is required (a reference or an id), or --image-file <file>",
-                ExitCode::usage);
+    throw Error(
+        "--image is required (a reference or an id), or --image-file <file>, or --spec "
+        "<build>/hubtel/<name>/spec.json --arch <arch> for an image the build made",
+        ExitCode::usage);
   }
   if (!platform.empty()) {
     request.platform = platform;

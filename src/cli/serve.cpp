@@ -63,10 +63,11 @@ void add_serve_command(CLI::App& app, Context& context) {
       "ALB fronts it, on warm containers");
   command->footer(
       "Prints 'listening on http://127.0.0.1:<port>' first. Each request becomes the front's "
-      "event; a free container (started once, reused) answers it. A function error is a 502, a "
-      "timeout a 504 (the container is replaced), a body over 6 MB a 413. Ctrl-C or SIGTERM "
-      "stops every container it started. The function's logs and one line per request go to "
-      "stderr.");
+      "event; a free container (started once, reused) answers it. A function error is a 502, "
+      "as is an answer without statusCode behind apigw-rest or alb (function-url and apigw-http "
+      "take one as a 200 with the JSON as body), a timeout a 504 (the container is replaced), a "
+      "body over 6 MB a 413, a compressed body a 415. Ctrl-C or SIGTERM stops every container it "
+      "started. The function's logs and one line per request go to stderr.");
   auto options = add_serve_options(*command);
   command->callback([command, options, &context] {
     lambda::serve(serve_request(*command, *options, context.err), context.out, context.err);
@@ -79,12 +80,19 @@ void add_watch_command(CLI::App& app, Context& context) {
       "serve a Lambda image as 'serve' does, build it again when a file of its context changes, "
       "and serve the new image once it is ready");
   command->footer(
-      "Needs --spec and --arch. After 'listening on', each change in the image's context runs "
-      "the build command (default: cmake --build <build tree> --target <name>-image); when it "
-      "makes a new image, containers of it start beside the serving ones, and once they are "
-      "ready every later request reaches them: 'ready in <s> s from the save' is printed then. "
-      "A build that fails leaves the previous image serving.");
+      "Needs --spec and --arch. After 'listening on', it looks at the files of the image's build "
+      "context every 0.2 s (less often when reading them takes long); after a change it runs the "
+      "build command (default: cmake --build <build tree> --target <name>-image; <name>-watch "
+      "gives the command that builds this architecture's image alone), its output on stderr. "
+      "When that makes another image (or the spec gives the function other settings), "
+      "containers of it start beside the serving ones, and once they are ready every later "
+      "request reaches them: 'ready in <s> s from the save (build <s> s): <id>' is printed on "
+      "stdout then. A build that fails, or a new image that does not start, leaves the previous "
+      "one serving.");
   auto options = add_serve_options(*command);
+  // watch serves what the spec's build records: no image of another origin (refused below).
+  command->get_option("--image")->group("");
+  command->get_option("--image-file")->group("");
   auto build = std::make_shared<std::vector<std::string>>();
   command->add_option("build", *build,
                       "The build command that makes the image again, after '--' (argv, not a "
@@ -100,20 +108,23 @@ void add_watch_command(CLI::App& app, Context& context) {
     }
     auto request = serve_request(*command, *options, context.err);
     WatchSettings settings;
-    settings.spec = spec::read(function.spec_file);
-    settings.id_file = spec::image_id_file(settings.spec, function.arch);
-    settings.image = request.function.image;
+    settings.spec_file = function.spec_file;
+    settings.function = request.function;
+    settings.resolve = [command, options, &context] {
+      return resolve_function(*command, *options->function, false, context.err);
+    };
     settings.build_command = *build;
     if (settings.build_command.empty()) {
-      const auto tree = settings.spec.dir.parent_path().parent_path();
+      const auto spec = spec::read(function.spec_file);
+      const auto tree = spec.dir.parent_path().parent_path();
       settings.build_command = {"cmake", "--build", tree.string(), "--target",
-                                settings.spec.name + "-image"};
+                                spec.name + "-image"};
     }
     if (!process::can_run(settings.build_command.front())) {
       throw Error(fmt::format("cannot run the build command '{}': no such program; give the "
                               "command that builds the image after '--' (e.g. cmake --build "
-                              "<build tree> --target {}-image)",
-                              settings.build_command.front(), settings.spec.name),
+                              "<build tree> --target <name>-image)",
+                              settings.build_command.front()),
                   ExitCode::usage);
     }
     lambda::serve(request, context.out, context.err,

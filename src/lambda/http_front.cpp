@@ -216,7 +216,7 @@ json version_1_event(const HttpRequest& request, const std::string& request_id,
   event["pathParameters"] = path.size() > 1 ? json{{"proxy", path.substr(1)}} : json();
   auto& context = event["requestContext"];
   context["httpMethod"] = request.method;
-  context["path"] = "/" + context["stage"].get<std::string>() + path;
+  context["path"] = fmt::format("/{}{}", context["stage"].get<std::string>(), path);
   context["requestTime"] = request_time(now);
   context["requestTimeEpoch"] = epoch_milliseconds(now);
   context["requestId"] = request_id;

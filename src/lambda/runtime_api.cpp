@@ -403,6 +403,11 @@ bool RuntimeApi::wait_initialized(std::chrono::milliseconds timeout) {
   return impl_->initialized;
 }
 
+std::optional<Outcome> RuntimeApi::init_error() {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->init_error;
+}
+
 void RuntimeApi::release(const std::string& request_id) {
   std::lock_guard lock(impl_->mutex);
   auto& handled = impl_->handled;

@@ -67,6 +67,8 @@ class RuntimeApi {
   // Waits up to `timeout` for the runtime to end its init: true once it asked for an event
   // (/next), false on an init error, a wake() or the timeout.
   bool wait_initialized(std::chrono::milliseconds timeout);
+  // The runtime's init error, once it posted one.
+  std::optional<Outcome> init_error();
   // Ends a wait() early, e.g. when the runtime's container exited.
   void wake();
   // Forgets an invocation that has its outcome, so a long-running server keeps no event or

@@ -31,8 +31,10 @@ struct Warm {
   std::unique_ptr<Container> container;
   std::string name;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  FunctionConfig config;  // as this container's function was started (a swap may change it)
 
-  Warm(const InvokeRequest& function, const FunctionConfig& config) {
+  Warm(const InvokeRequest& function, const FunctionConfig& function_config)
+      : config(function_config) {
     const auto secret = make_secret();
     api = std::make_unique<RuntimeApi>(config, secret);
     const auto port = api->start();
@@ -97,7 +99,13 @@ std::string target_of(const httplib::Request& request) {
   }
   std::string query;
   for (const auto& [key, value] : params) {
-    query += (query.empty() ? "" : "&") + encode(key, false) + "=" + encode(value, false);
+    // Appended piece by piece: GCC 12 warns (-Wrestrict, wrongly) on "literal" + std::string.
+    if (!query.empty()) {
+      query += '&';
+    }
+    query += encode(key, false);
+    query += '=';
+    query += encode(value, false);
   }
   if (!query.empty()) {
     target += "?" + query;
@@ -132,46 +140,54 @@ class Server final : public Serving {
     freed_.notify_all();
   }
 
+  // Removes every container; returns how many there were.
   std::size_t remove_all() {
-    std::lock_guard lock(mutex_);
-    const auto count = warm_.size();
-    warm_.clear();
-    staged_.clear();
+    std::vector<std::unique_ptr<Warm>> all;
+    {
+      std::lock_guard lock(mutex_);
+      for (auto* list : {&warm_, &staged_}) {
+        for (auto& warm : *list) {
+          if (warm) {
+            all.push_back(std::move(warm));
+          }
+        }
+        list->clear();
+      }
+    }
+    const auto count = all.size();
+    all.clear();
     return count;
   }
 
-  std::size_t swap_image(const std::string& image, const std::function<void()>& ready) override {
-    InvokeRequest function;
-    {
-      std::lock_guard lock(mutex_);
-      function = function_;
-    }
-    function.image = image;
+  bool swap(const InvokeRequest& function, const std::function<void()>& ready) override {
+    const auto config = function_config(function);
     // The new containers start beside the old ones, which serve until the new are ready.
     std::vector<std::unique_ptr<Warm>> fresh;
-    for (std::size_t i = 0; i < staged_.size(); ++i) {
+    bool all_ready = true;
+    for (std::size_t i = 0; i < staged_.size() && all_ready; ++i) {
       try {
-        fresh.push_back(std::make_unique<Warm>(function, config_));
+        fresh.push_back(std::make_unique<Warm>(function, config));
       } catch (const Error& error) {
         say(fmt::format("cannot start a container of the new image: {}", error.what()));
-        fresh.emplace_back();
+        all_ready = false;
       }
     }
-    std::size_t started = 0;
     for (auto& warm : fresh) {
-      if (warm && wait_initialized(*warm)) {
-        ++started;
-      }
+      all_ready = all_ready && wait_initialized(*warm);
+    }
+    if (!all_ready || interrupted()) {
+      return false;  // `fresh` goes, and with it its containers
     }
     std::vector<std::unique_ptr<Warm>> old;
     {
       std::lock_guard lock(mutex_);
-      if (stopping_) {
-        return 0;
-      }
       function_ = function;
+      config_ = config;
       // A free container is replaced now; a busy one when its request ends (release).
       for (std::size_t slot = 0; slot < staged_.size(); ++slot) {
+        if (staged_[slot]) {
+          old.push_back(std::move(staged_[slot]));  // of an earlier swap, never used
+        }
         staged_[slot] = std::move(fresh[slot]);
       }
       for (const auto slot : free_) {
@@ -181,7 +197,7 @@ class Server final : public Serving {
     }
     ready();
     old.clear();  // removes their containers
-    return started;
+    return true;
   }
 
   void handle(const httplib::Request& http, httplib::Response& response) {
@@ -272,7 +288,7 @@ class Server final : public Serving {
         break;
       }
       // As invoke: the timeout runs from the event's handing out; init gets at least 10 s.
-      const auto timeout = std::chrono::duration_cast<std::chrono::seconds>(config_.timeout);
+      const auto timeout = std::chrono::duration_cast<std::chrono::seconds>(warm.config.timeout);
       const auto limit = status.handed_out ? timeout : std::max(timeout, std::chrono::seconds(10));
       const auto since = status.handed_out.value_or(warm.started);
       if (std::chrono::steady_clock::now() - since >= limit) {
@@ -379,13 +395,15 @@ class Server final : public Serving {
     }
     old.reset();  // removes its container
     InvokeRequest function;
+    FunctionConfig config;
     {
       std::lock_guard lock(mutex_);
       function = function_;
+      config = config_;
     }
     std::unique_ptr<Warm> fresh;
     try {
-      fresh = std::make_unique<Warm>(function, config_);
+      fresh = std::make_unique<Warm>(function, config);
     } catch (const Error& error) {
       // The slot stays empty; the next request to take it tries again.
       say(fmt::format("cannot start a container: {}", error.what()));
@@ -411,11 +429,17 @@ class Server final : public Serving {
   // True once the runtime asked for its first event; false when its init failed or took over
   // the function's init limit (the timeout, at least 10 s).
   bool wait_initialized(Warm& warm) {
-    const auto limit = std::max(std::chrono::duration_cast<std::chrono::seconds>(config_.timeout),
-                                std::chrono::seconds(10));
+    const auto limit =
+        std::max(std::chrono::duration_cast<std::chrono::seconds>(warm.config.timeout),
+                 std::chrono::seconds(10));
     while (std::chrono::steady_clock::now() - warm.started < limit) {
       if (warm.api->wait_initialized(100ms)) {
         return true;
+      }
+      if (const auto error = warm.api->init_error()) {
+        say(fmt::format("the new image's function failed to initialize: {}",
+                        error_excerpt(error->payload)));
+        return false;
       }
       if (warm.container->exited()) {
         say(
@@ -424,8 +448,7 @@ class Server final : public Serving {
                         warm.container->exit_code()));
         return false;
       }
-      std::lock_guard lock(mutex_);
-      if (stopping_) {
+      if (interrupted()) {
         return false;
       }
     }
@@ -434,8 +457,14 @@ class Server final : public Serving {
     return false;
   }
 
+  // A stop was asked for: the server is stopping, or a signal came (before the loop returns).
+  bool interrupted() {
+    std::lock_guard lock(mutex_);
+    return stopping_ || received_signal_number() != 0;
+  }
+
   const ServeRequest& request_;
-  InvokeRequest function_;  // the image the containers run: a swap changes it
+  InvokeRequest function_;  // what the containers run: a swap changes it
   FunctionConfig config_;
   std::ostream& err_;
   std::mutex mutex_;

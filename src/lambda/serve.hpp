@@ -23,13 +23,14 @@ struct ServeRequest {
 class Serving {
  public:
   virtual ~Serving() = default;
-  // Puts `image` in place of the image the containers run: starts as many containers of it,
-  // waits for each to end its init (the old ones serving meanwhile), then replaces every free
-  // container at once and each busy one when its request ends, so every request from then on
-  // reaches the new image. Calls `ready` then, before the old containers are removed. Returns
-  // how many of the new containers ended their init well (one that did not is replaced, as
-  // ever, on its next request).
-  virtual std::size_t swap_image(const std::string& image, const std::function<void()>& ready) = 0;
+  // Puts `function` (its image and settings) in place of what the containers run: starts as
+  // many containers of it and waits for each to end its init, the old ones serving meanwhile.
+  // When all did, replaces every free container at once and each busy one when its request
+  // ends, so every request from then on reaches the new function; calls `ready` then, before the
+  // old ones are removed, and returns true. When one did not (it exited, failed its init, or
+  // took over the init limit: said on stderr), or a stop came first, nothing changes and it
+  // returns false. Throws Error when the function's settings are invalid.
+  virtual bool swap(const InvokeRequest& function, const std::function<void()>& ready) = 0;
 };
 
 // Runs on the calling thread while the server serves; the server stops once it returns and a

@@ -6,7 +6,8 @@ _hubtel_cli_test(
   RESULT 2
   STDOUT "^$"
   STDERR
-    "^hubtel-ai: error: --image is required \\(a reference or an id\\), or --image-file <file>\n")
+    "^hubtel-ai: error: --image is required \\(a reference or an id\\), or --image-file <file>, or "
+    "--spec <build>/hubtel/<name>/spec.json --arch <arch> for an image the build made\n")
 _hubtel_cli_test(
   serve.bad-front
   COMMAND serve --image hubtel/fn:x86_64 --as sqs

@@ -16,6 +16,8 @@ watching=
 rm -rf "$project" "$work/watch-py-src"
 mkdir -p "$project"
 cp "$root/examples/cpp-lambda/main.cpp" "$project/"
+# A program no earlier run built, so the first build compiles (the engine's cache has none of it).
+echo "// $(date +%s%N)" >>"$project/main.cpp"
 cat >"$project/CMakeLists.txt" <<CMAKE
 cmake_minimum_required(VERSION 3.20)
 project(watch LANGUAGES CXX)
@@ -120,12 +122,60 @@ expect_in "$(cat "$log")" 'error: expected unqualified-id'
 expect_in "$(ask '/?name=Still')" '"message":"Howdy, Still!"'
 [ "$(grep -c '^ready' "$log")" = 1 ] || fail "a failed build was swapped in"
 
+# A second save while the build of the first runs is served too (the build tool would take the
+# file as built: it is older than the image id the build wrote).
+building=$(grep -c 'changed: building it again' "$log")
+sed -i 's/^this is not C++;$//; s/std::string("Howdy") + ", "/std::string("Hiya") + ", "/' \
+  "$project/main.cpp"
+wait_line $((building + 1)) 'changed: building it again'
+sleep 1
+sed -i 's/std::string("Hiya") + ", "/std::string("Yo") + ", "/' "$project/main.cpp"
+answer=
+for _ in $(seq 180); do
+  answer=$(ask '/?name=Twice')
+  grep -q '"message":"Yo, Twice!"' <<<"$answer" && break
+  sleep 1
+done
+expect_in "$answer" '"message":"Yo, Twice!"'
+
+# Settings alone (MEMORY in the call): the same image on new containers with the new settings.
+readies=$(grep -c '^ready' "$log")
+sed -i 's|^  BUILDER_PACKAGES libcurl4-openssl-dev)$|  BUILDER_PACKAGES libcurl4-openssl-dev REPOSITORY 127.0.0.1:9/watch-fn FUNCTION_NAME watch-fn MEMORY 512)|' \
+  "$project/CMakeLists.txt"
+grep -q 'MEMORY 512' "$project/CMakeLists.txt" || fail "the test's MEMORY edit did not apply"
+wait_line $((readies + 1)) '^ready in '
+third=$(cat "$build_dir/hubtel/watch-fn/image-x86_64.id")
+# The old container is removed just after the ready line: wait for it to go.
+memory_of_all() {
+  local id
+  for id in $("$docker" ps --quiet --filter "ancestor=$third"); do
+    "$docker" inspect --format '{{range .Config.Env}}{{println .}}{{end}}' "$id" 2>/dev/null |
+      grep -x 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE=[0-9]*' || true
+  done | sort -u
+}
+for _ in $(seq 100); do
+  [ "$(memory_of_all)" = AWS_LAMBDA_FUNCTION_MEMORY_SIZE=512 ] && break
+  sleep 0.2
+done
+[ "$(memory_of_all)" = AWS_LAMBDA_FUNCTION_MEMORY_SIZE=512 ] ||
+  fail "the containers run with $(memory_of_all), not MEMORY 512"
+
+# A new image whose function cannot start: the previous one keeps answering.
+sed -i 's/^int main() {$/int main() {\n  if (std::getenv("AWS_LAMBDA_RUNTIME_API") != nullptr) { return 7; }/' \
+  "$project/main.cpp"
+wait_line 1 'the new image did not start \(see above\); still serving the previous image$'
+expect_in "$(cat "$log")" 'a container of the new image exited with status 7 before its first event'
+expect_in "$(ask '/?name=Kept')" '"message":"Yo, Kept!"'
+
+# A stop while a build runs ends the build and removes every container.
+echo "// $(date +%s%N)" >>"$project/main.cpp"
+building=$(grep -c 'changed: building it again' "$log")
+wait_line $((building + 1)) 'changed: building it again'
 stop_watch
 expect_in "$(cat "$log")" 'GET /\?name=Still 200 '
-no_container_of "$first" "$second"
-# The build tool's own records survived the build run inside it: with the error mended, one
-# build makes the image and the next has nothing to do.
-sed -i '/^this is not C++;$/d' "$project/main.cpp"
+no_container_of "$first" "$second" "$third" "$(cat "$build_dir/hubtel/watch-fn/image-x86_64.id")"
+# The build tool's own records survived the builds run inside it: one build makes the image and
+# the next has nothing to do.
 build "$build_dir" watch-fn-image >/dev/null
 expect_in "$(build "$build_dir" watch-fn-image)" 'no work to do'
 
