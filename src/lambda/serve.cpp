@@ -494,6 +494,12 @@ void serve(const ServeRequest& request, std::ostream& out, std::ostream& err,
 
   SignalGuard signals;
   httplib::Server http;
+  // SO_REUSEADDR alone: the library's default also sets SO_REUSEPORT, with which a second server
+  // would share a port in use instead of being refused.
+  http.set_socket_options([](socket_t socket) {
+    int yes = 1;
+    ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   int port = request.port;
   if (port == 0) {
     port = http.bind_to_any_port("127.0.0.1");

@@ -159,6 +159,13 @@ case $case in
     ;;
   errors)
     start --timeout 2
+    # Its port is in use: a second server is refused and says what to do.
+    set +e
+    second=$("$hubtel_ai" serve --engine "$docker" --image "$image" --port "$port" 2>&1)
+    second_code=$?
+    set -e
+    [ "$second_code" = 1 ] || fail "a second server on port $port exited $second_code: $second"
+    expect_in "second server" "$second" "cannot listen on 127.0.0.1:$port: the port is in use"
     # A query and a header that are not UTF-8: each bad byte reaches the function as U+FFFD.
     request -H $'X-Latin: caf\xe9' "/x?action=env&name=%FF"
     expect_code 200
