@@ -68,42 +68,28 @@ function(_hubtel_preset_origin out variable)
     endif()
     math(EXPR last "${count} - 1")
     foreach(index RANGE ${last})
+      string(JSON preset GET "${json}" configurePresets ${index})
+      # A cache variable is a string, or an object with its value under "value".
       string(
         JSON
         value
         ERROR_VARIABLE
         error
         GET
-        "${json}"
-        configurePresets
-        ${index}
+        "${preset}"
         cacheVariables
-        ${variable})
+        ${variable}
+        value)
       if(error)
-        continue()
-      endif()
-      string(
-        JSON
-        type
-        TYPE
-        "${json}"
-        configurePresets
-        ${index}
-        cacheVariables
-        ${variable})
-      if(type STREQUAL "OBJECT")
         string(
           JSON
           value
           ERROR_VARIABLE
           error
           GET
-          "${json}"
-          configurePresets
-          ${index}
+          "${preset}"
           cacheVariables
-          ${variable}
-          value)
+          ${variable})
       endif()
       if(NOT error AND value STREQUAL "${${variable}}")
         string(
@@ -112,9 +98,7 @@ function(_hubtel_preset_origin out variable)
           ERROR_VARIABLE
           error
           GET
-          "${json}"
-          configurePresets
-          ${index}
+          "${preset}"
           name)
         set(${out} " (cacheVariables.${variable} of configure preset \"${name}\" in ${path})"
             PARENT_SCOPE)
