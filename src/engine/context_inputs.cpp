@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 #include <system_error>
 
 #include <sys/stat.h>
@@ -111,7 +112,11 @@ std::vector<InputState> context_state(const spec::ImageSpec& spec) {
     if (::lstat(path.c_str(), &info) != 0) {
       continue;
     }
-    const auto modified = std::int64_t{info.st_mtim.tv_sec} * 1'000'000'000 + info.st_mtim.tv_nsec;
+    // In nanoseconds, saturated: a time set far outside 1678-2262 must not overflow.
+    constexpr std::int64_t second = 1'000'000'000;
+    constexpr auto limit = std::numeric_limits<std::int64_t>::max() / second - 1;
+    const std::int64_t seconds = std::clamp<std::int64_t>(info.st_mtim.tv_sec, -limit, limit);
+    const auto modified = seconds * second + info.st_mtim.tv_nsec;
     const auto size = S_ISDIR(info.st_mode) ? std::uintmax_t{0} : std::uintmax_t(info.st_size);
     states.push_back(InputState{std::move(path), modified, size});
   }

@@ -6,7 +6,11 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <fstream>
+
+#include <fcntl.h>
+#include <sys/stat.h>
 
 namespace fs = std::filesystem;
 using namespace hubtel;
@@ -152,4 +156,14 @@ TEST(ContextState, ReadsTimesAndSizesOfTheInputs) {
   const auto second = engine::context_state(spec);
   EXPECT_EQ(second[1].size, 7U);
   EXPECT_EQ(engine::newest_change(first, second), second[1].modified_ns);
+}
+
+TEST(ContextState, ATimeFarInTheFutureIsSaturatedNotOverflowed) {
+  const TempDir temp;
+  touch(temp.path() / "main.cpp");
+  const std::array<timespec, 2> times{timespec{0, UTIME_OMIT}, timespec{40'000'000'000, 0}};
+  ASSERT_EQ(::utimensat(AT_FDCWD, (temp.path() / "main.cpp").c_str(), times.data(), 0), 0);
+  const auto state = engine::context_state(context_spec(temp.path()));
+  ASSERT_EQ(state.size(), 2U);
+  EXPECT_GT(state[1].modified_ns, std::int64_t{9'000'000'000'000'000'000});
 }
