@@ -7,6 +7,6 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${HUBTEL_BUILD_DIR:-$root/build-test}
 
 "$root/scripts/setup-debian.sh"
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHUBTEL_AI_WERROR=ON
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DHUBTEL_AI_WERROR=ON
 cmake --build "$build"
 ctest --test-dir "$build" --output-on-failure --parallel 2 "$@"

@@ -27,4 +27,4 @@ if(NOT result EQUAL 0 OR out MATCHES "warning:")
   message(FATAL_ERROR "building hubtel-ai with ${COMPILER} (${BUILD_TYPE}) was not clean "
                       "(exit ${result}):\n${out}")
 endif()
-message(STATUS "hubtel-ai built with ${COMPILER} (${BUILD_TYPE}), warning-free")
+message(STATUS "hubtel-ai built with ${COMPILER} (build type \"${BUILD_TYPE}\"), warning-free")

@@ -11,7 +11,7 @@ find_package(nlohmann_json 3.10 REQUIRED)
 add_executable(make_size_fixtures ${PROJECT_SOURCE_DIR}/tests/unit/inspect/fixtures.cpp
                                   ${PROJECT_SOURCE_DIR}/tests/unit/inspect/make_fixtures.cpp)
 target_link_libraries(
-  make_size_fixtures PRIVATE hubtel_ai_core hubtel_ai_warnings nlohmann_json::nlohmann_json
+  make_size_fixtures PRIVATE hubtel_ai_core hubtel_ai_test_warnings nlohmann_json::nlohmann_json
                              LibArchive::LibArchive)
 
 set(_size_work "${CMAKE_CURRENT_BINARY_DIR}/size")
