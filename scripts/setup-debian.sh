@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   # build
   cmake ninja-build g++ pkg-config git
+  # cpack's .deb (dpkg-shlibdeps finds the helper's library packages)
+  dpkg-dev file
   # libraries of hubtel-ai
   nlohmann-json3-dev libcli11-dev libarchive-dev libelf-dev libcpp-httplib-dev libssl-dev
   libfmt-dev libzstd-dev zlib1g-dev
