@@ -161,7 +161,8 @@ function(_hubtel_add_project_deploy)
   foreach(spec IN LISTS specs)
     list(APPEND spec_args --spec "${spec}")
   endforeach()
-  set(stamp "${CMAKE_BINARY_DIR}/hubtel/deploy.stamp")
+  _hubtel_config_dir(config_dir)
+  set(stamp "${CMAKE_BINARY_DIR}/hubtel${config_dir}/deploy.stamp")
   add_custom_command(
     OUTPUT "${stamp}"
     COMMAND HubtelAI::hubtel-ai deploy ${spec_args}
@@ -183,7 +184,8 @@ function(_hubtel_add_project_sam)
   foreach(spec IN LISTS specs)
     list(APPEND spec_args --spec "${spec}")
   endforeach()
-  set(output "${CMAKE_BINARY_DIR}/hubtel/template.yaml")
+  _hubtel_config_dir(config_dir)
+  set(output "${CMAKE_BINARY_DIR}/hubtel${config_dir}/template.yaml")
   add_custom_command(
     OUTPUT "${output}"
     COMMAND HubtelAI::hubtel-ai sam ${spec_args} --output "${output}"
@@ -192,6 +194,17 @@ function(_hubtel_add_project_sam)
     VERBATIM)
   add_custom_target(sam DEPENDS "${output}")
   add_dependencies(sam ${targets})
+endfunction()
+
+# _hubtel_config_dir(<out>) gives the folder of the project's files below hubtel/: none, or
+# /<configuration> with a multi-config generator, which deploys each configuration's images.
+function(_hubtel_config_dir out)
+  get_property(multi_config GLOBAL PROPERTY GENERATOR_IS_MULTI_CONFIG)
+  if(multi_config)
+    set(${out} "/$<CONFIG>" PARENT_SCOPE)
+  else()
+    set(${out} "" PARENT_SCOPE)
+  endif()
 endfunction()
 
 cmake_policy(POP)

@@ -24,6 +24,10 @@ container image, with targets that build, measure, invoke, push and deploy it.
   ``sam`` writes ``hubtel/template.yaml`` for every such image of the project. The rendered
   Dockerfile is ``hubtel/<name>/Dockerfile`` in the build tree and each architecture's image id
   lands in ``hubtel/<name>/image-<arch>.id``; the image is also tagged ``hubtel/<name>:<arch>``.
+  With a multi-config generator (Ninja Multi-Config) each configuration has an image and files
+  of its own, under ``hubtel/<name>/<configuration>/``, and each target of a configuration uses
+  that configuration's image; the project's SAM template is then
+  ``hubtel/<configuration>/template.yaml``.
   ``<name>-size`` also builds the builder stage, tagged ``hubtel/<name>:build-<arch>``, to show
   what the multi-stage build saved (quietly: its engine log shows only when it fails); remove
   that tag when the space matters.
@@ -195,14 +199,20 @@ function(_hubtel_add_image_targets name)
     USES_TERMINAL VERBATIM)
   # Watch: serves as <name>-serve does, and builds that architecture's image again after each
   # change in its context (with Ninja, that image alone), swapping in the new one once ready.
+  # A multi-config generator builds again in the configuration being watched.
   set(watch_build ${name}-image)
-  if(CMAKE_GENERATOR STREQUAL "Ninja")
+  set(watch_config)
+  if(CMAKE_GENERATOR MATCHES "^Ninja( Multi-Config)?$")
     file(RELATIVE_PATH watch_build "${CMAKE_BINARY_DIR}" "${serve_id_file}")
+  endif()
+  get_property(multi_config GLOBAL PROPERTY GENERATOR_IS_MULTI_CONFIG)
+  if(multi_config)
+    set(watch_config --config "$<CONFIG>")
   endif()
   add_custom_target(
     ${name}-watch
     COMMAND "${helper}" watch --spec "${spec}" ${engine} --arch ${serve_arch} -- "${CMAKE_COMMAND}"
-            --build "${CMAKE_BINARY_DIR}" --target "${watch_build}"
+            --build "${CMAKE_BINARY_DIR}" ${watch_config} --target "${watch_build}"
     DEPENDS "${serve_id_file}"
     COMMENT
       "Serving Lambda image ${name} (${serve_arch}) over HTTP, built again on each change; Ctrl-C stops it"

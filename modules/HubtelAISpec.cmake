@@ -113,7 +113,9 @@ The keywords of :command:`hubtel_add_lambda_image`, each with its values:
 
   ``CMAKE_ARGS``, ``BUILD_TYPE``
     Native runtimes: extra ``-D`` arguments for the builder's configure step (the host's cache
-    does not reach it), and its build type (default ``Release``).
+    does not reach it), and its build type (default ``Release``). With a multi-config generator
+    (Ninja Multi-Config) each configuration builds its own image, by default with the
+    configuration's name as build type; a ``BUILD_TYPE`` given wins in every configuration.
 
   ``STAGES``
     Extra stages, each built by ``<name>-image-<stage>`` and tagged
@@ -843,7 +845,13 @@ function(_hubtel_spec name)
   else()
     set(context "${CMAKE_CURRENT_SOURCE_DIR}")
   endif()
+  # A multi-config generator (Ninja Multi-Config) builds each configuration's image of its own,
+  # into a folder of its own: every file below, the spec included, exists once per configuration.
   set(dir "${CMAKE_BINARY_DIR}/hubtel/${name}")
+  get_property(multi_config GLOBAL PROPERTY GENERATOR_IS_MULTI_CONFIG)
+  if(multi_config)
+    string(APPEND dir "/$<CONFIG>")
+  endif()
   get_property(partials GLOBAL PROPERTY _HUBTEL_TEMPLATES_DIR)
   if(NOT partials)
     _hubtel_prepare_templates()
@@ -1211,7 +1219,9 @@ function(
     _hubtel_fail(${fn} ${name} "TARGET \"${target}\" is not an executable built by this project "
                  "(it is ${article} ${type}); name an add_executable() target")
   endif()
-  if(context MATCHES "[#$:\\\\]")
+  get_property(multi_config GLOBAL PROPERTY GENERATOR_IS_MULTI_CONFIG)
+  # A depfile named per configuration needs CMake 3.21 (generator expressions in DEPFILE).
+  if(context MATCHES "[#$:\\\\]" OR (multi_config AND CMAKE_VERSION VERSION_LESS 3.21))
     set(${out_inputs} "${target}" PARENT_SCOPE)
   else()
     set(${out_inputs} "" PARENT_SCOPE)
@@ -1226,7 +1236,13 @@ function(
   if(ARGN)
     _hubtel_json_list(cmake_args_json ${ARGN})
   endif()
-  if(build_type STREQUAL "")
+  if(NOT build_type STREQUAL "")
+    # Given: it wins in every configuration.
+  elseif(multi_config)
+    # Each configuration's image builds with that configuration's name as its build type.
+    _hubtel_check_configurations(${fn} ${name})
+    set(build_type "$<CONFIG>")
+  else()
     set(build_type Release)
   endif()
   # The top-level project's name: with the builder's settings it names the builder's build folder.
@@ -1238,6 +1254,31 @@ function(
                 "  \"project\": \"${project_name}\",\n"
                 "  \"cmake_args\": ${cmake_args_json},\n${context_json}")
   set(${out_json} "${json}" PARENT_SCOPE)
+endfunction()
+
+# _hubtel_check_configurations(<fn> <name>) checks that each configuration of a multi-config
+# generator (CMAKE_CONFIGURATION_TYPES) can be a builder's build type, as an image without a
+# BUILD_TYPE builds with its configuration's name; once for each list of configurations.
+function(_hubtel_check_configurations fn name)
+  get_property(known GLOBAL PROPERTY _HUBTEL_CONFIGURATIONS_CHECKED SET)
+  get_property(checked GLOBAL PROPERTY _HUBTEL_CONFIGURATIONS_CHECKED)
+  if(known AND "${checked}" STREQUAL "${CMAKE_CONFIGURATION_TYPES}")
+    return()
+  endif()
+  foreach(config IN LISTS CMAKE_CONFIGURATION_TYPES)
+    _hubtel_check_value(error BUILD_TYPE "${config}")
+    if(error)
+      _hubtel_shown(shown "${config}")
+      _hubtel_fail(
+        ${fn}
+        ${name}
+        "the configuration \"${shown}\" of CMAKE_CONFIGURATION_TYPES cannot be the "
+        "builder's build type (a letter, then letters, digits and '_'), which an image without "
+        "BUILD_TYPE builds with; rename the configuration, or give BUILD_TYPE <type> to build "
+        "every configuration's image with that build type")
+    endif()
+  endforeach()
+  set_property(GLOBAL PROPERTY _HUBTEL_CONFIGURATIONS_CHECKED "${CMAKE_CONFIGURATION_TYPES}")
 endfunction()
 
 # _hubtel_context_json(<out> <fn> <name> <context>) gives the spec members of a native image that

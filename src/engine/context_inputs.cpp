@@ -43,7 +43,16 @@ std::vector<fs::path> context_inputs(const spec::ImageSpec& spec, std::size_t li
   }
   // A build tree that is the context itself (an in-source build) keeps HubtelAI's own files out,
   // and the files Ninja and CMake write at its top on every run.
-  const auto tree = spec.dir.parent_path().parent_path().lexically_normal();
+  // The build tree holds the spec at hubtel/<name>, or at hubtel/<name>/<configuration> with a
+  // multi-config generator: the nearest folder above it with a CMakeCache.txt.
+  auto tree = spec.dir.parent_path().parent_path().lexically_normal();
+  for (auto above = tree; above.has_relative_path(); above = above.parent_path()) {
+    std::error_code no_cache;
+    if (fs::exists(above / "CMakeCache.txt", no_cache)) {
+      tree = above;
+      break;
+    }
+  }
   const bool in_source = tree == spec.context.lexically_normal();
   if (in_source) {
     ignored.push_back(tree / "hubtel");
@@ -52,8 +61,12 @@ std::vector<fs::path> context_inputs(const spec::ImageSpec& spec, std::size_t li
     static const std::array<std::string_view, 8> names{
         ".ninja_log",          ".ninja_deps", "build.ninja",           "cmake_install.cmake",
         "CTestTestfile.cmake", "Makefile",    "compile_commands.json", "install_manifest.txt"};
+    const auto name = path.filename().string();
+    // Ninja Multi-Config writes build-<configuration>.ninja beside build.ninja.
+    const bool config_ninja = name.rfind("build-", 0) == 0 && name.size() > 12 &&
+                              name.compare(name.size() - 6, 6, ".ninja") == 0;
     return in_source && path.parent_path() == tree &&
-           std::find(names.begin(), names.end(), path.filename().string()) != names.end();
+           (config_ninja || std::find(names.begin(), names.end(), name) != names.end());
   };
   std::vector<fs::path> inputs{spec.context};
   std::error_code error;

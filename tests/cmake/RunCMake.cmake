@@ -4,7 +4,10 @@
 #
 # -DCASE=<name> -DCASE_DIR=<folder of the case files> -DWORK_DIR=<scratch folder>
 # -DHUBTEL_SOURCE_DIR=<HubtelAI source> -DHUBTEL_AI_EXECUTABLE=<built helper>
-# -DGENERATOR=<generator>
+# -DGENERATOR=<generator> (Ninja Multi-Config for cases named multi-config-*)
+#
+# Expectations beside <case>.cmake: <case>-result.txt, <case>-stderr.txt, <case>-check.cmake;
+# <case>-init.cmake is given to the configure as an initial cache script (cmake -C).
 cmake_minimum_required(VERSION 3.20)
 
 set(source "${WORK_DIR}/${CASE}/source")
@@ -35,9 +38,20 @@ if(CASE MATCHES "^engine-")
   set(ENV{PATH} "${WORK_DIR}/${CASE}/shim:$ENV{PATH}")
 endif()
 
+# Cases named multi-config-* configure with the multi-config generator of Linux.
+if(CASE MATCHES "^multi-config-")
+  set(GENERATOR "Ninja Multi-Config")
+endif()
+# <case>-init.cmake: an initial cache script (cmake -C), for cache variables the generator reads
+# before the project's first line, such as CMAKE_CONFIGURATION_TYPES.
+set(case_args)
+if(EXISTS "${CASE_DIR}/${CASE}-init.cmake")
+  set(case_args -C "${CASE_DIR}/${CASE}-init.cmake")
+endif()
+
 execute_process(
   COMMAND "${CMAKE_COMMAND}" -S "${source}" -B "${binary}" -G "${GENERATOR}"
-          "-DHUBTEL_AI_EXECUTABLE=${HUBTEL_AI_EXECUTABLE}" ${engine_arg}
+          "-DHUBTEL_AI_EXECUTABLE=${HUBTEL_AI_EXECUTABLE}" ${engine_arg} ${case_args}
   RESULT_VARIABLE result
   OUTPUT_VARIABLE stdout
   ERROR_VARIABLE stderr)

@@ -28,12 +28,13 @@ foreach(
         shared-name
         packages
         makefiles
+        multi-config
         watch)
   set(_hubtel_fixtures hubtel_install hubtel_engine hubtel_base_images)
   if(_hubtel_case STREQUAL "init")
     list(APPEND _hubtel_fixtures hubtel_registry hubtel_moto)
   endif()
-  if(_hubtel_case STREQUAL "secrets")
+  if(_hubtel_case MATCHES "^(secrets|multi-config)$")
     list(APPEND _hubtel_fixtures hubtel_registry)
   endif()
   if(_hubtel_case MATCHES "^(multiarch|cache)$")

@@ -89,6 +89,24 @@ TEST(ContextInputs, AnInSourceBuildLeavesItsOwnFilesOut) {
   EXPECT_EQ(inputs, (std::vector<std::string>{".", "main.cpp", "sub", "sub/build.ninja"}));
 }
 
+// The same with Ninja Multi-Config: the spec one folder deeper (hubtel/<name>/<configuration>),
+// and a build-<configuration>.ninja per configuration.
+TEST(ContextInputs, AnInSourceMultiConfigBuildLeavesItsOwnFilesOut) {
+  const TempDir temp;
+  const auto ctx = temp.path();
+  touch(ctx / "CMakeCache.txt");
+  touch(ctx / "main.cpp");
+  touch(ctx / "build.ninja");
+  touch(ctx / "build-Debug.ninja");
+  touch(ctx / "build-RelWithDebInfo.ninja");
+  touch(ctx / "hubtel" / "hello" / "Debug" / "image-x86_64.id");
+  touch(ctx / "sub" / "build-Debug.ninja");  // a project's own file of that name, below the top
+  auto spec = context_spec(ctx);
+  spec.dir = ctx / "hubtel" / "hello" / "Debug";
+  const auto inputs = relative(engine::context_inputs(spec), ctx);
+  EXPECT_EQ(inputs, (std::vector<std::string>{".", "main.cpp", "sub", "sub/build-Debug.ninja"}));
+}
+
 TEST(ContextInputs, TellsPathsADepfileCannotName) {
   EXPECT_TRUE(engine::depfile_can_name("/home/me/my project/src"));
   EXPECT_FALSE(engine::depfile_can_name("/home/me/c#/src"));

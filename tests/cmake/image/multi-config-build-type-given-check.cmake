@@ -1,0 +1,7 @@
+foreach(config IN ITEMS Debug Release-LTO)
+  file(READ "${RunCMake_TEST_BINARY_DIR}/hubtel/hello/${config}/spec.json" spec)
+  string(JSON build_type GET "${spec}" build_type)
+  if(NOT build_type STREQUAL "Release")
+    set(RunCMake_TEST_FAILED "the ${config} image builds as ${build_type}, not BUILD_TYPE Release")
+  endif()
+endforeach()

@@ -1,0 +1,67 @@
+set(tree "${RunCMake_TEST_BINARY_DIR}")
+foreach(name IN ITEMS hello fixed py)
+  if(EXISTS "${tree}/hubtel/${name}/spec.json")
+    set(RunCMake_TEST_FAILED "hubtel/${name}/spec.json exists: each configuration needs its own")
+    return()
+  endif()
+endforeach()
+set(actual "")
+foreach(config IN ITEMS Debug Release Fast_1)
+  foreach(name IN ITEMS hello fixed py)
+    set(spec_file "${tree}/hubtel/${name}/${config}/spec.json")
+    if(NOT EXISTS "${spec_file}")
+      set(RunCMake_TEST_FAILED "no spec at ${spec_file}")
+      return()
+    endif()
+    file(READ "${spec_file}" spec)
+    string(
+      JSON
+      build_type
+      ERROR_VARIABLE
+      none
+      GET
+      "${spec}"
+      build_type)
+    if(none)
+      set(build_type -)
+    endif()
+    string(APPEND actual "${name}/${config}=${build_type} ")
+  endforeach()
+  # Every target of a configuration names that configuration's files alone.
+  # build-<config>.ninja includes the rules of CMakeFiles/impl-<config>.ninja.
+  set(rules "CMakeFiles/impl-${config}.ninja")
+  file(READ "${tree}/${rules}" ninja)
+  foreach(file IN ITEMS image-x86_64.id push-x86_64.ref deploy.json template.yaml)
+    if(NOT ninja MATCHES "hubtel/hello/${config}/${file}")
+      set(RunCMake_TEST_FAILED "${rules} does not name hubtel/hello/${config}/${file}")
+      return()
+    endif()
+  endforeach()
+  foreach(file IN ITEMS template.yaml deploy.stamp)
+    if(NOT ninja MATCHES "hubtel/${config}/${file}")
+      set(RunCMake_TEST_FAILED "${rules} does not name hubtel/${config}/${file}")
+      return()
+    endif()
+  endforeach()
+  if(NOT ninja MATCHES
+     "--build [^\n]*--config ${config} --target hubtel/hello/${config}/image-x86_64.id")
+    set(RunCMake_TEST_FAILED "hello-watch of ${config} does not build that configuration's image")
+    return()
+  endif()
+  if(NOT ninja MATCHES "serve --spec [^\n]*/hubtel/hello/${config}/spec\\.json")
+    set(RunCMake_TEST_FAILED "hello-serve of ${config} does not serve that configuration's image")
+    return()
+  endif()
+  foreach(other IN ITEMS Debug Release Fast_1)
+    if(NOT other STREQUAL config AND ninja MATCHES "hubtel/[a-z]+/${other}/")
+      set(RunCMake_TEST_FAILED "${rules} names a file of ${other}")
+      return()
+    endif()
+  endforeach()
+endforeach()
+set(expected
+    "hello/Debug=Debug fixed/Debug=MinSizeRel py/Debug=- hello/Release=Release fixed/Release=MinSizeRel py/Release=- hello/Fast_1=Fast_1 fixed/Fast_1=MinSizeRel py/Fast_1=- "
+)
+if(NOT actual STREQUAL expected)
+  set(RunCMake_TEST_FAILED "build types: ${actual}\nexpected:    ${expected}")
+endif()

@@ -1,0 +1,1 @@
+set(CMAKE_CONFIGURATION_TYPES "Debug;Release;Fast_1" CACHE STRING "")
