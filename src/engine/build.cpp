@@ -252,7 +252,8 @@ void run_engine(const Engine& engine, const std::vector<std::string>& argv, std:
   options.echo = !quiet;
   options.max_line = 400;
   options.capture = quiet;
-  options.keep_tail = std::size_t{64} << 10U;
+  // After the failing step the engine echoes the step's whole command, often tens of KiB, twice.
+  options.keep_tail = std::size_t{1} << 20U;
   const auto result = process::run({argv, environment_of(engine)}, options);
   if (result.ok()) {
     return;
