@@ -11,6 +11,9 @@ project="$work/tested-src"
 tree="$work/tested"
 rm -rf "$project"
 cp -r "$root/tests/e2e/projects/tested" "$project"
+# A file of this run alone in the context: the engine's cache of an earlier run, whose steps ran
+# the same tests on the same sources, is not taken, and each step below runs the tests.
+date +%s%N >"$project/run.txt"
 id_file="$tree/hubtel/tested/image-x86_64.id"
 
 configure "$project" "$tree" "-DTEST_BASE=$base"
@@ -56,7 +59,7 @@ expect_in "$out" '100% tests passed, 0 tests failed out of 2'
 configure "$project" "$tree" "-DTEST_BASE=$base" "-DTEST_MULTI_BASE=$(registry)/hubtel-test/bookworm:multi"
 out=$(build "$tree" tested-arm64-image)
 expect_in "$out" 'tested-arm64 \(arm64\): cross-compiling on amd64 with aarch64-linux-gnu'
-expect_in "$out" 'Test command: /usr/bin/qemu-aarch64-static -L /usr/aarch64-linux-gnu '
+expect_in "$out" 'Test command: /usr/bin/qemu-aarch64-static "-L" "/usr/aarch64-linux-gnu" "/build/arm64/check_hello"'
 expect_in "$out" 'check_hello: running an aarch64 program'
 expect_in "$out" '100% tests passed, 0 tests failed out of 2'
 [ "$("$docker" image inspect --format '{{.Architecture}}' hubtel/tested-arm64:arm64)" = arm64 ] ||
