@@ -129,8 +129,11 @@ if [ "$tests" = yes ]; then
   fi
   set --
   while IFS= read -r arg; do set -- "$@" "$arg"; done <"$test_args"
+  # Amazon Linux 2's CMake 3 names it ctest3.
+  ctest=ctest
+  if ! command -v ctest >/dev/null 2>&1 && command -v ctest3 >/dev/null 2>&1; then ctest=ctest3; fi
   echo "hubtel: $image ($arch): running the project's tests: ctest --output-on-failure --no-tests=error $*" >&2
-  if ! (cd "$build" && ctest --output-on-failure --no-tests=error "$@"); then
+  if ! (cd "$build" && "$ctest" --output-on-failure --no-tests=error "$@"); then
     echo "hubtel: $image ($arch): the project's tests failed (ctest's output is above), so the image was not built; TEST_ARGS passes options to ctest: -V shows every test's output, -E <regex> leaves tests out" >&2
     exit 1
   fi
