@@ -21,6 +21,7 @@ The keywords of :command:`hubtel_add_lambda_image`, each with its values:
       [LAMBDA_BASE <ON|OFF>]
       [CONTEXT <dir>]
       [CMAKE_ARGS <-DVAR=value>...] [BUILD_TYPE <config>]
+      [TESTS <ON|OFF>] [TEST_ARGS <arg>...]
       [STAGES <dev|debug>...]
       [TEMPLATE <file.mustache>]
       [BUILD_ARGS <K=V>...] [SECRETS <id=path>...]
@@ -46,8 +47,8 @@ The keywords of :command:`hubtel_add_lambda_image`, each with its values:
     libraries it needs that the runtime base lacks, never libc or the loader. The builder
     configures the project afresh: cache variables and options of the host build do not reach
     it (pass them with ``CMAKE_ARGS``), the call must run there too (not inside a condition
-    only the host meets), and ``BUILD_TESTING`` is ``OFF`` there unless ``CMAKE_ARGS`` turns
-    it on. The image depends on the host build of this target, which stands for all its
+    only the host meets), and ``BUILD_TESTING`` is ``OFF`` there unless ``TESTS`` (or
+    ``CMAKE_ARGS``) turns it on. The image depends on the host build of this target, which stands for all its
     sources, headers and libraries: the host builds it too, so it needs the target's -dev
     packages as well.
 
@@ -116,6 +117,21 @@ The keywords of :command:`hubtel_add_lambda_image`, each with its values:
     does not reach it), and its build type (default ``Release``). With a multi-config generator
     (Ninja Multi-Config) each configuration builds its own image, by default with the
     configuration's name as build type; a ``BUILD_TYPE`` given wins in every configuration.
+
+  ``TESTS``, ``TEST_ARGS``
+    Native runtimes: with ``TESTS ON`` (default ``OFF``) the builder stage also builds the
+    project's tests and runs them, for the image's architecture, before the runtime stage takes
+    anything: it configures with ``BUILD_TESTING=ON``, builds the default target (``all``) and
+    runs ``ctest --output-on-failure --no-tests=error`` in the build folder with ``TEST_ARGS``
+    appended, one argument each (e.g. ``-L unit``, ``-E slow``, ``-V`` for every test's output).
+    A cross-compiled architecture's tests run under QEMU: the builder then installs
+    ``qemu-user-static`` and configures with it as ``CMAKE_CROSSCOMPILING_EMULATOR`` (with the
+    cross toolchain's libraries as its ``-L`` root), so tests added with ``add_test(NAME ...
+    COMMAND <target>)`` run emulated; an emulated builder runs them as it runs the compiler. A
+    failing test fails ``<name>-image`` with ctest's output, and the image's id stays as it was;
+    finding no test to run (none defined, or none that ``TEST_ARGS`` selects) fails it too. An
+    edit of a test builds the image again, as any edit in its context does. ``TEST_ARGS``
+    without ``TESTS ON`` is an error, and Python images take neither.
 
   ``STAGES``
     Extra stages, each built by ``<name>-image-<stage>`` and tagged
@@ -357,6 +373,10 @@ _hubtel_rule(
 )
 _hubtel_rule(FUNCTION_NAME LIMIT 64 MATCHES "^[A-Za-z0-9_-]+$" "letters, digits, '-' and '_'")
 _hubtel_rule(PUBLISH MATCHES ${_hubtel_boolean})
+_hubtel_rule(TESTS MATCHES ${_hubtel_boolean})
+# Each value is one argument of ctest, single-quoted in the builder's command: only control
+# characters (and what every argument refuses) could break it.
+_hubtel_rule(TEST_ARGS MATCHES "^." "an argument of ctest, e.g. -L unit or -E slow")
 _hubtel_rule(
   KEEP_IMAGES
   LIMIT 4
@@ -412,7 +432,8 @@ set(_hubtel_one_value
     TIMEOUT
     PUBLISH
     ALIAS
-    KEEP_IMAGES)
+    KEEP_IMAGES
+    TESTS)
 set(_hubtel_multi_value
     SOURCES
     ARCHITECTURES
@@ -422,7 +443,8 @@ set(_hubtel_multi_value
     BUILD_ARGS
     SECRETS
     ENVIRONMENT
-    SECRET_ENVIRONMENT)
+    SECRET_ENVIRONMENT
+    TEST_ARGS)
 # Internal cache variables, not properties: they are read on every call, and reading a variable
 # takes no command.
 set(_HUBTEL_ONE_VALUE_KEYWORDS ${_hubtel_one_value} CACHE INTERNAL "")
@@ -765,6 +787,14 @@ function(_hubtel_spec name)
       "${arg_BUILD_TYPE}")
   else()
     set(kind python)
+    foreach(keyword IN ITEMS TESTS TEST_ARGS)
+      if(DEFINED arg_${keyword})
+        _hubtel_fail(
+          ${fn} ${name} "${keyword} is for the CTest tests of a CMake TARGET, which the builder "
+          "builds and runs for provided runtimes; a ${arg_RUNTIME} image has none: drop "
+          "${keyword}, and run the Python code's tests (e.g. pytest) before its image is built")
+      endif()
+    endforeach()
   endif()
 
   # The values given, checked every call; the defaults, from the cache, when first taken.
@@ -889,6 +919,8 @@ function(_hubtel_spec name)
       "${arg_TARGET}"
       "${arg_BUILD_TYPE}"
       ${arg_CMAKE_ARGS})
+    _hubtel_tests_json(tests_json ${fn} ${name} "${context}" "${arg_TESTS}" ${arg_TEST_ARGS})
+    string(APPEND kind_json "${tests_json}")
   else()
     _hubtel_python_spec(
       kind_json
@@ -1279,6 +1311,34 @@ function(_hubtel_check_configurations fn name)
     endif()
   endforeach()
   set_property(GLOBAL PROPERTY _HUBTEL_CONFIGURATIONS_CHECKED "${CMAKE_CONFIGURATION_TYPES}")
+endfunction()
+
+# _hubtel_tests_json(<out> <fn> <name> <context> <tests> <test-arg>...) gives a native image's
+# spec members for its tests: whether the builder builds and runs them (TESTS), and what it passes
+# to ctest (TEST_ARGS, which needs TESTS ON). A context whose path no depfile can name (see
+# _hubtel_native_spec) is refused with TESTS ON: an edit of a test would not build the image again.
+function(_hubtel_tests_json out fn name context tests)
+  if(NOT tests)
+    if(ARGN)
+      list(GET ARGN 0 first)
+      _hubtel_fail(
+        ${fn} ${name} "TEST_ARGS \"${first}\" is passed to ctest, which runs only with TESTS ON; "
+        "add TESTS ON, or drop TEST_ARGS")
+    endif()
+    set(${out} "  \"tests\": false,\n  \"test_args\": [],\n" PARENT_SCOPE)
+    return()
+  endif()
+  if(context MATCHES "[#$:\\\\]")
+    _hubtel_fail(
+      ${fn} ${name} "TESTS ON needs a build context whose files a depfile can name, but its path "
+      "\"${context}\" holds '#', '$', ':' or '\\', so an edit of a test would not build the "
+      "image again; move the project (or CONTEXT) to a path without them")
+  endif()
+  set(args_json "[]")
+  if(ARGN)
+    _hubtel_json_list(args_json ${ARGN})
+  endif()
+  set(${out} "  \"tests\": true,\n  \"test_args\": ${args_json},\n" PARENT_SCOPE)
 endfunction()
 
 # _hubtel_context_json(<out> <fn> <name> <context>) gives the spec members of a native image that

@@ -1,23 +1,50 @@
 #!/bin/sh
 # hubtel-build: configures the project with its own CMakeLists.txt, builds one target for the
-# target architecture, collects it with what it needs into /out, and checks its ABI against the
-# runtime base.
+# target architecture (and, after '--', the project's tests, which ctest runs with the arguments
+# that follow), collects it with what it needs into /out, and checks its ABI against the runtime
+# base.
 # Usage: hubtel-build <project-dir> <target> <image> <build-type> <version> [cmake-arg...]
+#        [-- [ctest-arg...]]
 set -eu
 src=$1 target=$2 image=$3 build_type=$4 version=$5
 shift 5
 arch=${TARGETARCH:?TARGETARCH is unset: build with BuildKit}
+# The arguments after '--' are ctest's, kept one a line (none holds a line break) until the
+# configure is done with the others.
+tests=no
+test_args=/tmp/hubtel-test-args
+: >"$test_args"
+count=$#
+while [ "$count" -gt 0 ]; do
+  arg=$1
+  shift
+  count=$((count - 1))
+  if [ "$tests" = yes ]; then
+    printf '%s\n' "$arg" >>"$test_args"
+  elif [ "$arg" = -- ]; then
+    tests=yes
+  else
+    set -- "$@" "$arg"
+  fi
+done
 build=/build/$arch
 toolchain=
+emulator=
 if [ "$TARGETARCH" != "${BUILDARCH:-$TARGETARCH}" ]; then
   case $TARGETARCH in
-    arm64) triple=aarch64-linux-gnu ;;
-    amd64) triple=x86_64-linux-gnu ;;
+    arm64) triple=aarch64-linux-gnu qemu=qemu-aarch64-static ;;
+    amd64) triple=x86_64-linux-gnu qemu=qemu-x86_64-static ;;
     *) echo "hubtel: no toolchain for $TARGETARCH" >&2; exit 1 ;;
   esac
   toolchain=-DCMAKE_TOOLCHAIN_FILE=/opt/hubtel/toolchains/$triple.cmake
   echo "hubtel: $image ($arch): cross-compiling on $BUILDARCH with $triple" >&2
+  # Cross-built tests run under QEMU, their loader and libraries taken from the cross root first.
+  if [ "$tests" = yes ]; then
+    emulator="-DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/$qemu;-L;/usr/$triple"
+  fi
 fi
+testing=-DBUILD_TESTING=OFF
+if [ "$tests" = yes ]; then testing=-DBUILD_TESTING=ON; fi
 # HubtelAI added to the project with add_subdirectory() from outside the build context: a
 # stand-in at each path the project may name it by, which loads the builder's HubtelAI. One more
 # for FetchContent_Declare(HubtelAI ...), which the configure below points FetchContent at.
@@ -77,19 +104,39 @@ fi
 # The folder is HubtelAI's for one project and one set of the arguments below (its cache mount is
 # named after them), so a folder that was configured and generated is configured again only when
 # the project's CMake files change, which the build below sees for itself.
-# One target is built here, so the project's tests are off (and need none of their packages);
-# CMAKE_ARGS come last and may turn them on again.
+# One target is built here, so the project's tests are off (and need none of their packages)
+# unless they are to run (the folder is then another, as its cache mount is named after that
+# too); CMAKE_ARGS come last and may turn them on again.
 if [ ! -f "$build/CMakeCache.txt" ] || { [ ! -f "$build/build.ninja" ] && [ ! -f "$build/Makefile" ]; }; then
   cmake -S "$src" -B "$build" $generator --no-warn-unused-cli "-DCMAKE_BUILD_TYPE=$build_type" \
     -DHubtelAI_DIR=/opt/hubtel/cmake -DHUBTEL_AI_IN_BUILDER=ON \
     -DFETCHCONTENT_SOURCE_DIR_HUBTELAI=/opt/hubtel/stand-in \
-    "-DHUBTEL_AI_VERSION=$version" -DBUILD_TESTING=OFF $toolchain "$@"
+    "-DHUBTEL_AI_VERSION=$version" $testing $toolchain ${emulator:+"$emulator"} "$@"
 fi
 # Ninja itself when the folder is Ninja's (cmake --build would start CMake only to start it).
 if [ -f "$build/build.ninja" ] && [ "$generator" = -GNinja ]; then
   ninja -C "$build" "$target"
 else
   cmake --build "$build" --target "$target"
+fi
+# The tests: the whole project is built (the default target holds them), then ctest runs them
+# for the target architecture; a failure stops the image here, before the runtime stage.
+if [ "$tests" = yes ]; then
+  if [ -f "$build/build.ninja" ] && [ "$generator" = -GNinja ]; then
+    ninja -C "$build"
+  else
+    cmake --build "$build"
+  fi
+  set --
+  while IFS= read -r arg; do set -- "$@" "$arg"; done <"$test_args"
+  # Amazon Linux 2's CMake 3 names it ctest3.
+  ctest=ctest
+  if ! command -v ctest >/dev/null 2>&1 && command -v ctest3 >/dev/null 2>&1; then ctest=ctest3; fi
+  echo "hubtel: $image ($arch): running the project's tests: ctest --output-on-failure --no-tests=error $*" >&2
+  if ! (cd "$build" && "$ctest" --output-on-failure --no-tests=error "$@"); then
+    echo "hubtel: $image ($arch): the project's tests failed (ctest's output is above), so the image was not built; TEST_ARGS passes options to ctest: -V shows every test's output, -E <regex> leaves tests out" >&2
+    exit 1
+  fi
 fi
 if [ "$listed" = yes ]; then
   mv "$sources.now" "$sources"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # hubtel-deps: installs what a builder or debug stage needs with the image's own package
-# manager. Usage: hubtel-deps native|python|debug [package...]; on a Debian cross builder the
-# packages are installed for the target architecture.
+# manager. Usage: [HUBTEL_TESTS=1] hubtel-deps native|python|debug [package...]; on a Debian
+# cross builder the packages are installed for the target architecture (and QEMU with
+# HUBTEL_TESTS=1, to run the project's tests).
 set -eu
 purpose=$1
 shift
@@ -42,6 +43,8 @@ if command -v apt-get >/dev/null 2>&1; then
       amd64) tools="$tools g++-x86-64-linux-gnu" ;;
       *) say "no cross toolchain for $TARGETARCH"; exit 1 ;;
     esac
+    # The project's tests (TESTS ON) are cross-built too: they run under QEMU.
+    if [ "${HUBTEL_TESTS:-}" = 1 ]; then tools="$tools qemu-user-static"; fi
     dpkg --add-architecture "$TARGETARCH"
     for package in "$@"; do
       case $package in

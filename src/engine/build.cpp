@@ -32,6 +32,9 @@ const char* const kNoEngine =
     "or install podman or buildah; a docker client of version 23 or later needs the buildx "
     "plugin. Then configure again, or set HUBTEL_ENGINE to the client";
 
+// What templates/hubtel-build.sh says when the project's tests fail.
+constexpr std::string_view kTestsFailed = "): the project's tests failed (ctest's output is above)";
+
 // An engine command whose output is kept, not shown (probes and queries).
 process::Result query(const Engine& engine, const std::vector<std::string>& argv) {
   return process::run({argv, environment_of(engine)});
@@ -249,9 +252,23 @@ void run_engine(const Engine& engine, const std::vector<std::string>& argv, std:
   options.echo = !quiet;
   options.max_line = 400;
   options.capture = quiet;
+  // After the failing step the engine echoes the step's whole command, often tens of KiB, twice.
+  options.keep_tail = std::size_t{1} << 20U;
   const auto result = process::run({argv, environment_of(engine)}, options);
   if (result.ok()) {
     return;
+  }
+  // The project's tests failed in the builder (TESTS ON): its line names the image and says how
+  // to see more, and is the error, rather than the engine's command.
+  const auto tail = result.out + (result.steps.empty() ? "" : result.steps.front().err);
+  const auto marker = tail.rfind(kTestsFailed);
+  if (marker != std::string::npos) {
+    const auto start = tail.rfind("hubtel: ", marker);
+    const auto end = tail.find('\n', marker);
+    if (start != std::string::npos) {
+      throw Error("Lambda image " +
+                  tail.substr(start + 8, end == std::string::npos ? end : end - start - 8));
+    }
   }
   if (quiet) {
     // Its own output, kept until now (the end of its stderr, where the failing step is).

@@ -121,6 +121,10 @@ std::vector<std::string> debian_packages_needed(const spec::ImageSpec& spec, boo
   if (cross) {
     needed.push_back(target_dpkg_arch == "arm64" ? "g++-aarch64-linux-gnu"
                                                  : "g++-x86-64-linux-gnu");
+    // Cross-built tests run under QEMU.
+    if (spec.tests) {
+      needed.emplace_back("qemu-user-static");
+    }
   } else {
     needed.emplace_back("g++");
   }

@@ -14,8 +14,9 @@
 namespace hubtel::engine {
 
 // The packages templates/hubtel-deps.sh installs for a native build on a Debian builder, as it
-// asks dpkg for them: the toolchain (a cross compiler for `target_dpkg_arch` when `cross`) and
-// the image's BUILDER_PACKAGES, qualified by the target architecture when cross-compiling.
+// asks dpkg for them: the toolchain (a cross compiler for `target_dpkg_arch` when `cross`, and
+// QEMU when the image's tests are on) and the image's BUILDER_PACKAGES, qualified by the target
+// architecture when cross-compiling.
 std::vector<std::string> debian_packages_needed(const spec::ImageSpec& spec, bool cross,
                                                 const std::string& target_dpkg_arch);
 

@@ -289,6 +289,13 @@ Result run_pipeline(const std::vector<Step>& steps, const Options& options) {
           }
         }
       }
+      if (!options.capture && options.keep_tail > 0) {
+        auto& sink = *sinks[i];
+        sink.append(data);
+        if (sink.size() > options.keep_tail) {
+          sink.erase(0, sink.size() - options.keep_tail);
+        }
+      }
       if (options.echo) {
         shown[i]->add(data);
       }

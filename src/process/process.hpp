@@ -32,6 +32,9 @@ struct Options {
   std::size_t max_line = 0;
   // Keep what the programs print in the Result; off for long builds whose output is only shown.
   bool capture = true;
+  // Without capture: keep the last this many bytes of each output in the Result anyway (0: none),
+  // for errors read from a long build's end.
+  std::size_t keep_tail = 0;
   // Bounds on what is kept in memory: a last program that prints more than max_stdout bytes is
   // stopped and run_pipeline throws Error; of each program's stderr the last max_stderr bytes
   // are kept (errors are read from its end).

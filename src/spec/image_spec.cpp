@@ -240,6 +240,14 @@ void read_native(const Members& m, ImageSpec& spec) {
       m.text("build_type", pattern("[A-Za-z][A-Za-z0-9_]*"), "a build type such as Release");
   spec.cmake_args = m.texts("cmake_args", pattern("-D[A-Za-z_][A-Za-z0-9_.+-]*(:[A-Z]+)?=.*"),
                             "-DVARIABLE=value");
+  // Older specs have neither member: no tests.
+  spec.tests = !m.is_null("tests") && m.boolean("tests");
+  if (!m.is_null("test_args")) {
+    spec.test_args = m.texts("test_args", pattern(".+"), "an argument of ctest");
+  }
+  if (!spec.tests && !spec.test_args.empty()) {
+    m.bad("test_args", "it is given, but tests is false");
+  }
   spec.hubtel_stubs = m.texts("hubtel_stubs", pattern("/[A-Za-z0-9/._+-]*"),
                               "an absolute path of letters, digits and /._+-");
   spec.ignore_paths = m.texts("ignore_paths", pattern("[^/].*"), "a path relative to the context");
@@ -268,6 +276,11 @@ void read_native(const Members& m, ImageSpec& spec) {
     for (const auto& value : list) {
       field(value);
     }
+  }
+  // The tests' configure (BUILD_TESTING, the emulator) is another folder's; without them, the
+  // folder keeps the id it had before TESTS existed.
+  if (spec.tests) {
+    field("tests");
   }
   field(std::to_string(spec.build_args.size()));
   for (const auto& [key, value] : spec.build_args) {
@@ -551,15 +564,20 @@ json view(const ImageSpec& spec) {
   data["environment_list"] = pairs_list(spec.environment);
   data["secrets_list"] = data["secrets"];
   if (spec.native()) {
-    auto words = json::array();
-    for (const auto& arg : spec.cmake_args) {
-      std::string word = "'";
-      for (const char c : arg) {
-        word += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    const auto words = [](const std::vector<std::string>& args) {
+      auto quoted = json::array();
+      for (const auto& arg : args) {
+        std::string word = "'";
+        for (const char c : arg) {
+          word += c == '\'' ? std::string("'\\''") : std::string(1, c);
+        }
+        quoted.push_back(word + "'");
       }
-      words.push_back(word + "'");
-    }
-    data["cmake_args"] = words;
+      return quoted;
+    };
+    data["cmake_args"] = words(spec.cmake_args);
+    data["tests"] = spec.tests;
+    data["test_args"] = words(spec.test_args);
     data["hubtel_stubs"] = fmt::format("{}", fmt::join(spec.hubtel_stubs, " "));
     data["build_cache_id"] = spec.build_cache_id;
   } else {

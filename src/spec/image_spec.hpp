@@ -59,6 +59,9 @@ struct ImageSpec {
   std::string project_dir;
   std::string build_type;
   std::vector<std::string> cmake_args;
+  // TESTS: the builder builds the project's tests and runs ctest with test_args (TEST_ARGS).
+  bool tests = false;
+  std::vector<std::string> test_args;
   // 12 hex digits of a SHA-256 of what the builder configures with (no path of this machine):
   // the images of a project configured alike share the builder's build folder.
   std::string build_cache_id;
@@ -136,7 +139,8 @@ std::filesystem::path staging(const std::filesystem::path& path);
 // The data templates render against: the spec, plus the keys version 1 wrote for them (kind,
 // python_version, requirements_dir, kind_native, kind_python, dockerfile, has_builder_packages,
 // has_requirements, stage_dev, stage_debug, build_args_list, secrets_list, environment_list),
-// cmake_args as single-quoted shell words and hubtel_stubs as one space-separated string.
+// cmake_args and test_args as single-quoted shell words and hubtel_stubs as one space-separated
+// string.
 nlohmann::json view(const ImageSpec& spec);
 
 // What image builds depend on: the spec without the function's settings, the tag and the event,

@@ -29,7 +29,8 @@ foreach(
         packages
         makefiles
         multi-config
-        watch)
+        watch
+        tests)
   set(_hubtel_fixtures hubtel_install hubtel_engine hubtel_base_images)
   if(_hubtel_case STREQUAL "init")
     list(APPEND _hubtel_fixtures hubtel_registry hubtel_moto)
@@ -37,7 +38,7 @@ foreach(
   if(_hubtel_case MATCHES "^(secrets|multi-config)$")
     list(APPEND _hubtel_fixtures hubtel_registry)
   endif()
-  if(_hubtel_case MATCHES "^(multiarch|cache)$")
+  if(_hubtel_case MATCHES "^(multiarch|cache|tests)$")
     list(APPEND _hubtel_fixtures hubtel_binfmt hubtel_registry hubtel_multi_base)
   endif()
   _hubtel_e2e_test(

@@ -86,6 +86,10 @@ TEST(BuilderPackages, NeedsTheToolchainAndTheBuilderPackages) {
                                        "libssl-dev:arm64"};
   EXPECT_EQ(engine::debian_packages_needed(spec, true, "arm64"), cross);
   EXPECT_EQ(engine::debian_packages_needed(spec, true, "amd64")[6], "g++-x86-64-linux-gnu");
+  // Cross-built tests run under QEMU; native ones need nothing more.
+  const auto tested = read_native(temp, {{"tests", true}});
+  EXPECT_EQ(engine::debian_packages_needed(tested, true, "arm64")[7], "qemu-user-static");
+  EXPECT_EQ(engine::debian_packages_needed(tested, false, "amd64").size(), 7U);
 }
 
 // The package step's script and this reader must ask for the same packages, or a build would
@@ -108,6 +112,9 @@ TEST(BuilderPackages, AsksForWhatThePackageStepInstalls) {
   EXPECT_NE(script.find("tools=\"$tools g++\""), std::string::npos);
   EXPECT_NE(script.find("arm64) tools=\"$tools g++-aarch64-linux-gnu\""), std::string::npos);
   EXPECT_NE(script.find("amd64) tools=\"$tools g++-x86-64-linux-gnu\""), std::string::npos);
+  EXPECT_NE(
+      script.find("if [ \"${HUBTEL_TESTS:-}\" = 1 ]; then tools=\"$tools qemu-user-static\"; fi"),
+      std::string::npos);
 }
 
 TEST(BuilderPackages, AnotherEngineKindIsNeverAsked) {

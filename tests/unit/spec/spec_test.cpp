@@ -133,6 +133,10 @@ TEST(Spec, RejectsValuesThatCouldInjectSomething) {
       {"project_dir", "../outside"},
       {"project_dir", "a b"},
       {"cmake_args", {"-DX=a\nRUN id"}},
+      {"tests", "yes"},
+      {"test_args", {"-E", "a\nRUN id"}},
+      {"test_args", {""}},
+      {"test_args", {"-L", "unit"}},  // without tests
       {"build_args", {{"K", "a\nb"}}},
       {"secrets", {{{"id", "tok"}, {"path", "/a,b"}}}},
       {"hubtel_stubs", {"/a b"}},
@@ -189,6 +193,27 @@ TEST(Spec, TheViewHoldsWhatVersion1Templates) {
             json::parse(R"([{"key": "ZED", "value": "1"}, {"key": "ALPHA", "value": "2"}])"));
   EXPECT_EQ(view["secrets_list"], document["secrets"]);
   EXPECT_EQ(view["name"], "hello");
+}
+
+// TESTS ON: ctest's arguments as single-quoted words, and a builder folder of their own; a spec
+// without the members (written before TESTS) runs no tests and keeps its folder.
+TEST(Spec, TestsAreQuotedAndConfigureAFolderOfTheirOwn) {
+  const TempDir temp;
+  auto document = native_spec(temp.path());
+  const auto before = spec::read(write_spec(temp.path(), document));
+  EXPECT_FALSE(before.tests);
+  EXPECT_TRUE(before.test_args.empty());
+  document["tests"] = false;
+  document["test_args"] = json::array();
+  EXPECT_EQ(spec::read(write_spec(temp.path(), document)).build_cache_id, before.build_cache_id);
+  document["tests"] = true;
+  document["test_args"] = {"-E", "it's $(id)"};
+  const auto tested = spec::read(write_spec(temp.path(), document));
+  EXPECT_TRUE(tested.tests);
+  EXPECT_NE(tested.build_cache_id, before.build_cache_id);
+  const auto view = spec::view(tested);
+  EXPECT_EQ(view["tests"], true);
+  EXPECT_EQ(view["test_args"], json({"'-E'", "'it'\\''s $(id)'"}));
 }
 
 // An alias is a Lambda alias name of at most 128 characters, and only where versions are
