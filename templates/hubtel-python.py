@@ -65,16 +65,17 @@ def check_build(path):
     backend = system.get("build-backend", "setuptools.build_meta:__legacy__")
     if not isinstance(backend, str) or not backend:
         fail(path, "[build-system] build-backend is not a module name")
-    module = backend.split(":")[0].strip()
+    # The top-level package alone: finding it imports nothing.
+    module = backend.split(":")[0].strip().split(".")[0]
     try:
-        found = importlib.util.find_spec(module) is not None
+        found = bool(module) and importlib.util.find_spec(module) is not None
     except (ImportError, ValueError):
         found = False
     if not found:
         fail(path, "[build-system] build-backend \"%s\" cannot run here: the builder has no "
              "module %s, and the project is built offline without build isolation (pip fetches "
              "nothing); use \"setuptools.build_meta\", or add the backend to the builder "
-             "(BUILDER_PACKAGES, e.g. python3-%s)" % (backend, module, module.split(".")[0]))
+             "(BUILDER_PACKAGES, e.g. python3-%s)" % (backend, module, module))
     requires = system.get("requires", [])
     if not isinstance(requires, list):
         fail(path, "[build-system] requires is not a list")
