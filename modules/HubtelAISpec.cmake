@@ -14,7 +14,7 @@ The keywords of :command:`hubtel_add_lambda_image`, each with its values:
       [TARGET <executable>]
       [HANDLER <module.function>]
       [SOURCES <file-or-dir>...]
-      [REQUIREMENTS <requirements.txt>]
+      [REQUIREMENTS <requirements.txt | pyproject.toml>...]
       [ARCHITECTURES <x86_64|arm64>...]
       [BUILDER_IMAGE <ref>] [RUNTIME_IMAGE <ref>] [BUILDER_FAMILY <debian|redhat|alpine>]
       [BUILDER_PACKAGES <pkg>...]
@@ -61,10 +61,24 @@ The keywords of :command:`hubtel_add_lambda_image`, each with its values:
     directory.
 
   ``REQUIREMENTS``
-    Python runtimes: a ``requirements.txt`` installed with ``pip install --target`` in a
-    layer of its own, so an edit to the handler does not reinstall it. ``--find-links`` and
-    ``-f`` paths in it are taken relative to the file, for private wheels (add ``--no-index``
-    when they are all there is, so pip never asks PyPI).
+    Python runtimes: a ``requirements.txt``, a ``pyproject.toml``, or one of each, installed
+    with ``pip install --target`` in a layer of their own, so an edit to the handler does not
+    reinstall them. ``--find-links`` and ``-f`` paths in a requirements file are taken relative
+    to it, for private wheels (add ``--no-index`` when they are all there is, so pip never asks
+    PyPI); its other pip options (``--hash``, ``--no-index``) hold for the whole install. Of a
+    ``pyproject.toml`` (a file of that name), the PEP 621 ``[project] dependencies`` are
+    installed; when it also has a ``[build-system]``, the project itself is built with the
+    builder's own build backend (offline: ``pip install --no-build-isolation --no-deps``) and
+    installed in a layer of its own, from its folder (less the build tree, ``.git`` and
+    ``__pycache__``). A ``pyproject.toml`` without a ``[project]`` table is refused here; the
+    builder reads it exactly and fails the build, naming the file and the key, when
+    ``[project]`` is missing or bad, when ``dependencies`` is ``dynamic`` and no requirements
+    file is named, or when the build backend or a ``[build-system] requires`` is not in the
+    builder (pip fetches nothing to build the project). The byte code of the requirements, the
+    project and ``SOURCES`` is compiled in the image (``checked-hash`` ``.pyc`` files, which do
+    not depend on file times) when the builder's Python is the runtime base's (read from its
+    files, nothing of it runs); otherwise the build log says so and the runtime compiles at
+    first import, as without HubtelAI.
 
   ``ARCHITECTURES``
     ``x86_64`` (the default; ``HUBTEL_DEFAULT_ARCHITECTURES`` changes it for the project) and/or
@@ -413,7 +427,6 @@ set(_hubtel_one_value
     RUNTIME
     TARGET
     HANDLER
-    REQUIREMENTS
     BUILDER_IMAGE
     RUNTIME_IMAGE
     BUILDER_FAMILY
@@ -436,6 +449,7 @@ set(_hubtel_one_value
     TESTS)
 set(_hubtel_multi_value
     SOURCES
+    REQUIREMENTS
     ARCHITECTURES
     BUILDER_PACKAGES
     CMAKE_ARGS
@@ -1445,13 +1459,34 @@ function(
   endforeach()
   string(JOIN ", " sources ${items})
   set(requirements_json null)
+  set(pyproject_json null)
+  set(package false)
+  set(left_out)
   set(links)
-  if(NOT requirements STREQUAL "")
-    _hubtel_absolute_path(file ${fn} ${name} REQUIREMENTS "${requirements}" FILE)
+  foreach(requirement IN LISTS requirements)
+    _hubtel_absolute_path(file ${fn} ${name} REQUIREMENTS "${requirement}" FILE)
     _hubtel_check_inside(${fn} ${name} REQUIREMENTS "${file}" "${context}")
     list(APPEND inputs "${file}")
     file(RELATIVE_PATH rel "${context}" "${file}")
     _hubtel_check_path(${fn} ${name} REQUIREMENTS "${rel}")
+    get_filename_component(base "${file}" NAME)
+    if(base STREQUAL "pyproject.toml")
+      if(NOT pyproject_json STREQUAL "null")
+        _hubtel_fail(${fn} ${name} "REQUIREMENTS names two pyproject.toml files; "
+                     "name one (and at most one requirements file beside it)")
+      endif()
+      _hubtel_pyproject(package ${fn} ${name} "${file}")
+      set(pyproject_json "\"${rel}\"")
+      if(package)
+        _hubtel_project_inputs(project_inputs left_out "${file}" "${context}")
+        list(APPEND inputs ${project_inputs})
+      endif()
+      continue()
+    endif()
+    if(NOT requirements_json STREQUAL "null")
+      _hubtel_fail(${fn} ${name} "REQUIREMENTS names two requirements files; join them in one "
+                   "(a requirements file may include another with -r)")
+    endif()
     set(requirements_json "\"${rel}\"")
     get_filename_component(req_dir "${file}" DIRECTORY)
     # The --find-links folders the file names, relative to it; they must lie inside the context.
@@ -1476,12 +1511,78 @@ function(
       file(GLOB_RECURSE files CONFIGURE_DEPENDS "${link_path}/*")
       list(APPEND inputs ${files})
     endforeach()
+  endforeach()
+  set(ignore_json "[]")
+  # Not if(ignore): IGNORE is a constant to if().
+  if(left_out)
+    _hubtel_json_list(ignore_json ${left_out})
   endif()
   string(JOIN ", " links ${links})
-  string(CONCAT json "  \"handler\": \"${handler}\",\n  \"sources\": [${sources}],\n"
-                "  \"requirements\": ${requirements_json},\n  \"find_links\": [${links}],\n")
+  string(
+    CONCAT json
+           "  \"handler\": \"${handler}\",\n  \"sources\": [${sources}],\n"
+           "  \"requirements\": ${requirements_json},\n  \"find_links\": [${links}],\n"
+           "  \"pyproject\": ${pyproject_json},\n  \"pyproject_package\": ${package},\n"
+           "  \"pyproject_ignore\": ${ignore_json},\n")
   set(${out_json} "${json}" PARENT_SCOPE)
   set(${out_inputs} "${inputs}" PARENT_SCOPE)
+endfunction()
+
+# _hubtel_pyproject(<out-package> <fn> <name> <file>) checks, as far as lines tell without a TOML
+# parser, that a pyproject.toml has a [project] table, and gives whether it has a [build-system]
+# (the project is then installed too). The builder reads it exactly and checks the rest.
+function(_hubtel_pyproject out fn name file)
+  file(STRINGS "${file}" tables REGEX "^[ \t]*\\[")
+  set(has_project FALSE)
+  set(has_build FALSE)
+  foreach(line IN LISTS tables)
+    if(line MATCHES "^[ \t]*\\[[ \t]*project[ \t]*\\][ \t]*(#.*)?$")
+      set(has_project TRUE)
+    elseif(line MATCHES "^[ \t]*\\[[ \t]*build-system[ \t]*\\][ \t]*(#.*)?$")
+      set(has_build TRUE)
+    endif()
+  endforeach()
+  if(NOT has_project)
+    _hubtel_fail(
+      ${fn} ${name} "REQUIREMENTS \"${file}\" has no [project] table: HubtelAI "
+      "installs the PEP 621 [project] dependencies of a pyproject.toml (add a [project] "
+      "table with name, version and dependencies)")
+  endif()
+  if(has_build)
+    set(${out} true PARENT_SCOPE)
+  else()
+    set(${out} false PARENT_SCOPE)
+  endif()
+endfunction()
+
+# _hubtel_project_inputs(<out-inputs> <out-ignore> <pyproject> <context>) gives the files of the
+# project a pyproject.toml builds (its folder, less the build tree, .git and byte code) and what
+# the context leaves out of that folder, relative to the context.
+function(_hubtel_project_inputs out_inputs out_ignore file context)
+  get_filename_component(dir "${file}" DIRECTORY)
+  file(RELATIVE_PATH binary_rel "${context}" "${CMAKE_BINARY_DIR}")
+  set(ignore)
+  if(NOT binary_rel MATCHES "^\\.\\./" AND NOT binary_rel STREQUAL "")
+    list(APPEND ignore "${binary_rel}")
+  endif()
+  list(APPEND ignore "**/.git" "**/__pycache__" "**/CMakeFiles" "**/CMakeCache.txt")
+  file(GLOB entries LIST_DIRECTORIES true CONFIGURE_DEPENDS "${dir}/*")
+  set(inputs)
+  foreach(entry IN LISTS entries)
+    get_filename_component(base "${entry}" NAME)
+    if(entry STREQUAL CMAKE_BINARY_DIR OR base MATCHES "^(\\.git|__pycache__|CMakeFiles)$")
+      continue()
+    endif()
+    if(IS_DIRECTORY "${entry}")
+      file(GLOB_RECURSE files CONFIGURE_DEPENDS "${entry}/*")
+      list(FILTER files EXCLUDE REGEX "/__pycache__/")
+      list(APPEND inputs ${files})
+    else()
+      list(APPEND inputs "${entry}")
+    endif()
+  endforeach()
+  set(${out_inputs} "${inputs}" PARENT_SCOPE)
+  set(${out_ignore} "${ignore}" PARENT_SCOPE)
 endfunction()
 
 # _hubtel_check_path(<fn> <name> <label> <path>) checks a path relative to the build context.

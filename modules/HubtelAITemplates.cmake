@@ -39,9 +39,12 @@ function(_hubtel_prepare_templates)
     "/opt/hubtel/cmake/HubtelAIConfig.cmake=${root}/cmake/HubtelAIBuilder.cmake"
     "/opt/hubtel/cmake/HubtelAIConfigVersion.cmake=${root}/cmake/HubtelAIBuilderVersion.cmake")
   _hubtel_printf_block(deps "/opt/hubtel/bin/hubtel-deps=${tools}/hubtel-deps.sh")
-  _hubtel_printf_block(python "/opt/hubtel/bin/hubtel-deps=${tools}/hubtel-deps.sh")
-  _hubtel_printf_block(python_plain "/opt/hubtel/bin/hubtel-deps=${tools}/hubtel-deps.sh"
-                       "/opt/hubtel/bootstrap.py=${tools}/bootstrap.py")
+  _hubtel_printf_block(python "/opt/hubtel/bin/hubtel-deps=${tools}/hubtel-deps.sh"
+                       "/opt/hubtel/bin/hubtel-python=${tools}/hubtel-python.py")
+  _hubtel_printf_block(
+    python_plain "/opt/hubtel/bin/hubtel-deps=${tools}/hubtel-deps.sh"
+    "/opt/hubtel/bin/hubtel-python=${tools}/hubtel-python.py"
+    "/opt/hubtel/bootstrap.py=${tools}/bootstrap.py")
   # Native images write the files in the build step's own RUN, and the package step's script in
   # the package step's own (no container just for them): there each partial is the start of the
   # RUN's command. Python images write them in a RUN of their own.

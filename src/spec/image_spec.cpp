@@ -321,6 +321,16 @@ void read_python(const Members& m, ImageSpec& spec) {
     spec.requirements_dir = dir.empty() ? "." : dir;
   }
   spec.find_links = m.texts("find_links", pattern(kContextPath), path_words);
+  // Older specs have none of these.
+  if (!m.is_null("pyproject")) {
+    spec.pyproject = m.optional_text("pyproject", pattern(kContextPath), path_words);
+    if (spec.pyproject && fs::path(*spec.pyproject).filename() != "pyproject.toml") {
+      m.bad("pyproject", fmt::format("\"{}\" is not a file named pyproject.toml", *spec.pyproject));
+    }
+    spec.pyproject_package = m.boolean("pyproject_package");
+    spec.pyproject_ignore = m.texts("pyproject_ignore", pattern("[A-Za-z0-9_./@+*-]+"),
+                                    "a path pattern relative to the context");
+  }
 }
 
 void read_registry_and_function(const Members& m, ImageSpec& spec) {
@@ -587,6 +597,16 @@ json view(const ImageSpec& spec) {
     }
     data["python_version"] = spec.python_version;
     data["requirements_dir"] = spec.requirements_dir ? json(*spec.requirements_dir) : json();
+    data["has_pip_install"] = spec.requirements.has_value() || spec.pyproject.has_value();
+    if (spec.pyproject) {
+      const auto dir = fs::path(*spec.pyproject).parent_path().string();
+      data["pyproject_dir"] = dir.empty() ? "." : dir;
+      // What the context lets through of the project's folder ("**": the whole context).
+      data["pyproject_include"] = dir.empty() ? "**" : dir;
+    } else {
+      data["pyproject"] = nullptr;
+      data["pyproject_package"] = false;
+    }
   }
   return data;
 }

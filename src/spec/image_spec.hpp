@@ -75,6 +75,9 @@ struct ImageSpec {
   std::optional<std::string> requirements;
   std::optional<std::string> requirements_dir;  // the folder of `requirements`
   std::vector<std::string> find_links;
+  std::optional<std::string> pyproject;  // a pyproject.toml, relative to the context
+  bool pyproject_package = false;        // it has a [build-system]: the project is installed too
+  std::vector<std::string> pyproject_ignore;  // what the context leaves out of its folder
 
   // Registry.
   std::optional<std::string> repository;
@@ -139,8 +142,8 @@ std::filesystem::path staging(const std::filesystem::path& path);
 // The data templates render against: the spec, plus the keys version 1 wrote for them (kind,
 // python_version, requirements_dir, kind_native, kind_python, dockerfile, has_builder_packages,
 // has_requirements, stage_dev, stage_debug, build_args_list, secrets_list, environment_list),
-// cmake_args and test_args as single-quoted shell words and hubtel_stubs as one space-separated
-// string.
+// cmake_args and test_args as single-quoted shell words, hubtel_stubs as one space-separated
+// string, and for a pyproject.toml pyproject_dir, pyproject_include and has_pip_install.
 nlohmann::json view(const ImageSpec& spec);
 
 // What image builds depend on: the spec without the function's settings, the tag and the event,

@@ -13,6 +13,7 @@ foreach(
         incremental
         python
         python-serve
+        python-project
         multiarch
         errors
         secrets

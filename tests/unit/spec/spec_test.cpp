@@ -77,6 +77,43 @@ TEST(Spec, ReadsAValidSpecOfEachKind) {
   EXPECT_FALSE(python.requirements);
 }
 
+// A pyproject.toml in REQUIREMENTS: the reader keeps it, and the templates see its folder and
+// that pip has something to install; older specs without it read as before.
+TEST(Spec, ReadsAPyproject) {
+  const TempDir temp;
+  auto document = python_spec(temp.path());
+  document["pyproject"] = "svc/pyproject.toml";
+  document["pyproject_package"] = true;
+  document["pyproject_ignore"] = {"build", "**/.git", "**/__pycache__"};
+  const auto spec = spec::read(write_spec(temp.path(), document));
+  EXPECT_EQ(spec.pyproject, "svc/pyproject.toml");
+  EXPECT_TRUE(spec.pyproject_package);
+  ASSERT_EQ(spec.pyproject_ignore.size(), 3U);
+  const auto data = spec::view(spec);
+  EXPECT_EQ(data["pyproject_dir"], "svc");
+  EXPECT_EQ(data["pyproject_include"], "svc");
+  EXPECT_EQ(data["has_pip_install"], true);
+  EXPECT_EQ(data["has_requirements"], false);
+
+  document["pyproject"] = "pyproject.toml";
+  EXPECT_EQ(spec::view(spec::read(write_spec(temp.path(), document)))["pyproject_include"], "**");
+  document["pyproject"] = "setup.cfg";
+  EXPECT_NE(error_of([&] {
+              spec::read(write_spec(temp.path(), document));
+            }).find("has a bad 'pyproject': \"setup.cfg\" is not a file named pyproject.toml"),
+            std::string::npos);
+  document["pyproject"] = "pyproject.toml";
+  document["pyproject_ignore"] = {"a\nRUN x"};
+  EXPECT_NE(error_of([&] {
+              spec::read(write_spec(temp.path(), document));
+            }).find("has a bad 'pyproject_ignore'"),
+            std::string::npos);
+
+  const auto old = spec::read(write_spec(temp.path(), python_spec(temp.path())));
+  EXPECT_FALSE(old.pyproject);
+  EXPECT_EQ(spec::view(old)["has_pip_install"], false);
+}
+
 TEST(Spec, NamesTheFileOfEveryFailure) {
   const TempDir temp;
   const auto missing = temp.path() / "missing.json";

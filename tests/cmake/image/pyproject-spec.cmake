@@ -1,0 +1,10 @@
+file(MAKE_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/wheels)
+file(WRITE ${CMAKE_CURRENT_SOURCE_DIR}/requirements.txt "--find-links wheels\n")
+file(WRITE ${CMAKE_CURRENT_SOURCE_DIR}/pyproject.toml
+     "[build-system]\nrequires = [\"setuptools\"]\n\n[ project ]  # the project\nname = \"p\"\n")
+hubtel_add_lambda_image(
+  py
+  RUNTIME python3.11
+  HANDLER app.handler
+  SOURCES app.py
+  REQUIREMENTS pyproject.toml requirements.txt)
