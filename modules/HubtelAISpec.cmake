@@ -1562,17 +1562,53 @@ function(_hubtel_project_inputs out_inputs out_ignore file context)
   if(NOT binary_rel MATCHES "^\\.\\./" AND NOT binary_rel STREQUAL "")
     list(APPEND ignore "${binary_rel}")
   endif()
-  list(APPEND ignore "**/.git" "**/__pycache__" "**/CMakeFiles" "**/CMakeCache.txt")
+  # What is never the project's: version control, byte code, CMake's and Ninja's files (an
+  # in-source build tree), virtual environments, tool caches, and setuptools' own build and dist
+  # folders (a stale build/lib there would be packaged).
+  set(tool_dirs
+      "\\.git|__pycache__|CMakeFiles|\\.venv|venv|\\.tox|\\.nox|node_modules|\\.mypy_cache"
+      "|\\.pytest_cache|[^/]*\\.egg-info")
+  string(CONCAT tool_dirs ${tool_dirs})
+  foreach(
+    pattern IN
+    ITEMS .git
+          __pycache__
+          CMakeFiles
+          CMakeCache.txt
+          .venv
+          venv
+          .tox
+          .nox
+          node_modules
+          .mypy_cache
+          .pytest_cache
+          *.egg-info)
+    list(APPEND ignore "**/${pattern}")
+  endforeach()
+  file(RELATIVE_PATH dir_rel "${context}" "${dir}")
+  foreach(own IN ITEMS build dist hubtel)
+    if(dir_rel STREQUAL "")
+      list(APPEND ignore "${own}")
+    else()
+      list(APPEND ignore "${dir_rel}/${own}")
+    endif()
+  endforeach()
+  string(REGEX REPLACE "([][+.*()^$?|\\\\])" "\\\\\\1" binary_regex "${CMAKE_BINARY_DIR}")
   file(GLOB entries LIST_DIRECTORIES true CONFIGURE_DEPENDS "${dir}/*")
   set(inputs)
   foreach(entry IN LISTS entries)
     get_filename_component(base "${entry}" NAME)
-    if(entry STREQUAL CMAKE_BINARY_DIR OR base MATCHES "^(\\.git|__pycache__|CMakeFiles)$")
+    if(entry STREQUAL CMAKE_BINARY_DIR
+       OR base MATCHES "^(${tool_dirs}|build|dist|hubtel|CMakeCache\\.txt)$"
+       OR base MATCHES
+          "^(build[^/]*\\.ninja|\\.ninja_.*|cmake_install\\.cmake|CTestTestfile\\.cmake)$")
       continue()
     endif()
     if(IS_DIRECTORY "${entry}")
       file(GLOB_RECURSE files CONFIGURE_DEPENDS "${entry}/*")
-      list(FILTER files EXCLUDE REGEX "/__pycache__/")
+      list(FILTER files EXCLUDE REGEX "/(${tool_dirs})/")
+      # A build tree nested deeper (out/build/<preset>) is no input either.
+      list(FILTER files EXCLUDE REGEX "^${binary_regex}/")
       list(APPEND inputs ${files})
     else()
       list(APPEND inputs "${entry}")

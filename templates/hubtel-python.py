@@ -2,7 +2,9 @@
 # hubtel-python: the steps of a Python image's builder that need Python itself: the dependencies
 # of a pyproject.toml, whether the builder can build its project offline, and byte code compiled
 # for the runtime's Python.
-#   hubtel-python deps <pyproject.toml> <with-requirements: 0|1>   its dependencies, one a line
+#   hubtel-python deps <pyproject.toml> <with-requirements: 0|1> [constraints]   its dependencies,
+#                                                                  one a line
+#   hubtel-python installed <pyproject.toml> <dir>                  each dependency is installed
 #   hubtel-python check-build <pyproject.toml>                      the backend can run offline
 #   hubtel-python compile <runtime-root> <strict: 0|1> <dir>...     .pyc files for the runtime
 import os
@@ -36,12 +38,12 @@ def project_table(path, document):
     return project
 
 
-def deps(path, with_requirements):
+def listed_deps(path, with_requirements):
     project = project_table(path, load(path))
     dynamic = project.get("dynamic", [])
     if isinstance(dynamic, list) and "dependencies" in dynamic:
         if with_requirements:
-            return
+            return []
         fail(path, "[project] dynamic lists \"dependencies\", which HubtelAI cannot read before "
              "the build: list them in [project] dependencies, or name the requirements file "
              "they come from in REQUIREMENTS too")
@@ -51,7 +53,45 @@ def deps(path, with_requirements):
     for item in listed:
         if "\n" in item or item.strip().startswith("-"):
             fail(path, "[project] dependencies holds %r, which is no PEP 508 requirement" % item)
+    return listed
+
+
+def parsed(path, item):
+    from pip._vendor.packaging.requirements import InvalidRequirement, Requirement
+    try:
+        return Requirement(item)
+    except InvalidRequirement:
+        fail(path, "[project] dependencies holds %r, which is no PEP 508 requirement" % item)
+
+
+def deps(path, with_requirements, constraints):
+    # As constraints (beside a requirements file that pins with hashes, where pip takes no
+    # unpinned requirement): a constraint names no extras.
+    for item in listed_deps(path, with_requirements):
+        if constraints:
+            requirement = parsed(path, item)
+            requirement.extras = set()
+            item = str(requirement)
         print(item)
+
+
+def normalized(name):
+    import re
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def installed(path, target):
+    # Each dependency given as a constraint is installed (a constraint alone installs nothing).
+    # One with an environment marker is not checked: the marker is the target's, not this builder's.
+    import importlib.metadata
+    have = {normalized(dist.metadata["Name"] or "")
+            for dist in importlib.metadata.distributions(path=[target])}
+    for item in listed_deps(path, True):
+        requirement = parsed(path, item)
+        if requirement.marker is None and normalized(requirement.name) not in have:
+            fail(path, "[project] dependencies names %s, which the requirements file does not "
+                 "install (with --hash, pip installs only what the requirements file pins): add it "
+                 "with its hashes to the requirements file" % requirement.name)
 
 
 def check_build(path):
@@ -150,13 +190,15 @@ def compile_dirs(root, strict, dirs):
 
 def main(argv):
     if len(argv) >= 3 and argv[1] == "deps":
-        deps(argv[2], argv[3:] == ["1"])
+        deps(argv[2], argv[3:4] == ["1"], argv[4:] == ["constraints"])
+    elif len(argv) == 4 and argv[1] == "installed":
+        installed(argv[2], argv[3])
     elif len(argv) == 3 and argv[1] == "check-build":
         check_build(argv[2])
     elif len(argv) >= 5 and argv[1] == "compile":
         compile_dirs(argv[2], argv[3] == "1", argv[4:])
     else:
-        sys.stderr.write("usage: hubtel-python deps|check-build|compile ...\n")
+        sys.stderr.write("usage: hubtel-python deps|installed|check-build|compile ...\n")
         sys.exit(2)
 
 

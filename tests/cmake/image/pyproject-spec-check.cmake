@@ -12,3 +12,12 @@ endif()
 if(NOT ignored MATCHES "\\*\\*/__pycache__" OR NOT ignored MATCHES "\\*\\*/\\.git")
   string(APPEND RunCMake_TEST_FAILED "pyproject_ignore: ${ignored}\n")
 endif()
+if(NOT ignored MATCHES "\\*\\*/\\.venv" OR NOT ignored MATCHES "\"build\"")
+  string(APPEND RunCMake_TEST_FAILED "pyproject_ignore: ${ignored}\n")
+endif()
+# ... and is no input of the image, while the project's own files are.
+file(READ "${RunCMake_TEST_BINARY_DIR}/build.ninja" ninja)
+if(NOT ninja MATCHES "mylib/kept\\.py" OR ninja MATCHES "never\\.py")
+  string(APPEND RunCMake_TEST_FAILED "build.ninja's inputs of the image: kept.py missing or a "
+         "never.py named\n")
+endif()

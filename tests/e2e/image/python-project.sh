@@ -72,8 +72,10 @@ cmake_minimum_required(VERSION 3.20)
 project(python_project NONE)
 find_package(HubtelAI 0.1 REQUIRED)
 set(requirements pyproject.toml requirements.txt)
-if(DEFINED HASHED)
+if(HASHED STREQUAL "1")
   set(requirements hashed.txt)
+elseif(HASHED STREQUAL "2")
+  set(requirements pyproject.toml hashed.txt)
 endif()
 hubtel_add_lambda_image(
   project
@@ -147,6 +149,20 @@ expect_in "$out" "Expected sha256 $wrong"
 expect_in "$out" "Got +$digest"
 sed -i 's/^import shout as mylib.*$/import mylib/' "$src/app.py"
 
+# A pyproject.toml beside a requirements file that pins with hashes (pip-compile's lock): its
+# dependencies are constraints on the lock, and each must be installed by it.
+sed -i "s/$wrong/$digest/" "$src/hashed.txt"
+configure "$src" "$work/python-hashed-project" -DHASHED=2 \
+  "-DHUBTEL_RUNTIME_IMAGE_PYTHON3_11=$base" "-DHUBTEL_BUILDER_IMAGE_PYTHON3_11=$base"
+out=$(build "$work/python-hashed-project" project-invoke)
+expect_in "$out" '"message": "HELLO, PROJECT!"'
+expect_in "$out" 'hashed.txt pins with hashes: the dependencies of pyproject.toml are constraints'
+cp "$src/pyproject.toml" "$work/pyproject.hashed"
+sed -i 's/^dependencies = .*/dependencies = ["shout[loud]==1.0", "absent>=2"]/' "$src/pyproject.toml"
+out=$(build_fails "$work/python-hashed-project" project-image "a dependency missing from the lock built")
+expect_in "$out" 'hubtel: pyproject.toml: \[project\] dependencies names absent, which the requirements file does not install'
+cp "$work/pyproject.hashed" "$src/pyproject.toml"
+
 # What the builder refuses, each with the file and the key. The configure step saw a [project]
 # table in each, so each fails the build.
 refuse() {
@@ -183,4 +199,9 @@ configure "$src" "$work/python-project-other" "-DHUBTEL_RUNTIME_IMAGE_PYTHON3_11
   "-DHUBTEL_BUILDER_IMAGE_PYTHON3_11=$base"
 out=$(build "$work/python-project-other" project-image)
 expect_in "$out" "byte code not compiled at build time: no Python found in the runtime base's files"
+# ... none at all: pip compiles nothing either (its byte code would be the builder's).
+container=$("$docker" create hubtel/project:x86_64)
+pycs=$("$docker" export "$container" | tar -t | grep -c '\.pyc$' || true)
+"$docker" rm "$container" >/dev/null
+[ "$pycs" = 0 ] || fail "the image has $pycs .pyc files where none was compiled for its Python"
 echo "python project test passed"
