@@ -1529,13 +1529,17 @@ endfunction()
 # parser, that a pyproject.toml has a [project] table, and gives whether it has a [build-system]
 # (the project is then installed too). The builder reads it exactly and checks the rest.
 function(_hubtel_pyproject out fn name file)
-  file(STRINGS "${file}" tables REGEX "^[ \t]*\\[")
+  # A table's name may be quoted ("project", 'project'), or the table inline (project = {...}).
+  file(STRINGS "${file}" tables REGEX "^[ \t]*(\\[|[\"']?(project|build-system)[\"']?[ \t]*=)")
   set(has_project FALSE)
   set(has_build FALSE)
+  set(q "[\"']?")
   foreach(line IN LISTS tables)
-    if(line MATCHES "^[ \t]*\\[[ \t]*project[ \t]*\\][ \t]*(#.*)?$")
+    if(line MATCHES "^[ \t]*\\[[ \t]*${q}project${q}[ \t]*\\][ \t]*(#.*)?$"
+       OR line MATCHES "^[ \t]*${q}project${q}[ \t]*=[ \t]*{")
       set(has_project TRUE)
-    elseif(line MATCHES "^[ \t]*\\[[ \t]*build-system[ \t]*\\][ \t]*(#.*)?$")
+    elseif(line MATCHES "^[ \t]*\\[[ \t]*${q}build-system${q}[ \t]*\\][ \t]*(#.*)?$"
+           OR line MATCHES "^[ \t]*${q}build-system${q}[ \t]*=[ \t]*{")
       set(has_build TRUE)
     endif()
   endforeach()

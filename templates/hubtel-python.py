@@ -126,6 +126,9 @@ def check_build(path):
             fail(path, "[build-system] requires holds %r, which is no PEP 508 requirement" % text)
         if requirement.marker is not None and not requirement.marker.evaluate():
             continue
+        # setuptools builds wheels itself since 70.1; older templates still list "wheel".
+        if module == "setuptools" and requirement.name == "wheel":
+            continue
         try:
             version = importlib.metadata.version(requirement.name)
         except importlib.metadata.PackageNotFoundError:

@@ -261,6 +261,11 @@ void run_engine(const Engine& engine, const std::vector<std::string>& argv, std:
   // The project's tests failed in the builder (TESTS ON): its line names the image and says how
   // to see more, and is the error, rather than the engine's command.
   const auto tail = result.out + (result.steps.empty() ? "" : result.steps.front().err);
+  if (quiet) {
+    // Its own output, kept until now (the end of its stderr, where the failing step is).
+    std::cerr << tail;
+    std::cerr.flush();
+  }
   const auto marker = tail.rfind(kTestsFailed);
   if (marker != std::string::npos) {
     const auto start = tail.rfind("hubtel: ", marker);
@@ -269,11 +274,6 @@ void run_engine(const Engine& engine, const std::vector<std::string>& argv, std:
       throw Error("Lambda image " +
                   tail.substr(start + 8, end == std::string::npos ? end : end - start - 8));
     }
-  }
-  if (quiet) {
-    // Its own output, kept until now (the end of its stderr, where the failing step is).
-    std::cerr << result.out << (result.steps.empty() ? "" : result.steps.front().err);
-    std::cerr.flush();
   }
   std::string hint = "the failing step is in the output above";
   if (!also.empty()) {

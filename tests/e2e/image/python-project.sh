@@ -155,7 +155,7 @@ sed -i "s/$wrong/$digest/" "$src/hashed.txt"
 configure "$src" "$work/python-hashed-project" -DHASHED=2 \
   "-DHUBTEL_RUNTIME_IMAGE_PYTHON3_11=$base" "-DHUBTEL_BUILDER_IMAGE_PYTHON3_11=$base"
 out=$(build "$work/python-hashed-project" project-invoke)
-expect_in "$out" '"message": "HELLO, PROJECT!"'
+expect_in "$out" '"message": "HI, PROJECT!"'
 expect_in "$out" 'hashed.txt pins with hashes: the dependencies of pyproject.toml are constraints'
 cp "$src/pyproject.toml" "$work/pyproject.hashed"
 sed -i 's/^dependencies = .*/dependencies = ["shout[loud]==1.0", "absent>=2"]/' "$src/pyproject.toml"
