@@ -1348,6 +1348,13 @@ function(_hubtel_tests_json out fn name context tests)
       "\"${context}\" holds '#', '$', ':' or '\\', so an edit of a test would not build the "
       "image again; move the project (or CONTEXT) to a path without them")
   endif()
+  get_property(multi_config GLOBAL PROPERTY GENERATOR_IS_MULTI_CONFIG)
+  if(multi_config AND CMAKE_VERSION VERSION_LESS 3.21)
+    _hubtel_fail(
+      ${fn} ${name} "TESTS ON with a multi-config generator needs CMake 3.21 or later (this is "
+      "${CMAKE_VERSION}): before it, an edit of a test would not build the image again; use "
+      "a newer CMake, or a single-configuration generator (Ninja)")
+  endif()
   set(args_json "[]")
   if(ARGN)
     _hubtel_json_list(args_json ${ARGN})
