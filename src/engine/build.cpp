@@ -151,12 +151,72 @@ int measure(const BuildRequest& request, const spec::ImageSpec& spec, std::ostre
   return code;
 }
 
+// What pip says when no file of a requirement fits the platform (for a cross install: no binary
+// wheel for the target), before the requirement.
+constexpr std::string_view kNoDistribution = "No matching distribution found for ";
+
+// Whether python_deps_args finds out how a Python image's requirements are installed: for another
+// architecture, with requirements, on an engine that picks a stage by a build argument.
+bool python_deps_decided(const Engine& engine, const spec::ImageSpec& spec,
+                         const std::string& arch) {
+  return (engine.kind == "docker-buildkit" || engine.kind == "docker-buildx") &&
+         arch != host_arch() && (spec.requirements || spec.pyproject);
+}
+
+// The build argument that picks a Python image's deps stage (HUBTEL_PYTHON_DEPS): "cross" (pip on
+// the build platform, binary wheels of the target only) unless the image is for another
+// architecture and pip finds no binary wheel of a requirement, then "emulated" (pip on the target
+// platform, through QEMU). It finds out by building the deps-cross stage first (its output kept:
+// shown when it succeeds; the image's own build then takes the stage from the cache).
+std::vector<std::string> python_deps_args(const Engine& engine, const spec::ImageSpec& spec,
+                                          const std::string& arch, std::ostream& err) {
+  const std::vector<std::string> cross{"--build-arg", "HUBTEL_PYTHON_DEPS=cross"};
+  if (!python_deps_decided(engine, spec, arch)) {
+    return cross;
+  }
+  err << fmt::format(
+      "hubtel: {} ({}): installing the requirements on the build platform from binary wheels for "
+      "{}, first\n",
+      spec.name, arch, platform_of(arch));
+  err.flush();
+  const auto result = process::run(
+      {build_command(engine, spec, arch, "deps-cross", cross), environment_of(engine)});
+  const auto output = result.out + (result.steps.empty() ? "" : result.steps.front().err);
+  if (result.ok()) {
+    // As run_engine shows a build: long lines (HubtelAI's own RUN instructions) cut short.
+    std::istringstream lines(output);
+    for (std::string line; std::getline(lines, line);) {
+      err << (line.size() > 400 ? line.substr(0, 400) + " [...]" : line) << '\n';
+    }
+    err << fmt::format(
+        "hubtel: {} ({}): every requirement has a binary wheel for {}: installed on the build "
+        "platform, nothing emulated\n",
+        spec.name, arch, arch);
+    return cross;
+  }
+  const auto found = output.rfind(kNoDistribution);
+  if (found == std::string::npos) {
+    // Another failure: the image's own build fails the same way, and shows it.
+    return cross;
+  }
+  auto requirement = output.substr(found + kNoDistribution.size(), 200);
+  requirement = requirement.substr(0, requirement.find_first_of("\r\n"));
+  err << fmt::format(
+      "hubtel: {} ({}): {} has no binary wheel for {}; installing the requirements under "
+      "emulation (QEMU)\n",
+      spec.name, arch, requirement, arch);
+  return {"--build-arg", "HUBTEL_PYTHON_DEPS=emulated"};
+}
+
 }  // namespace
 
 std::vector<std::string> deps_args(const Engine& engine, const spec::ImageSpec& spec,
                                    const std::string& arch, std::ostream& err) {
-  if (!spec.native() || (engine.kind != "docker-buildkit" && engine.kind != "docker-buildx")) {
+  if (engine.kind != "docker-buildkit" && engine.kind != "docker-buildx") {
     return {};
+  }
+  if (!spec.native()) {
+    return python_deps_args(engine, spec, arch, err);
   }
   // Always given, never the Dockerfile's default: every build of the image (its own, the size
   // step's, the registry cache's) picks the same stage, and so shares its cache.
@@ -313,7 +373,9 @@ int run_build(const BuildRequest& request, const spec::ImageSpec& spec, std::ost
         "this way; give RUNTIME_IMAGE and BUILDER_IMAGE a multi-architecture index, or make one "
         "call per architecture with that architecture's images",
         platform_of(arch), arch);
-    if (spec.cross || !spec.native()) {
+    if (!spec.native() && python_deps_decided(engine, spec, arch)) {
+      // Said by deps_args, which finds out whether the requirements need emulation.
+    } else if (spec.cross || !spec.native()) {
       err << fmt::format(
           "hubtel: {} ({}): the builder runs on the build platform and cross-builds for {}\n",
           spec.name, arch, platform_of(arch));

@@ -58,7 +58,10 @@ std::vector<std::string> build_command(const Engine& engine, const spec::ImageSp
 // The build argument that picks a native image's deps stage (HUBTEL_DEPS), for the engines whose
 // Dockerfile frontend picks a stage by one: "present" when the builder has every package the build
 // needs (builder_packages.hpp; the package step is then left out), else "install". Every build of
-// the image passes it, so they all share one cache.
+// the image passes it, so they all share one cache. For a Python image, the build argument that
+// picks its deps stage (HUBTEL_PYTHON_DEPS): "cross" unless it is for another architecture and a
+// requirement has no binary wheel for it, then "emulated" (found out by building the deps-cross
+// stage first, and said on `err`).
 std::vector<std::string> deps_args(const Engine& engine, const spec::ImageSpec& spec,
                                    const std::string& arch, std::ostream& err);
 

@@ -14,6 +14,7 @@ foreach(
         python
         python-serve
         python-project
+        python-arm64
         multiarch
         errors
         secrets
@@ -39,7 +40,7 @@ foreach(
   if(_hubtel_case MATCHES "^(secrets|multi-config)$")
     list(APPEND _hubtel_fixtures hubtel_registry)
   endif()
-  if(_hubtel_case MATCHES "^(multiarch|cache|tests)$")
+  if(_hubtel_case MATCHES "^(multiarch|python-arm64|cache|tests)$")
     list(APPEND _hubtel_fixtures hubtel_binfmt hubtel_registry hubtel_multi_base)
   endif()
   _hubtel_e2e_test(
