@@ -35,6 +35,11 @@ const char* const kNoEngine =
 // What templates/hubtel-build.sh says when the project's tests fail.
 constexpr std::string_view kTestsFailed = "): the project's tests failed (ctest's output is above)";
 
+// All an engine build said: its stdout, then its stderr (where BuildKit writes the steps).
+std::string output_of(const process::Result& result) {
+  return result.out + (result.steps.empty() ? "" : result.steps.front().err);
+}
+
 // An engine command whose output is kept, not shown (probes and queries).
 process::Result query(const Engine& engine, const std::vector<std::string>& argv) {
   return process::run({argv, environment_of(engine)});
@@ -181,7 +186,7 @@ std::vector<std::string> python_deps_args(const Engine& engine, const spec::Imag
   err.flush();
   const auto result = process::run(
       {build_command(engine, spec, arch, "deps-cross", cross), environment_of(engine)});
-  const auto output = result.out + (result.steps.empty() ? "" : result.steps.front().err);
+  const auto output = output_of(result);
   if (result.ok()) {
     // As run_engine shows a build: long lines (HubtelAI's own RUN instructions) cut short.
     std::istringstream lines(output);
@@ -320,7 +325,7 @@ void run_engine(const Engine& engine, const std::vector<std::string>& argv, std:
   }
   // The project's tests failed in the builder (TESTS ON): its line names the image and says how
   // to see more, and is the error, rather than the engine's command.
-  const auto tail = result.out + (result.steps.empty() ? "" : result.steps.front().err);
+  const auto tail = output_of(result);
   if (quiet) {
     // Its own output, kept until now (the end of its stderr, where the failing step is).
     std::cerr << tail;

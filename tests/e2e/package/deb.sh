@@ -8,32 +8,14 @@
 #   prefix and renders its Dockerfile without any engine, builds its image with the Unix Makefiles
 #   generator and the host's engine (Debian's docker client and the host's socket, lent to the
 #   container), and apt-get remove leaves none of the package's files behind.
-set -euo pipefail
+# fail, expect_in, expect_not_in, $docker and BuildKit: as the image tests have them.
+source "$(dirname "$0")/../image/lib.sh"
 
 work=${1:?usage: deb.sh <work-dir> <HubtelAI source> <HubtelAI build tree>}
 root=${2:?usage: deb.sh <work-dir> <HubtelAI source> <HubtelAI build tree>}
 build=${3:?usage: deb.sh <work-dir> <HubtelAI source> <HubtelAI build tree>}
-docker=${DOCKER:-/usr/bin/docker}
 base=hubtel-test/bookworm:amd64
 python_base=hubtel-test/python:3.11-amd64
-export DOCKER_BUILDKIT=1
-
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
-
-expect_in() {
-  grep -Eq -- "$2" <<<"$1" || fail "expected /$2/ in:
-$1"
-}
-
-expect_not_in() {
-  if grep -Eq -- "$2" <<<"$1"; then
-    fail "did not expect /$2/ in:
-$1"
-  fi
-}
 
 # One name for this run's container and image: another build tree may run this test meanwhile.
 name=package-check-$$
