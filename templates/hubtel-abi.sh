@@ -1,9 +1,9 @@
 #!/bin/sh
 # hubtel-abi: the ABI check, run in the builder right after collecting, so a program that would
 # not start on its runtime base fails the build before any image exists. Every ELF file of
-# <out>/rootfs (what the runtime stage takes) must be of the image's architecture and need no
-# GLIBC_ or GLIBCXX_ version above what the runtime base provides: <out>/base/libc.so.6, and the
-# bundled /opt/lib/libstdc++.so.6 or else the base's own. The rules of `hubtel-ai abi-check`.
+# <out>/rootfs and <out>/libs (what the runtime stage takes) must be of the image's architecture
+# and need no GLIBC_ or GLIBCXX_ version above what the runtime base provides:
+# <out>/base/libc.so.6, and the bundled /opt/lib/libstdc++.so.6 or else the base's own. The rules of `hubtel-ai abi-check`.
 # One objdump for all files; everything else is the shell's own (this runs on every edit). With a
 # folder kept between builds, what objdump said of each file is kept there by its path, size and
 # time: after an edit only the program is read again (collecting keeps the times of the libraries
@@ -21,6 +21,15 @@ esac
 if [ "${TARGETARCH:-}" != "${BUILDARCH:-${TARGETARCH:-}}" ]; then
   objdump=$triple-objdump
 fi
+# in_trees <find-argument>...: find over the trees the runtime stage takes: the program's and,
+# when there is one, the bundled libraries'.
+in_trees() {
+  if [ -d "$out/libs" ]; then
+    find "$out/rootfs" "$out/libs" "$@"
+  else
+    find "$out/rootfs" "$@"
+  fi
+}
 dump=$(mktemp)
 listing=$(mktemp)
 trap 'rm -f "$dump" "$listing" "$listing.read"' EXIT
@@ -29,7 +38,7 @@ newline='
 # With a cache folder: the size and time of every file checked, and the records kept last time.
 ids= known=$newline seen=$newline
 if [ -n "$cache" ]; then
-  ids=$newline$(find "$out/rootfs" "$out/base" -type f -printf '%s:%T@|%p\n')$newline
+  ids=$newline$(in_trees "$out/base" -type f -printf '%s:%T@|%p\n')$newline
   if [ -f "$cache/records" ]; then
     while IFS= read -r record; do known="$known$record$newline"; done <"$cache/records"
   fi
@@ -175,7 +184,8 @@ next_record
 exec 3<&-
 base_glibc=$rec_glibc
 base_glibcxx=
-for library in "$out/rootfs/opt/lib/libstdc++.so.6" "$out/base/libstdc++.so.6"; do
+for library in "$out/libs/opt/lib/libstdc++.so.6" "$out/rootfs/opt/lib/libstdc++.so.6" \
+  "$out/base/libstdc++.so.6"; do
   if [ -f "$library" ]; then
     versions def "$library"
     exec 3<"$listing.read"
@@ -187,7 +197,7 @@ for library in "$out/rootfs/opt/lib/libstdc++.so.6" "$out/base/libstdc++.so.6"; 
 done
 
 files=0 problems= needs_glibc= needs_glibcxx=
-find "$out/rootfs" -type f | LC_ALL=C sort >"$listing"
+in_trees -type f | LC_ALL=C sort >"$listing"
 # One objdump for every file, in the listing's order: its records come in that order, for the
 # files it can read.
 IFS=$newline
@@ -199,6 +209,7 @@ exec 3<"$listing.read"
 next_record
 while IFS= read -r file; do
   shown=${file#"$out/rootfs"}
+  shown=${shown#"$out/libs"}
   got_format= glibc_v= glibcxx_v= relr=no dynamic=no
   if [ -n "$rec_file" ] && [ "$rec_file" = "$file" ]; then
     got_format=$rec_format glibc_v=$rec_glibc glibcxx_v=$rec_glibcxx relr=$rec_relr dynamic=$rec_dynamic

@@ -1,8 +1,9 @@
 #!/bin/sh
-# hubtel-collect: copies a program and the shared libraries it needs that the runtime base
-# lacks into <out>/rootfs (program at /var/runtime/bootstrap, libraries in /opt/lib), keeps an
-# unstripped program in <out>/debug, and the base's C and C++ libraries in <out>/base for the
-# ABI check. libc and the loader always come from the runtime base, never from the builder.
+# hubtel-collect: copies a program into <out>/rootfs (at /var/runtime/bootstrap) and the shared
+# libraries it needs that the runtime base lacks into <out>/libs (in /opt/lib): the runtime stage
+# takes each tree as a layer of its own, so an edit of the program changes only the program's
+# layer, and the engine exports and a push sends only that one. It keeps an unstripped program
+# in <out>/debug, and the base's C and C++ libraries in <out>/base for the ABI check. libc and the loader always come from the runtime base, never from the builder.
 # Usage: hubtel-collect <program> <out> <runtime-base-root> <build-dir>
 set -eu
 program=$1 out=$2 base=$3 build=$4
@@ -71,7 +72,7 @@ take() {
     needed "$2" >"$kept.needs"
     printf '%s\n' "$identity" >"$kept.from"
   fi
-  cp -p "$kept" "$out/rootfs/opt/lib/$1"
+  cp -p "$kept" "$out/libs/opt/lib/$1"
   needs=
   while IFS= read -r lib; do needs="$needs $lib"; done <"$kept.needs"
 }
@@ -92,7 +93,7 @@ recall() {
 newline='
 '
 
-mkdir -p "$out/rootfs/var/runtime" "$out/rootfs/opt/lib" "$out/debug" "$out/base" "$cache"
+mkdir -p "$out/rootfs/var/runtime" "$out/libs/opt/lib" "$out/debug" "$out/base" "$cache"
 cp "$program" "$out/debug/bootstrap"
 cp "$program" "$out/rootfs/var/runtime/bootstrap"
 $strip --strip-unneeded "$out/rootfs/var/runtime/bootstrap"
@@ -144,7 +145,7 @@ copy_recalled() {
     IFS=$newline
     # shellcheck disable=SC2086
     [ "$(identity ${sources#"$newline"} 2>/dev/null)" = "${identities#"$newline"}" ] &&
-      cp -p ${recalled#"$newline"} "$out/rootfs/opt/lib/"
+      cp -p ${recalled#"$newline"} "$out/libs/opt/lib/"
   )
 }
 # After an edit of the program, every library usually is as the last build kept it: the walk
@@ -152,8 +153,8 @@ copy_recalled() {
 # is still the same, and one cp copies them all. Anything else walks again and takes each one.
 recalled= sources= identities=
 if ! { closure recall && copy_recalled; }; then
-  rm -rf "$out/rootfs/opt/lib"
-  mkdir -p "$out/rootfs/opt/lib"
+  rm -rf "$out/libs/opt/lib"
+  mkdir -p "$out/libs/opt/lib"
   closure take
 fi
 

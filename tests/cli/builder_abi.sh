@@ -24,7 +24,9 @@ check() {
   echo "ok: $1"
 }
 rm -rf "$out" "$out.cache"
-mkdir -p "$out/rootfs/var/runtime" "$out/rootfs/opt/lib" "$out/base"
+# As hubtel-collect lays it out: the program in rootfs, bundled libraries in libs (a file a
+# template's build_extra put in rootfs is checked too).
+mkdir -p "$out/rootfs/var/runtime" "$out/rootfs/opt/lib" "$out/libs/opt/lib" "$out/base"
 cp "$work/payload/x86_64/hello" "$out/rootfs/var/runtime/bootstrap"
 cp "$work/payload/x86_64/notes.txt" "$out/rootfs/opt/lib/notes.txt"
 # A runtime base's C library that provides GLIBC_2.34 at most.
@@ -38,9 +40,9 @@ check "DT_RELR needs 2.36, the base has 2.34" 1 \
 cp -L "$(gcc -print-file-name=libc.so.6)" "$out/base/libc.so.6"
 check "the host's C library is enough; a text file is no ELF file" 0 \
   "^hubtel: ABI check passed: 1 ELF files for x86_64, needing GLIBC 2\.36 \(base has 2\.[0-9]+\) and GLIBCXX - \(available none\)$"
-cp "$work/payload/arm64/hello" "$out/rootfs/opt/lib/libarm.so"
-check "an arm64 file in an x86_64 image" 1 "  /opt/lib/libarm\.so is aarch64 \(arm64\) but the image is x86_64"
-rm "$out/rootfs/opt/lib/libarm.so"
+cp "$work/payload/arm64/hello" "$out/libs/opt/lib/libarm.so"
+check "an arm64 library in an x86_64 image" 1 "  /opt/lib/libarm\.so is aarch64 \(arm64\) but the image is x86_64"
+rm "$out/libs/opt/lib/libarm.so"
 check "an x86_64 file in an arm64 image" 1 "  /var/runtime/bootstrap is x86_64 but the image is arm64" arm64
 # The same program with its section headers gone (as sstrip leaves it): its needs cannot be read.
 cp "$work/payload/x86_64/hello" "$out/rootfs/opt/lib/sstripped"

@@ -43,6 +43,18 @@ sleep 1
 touch "$source_dir/main.cpp"
 out=$(build "$work/cpp" hello-image)
 expect_in "$out" 'Building Lambda image hello \(x86_64\)'
+# An edit of the program makes a new program layer only: the bundled libraries' layer below it
+# is the one the image had, so there is nothing new to export or push but the program.
+layers() { "$docker" image inspect --format '{{range .RootFS.Layers}}{{println .}}{{end}}' "$1"; }
+before=$(layers hubtel/hello:x86_64)
+echo "long long hubtel_e2e_edit() { return $(date +%s%N)LL; }" >>"$source_dir/main.cpp"
+build "$work/cpp" hello-image >/dev/null
+after=$(layers hubtel/hello:x86_64)
+[ "$(grep -c . <<<"$after")" = "$(grep -c . <<<"$before")" ] || fail "an edit changed the layer count"
+[ "$(tail -n 2 <<<"$before" | head -n 1)" = "$(tail -n 2 <<<"$after" | head -n 1)" ] ||
+  fail "an edit of the program made a new libraries' layer: $before // $after"
+[ "$(tail -n 1 <<<"$before")" != "$(tail -n 1 <<<"$after")" ] ||
+  fail "an edit of the program left its layer as it was"
 # Where the bytes went: the base against what the image adds, and what the multi-stage build
 # saved against shipping the builder.
 out=$(build "$work/cpp" hello-size)
