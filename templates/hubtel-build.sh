@@ -9,6 +9,14 @@ set -eu
 src=$1 target=$2 image=$3 build_type=$4 version=$5
 shift 5
 arch=${TARGETARCH:?TARGETARCH is unset: build with BuildKit}
+# Architectures as HubtelAI names them everywhere else (x86_64, arm64).
+shown() {
+  case $1 in
+    amd64) echo x86_64 ;;
+    *) echo "$1" ;;
+  esac
+}
+shown_arch=$(shown "$arch")
 # The arguments after '--' are ctest's, kept one a line (none holds a line break) until the
 # configure is done with the others.
 tests=no
@@ -37,7 +45,7 @@ if [ "$TARGETARCH" != "${BUILDARCH:-$TARGETARCH}" ]; then
     *) echo "hubtel: no toolchain for $TARGETARCH" >&2; exit 1 ;;
   esac
   toolchain=-DCMAKE_TOOLCHAIN_FILE=/opt/hubtel/toolchains/$triple.cmake
-  echo "hubtel: $image ($arch): cross-compiling on $BUILDARCH with $triple" >&2
+  echo "hubtel: $image ($shown_arch): cross-compiling on $(shown "$BUILDARCH") with $triple" >&2
   # Cross-built tests run under QEMU, their loader and libraries taken from the cross root first.
   if [ "$tests" = yes ]; then
     emulator="-DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/$qemu;-L;/usr/$triple"
@@ -82,7 +90,7 @@ if [ -f "$build/CMakeCache.txt" ]; then
     LC_ALL=C comm -23 "$sources.now" "$sources" | cut -f1 >"$sources.changed"
     while IFS= read -r file; do
       if ! [ "/src/$file" -nt "$sources.built" ]; then
-        echo "hubtel: $image ($arch): $file changed but is not newer than the last build in the shared build folder; building afresh" >&2
+        echo "hubtel: $image ($shown_arch): $file changed but is not newer than the last build in the shared build folder; building afresh" >&2
         fresh=yes
         break
       fi
@@ -132,9 +140,9 @@ if [ "$tests" = yes ]; then
   # Amazon Linux 2's CMake 3 names it ctest3.
   ctest=ctest
   if ! command -v ctest >/dev/null 2>&1 && command -v ctest3 >/dev/null 2>&1; then ctest=ctest3; fi
-  echo "hubtel: $image ($arch): running the project's tests: ctest --output-on-failure --no-tests=error $*" >&2
+  echo "hubtel: $image ($shown_arch): running the project's tests: ctest --output-on-failure --no-tests=error $*" >&2
   if ! (cd "$build" && "$ctest" --output-on-failure --no-tests=error "$@"); then
-    echo "hubtel: $image ($arch): the project's tests failed (ctest's output is above), so the image was not built; TEST_ARGS passes options to ctest: -V shows every test's output, -E <regex> leaves tests out" >&2
+    echo "hubtel: $image ($shown_arch): the project's tests failed (ctest's output is above), so the image was not built; TEST_ARGS passes options to ctest: -V shows every test's output, -E <regex> leaves tests out" >&2
     exit 1
   fi
 fi

@@ -165,11 +165,15 @@ def compile_dirs(root, strict, dirs):
         if versions:
             why = ("the runtime base's Python is %s, the builder's %s (a builder with the "
                    "runtime's Python compiles it)" % (" and ".join(versions), mine))
+            then = "the runtime compiles each module at its first import instead"
         else:
             why = ("no Python found in the runtime base's files (usr/lib, usr/local/lib, "
                    "var/lang/lib, opt/python/lib)")
-        sys.stderr.write("hubtel: byte code not compiled at build time: %s; the runtime "
-                         "compiles each module at its first import instead\n" % why)
+            then = ("warning: unless the base has its Python elsewhere, the function cannot "
+                    "start on it; a Lambda Python base (RUNTIME_IMAGE, or "
+                    "HUBTEL_RUNTIME_IMAGE_PYTHON3_<minor>) has one")
+        sys.stderr.write("hubtel: byte code not compiled at build time: %s; %s\n"
+                         % (why, then))
         if strict:
             # The sources are still checked to compile, and no byte code is kept.
             import shutil

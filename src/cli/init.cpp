@@ -12,7 +12,8 @@ namespace hubtel::cli {
 namespace {
 
 // The package config folder of the installation this helper belongs to (<prefix>/bin/hubtel-ai
-// beside <prefix>/lib/cmake/HubtelAI), or none when it runs from a build tree.
+// beside <prefix>/lib/cmake/HubtelAI), or none when it runs from a build tree or is installed
+// where find_package() looks by itself (/usr, as the .deb installs it, or /usr/local).
 std::optional<std::filesystem::path> installed_package_dir() {
   namespace fs = std::filesystem;
   std::error_code error;
@@ -30,7 +31,8 @@ std::optional<std::filesystem::path> installed_package_dir() {
     return std::nullopt;
   }
   const auto package = cmakedir.is_absolute() ? cmakedir : (prefix / cmakedir).lexically_normal();
-  if (!fs::is_regular_file(package / "HubtelAIConfig.cmake", error)) {
+  if (!fs::is_regular_file(package / "HubtelAIConfig.cmake", error) || prefix == "/usr" ||
+      prefix == "/usr/local") {
     return std::nullopt;
   }
   return package;

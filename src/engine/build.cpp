@@ -311,6 +311,36 @@ std::vector<std::string> build_command(const Engine& engine, const spec::ImageSp
   return argv;
 }
 
+namespace {
+
+// The image a BuildKit build could not resolve, from the error of its output (the last one it
+// names), if any.
+std::optional<std::string> unresolved_image(std::string_view output) {
+  std::optional<std::string> found;
+  std::size_t found_at = 0;
+  for (const std::string_view marker : {std::string_view("failed to resolve source metadata for "),
+                                        std::string_view(" > [internal] load metadata for ")}) {
+    const auto at = output.rfind(marker);
+    if (at == std::string_view::npos || (found && at < found_at)) {
+      continue;
+    }
+    const auto start = at + marker.size();
+    const auto end = output.find_first_of(" \n", start);
+    auto image =
+        std::string(output.substr(start, end == std::string_view::npos ? end : end - start));
+    while (!image.empty() && image.back() == ':') {
+      image.pop_back();
+    }
+    if (!image.empty() && image.size() <= 512) {
+      found = image;
+      found_at = at;
+    }
+  }
+  return found;
+}
+
+}  // namespace
+
 void run_engine(const Engine& engine, const std::vector<std::string>& argv, std::string_view also,
                 bool quiet) {
   process::Options options;
@@ -343,6 +373,13 @@ void run_engine(const Engine& engine, const std::vector<std::string>& argv, std:
   std::string hint = "the failing step is in the output above";
   if (!also.empty()) {
     hint += fmt::format("; {}", also);
+  } else if (const auto base = unresolved_image(tail)) {
+    hint = fmt::format(
+        "the engine cannot get the base image {}: pull it or log in to its registry, or name an "
+        "image the engine has (RUNTIME_IMAGE and BUILDER_IMAGE of hubtel_add_lambda_image(), or "
+        "HUBTEL_RUNTIME_IMAGE_<RUNTIME> and HUBTEL_BUILDER_IMAGE_<RUNTIME> for every image of a "
+        "runtime)",
+        *base);
   }
   if (engine.kind.rfind("docker", 0) == 0 && !query(engine, {engine.program, "info"}).ok()) {
     hint = "the Docker daemon does not answer: start it (systemctl start docker, or dockerd &)";

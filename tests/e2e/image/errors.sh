@@ -18,7 +18,16 @@ configure "$project" "$work/bad-package" "-DTEST_BASE=$base" \
   -DTEST_BAD_PACKAGE=ON
 out=$(build_fails "$work/bad-package" bad-image "a build with a missing package succeeded")
 expect_in "$out" 'hubtel-ai: error: the engine command failed with exit code [0-9]+: /usr/bin/docker build'
+expect_not_in "$out" 'cannot get the base image'
 [ ! -e "$work/bad-package/hubtel/bad/image-x86_64.id" ] || fail "an image id was left behind"
+
+# A base image the engine does not have and cannot pull (nothing can be pulled here): the error
+# names the image and the settings that pick it.
+configure "$project" "$work/no-base" "-DTEST_BASE=hubtel-test/missing-base:none"
+out=$(build_fails "$work/no-base" one-image "a build on a missing base image succeeded")
+expect_in "$out" 'hubtel-ai: error: the engine command failed with exit code [0-9]+: /usr/bin/docker build'
+expect_in "$out" '^the engine cannot get the base image docker\.io/hubtel-test/missing-base:none: pull it or log in to its registry, or name an image the engine has \(RUNTIME_IMAGE and BUILDER_IMAGE of hubtel_add_lambda_image\(\), or HUBTEL_RUNTIME_IMAGE_<RUNTIME> and HUBTEL_BUILDER_IMAGE_<RUNTIME>'
+[ ! -e "$work/no-base/hubtel/one/image-x86_64.id" ] || fail "an image id was left behind"
 
 # An arm64 image on amd64-only bases: the engine's own message is a failed registry lookup, so
 # the build says what a single-architecture base does to a foreign build.

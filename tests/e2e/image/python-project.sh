@@ -199,6 +199,7 @@ configure "$src" "$work/python-project-other" "-DHUBTEL_RUNTIME_IMAGE_PYTHON3_11
   "-DHUBTEL_BUILDER_IMAGE_PYTHON3_11=$base"
 out=$(build "$work/python-project-other" project-image)
 expect_in "$out" "byte code not compiled at build time: no Python found in the runtime base's files"
+expect_in "$out" "warning: unless the base has its Python elsewhere, the function cannot start on it"
 # ... none at all: pip compiles nothing either (its byte code would be the builder's).
 container=$("$docker" create hubtel/project:x86_64)
 pycs=$("$docker" export "$container" | tar -t | grep -c '\.pyc$' || true)

@@ -18,7 +18,7 @@ id_file="$tree/hubtel/tested/image-x86_64.id"
 
 configure "$project" "$tree" "-DTEST_BASE=$base"
 out=$(build "$tree" tested-image)
-expect_in "$out" "tested \(amd64\): running the project's tests: ctest --output-on-failure --no-tests=error"
+expect_in "$out" "tested \(x86_64\): running the project's tests: ctest --output-on-failure --no-tests=error"
 expect_in "$out" '100% tests passed, 0 tests failed out of 2'
 [ -s "$id_file" ] || fail "no image id after the tests passed"
 id=$(cat "$id_file")
@@ -31,7 +31,7 @@ sed -i 's/const int expected = 5;/const int expected = 7;/' "$project/check_sum.
 out=$(build_fails "$tree" tested-image "the image built although a test fails")
 expect_in "$out" 'check_sum: 2 \+ 3 = 5, expected 7'
 expect_in "$out" '50% tests passed, 1 tests failed out of 2'
-expect_in "$out" "hubtel-ai: error: Lambda image tested \(amd64\): the project's tests failed \(ctest's output is above\), so the image was not built; TEST_ARGS passes options to ctest"
+expect_in "$out" "hubtel-ai: error: Lambda image tested \(x86_64\): the project's tests failed \(ctest's output is above\), so the image was not built; TEST_ARGS passes options to ctest"
 [ "$(cat "$id_file")" = "$id" ] || fail "a failing test changed the image id"
 # Failing again: nothing is taken from a cache that would hide it.
 out=$(build_fails "$tree" tested-image "the image built on a second try although a test fails")
@@ -58,7 +58,7 @@ expect_in "$out" '100% tests passed, 0 tests failed out of 2'
 # arm64, cross-compiled on this x86_64 machine: the tests run under QEMU in the builder.
 configure "$project" "$tree" "-DTEST_BASE=$base" "-DTEST_MULTI_BASE=$(registry)/hubtel-test/bookworm:multi"
 out=$(build "$tree" tested-arm64-image)
-expect_in "$out" 'tested-arm64 \(arm64\): cross-compiling on amd64 with aarch64-linux-gnu'
+expect_in "$out" 'tested-arm64 \(arm64\): cross-compiling on x86_64 with aarch64-linux-gnu'
 expect_in "$out" 'Test command: /usr/bin/qemu-aarch64-static "-L" "/usr/aarch64-linux-gnu" "/build/arm64/check_hello"'
 expect_in "$out" 'check_hello: running an aarch64 program'
 expect_in "$out" '100% tests passed, 0 tests failed out of 2'

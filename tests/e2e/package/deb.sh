@@ -126,6 +126,10 @@ for package in hubtel-ai cmake libfmt9 libelf1 libarchive13 libcpp-httplib0.11; 
   expect_in "$installed" "^Setting up $package(:$arch)? "
 done
 expect_in "$(in_container 'hubtel-ai --version')" "$version"
+# Installed where CMake looks by itself, the helper's new projects need no prefix either.
+printed=$(in_container 'hubtel-ai init /tmp/new-function --runtime python')
+expect_in "$printed" '^  cmake --preset default$'
+expect_not_in "$printed" 'HubtelAI_DIR'
 echo "apt installed the .deb and its dependencies ($((SECONDS - start)) s)"
 
 # cpack in a machine without dpkg-dev (the clean container, now with CMake): the .deb is refused
