@@ -1536,18 +1536,23 @@ endfunction()
 # parser, that a pyproject.toml has a [project] table, and gives whether it has a [build-system]
 # (the project is then installed too). The builder reads it exactly and checks the rest.
 function(_hubtel_pyproject out fn name file)
-  # A table's name may be quoted ("project", 'project'), or the table inline (project = {...}).
-  file(STRINGS "${file}" tables REGEX "^[ \t]*(\\[|[\"']?(project|build-system)[\"']?[ \t]*=)")
+  # A table's name may be quoted ("project", 'project'), and before the first table header the
+  # table may also be inline (project = {...}) or given by dotted keys (project.name = "p").
+  file(STRINGS "${file}" tables REGEX "^[ \t]*(\\[|[\"']?(project|build-system)[\"']?[ \t]*[=.])")
   set(has_project FALSE)
   set(has_build FALSE)
+  set(top TRUE)
   set(q "[\"']?")
   foreach(line IN LISTS tables)
     if(line MATCHES "^[ \t]*\\[[ \t]*${q}project${q}[ \t]*\\][ \t]*(#.*)?$"
-       OR line MATCHES "^[ \t]*${q}project${q}[ \t]*=[ \t]*{")
+       OR (top AND line MATCHES "^[ \t]*${q}project${q}[ \t]*(=[ \t]*{|\\.)"))
       set(has_project TRUE)
     elseif(line MATCHES "^[ \t]*\\[[ \t]*${q}build-system${q}[ \t]*\\][ \t]*(#.*)?$"
-           OR line MATCHES "^[ \t]*${q}build-system${q}[ \t]*=[ \t]*{")
+           OR (top AND line MATCHES "^[ \t]*${q}build-system${q}[ \t]*(=[ \t]*{|\\.)"))
       set(has_build TRUE)
+    endif()
+    if(line MATCHES "^[ \t]*\\[")
+      set(top FALSE)
     endif()
   endforeach()
   if(NOT has_project)
