@@ -600,7 +600,8 @@ endfunction()
 
 # _hubtel_check_argument(<keyword-var> <name> <value>) checks one argument of
 # hubtel_add_lambda_image() as it was written, before a list could split or join it: no control
-# character, no ';', and no '[' or ']' without its pair (a list pairs them across values).
+# character, no ';', no final '\' (it escapes the ';' after it) and no '[' or ']' without its
+# pair (a list pairs them across values).
 # <keyword-var> holds the keyword the value belongs to, empty for the first argument (the name);
 # it is set to the keyword that the next value belongs to.
 function(_hubtel_check_argument keyword_var name value)
@@ -621,6 +622,10 @@ function(_hubtel_check_argument keyword_var name value)
   if(error STREQUAL "" AND value MATCHES ";")
     string(CONCAT error "${keyword} \"${value}\" holds a ';', which CMake reads as a list "
                   "separator; a value may not hold one")
+  elseif(error STREQUAL "" AND value MATCHES "\\\\$")
+    string(CONCAT error "${keyword} \"${value}\" ends with a '\\', which escapes the list "
+                  "separator after it, so CMake joins the value with the next; a value may not "
+                  "end with one")
   elseif(error STREQUAL "" AND NOT probe_count EQUAL 3)
     string(CONCAT error "${keyword} \"${value}\" holds a '[' or ']' without its pair, which "
                   "CMake's lists pair across values; a value may not hold one")
