@@ -65,7 +65,10 @@ The keywords of :command:`hubtel_add_lambda_image`, each with its values:
     with ``pip install --target`` in a layer of their own, so an edit to the handler does not
     reinstall them. ``--find-links`` and ``-f`` paths in a requirements file are taken relative
     to it, for private wheels (add ``--no-index`` when they are all there is, so pip never asks
-    PyPI); its other pip options (``--hash``, ``--no-index``) hold for the whole install. Of a
+    PyPI); its other pip options (``--hash``, ``--no-index``) hold for the whole install. Only
+    that file and those folders reach the builder: a line that names another file or folder of
+    the machine (``-r``, ``-c``, ``-e .``, ``./pkg``, a local wheel, ``file:``) is refused here;
+    remote ones (``-r https://...``, ``git+https://...``) are pip's to fetch. Of a
     ``pyproject.toml`` (a file of that name), the PEP 621 ``[project] dependencies`` are
     installed; when it also has a ``[build-system]``, the project itself is built with the
     builder's own build backend (offline: ``pip install --no-build-isolation --no-deps``) and
@@ -1493,15 +1496,40 @@ function(
       continue()
     endif()
     if(NOT requirements_json STREQUAL "null")
-      _hubtel_fail(${fn} ${name} "REQUIREMENTS names two requirements files; join them in one "
-                   "(a requirements file may include another with -r)")
+      _hubtel_fail(
+        ${fn} ${name} "REQUIREMENTS names two requirements files; join them in one "
+        "(only the file named reaches the builder, so it may not include another with -r)")
     endif()
     set(requirements_json "\"${rel}\"")
     get_filename_component(req_dir "${file}" DIRECTORY)
+    # What pip would read from the builder's files besides this one: another requirements or
+    # constraints file (-r, -c), or a local project, wheel or archive (-e ., ./pkg, /x.whl,
+    # file:...). Only this file and its --find-links folders reach the builder, so these are
+    # refused here rather than failing (or, for a folder, being passed over) in the build.
+    string(CONCAT local_line "^[ \t]*((-r|--requirement|-c|--constraint)([ \t=]+|[^ \t=-])[^ \t]"
+                  "|((-e|--editable)[ \t=]+)?(\\.\\.?([/ \t[]|$)|/|~|file:)"
+                  "|[^-# \t][^ \t#;@]*(/|\\.whl|\\.tar\\.gz|\\.zip)([ \t;#]|$))|@[ \t]*file:")
+    file(STRINGS "${file}" lines REGEX "${local_line}")
+    foreach(line IN LISTS lines)
+      # A URL of another scheme is fetched, not read here.
+      if(line MATCHES "^[ \t]*((-r|--requirement|-c|--constraint|-e|--editable)[ \t=]*)?[a-z+]+://"
+         AND NOT line MATCHES "file:")
+        continue()
+      endif()
+      string(STRIP "${line}" line)
+      _hubtel_fail(
+        ${fn}
+        ${name}
+        "REQUIREMENTS \"${file}\" has the line \"${line}\", which names a file or "
+        "folder of this machine for pip to read; only the requirements file and its "
+        "--find-links folders reach the builder: write the requirements it holds into this file, "
+        "or build a wheel of the project into a --find-links folder and name the project here")
+    endforeach()
     # The --find-links folders the file names, relative to it; they must lie inside the context.
+    # pip also takes -f with its value attached (-f./wheels).
     file(STRINGS "${file}" lines REGEX "^[ \t]*(-f|--find-links)")
     foreach(line IN LISTS lines)
-      if(NOT line MATCHES "^[ \t]*(-f|--find-links)[ \t=]+([^ \t]+)")
+      if(NOT line MATCHES "^[ \t]*(-f[ \t=]*|--find-links[ \t=]+)([^ \t]+)")
         continue()
       endif()
       set(link "${CMAKE_MATCH_2}")
