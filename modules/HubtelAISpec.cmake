@@ -65,7 +65,10 @@ The keywords of :command:`hubtel_add_lambda_image`, each with its values:
     with ``pip install --target`` in a layer of their own, so an edit to the handler does not
     reinstall them. ``--find-links`` and ``-f`` paths in a requirements file are taken relative
     to it, for private wheels (add ``--no-index`` when they are all there is, so pip never asks
-    PyPI); its other pip options (``--hash``, ``--no-index``) hold for the whole install. Of a
+    PyPI); its other pip options (``--hash``, ``--no-index``) hold for the whole install. Only
+    that file and those folders reach the builder: a line that names another file or folder of
+    the machine (``-r``, ``-c``, ``-e .``, ``./pkg``, a local wheel, ``file:``) is refused here;
+    remote ones (``-r https://...``, ``git+https://...``) are pip's to fetch. Of a
     ``pyproject.toml`` (a file of that name), the PEP 621 ``[project] dependencies`` are
     installed; when it also has a ``[build-system]``, the project itself is built with the
     builder's own build backend (offline: ``pip install --no-build-isolation --no-deps``) and
@@ -600,7 +603,8 @@ endfunction()
 
 # _hubtel_check_argument(<keyword-var> <name> <value>) checks one argument of
 # hubtel_add_lambda_image() as it was written, before a list could split or join it: no control
-# character, no ';', and no '[' or ']' without its pair (a list pairs them across values).
+# character, no ';', no final '\' (it escapes the ';' after it) and no '[' or ']' without its
+# pair (a list pairs them across values).
 # <keyword-var> holds the keyword the value belongs to, empty for the first argument (the name);
 # it is set to the keyword that the next value belongs to.
 function(_hubtel_check_argument keyword_var name value)
@@ -621,6 +625,10 @@ function(_hubtel_check_argument keyword_var name value)
   if(error STREQUAL "" AND value MATCHES ";")
     string(CONCAT error "${keyword} \"${value}\" holds a ';', which CMake reads as a list "
                   "separator; a value may not hold one")
+  elseif(error STREQUAL "" AND value MATCHES "\\\\$")
+    string(CONCAT error "${keyword} \"${value}\" ends with a '\\', which escapes the list "
+                  "separator after it, so CMake joins the value with the next; a value may not "
+                  "end with one")
   elseif(error STREQUAL "" AND NOT probe_count EQUAL 3)
     string(CONCAT error "${keyword} \"${value}\" holds a '[' or ']' without its pair, which "
                   "CMake's lists pair across values; a value may not hold one")
@@ -1488,15 +1496,40 @@ function(
       continue()
     endif()
     if(NOT requirements_json STREQUAL "null")
-      _hubtel_fail(${fn} ${name} "REQUIREMENTS names two requirements files; join them in one "
-                   "(a requirements file may include another with -r)")
+      _hubtel_fail(
+        ${fn} ${name} "REQUIREMENTS names two requirements files; join them in one "
+        "(only the file named reaches the builder, so it may not include another with -r)")
     endif()
     set(requirements_json "\"${rel}\"")
     get_filename_component(req_dir "${file}" DIRECTORY)
+    # What pip would read from the builder's files besides this one: another requirements or
+    # constraints file (-r, -c), or a local project, wheel or archive (-e ., ./pkg, /x.whl,
+    # file:...). Only this file and its --find-links folders reach the builder, so these are
+    # refused here rather than failing (or, for a folder, being passed over) in the build.
+    string(CONCAT local_line "^[ \t]*((-r|--requirement|-c|--constraint)([ \t=]+|[^ \t=-])[^ \t]"
+                  "|((-e|--editable)[ \t=]+)?(\\.\\.?([/ \t[]|$)|/|~|file:)"
+                  "|[^-# \t][^ \t#;@]*(/|\\.whl|\\.tar\\.gz|\\.zip)([ \t;#]|$))|@[ \t]*file:")
+    file(STRINGS "${file}" lines REGEX "${local_line}")
+    foreach(line IN LISTS lines)
+      # A URL of another scheme is fetched, not read here.
+      if(line MATCHES "^[ \t]*((-r|--requirement|-c|--constraint|-e|--editable)[ \t=]*)?[a-z+]+://"
+         AND NOT line MATCHES "file:")
+        continue()
+      endif()
+      string(STRIP "${line}" line)
+      _hubtel_fail(
+        ${fn}
+        ${name}
+        "REQUIREMENTS \"${file}\" has the line \"${line}\", which names a file or "
+        "folder of this machine for pip to read; only the requirements file and its "
+        "--find-links folders reach the builder: write the requirements it holds into this file, "
+        "or build a wheel of the project into a --find-links folder and name the project here")
+    endforeach()
     # The --find-links folders the file names, relative to it; they must lie inside the context.
+    # pip also takes -f with its value attached (-f./wheels).
     file(STRINGS "${file}" lines REGEX "^[ \t]*(-f|--find-links)")
     foreach(line IN LISTS lines)
-      if(NOT line MATCHES "^[ \t]*(-f|--find-links)[ \t=]+([^ \t]+)")
+      if(NOT line MATCHES "^[ \t]*(-f[ \t=]*|--find-links[ \t=]+)([^ \t]+)")
         continue()
       endif()
       set(link "${CMAKE_MATCH_2}")
@@ -1536,18 +1569,23 @@ endfunction()
 # parser, that a pyproject.toml has a [project] table, and gives whether it has a [build-system]
 # (the project is then installed too). The builder reads it exactly and checks the rest.
 function(_hubtel_pyproject out fn name file)
-  # A table's name may be quoted ("project", 'project'), or the table inline (project = {...}).
-  file(STRINGS "${file}" tables REGEX "^[ \t]*(\\[|[\"']?(project|build-system)[\"']?[ \t]*=)")
+  # A table's name may be quoted ("project", 'project'), and before the first table header the
+  # table may also be inline (project = {...}) or given by dotted keys (project.name = "p").
+  file(STRINGS "${file}" tables REGEX "^[ \t]*(\\[|[\"']?(project|build-system)[\"']?[ \t]*[=.])")
   set(has_project FALSE)
   set(has_build FALSE)
+  set(top TRUE)
   set(q "[\"']?")
   foreach(line IN LISTS tables)
     if(line MATCHES "^[ \t]*\\[[ \t]*${q}project${q}[ \t]*\\][ \t]*(#.*)?$"
-       OR line MATCHES "^[ \t]*${q}project${q}[ \t]*=[ \t]*{")
+       OR (top AND line MATCHES "^[ \t]*${q}project${q}[ \t]*(=[ \t]*{|\\.)"))
       set(has_project TRUE)
     elseif(line MATCHES "^[ \t]*\\[[ \t]*${q}build-system${q}[ \t]*\\][ \t]*(#.*)?$"
-           OR line MATCHES "^[ \t]*${q}build-system${q}[ \t]*=[ \t]*{")
+           OR (top AND line MATCHES "^[ \t]*${q}build-system${q}[ \t]*(=[ \t]*{|\\.)"))
       set(has_build TRUE)
+    endif()
+    if(line MATCHES "^[ \t]*\\[")
+      set(top FALSE)
     endif()
   endforeach()
   if(NOT has_project)

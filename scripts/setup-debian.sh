@@ -13,7 +13,7 @@ packages=(
   libfmt-dev libzstd-dev zlib1g-dev
   # tests, benchmarks, format checks
   libgtest-dev libgmock-dev libbenchmark-dev cmake-format clang-format clang
-  libclang-rt-14-dev chromium time
+  libclang-rt-14-dev chromium time python3-pip
   # examples (the C++ example links libcurl)
   libcurl4-openssl-dev
   # the real parts of the end-to-end tests

@@ -26,6 +26,8 @@ def load(path):
     try:
         with open(path, "rb") as stream:
             return tomllib.load(stream)
+    except UnicodeDecodeError as error:
+        fail(path, "is not UTF-8 text, as TOML must be: %s" % error)
     except tomllib.TOMLDecodeError as error:
         fail(path, "is not valid TOML: %s" % error)
 
@@ -41,7 +43,9 @@ def project_table(path, document):
 def listed_deps(path, with_requirements):
     project = project_table(path, load(path))
     dynamic = project.get("dynamic", [])
-    if isinstance(dynamic, list) and "dependencies" in dynamic:
+    if not isinstance(dynamic, list):
+        fail(path, "[project] dynamic is not a list of field names")
+    if "dependencies" in dynamic:
         if with_requirements:
             return []
         fail(path, "[project] dynamic lists \"dependencies\", which HubtelAI cannot read before "
@@ -51,14 +55,18 @@ def listed_deps(path, with_requirements):
     if not isinstance(listed, list) or not all(isinstance(item, str) for item in listed):
         fail(path, "[project] dependencies is not a list of strings (PEP 508 requirements)")
     for item in listed:
-        if "\n" in item or item.strip().startswith("-"):
-            fail(path, "[project] dependencies holds %r, which is no PEP 508 requirement" % item)
+        parsed(path, item)
     return listed
 
 
 def parsed(path, item):
+    # Each one becomes a line of a pip requirements file: one that pip would split (it splits at
+    # any line break Python knows, \r and U+2028 among them), join with the next (a final
+    # backslash) or read as an option is refused, as is anything that is no PEP 508 requirement.
     from pip._vendor.packaging.requirements import InvalidRequirement, Requirement
     try:
+        if item.splitlines() != [item] or item.rstrip().endswith("\\"):
+            raise InvalidRequirement(item)
         return Requirement(item)
     except InvalidRequirement:
         fail(path, "[project] dependencies holds %r, which is no PEP 508 requirement" % item)
@@ -102,6 +110,8 @@ def check_build(path):
     document = load(path)
     project_table(path, document)
     system = document.get("build-system", {})
+    if not isinstance(system, dict):
+        fail(path, "[build-system] is not a table")
     backend = system.get("build-backend", "setuptools.build_meta:__legacy__")
     if not isinstance(backend, str) or not backend:
         fail(path, "[build-system] build-backend is not a module name")
@@ -122,7 +132,7 @@ def check_build(path):
     for text in requires:
         try:
             requirement = Requirement(text)
-        except (InvalidRequirement, TypeError):
+        except (InvalidRequirement, TypeError, AttributeError):
             fail(path, "[build-system] requires holds %r, which is no PEP 508 requirement" % text)
         if requirement.marker is not None and not requirement.marker.evaluate():
             continue

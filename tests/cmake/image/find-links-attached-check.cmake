@@ -1,0 +1,5 @@
+file(READ "${RunCMake_TEST_BINARY_DIR}/hubtel/py/spec.json" spec)
+string(JSON links GET "${spec}" find_links)
+if(NOT links MATCHES "^\\[ *\"wheels\" *\\]$")
+  set(RunCMake_TEST_FAILED "find_links: ${links}")
+endif()

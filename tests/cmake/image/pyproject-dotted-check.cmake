@@ -1,0 +1,11 @@
+foreach(image_package IN ITEMS dotted:ON other:OFF)
+  string(REPLACE ":" ";" image_package "${image_package}")
+  list(GET image_package 0 image)
+  list(GET image_package 1 expected)
+  file(READ "${RunCMake_TEST_BINARY_DIR}/hubtel/${image}/spec.json" spec)
+  string(JSON package GET "${spec}" pyproject_package)
+  if(NOT package STREQUAL expected)
+    string(APPEND RunCMake_TEST_FAILED
+           "${image}: pyproject_package is ${package}, not ${expected}\n")
+  endif()
+endforeach()
