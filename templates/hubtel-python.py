@@ -205,6 +205,19 @@ def compile_dirs(root, strict, dirs):
         sys.exit(1)
 
 
+def hashed(path):
+    # Whether a requirements file pins with hashes: an option --hash or --require-hashes outside
+    # a comment (from a # at a line's start or after white space, as pip reads it), on a line of
+    # its own or joined to the one before by a final backslash. Exit 0 when it does, 1 when not.
+    import re
+    with open(path, encoding="utf-8", errors="replace") as stream:
+        for line in stream:
+            line = re.sub(r"(^|\s)#.*", "", line)
+            if re.search(r"(^|\s)--(hash|require-hashes)(=|\s|$)", line):
+                sys.exit(0)
+    sys.exit(1)
+
+
 def main(argv):
     if len(argv) >= 3 and argv[1] == "deps":
         deps(argv[2], argv[3:4] == ["1"], argv[4:] == ["constraints"])
@@ -212,10 +225,12 @@ def main(argv):
         installed(argv[2], argv[3])
     elif len(argv) == 3 and argv[1] == "check-build":
         check_build(argv[2])
+    elif len(argv) == 3 and argv[1] == "hashed":
+        hashed(argv[2])
     elif len(argv) >= 5 and argv[1] == "compile":
         compile_dirs(argv[2], argv[3] == "1", argv[4:])
     else:
-        sys.stderr.write("usage: hubtel-python deps|installed|check-build|compile ...\n")
+        sys.stderr.write("usage: hubtel-python deps|installed|check-build|hashed|compile ...\n")
         sys.exit(2)
 
 

@@ -446,6 +446,13 @@ int run_build(const BuildRequest& request, const spec::ImageSpec& spec, std::ost
   const auto tag = fmt::format("hubtel/{}:{}", spec.name, arch);
   extra.insert(extra.end(), {"--iidfile", id_staging.string(), "--tag", tag});
   run_engine(engine, build_command(engine, spec, arch, "runtime", extra), foreign);
+  std::error_code missing;
+  if (!fs::is_regular_file(id_staging, missing)) {
+    throw Error(fmt::format(
+        "the engine {} ended well but wrote no image id for {} ({}) to {}: is it docker, podman "
+        "or buildah? (HUBTEL_ENGINE names it)",
+        engine.program, spec.name, arch, id_staging.string()));
+  }
   const auto id = read_line_file(id_staging);
   fs::remove(id_staging);
   if (id.rfind("sha256:", 0) != 0) {

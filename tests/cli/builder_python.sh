@@ -49,3 +49,19 @@ printf '[project]\nname = "a"\ndependencies = ["six>=1.16", "requests[socks] ; p
 [ "$(cat "$work/good.out")" = 'six>=1.16
 requests[socks] ; python_version >= "3.8"' ] || fail "good: wrote: $(cat "$work/good.out")"
 echo "ok: good (written as given)"
+# Whether a requirements file pins with hashes: --hash or --require-hashes as options, not in a
+# comment.
+hashed() {
+  printf '%b' "$2" >"$work/$1.txt"
+  set +e
+  "$python" "$script" hashed "$work/$1.txt"
+  got=$?
+  set -e
+  [ "$got" = "$3" ] || fail "hashed $1: exit $got, not $3"
+  echo "ok: hashed $1"
+}
+hashed pinned 'six==1.16.0 \\\n    --hash=sha256:1e61c37477a1626458e36f7b1d82aa5c9b094fa4802892072e49de9c60c4c926\n' 0
+hashed required '--require-hashes\nsix==1.16.0\n' 0
+hashed comment '# pin with --hash one day\nsix==1.16.0  # not --hash=sha256:00\n' 1
+hashed plain 'six==1.16.0\nrequests\n' 1
+hashed fragment 'pkg @ https://example.invalid/pkg.zip#--hash\n' 1

@@ -21,6 +21,12 @@ expect_in "$out" 'hubtel-ai: error: the engine command failed with exit code [0-
 expect_not_in "$out" 'cannot get the base image'
 [ ! -e "$work/bad-package/hubtel/bad/image-x86_64.id" ] || fail "an image id was left behind"
 
+# A program that is no engine (it ends well and builds nothing): the build says so.
+configure "$project" "$work/true-engine" "-DTEST_BASE=$base" -DHUBTEL_ENGINE=/bin/true
+out=$(build_fails "$work/true-engine" one-image "a build with /bin/true as the engine succeeded")
+expect_in "$out" "hubtel-ai: error: the engine /bin/true ended well but wrote no image id for one \(x86_64\) to .*: is it docker, podman or buildah\? \(HUBTEL_ENGINE names it\)"
+[ ! -e "$work/true-engine/hubtel/one/image-x86_64.id" ] || fail "an image id was left behind"
+
 # A base image the engine does not have and cannot pull (nothing can be pulled here): the error
 # names the image and the settings that pick it.
 configure "$project" "$work/no-base" "-DTEST_BASE=hubtel-test/missing-base:none"
