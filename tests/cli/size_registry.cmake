@@ -37,5 +37,5 @@ _hubtel_cli_test(
   RESULT 1
   STDOUT "^$"
   STDERR
-    "^hubtel-ai: error: size 127.0.0.1:1/team/app@sha256:0{64}: cannot reach the registry at http://127.0.0.1:1 \\([^\n]*\\); is it running and reachable from here\\?\n$"
+    "^hubtel-ai: error: size 127.0.0.1:1/team/app@sha256:0+: cannot reach the registry at http://127.0.0.1:1 \\([^\n]*\\); is it running and reachable from here\\?\n$"
 )
