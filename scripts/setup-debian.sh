@@ -18,7 +18,7 @@ packages=(
   libcurl4-openssl-dev
   # the real parts of the end-to-end tests
   docker.io docker-registry buildah podman debootstrap qemu-user-static binfmt-support g++-aarch64-linux-gnu
-  iproute2 ca-certificates curl
+  iproute2 ca-certificates curl apache2-utils
 )
 
 missing=()

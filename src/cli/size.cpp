@@ -1,10 +1,12 @@
 // The 'size' subcommand: the size report of a saved image, its budgets and its renderings.
 #include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "common/error.hpp"
 #include "common/files.hpp"
 #include "inspect/budget.hpp"
 #include "inspect/image.hpp"
 #include "inspect/report.hpp"
+#include "registry/remote_image.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -31,6 +33,7 @@ struct SizeOptions {
   std::string max_wasted_bytes;
   std::optional<double> min_efficiency;
   std::string ci_config;
+  registry::RegistryReadOptions registry;
   std::size_t top = 20;
   std::uint64_t max_paths = 2'000'000;
   bool no_verify = false;
@@ -77,11 +80,13 @@ bool colour_wanted(const SizeOptions& options) {
 void add_size_command(CLI::App& app, Context& context) {
   auto options = std::make_shared<SizeOptions>();
   auto* command = app.add_subcommand(
-      "size", "the size report of a saved image: total, visible and wasted bytes, layers, paths");
+      "size",
+      "the size report of a saved or pushed image: total, visible and wasted bytes, layers, paths");
   command
       ->add_option("image", options->input,
                    "a `docker save` archive (optionally compressed), an OCI image layout folder, "
-                   "or - for an archive on stdin")
+                   "- for an archive on stdin, or a registry reference (host[:port]/repo:tag or "
+                   "host[:port]/repo@sha256:...)")
       ->required();
   command
       ->add_option("--format", options->format,
@@ -89,7 +94,8 @@ void add_size_command(CLI::App& app, Context& context) {
       ->check(CLI::IsMember({"text", "json", "markdown", "html"}));
   command->add_option("--output", options->output, "write the report to this file (atomically)");
   command->add_option("--base", options->base,
-                      "the base image (archive or folder): its leading layers count as base bytes");
+                      "the base image (archive, folder or registry reference): its leading layers "
+                      "count as base bytes");
   command->add_option("--name", options->name,
                       "how the report names the image (default: the input's path)");
   command->add_option("--max-bytes", options->max_bytes, "fail when total bytes exceed this")
@@ -127,6 +133,21 @@ void add_size_command(CLI::App& app, Context& context) {
                    "refuse images with more layer entries than this (bounds memory)")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 32));
 
+  command
+      ->add_option("--platform", options->registry.platform,
+                   "os/arch[/variant]: the image to read from a registry index (required when it "
+                   "holds several)")
+      ->check(CLI::Validator(
+          [](const std::string& value) {
+            try {
+              registry::parse_platform(value);
+              return std::string();
+            } catch (const Error& e) {
+              return std::string(e.what());
+            }
+          },
+          "PLATFORM"));
+  add_aws_option(*command, options->registry.aws);
   command->add_flag("--no-verify", options->no_verify,
                     "skip the SHA-256 checks of blobs (faster; for archives you trust)");
 
@@ -146,7 +167,8 @@ void add_size_command(CLI::App& app, Context& context) {
     inspect::ReadOptions read_options;
     read_options.max_entries = options->max_paths;
     read_options.verify_digests = !options->no_verify;
-    const auto image = inspect::read_image(options->input, context.in, read_options);
+    const auto image =
+        registry::read_image_input(options->input, context.in, options->registry, read_options);
     inspect::AnalyseOptions analyse_options;
     analyse_options.top_paths = options->top;
     auto report = inspect::analyse(image, analyse_options);
@@ -161,7 +183,8 @@ void add_size_command(CLI::App& app, Context& context) {
       if (options->base == "-" && options->input == "-") {
         throw Error("--base and the image cannot both be read from stdin", ExitCode::usage);
       }
-      inspect::apply_base(report, inspect::read_image(options->base, context.in, base_options));
+      inspect::apply_base(report, registry::read_image_input(options->base, context.in,
+                                                             options->registry, base_options));
     }
 
     const auto format = format_for(*options);

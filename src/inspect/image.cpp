@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
 #include <deque>
 #include <exception>
@@ -25,6 +26,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 namespace hubtel::inspect {
@@ -728,6 +730,246 @@ class FolderStore : public BlobStore {
   bool verify_;
 };
 
+// ----- blobs fetched by digest (a registry) -----
+
+std::optional<std::uint64_t> descriptor_size(const json& descriptor);
+
+// The chunks of a blob received on another thread, handed to a reader on this one: at most
+// kQueued buffers of about kBuffer bytes wait, so a blob of any size holds a few MiB at a time.
+class ChunkQueue : public ByteSource {
+ public:
+  // Thrown to the receiving thread once the reader has stopped.
+  struct Cancelled {};
+
+  // Receiving side.
+  void push(std::string_view chunk) {
+    pending_.append(chunk);
+    if (pending_.size() >= kBuffer) {
+      hand_over();
+    }
+  }
+  void finish(std::exception_ptr failure) {
+    if (!pending_.empty()) {
+      try {
+        hand_over();
+      } catch (const Cancelled&) {
+      }
+    }
+    const std::lock_guard lock(mutex_);
+    done_ = true;
+    failure_ = std::move(failure);
+    changed_.notify_all();
+  }
+
+  // Reading side.
+  std::string_view peek() {
+    if (!peeked_) {
+      current_ = take();
+      peeked_ = true;
+    }
+    return current_;
+  }
+  std::string_view next() override {
+    if (peeked_) {
+      peeked_ = false;
+      return current_;
+    }
+    current_ = take();
+    return current_;
+  }
+  void cancel() {
+    const std::lock_guard lock(mutex_);
+    cancelled_ = true;
+    changed_.notify_all();
+  }
+
+ private:
+  static constexpr std::size_t kBuffer = 256 << 10;
+  static constexpr std::size_t kQueued = 8;
+
+  void hand_over() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [this] { return cancelled_ || queue_.size() < kQueued; });
+    if (cancelled_) {
+      throw Cancelled{};
+    }
+    queue_.push_back(std::exchange(pending_, std::string()));
+    changed_.notify_all();
+  }
+
+  std::string take() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [this] { return !queue_.empty() || done_; });
+    if (queue_.empty()) {
+      if (failure_) {
+        std::rethrow_exception(failure_);
+      }
+      return {};
+    }
+    auto chunk = std::move(queue_.front());
+    queue_.pop_front();
+    changed_.notify_all();
+    return chunk;
+  }
+
+  std::string pending_;  // the receiving thread's alone
+  std::string current_;  // the reading thread's alone
+  bool peeked_ = false;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<std::string> queue_;
+  bool done_ = false;
+  bool cancelled_ = false;
+  std::exception_ptr failure_;
+};
+
+class FetchedStore : public BlobStore {
+ public:
+  FetchedStore(const std::string& manifest, BlobFetcher& fetcher, std::string where, PathTree& tree,
+               EntryBudget& budget, const ReadOptions& options)
+      : manifest_(manifest),
+        fetcher_(fetcher),
+        where_(std::move(where)),
+        tree_(tree),
+        budget_(budget),
+        summarise_(options.summarise_layers),
+        verify_(options.verify_digests) {
+    Sha256 sha;
+    sha.update(manifest_);
+    manifest_path_ = blob_path(sha.finish(), where_);
+    // The blobs the manifest names, with their sizes: a fetch reads no more than that.
+    const auto document = json::parse(manifest_, nullptr, false);
+    const auto note = [this](const json& descriptor) {
+      const auto digest = descriptor.is_object() ? string_at(descriptor, "digest") : std::string();
+      const auto size = descriptor.is_object() ? descriptor_size(descriptor) : std::nullopt;
+      if (!digest.empty() && size) {
+        sizes_[blob_path(digest, where_)] = {digest, *size};
+      }
+    };
+    if (document.is_object()) {
+      if (const auto config = document.find("config"); config != document.end()) {
+        note(*config);
+      }
+      if (const auto layers = document.find("layers");
+          layers != document.end() && layers->is_array()) {
+        for (const auto& layer : *layers) {
+          note(layer);
+        }
+      }
+    }
+    // The manifest stands alone in an index of its own, as an OCI layout would hold it.
+    const auto media_type =
+        string_at(document.is_object() ? document : json::object(), "mediaType");
+    index_ = json{{"schemaVersion", 2},
+                  {"manifests",
+                   json::array({{{"mediaType", media_type.empty()
+                                                   ? "application/vnd.oci.image.manifest.v1+json"
+                                                   : media_type},
+                                 {"digest", promised_digest(manifest_path_)},
+                                 {"size", manifest_.size()}}})}}
+                 .dump();
+  }
+
+  std::optional<std::string> text(const std::string& path) override {
+    if (path == "index.json") {
+      return index_;
+    }
+    if (path == manifest_path_) {
+      return manifest_;
+    }
+    const auto blob = sizes_.find(path);
+    if (blob == sizes_.end()) {
+      return std::nullopt;
+    }
+    const auto& [digest, size] = blob->second;
+    if (size > max_json_bytes) {
+      throw Error(fmt::format("{}: '{}' is a JSON document larger than {} MiB", where_, digest,
+                              max_json_bytes >> 20));
+    }
+    std::string out;
+    fetcher_.fetch(digest, size, verify_, [&out](std::string_view chunk) { out.append(chunk); });
+    return out;
+  }
+
+  std::optional<LayerBlob> layer(const std::string& path, std::string_view label) override {
+    if (const auto read = layers_.find(path); read != layers_.end()) {
+      return read->second;  // a layer may repeat in one image: it is read once
+    }
+    const auto blob = sizes_.find(path);
+    if (blob == sizes_.end()) {
+      return std::nullopt;
+    }
+    const auto& [digest, size] = blob->second;
+    LayerBlob out;
+    out.size = size;
+    out.digest = verify_ ? digest : std::string();
+    if (!summarise_) {
+      out.compressed = true;  // its diff_id comes from the config
+      return layers_[path] = std::move(out);
+    }
+    ChunkQueue queue;
+    std::exception_ptr fetch_failure;
+    std::thread receiver([&] {
+      std::exception_ptr failure;
+      try {
+        fetcher_.fetch(digest, size, verify_,
+                       [&queue](std::string_view chunk) { queue.push(chunk); });
+      } catch (const ChunkQueue::Cancelled&) {
+      } catch (...) {
+        failure = std::current_exception();
+        fetch_failure = failure;
+      }
+      queue.finish(failure);
+    });
+    try {
+      out.compressed = is_compressed(queue.peek());
+      HashingSource counted(queue, false);
+      out.summary = std::make_shared<const LayerSummary>(summarise_layer(
+          counted, tree_, budget_, fmt::format("{}: {} ({})", where_, label, digest)));
+      counted.drain();
+      out.size = counted.bytes();
+    } catch (...) {
+      queue.cancel();
+      receiver.join();
+      // What the registry sent wrong explains what the reader made of it.
+      if (fetch_failure) {
+        std::rethrow_exception(fetch_failure);
+      }
+      throw;
+    }
+    receiver.join();
+    return layers_[path] = std::move(out);
+  }
+
+  bool has(const std::string& path) override {
+    return path == manifest_path_ || sizes_.count(path) != 0;
+  }
+
+  std::optional<std::uint64_t> size(const std::string& path) override {
+    if (path == manifest_path_) {
+      return manifest_.size();
+    }
+    const auto blob = sizes_.find(path);
+    return blob == sizes_.end() ? std::nullopt : std::optional<std::uint64_t>(blob->second.second);
+  }
+
+  [[nodiscard]] const std::string& where() const override { return where_; }
+  EntryBudget& budget() override { return budget_; }
+
+ private:
+  const std::string& manifest_;
+  BlobFetcher& fetcher_;
+  std::string where_;
+  PathTree& tree_;
+  EntryBudget& budget_;
+  bool summarise_;
+  bool verify_;
+  std::string manifest_path_;
+  std::string index_;
+  std::map<std::string, std::pair<std::string, std::uint64_t>> sizes_;
+  std::map<std::string, LayerBlob> layers_;
+};
+
 // ----- manifests -----
 
 void apply_config(Image& image, const json& config, std::vector<std::string>& diff_ids) {
@@ -965,6 +1207,15 @@ void resolve(Image& image, BlobStore& store, bool folder) {
 }
 
 }  // namespace
+
+Image read_image(const std::string& manifest, BlobFetcher& fetcher, const std::string& where,
+                 const ReadOptions& options) {
+  Image image;
+  EntryBudget budget{options.max_entries, 0};
+  FetchedStore store(manifest, fetcher, where, image.paths, budget, options);
+  resolve(image, store, true);
+  return image;
+}
 
 Image read_image(const std::string& input, std::istream& stdin_stream, const ReadOptions& options) {
   Image image;

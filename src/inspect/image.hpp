@@ -7,10 +7,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace hubtel::inspect {
@@ -46,6 +48,23 @@ struct ReadOptions {
 // is verified while it streams. Throws Error naming the input on unreadable, truncated or
 // inconsistent images.
 Image read_image(const std::string& input, std::istream& stdin_stream,
+                 const ReadOptions& options = {});
+
+// Blobs fetched by digest, as a registry serves them.
+class BlobFetcher {
+ public:
+  virtual ~BlobFetcher() = default;
+  // Hands the blob `digest`, `size` bytes long, to `sink` in chunks as they arrive; throws Error
+  // when it cannot, or (with `verify`) after the last chunk when the bytes do not match `digest`.
+  virtual void fetch(const std::string& digest, std::uint64_t size, bool verify,
+                     const std::function<void(std::string_view)>& sink) = 0;
+};
+
+// Reads the image whose image manifest (OCI or Docker schema 2, as JSON text) is `manifest`: its
+// config and layers come from `fetcher`, each layer summarised as it streams (one at a time, a
+// few MiB buffered). The image is read as an OCI layout holding the same blobs would be. `where`
+// names the image in errors.
+Image read_image(const std::string& manifest, BlobFetcher& fetcher, const std::string& where,
                  const ReadOptions& options = {});
 
 }  // namespace hubtel::inspect

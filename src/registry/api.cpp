@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <exception>
 #include <regex>
 #include <set>
 
@@ -124,7 +125,7 @@ Api::Api(const std::string& repository, std::string aws, std::string step)
 Api::Response Api::send(const std::string& base, const std::string& method,
                         const std::string& target,
                         const std::map<std::string, std::string>& headers, std::size_t limit,
-                        const std::optional<std::string>& authorization) {
+                        const std::optional<std::string>& authorization, const Stream* stream) {
   httplib::Client client(base);
   client.set_connection_timeout(std::chrono::seconds(15));
   client.set_read_timeout(std::chrono::seconds(60));
@@ -139,8 +140,24 @@ Api::Response Api::send(const std::string& base, const std::string& method,
   request.method = method;
   request.path = target;
   request.headers = sent;
+  // A streamed body is the 200 answer's alone: errors and redirects are read as usual.
+  bool streaming = false;
+  std::exception_ptr stream_failure;
+  request.response_handler = [&](const httplib::Response& head) {
+    streaming = stream != nullptr && head.status == 200;
+    return true;
+  };
   request.content_receiver = [&](const char* data, std::size_t length, std::uint64_t,
                                  std::uint64_t) {
+    if (streaming) {
+      try {
+        (*stream)(std::string_view(data, length));
+        return true;
+      } catch (...) {
+        stream_failure = std::current_exception();
+        return false;
+      }
+    }
     if (length > limit - std::min(limit, response.body.size())) {
       too_big = true;
       return false;
@@ -149,6 +166,9 @@ Api::Response Api::send(const std::string& base, const std::string& method,
     return true;
   };
   const auto result = client.send(request);
+  if (stream_failure) {
+    std::rethrow_exception(stream_failure);
+  }
   if (too_big) {
     // The host alone: a redirect's query may hold a signature.
     throw Error(fmt::format("{}: {} sent more than {} bytes for a {}; is this a registry?", step_,
@@ -168,11 +188,12 @@ Api::Response Api::send(const std::string& base, const std::string& method,
 }
 
 Api::Response Api::request(const std::string& method, const std::string& target,
-                           const std::map<std::string, std::string>& headers, std::size_t limit) {
-  auto response = send(base_, method, target, headers, limit, authorization_);
+                           const std::map<std::string, std::string>& headers, std::size_t limit,
+                           const Stream* stream) {
+  auto response = send(base_, method, target, headers, limit, authorization_, stream);
   if (response.status == 401) {
     authorize(response.headers["www-authenticate"]);
-    response = send(base_, method, target, headers, limit, authorization_);
+    response = send(base_, method, target, headers, limit, authorization_, stream);
   }
   // Blobs are often served from elsewhere (a CDN, S3 for ECR); the credentials stay here.
   for (int hop = 0; hop < kMaxRedirects && response.status >= 301 && response.status <= 308 &&
@@ -182,7 +203,7 @@ Api::Response Api::request(const std::string& method, const std::string& target,
     if (base.empty()) {
       base = base_;
     }
-    response = send(base, method, rest, {}, limit, std::nullopt);
+    response = send(base, method, rest, {}, limit, std::nullopt, stream);
   }
   return response;
 }
@@ -265,9 +286,13 @@ void Api::authorize(const std::string& header) {
   if (challenge && challenge->scheme == "bearer" && challenge->parameters.count("realm") != 0) {
     const auto& realm = challenge->parameters.at("realm");
     auto [base, rest] = split_url(realm);
-    // Credentials go to a token service over HTTPS, or to the registry itself: never in clear
-    // text to a host the registry names.
-    const bool trusted = base.rfind("https://", 0) == 0 || base == base_;
+    // Credentials go to a token service over HTTPS, or to the registry itself, or (for a registry
+    // on loopback) to a service on loopback too: never in clear text to another machine.
+    const auto realm_host =
+        base.substr(base.find("://") == std::string::npos ? 0 : base.find("://") + 3);
+    const bool trusted =
+        base.rfind("https://", 0) == 0 || base == base_ ||
+        (is_loopback(host_) && base.rfind("http://", 0) == 0 && is_loopback(realm_host));
     httplib::Params query;
     for (const char* name : {"service", "scope"}) {
       if (challenge->parameters.count(name) != 0) {
@@ -318,7 +343,12 @@ void Api::fail_status(const std::string& what, const Response& response) {
   } catch (const json::exception&) {
   }
   std::string hint;
-  if (response.status == 401 || response.status == 403) {
+  if (response.status == 401) {
+    hint = fmt::format(
+        "; the registry refused the credentials stored for {}: log in again (docker login {}), or "
+        "point DOCKER_CONFIG at the configuration that holds them",
+        host_, host_);
+  } else if (response.status == 403) {
     hint = fmt::format("; check the credentials and permissions for {}", host_);
   }
   throw Error(fmt::format("{}: {} in {}/{}: HTTP {}{}{}", step_, what, host_, path_,
@@ -329,8 +359,8 @@ Manifest Api::manifest(const std::string& reference) {
   const auto response = request("GET", fmt::format("/v2/{}/manifests/{}", path_, reference),
                                 {{"Accept", kAcceptManifests}}, kManifestLimit);
   if (response.status == 404) {
-    throw Error(fmt::format("{}: {}/{} has no manifest {}; push the image again", step_, host_,
-                            path_, reference));
+    throw Error(fmt::format("{}: {}/{} has no manifest {}; {}", step_, host_, path_, reference,
+                            missing_hint_));
   }
   if (response.status != 200) {
     fail_status("reading the manifest " + reference, response);
@@ -346,6 +376,7 @@ Manifest Api::manifest(const std::string& reference) {
                     "is damaged or not what it claims",
                     step_, host_, path_, reference, manifest.digest));
   }
+  manifest.body = response.body;
   try {
     manifest.document = json::parse(response.body);
   } catch (const json::exception&) {
@@ -387,6 +418,46 @@ json Api::json_blob(const std::string& digest, std::size_t limit) {
     return json::parse(response.body);
   } catch (const json::exception&) {
     throw Error(fmt::format("{}: the blob {} in {}/{} is not JSON", step_, digest, host_, path_));
+  }
+}
+
+void Api::stream_blob(const std::string& digest, std::uint64_t size,
+                      const std::function<void(std::string_view)>& sink, bool verify) {
+  Sha256 sha;
+  std::uint64_t received = 0;
+  const Stream receive = [&](std::string_view chunk) {
+    if (chunk.size() > size - received) {
+      throw Error(
+          fmt::format("{}: the blob {} in {}/{} is longer than the {} bytes its manifest "
+                      "says; the registry is damaged or not what it claims",
+                      step_, digest, host_, path_, size));
+    }
+    received += chunk.size();
+    if (verify) {
+      sha.update(chunk);
+    }
+    sink(chunk);
+  };
+  const auto response =
+      request("GET", fmt::format("/v2/{}/blobs/{}", path_, digest), {}, kManifestLimit, &receive);
+  if (response.status == 404) {
+    throw Error(
+        fmt::format("{}: {}/{} has no blob {}; {}", step_, host_, path_, digest, missing_hint_));
+  }
+  if (response.status != 200) {
+    fail_status("reading the blob " + digest, response);
+  }
+  if (received != size) {
+    throw Error(fmt::format("{}: the blob {} in {}/{} ended after {} of its {} bytes; try again",
+                            step_, digest, host_, path_, received, size));
+  }
+  if (verify) {
+    if (const auto actual = sha.finish(); actual != digest) {
+      throw Error(
+          fmt::format("{}: the blob {} in {}/{} does not match its digest (its content is "
+                      "{}); the registry is damaged or not what it claims",
+                      step_, digest, host_, path_, actual));
+    }
   }
 }
 

@@ -6,10 +6,13 @@
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace hubtel::registry {
@@ -19,6 +22,7 @@ struct Manifest {
   std::string media_type;
   std::string digest;
   nlohmann::json document;
+  std::string body;  // as served: the bytes the digest is of
 };
 
 // Talks to the registry of one repository. Loopback registries (localhost, 127.0.0.0/8, [::1]) are
@@ -43,6 +47,16 @@ class Api {
   // `limit` bytes.
   nlohmann::json json_blob(const std::string& digest, std::size_t limit = 8U << 20U);
 
+  // Streams the blob `digest`, `size` bytes long, to `sink` in chunks as it arrives (never held
+  // whole), following the redirects registries answer blob reads with. Throws Error when the
+  // registry sends more or fewer bytes than `size`, or (with `verify`) bytes whose SHA-256 is not
+  // `digest`; the sink has then seen bytes that must be thrown away.
+  void stream_blob(const std::string& digest, std::uint64_t size,
+                   const std::function<void(std::string_view)>& sink, bool verify = true);
+
+  // What a missing manifest's error tells the user to do ("push the image again" by default).
+  void set_missing_hint(std::string hint) { missing_hint_ = std::move(hint); }
+
   // The repository's tags, every page of them (none for a repository the registry does not know).
   std::vector<std::string> tags();
 
@@ -60,11 +74,14 @@ class Api {
     std::string body;
     std::map<std::string, std::string> headers;  // lower-case names
   };
+  // A 200 answer's body goes to `stream` when one is given (any other answer's is kept).
+  using Stream = std::function<void(std::string_view)>;
   Response request(const std::string& method, const std::string& target,
-                   const std::map<std::string, std::string>& headers, std::size_t limit);
+                   const std::map<std::string, std::string>& headers, std::size_t limit,
+                   const Stream* stream = nullptr);
   Response send(const std::string& base, const std::string& method, const std::string& target,
                 const std::map<std::string, std::string>& headers, std::size_t limit,
-                const std::optional<std::string>& authorization);
+                const std::optional<std::string>& authorization, const Stream* stream = nullptr);
   void authorize(const std::string& challenge);
   std::optional<std::string> basic_credentials();
   [[noreturn]] void fail_status(const std::string& what, const Response& response);
@@ -77,6 +94,7 @@ class Api {
   std::optional<std::string> authorization_;
   bool credentials_read_ = false;
   std::optional<std::string> basic_;
+  std::string missing_hint_ = "push the image again";
 };
 
 // The user's engine configuration file: $DOCKER_CONFIG/config.json, else
