@@ -1,4 +1,5 @@
-// The 'size' subcommand: the size report of a saved image, its budgets and its renderings.
+// The 'size' subcommand: the size report of a saved image, its budgets, its comparison with
+// another image and its renderings.
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "common/error.hpp"
@@ -15,6 +16,7 @@
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
+#include <istream>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -37,6 +39,8 @@ struct SizeOptions {
   std::size_t top = 20;
   std::uint64_t max_paths = 2'000'000;
   bool no_verify = false;
+  std::string compare;
+  std::string max_growth;
 };
 
 const CLI::Validator byte_size_validator(
@@ -73,6 +77,29 @@ bool colour_wanted(const SizeOptions& options) {
   const char* term = std::getenv("TERM");
   return (no_colour == nullptr || *no_colour == '\0') &&
          (term == nullptr || std::string_view(term) != "dumb");
+}
+
+// --compare: the other image read as the image is (its own blobs checked the same way), then
+// compared path by path and layer by layer.
+void compare_with_other(inspect::SizeReport& report, const inspect::Image& image,
+                        const SizeOptions& options, std::istream& in) {
+  if (options.compare == "-" && (options.input == "-" || options.base == "-")) {
+    throw Error("--compare cannot read stdin: the image or --base already does", ExitCode::usage);
+  }
+  inspect::ReadOptions read_options;
+  read_options.max_entries = options.max_paths;
+  read_options.verify_digests = !options.no_verify;
+  const auto other = [&] {
+    try {
+      return registry::read_image_input(options.compare, in, options.registry, read_options);
+    } catch (const Error& e) {
+      throw Error(fmt::format("--compare: {}", e.what()), e.code());
+    }
+  }();
+  inspect::CompareOptions compare_options;
+  compare_options.top_paths = options.top;
+  report.compare = inspect::compare_images(image, other, compare_options);
+  report.compare->source = options.compare == "-" ? std::string("<stdin>") : options.compare;
 }
 
 }  // namespace
@@ -150,6 +177,15 @@ void add_size_command(CLI::App& app, Context& context) {
   add_aws_option(*command, options->registry.aws);
   command->add_flag("--no-verify", options->no_verify,
                     "skip the SHA-256 checks of blobs (faster; for archives you trust)");
+  auto* compare = command->add_option(
+      "--compare", options->compare,
+      "another image (archive or folder) to compare with: the layers and files this one adds, "
+      "removes and changes");
+  command
+      ->add_option("--max-growth", options->max_growth,
+                   "fail when total bytes grew by more than this against --compare")
+      ->check(byte_size_validator)
+      ->needs(compare);
 
   command->callback([options, &context] {
     inspect::Budget budget;
@@ -160,6 +196,9 @@ void add_size_command(CLI::App& app, Context& context) {
       budget.max_wasted_bytes = inspect::parse_byte_size(options->max_wasted_bytes);
     }
     budget.min_efficiency = options->min_efficiency;
+    if (!options->max_growth.empty()) {
+      budget.max_growth = inspect::parse_byte_size(options->max_growth);
+    }
     if (!options->ci_config.empty()) {
       inspect::apply_dive_ci(budget, read_file(options->ci_config), options->ci_config);
     }
@@ -185,6 +224,9 @@ void add_size_command(CLI::App& app, Context& context) {
       }
       inspect::apply_base(report, registry::read_image_input(options->base, context.in,
                                                              options->registry, base_options));
+    }
+    if (!options->compare.empty()) {
+      compare_with_other(report, image, *options, context.in);
     }
 
     const auto format = format_for(*options);

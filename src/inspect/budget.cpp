@@ -216,6 +216,18 @@ std::vector<std::string> check_budget(const SizeReport& report, const Budget& bu
                                      fraction(ratio - *budget.max_user_wasted_ratio)));
     }
   }
+  if (budget.max_growth && report.compare) {
+    const auto& compare = *report.compare;
+    const auto growth = compare.total_bytes_after > compare.total_bytes_before
+                            ? compare.total_bytes_after - compare.total_bytes_before
+                            : 0;
+    if (growth > *budget.max_growth) {
+      failures.push_back(
+          fmt::format("max-growth {} > {} (by {}): {} grew from {} to {} bytes against {}", growth,
+                      *budget.max_growth, growth - *budget.max_growth, report.source,
+                      compare.total_bytes_before, compare.total_bytes_after, compare.source));
+    }
+  }
   return failures;
 }
 

@@ -20,6 +20,7 @@ struct Budget {
   std::optional<std::uint64_t> max_wasted_bytes;  // on wasted_bytes
   std::optional<double> min_efficiency;           // on efficiency
   std::optional<double> max_user_wasted_ratio;    // user_wasted_bytes / total_bytes
+  std::optional<std::uint64_t> max_growth;        // on total_bytes against the compared image
   // Rule names as the failures name them: the flag's or the .dive-ci key's.
   std::string max_wasted_rule = "max-wasted-bytes";
   std::string min_efficiency_rule = "min-efficiency";

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string_view>
+#include <unordered_map>
 
 namespace hubtel::inspect {
 namespace {
@@ -98,6 +99,86 @@ std::string escape_markdown(std::string_view text) {
   return out;
 }
 
+// "+2.0 KiB", "-50 B", "0 B": after - before, exact whatever the sizes.
+std::string human_delta(std::uint64_t before, std::uint64_t after) {
+  if (after == before) {
+    return "0 B";
+  }
+  return after > before ? "+" + human_bytes(after - before) : "-" + human_bytes(before - after);
+}
+
+json totals_json(const ChangeTotals& totals, std::string_view count_key) {
+  json out;
+  out[std::string(count_key)] = totals.files;
+  out["bytes_before"] = totals.bytes_before;
+  out["bytes_after"] = totals.bytes_after;
+  out["bytes_delta"] = signed_delta(totals.bytes_before, totals.bytes_after);
+  return out;
+}
+
+json compare_json(const Comparison& compare) {
+  json out;
+  out["source"] = compare.source;
+  out["total_bytes_before"] = compare.total_bytes_before;
+  out["total_bytes_after"] = compare.total_bytes_after;
+  out["total_bytes_delta"] = signed_delta(compare.total_bytes_before, compare.total_bytes_after);
+  out["added"] = totals_json(compare.added, "files");
+  out["removed"] = totals_json(compare.removed, "files");
+  out["changed"] = totals_json(compare.changed, "files");
+  out["unchanged"] = totals_json(compare.unchanged, "files");
+  out["rewritten"] = totals_json(compare.rewritten, "files");
+  out["layers_shared"] = totals_json(compare.layers_shared, "layers");
+  out["layers_added"] = totals_json(compare.layers_added, "layers");
+  out["layers_removed"] = totals_json(compare.layers_removed, "layers");
+  json layers = json::array();
+  for (const auto& layer : compare.layers) {
+    json row;
+    row["change"] = change_name(layer.change);
+    row["index"] = layer.index ? json(*layer.index) : json(nullptr);
+    row["index_before"] = layer.index_before ? json(*layer.index_before) : json(nullptr);
+    row["digest"] = layer.digest;
+    row["diff_id"] = layer.diff_id.empty() ? json(nullptr) : json(layer.diff_id);
+    row["bytes"] = layer.bytes;
+    row["created_by"] = layer.created_by;
+    layers.push_back(std::move(row));
+  }
+  out["layers"] = std::move(layers);
+  json paths = json::array();
+  for (const auto& path : compare.paths) {
+    json row;
+    row["path"] = path.path;
+    row["bytes_before"] = path.bytes_before;
+    row["bytes_after"] = path.bytes_after;
+    row["bytes_delta"] = signed_delta(path.bytes_before, path.bytes_after);
+    row["change"] = change_name(path.change);
+    paths.push_back(std::move(row));
+  }
+  out["paths"] = std::move(paths);
+  return out;
+}
+
+// "1 added (+500 B)": a kind of file change in the summary lines.
+std::string files_line(const Comparison& compare) {
+  return fmt::format(
+      "{} added ({}), {} removed ({}), {} changed in size ({}), {} unchanged, {} of the same size "
+      "from other layers",
+      compare.added.files, human_delta(compare.added.bytes_before, compare.added.bytes_after),
+      compare.removed.files, human_delta(compare.removed.bytes_before, compare.removed.bytes_after),
+      compare.changed.files, human_delta(compare.changed.bytes_before, compare.changed.bytes_after),
+      compare.unchanged.files, compare.rewritten.files);
+}
+
+std::string layers_line(const Comparison& compare) {
+  return fmt::format("{} shared, {} added ({}), {} removed ({})", compare.layers_shared.files,
+                     compare.layers_added.files, human_delta(0, compare.layers_added.bytes_after),
+                     compare.layers_removed.files,
+                     human_delta(compare.layers_removed.bytes_before, 0));
+}
+
+std::string optional_index(const std::optional<std::size_t>& index) {
+  return index ? std::to_string(*index) : std::string("-");
+}
+
 // ----- the treemap (squarified, Bruls et al.), laid out here so the page needs no script -----
 
 struct Rect {
@@ -107,6 +188,8 @@ struct Rect {
 struct Painter {
   std::string svg;
   int top_index = 0;
+  // Paths a comparison found added or grown: their boxes are outlined.
+  std::unordered_map<std::string, PathChange> marks;
 
   static double worst(const std::vector<double>& row, double side) {
     const double sum = std::accumulate(row.begin(), row.end(), 0.0);
@@ -173,12 +256,17 @@ struct Painter {
     }
     const auto light = std::min(88, 42 + depth * 9);
     const auto label = path.empty() ? std::string("/") : path;
+    const auto mark = marks.find(label);
+    const auto mark_class = mark == marks.end()
+                                ? std::string()
+                                : fmt::format(" class=\"{}\"", change_name(mark->second));
     svg += fmt::format(
         "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" "
-        "fill=\"hsl({},55%,{}%)\" data-path=\"{}\" data-bytes=\"{}\"><title>{} — "
-        "{}</title></rect>\n",
-        r.x, r.y, r.w, r.h, hue, light, escape_html(label), node.bytes, escape_html(label),
-        human_bytes(node.bytes));
+        "fill=\"hsl({},55%,{}%)\"{} data-path=\"{}\" data-bytes=\"{}\"><title>{} — "
+        "{}{}</title></rect>\n",
+        r.x, r.y, r.w, r.h, hue, light, mark_class, escape_html(label), node.bytes,
+        escape_html(label), human_bytes(node.bytes),
+        mark == marks.end() ? std::string() : fmt::format(" ({})", change_name(mark->second)));
     const bool titled = r.w > 48 && r.h > 16;
     if (titled) {
       const auto chars = static_cast<std::size_t>((r.w - 6) / 6.5);
@@ -264,6 +352,9 @@ nlohmann::ordered_json to_json(const SizeReport& report) {
     paths.push_back({{"path", path.path}, {"bytes", path.bytes}});
   }
   out["largest_paths"] = std::move(paths);
+  if (report.compare) {
+    out["compare"] = compare_json(*report.compare);
+  }
   return out;
 }
 
@@ -310,6 +401,37 @@ std::string format_text(const SizeReport& report, bool colour) {
   for (const auto& path : report.largest_paths) {
     out += fmt::format("  {:>10}  {}\n", human_bytes(path.bytes), path.path);
   }
+  if (report.compare) {
+    const auto& compare = *report.compare;
+    const auto growth_colour = [](std::uint64_t before, std::uint64_t after) {
+      return after > before ? "31" : after < before ? "32" : "0";
+    };
+    out += fmt::format("\n{} {}\n", paint("1", "compared with"), compare.source);
+    out += fmt::format("  total       {}  ({} -> {} bytes)\n",
+                       paint(growth_colour(compare.total_bytes_before, compare.total_bytes_after),
+                             fmt::format("{:>10}", human_delta(compare.total_bytes_before,
+                                                               compare.total_bytes_after))),
+                       compare.total_bytes_before, compare.total_bytes_after);
+    out += fmt::format("  layers      {}\n", layers_line(compare));
+    out += fmt::format("  files       {}\n", files_line(compare));
+    out += fmt::format("\n{}\n", paint("1", "layers compared"));
+    out += fmt::format("  {:<7}  {:>3}  {:>6}  {:>10}  {:<12}  {}\n", "change", "#", "before",
+                       "bytes", "digest", "created by");
+    for (const auto& layer : compare.layers) {
+      out += fmt::format("  {:<7}  {:>3}  {:>6}  {:>10}  {:<12}  {}\n", change_name(layer.change),
+                         optional_index(layer.index), optional_index(layer.index_before),
+                         human_bytes(layer.bytes), short_digest(layer.digest),
+                         step(layer.created_by, 60));
+    }
+    out += fmt::format("\n{}\n", paint("1", "largest changes"));
+    for (const auto& path : compare.paths) {
+      out += fmt::format(
+          "  {}  {:<7}  {}  ({} -> {} bytes)\n",
+          paint(growth_colour(path.bytes_before, path.bytes_after),
+                fmt::format("{:>10}", human_delta(path.bytes_before, path.bytes_after))),
+          change_name(path.change), path.path, path.bytes_before, path.bytes_after);
+    }
+  }
   return out;
 }
 
@@ -348,6 +470,39 @@ std::string format_markdown(const SizeReport& report) {
   for (const auto& path : report.largest_paths) {
     out += fmt::format("| {} | {} |\n", human_bytes(path.bytes), escape_markdown(path.path));
   }
+  if (report.compare) {
+    const auto& compare = *report.compare;
+    out += fmt::format("\n### Compared with {}\n\n", escape_markdown(compare.source));
+    out += "| | files | before | after | change |\n|---|---:|---:|---:|---:|\n";
+    out += fmt::format("| total bytes | | {} | {} | {} |\n", compare.total_bytes_before,
+                       compare.total_bytes_after,
+                       human_delta(compare.total_bytes_before, compare.total_bytes_after));
+    const auto totals_row = [&](std::string_view name, const ChangeTotals& totals) {
+      out += fmt::format("| {} | {} | {} | {} | {} |\n", name, totals.files, totals.bytes_before,
+                         totals.bytes_after, human_delta(totals.bytes_before, totals.bytes_after));
+    };
+    totals_row("added", compare.added);
+    totals_row("removed", compare.removed);
+    totals_row("changed in size", compare.changed);
+    totals_row("unchanged", compare.unchanged);
+    totals_row("of the same size from other layers", compare.rewritten);
+    out += fmt::format("\nLayers: {}\n\n", layers_line(compare));
+    out += "| change | # | before | bytes | digest | created by |\n";
+    out += "|---|---:|---:|---:|---|---|\n";
+    for (const auto& layer : compare.layers) {
+      out += fmt::format("| {} | {} | {} | {} | `{}` | {} |\n", change_name(layer.change),
+                         optional_index(layer.index), optional_index(layer.index_before),
+                         human_bytes(layer.bytes), short_digest(layer.digest),
+                         escape_markdown(step(layer.created_by, 0)));
+    }
+    out += "\n#### Largest changes\n\n| change | bytes | before | after | path |\n";
+    out += "|---|---:|---:|---:|---|\n";
+    for (const auto& path : compare.paths) {
+      out += fmt::format("| {} | {} | {} | {} | {} |\n", change_name(path.change),
+                         human_delta(path.bytes_before, path.bytes_after), path.bytes_before,
+                         path.bytes_after, escape_markdown(path.path));
+    }
+  }
   return out;
 }
 
@@ -355,6 +510,13 @@ std::string format_html(const SizeReport& report) {
   constexpr double width = 960;
   constexpr double height = 600;
   Painter painter;
+  if (report.compare) {
+    for (const auto& path : report.compare->paths) {
+      if (path.change == PathChange::added || path.change == PathChange::grown) {
+        painter.marks.emplace(path.path, path.change);
+      }
+    }
+  }
   painter.paint(report.tree, "", {0, 0, width, height}, 0, 210);
 
   std::string rows;
@@ -377,6 +539,61 @@ std::string format_html(const SizeReport& report) {
     base = fmt::format("<dt>base</dt><dd>{} ({} layers)</dd><dt>added</dt><dd>{}</dd>",
                        human_bytes(report.base_bytes), report.base_layers,
                        human_bytes(report.added_bytes));
+  }
+  std::string compared;
+  std::string legend;
+  if (report.compare) {
+    const auto& compare = *report.compare;
+    legend =
+        "\n<p class=\"legend\">outlined: <mark class=\"added\">added</mark> and "
+        "<mark class=\"grown\">grown</mark> files among the largest changes</p>";
+    std::string layer_rows;
+    for (const auto& layer : compare.layers) {
+      layer_rows += fmt::format(
+          "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td title=\"{} bytes\">{}</td>"
+          "<td><code title=\"{}\">{}</code></td><td>{}</td></tr>\n",
+          change_name(layer.change), change_name(layer.change), optional_index(layer.index),
+          optional_index(layer.index_before), layer.bytes, human_bytes(layer.bytes),
+          escape_html(layer.digest), escape_html(short_digest(layer.digest)),
+          escape_html(step(layer.created_by, 80)));
+    }
+    std::string path_rows;
+    for (const auto& path : compare.paths) {
+      path_rows += fmt::format(
+          "<tr class=\"{0}\"><td><mark class=\"{0}\">{0}</mark></td><td>{1}</td>"
+          "<td title=\"{2} bytes\">{3}</td><td title=\"{4} bytes\">{5}</td><td>{6}</td></tr>\n",
+          change_name(path.change), human_delta(path.bytes_before, path.bytes_after),
+          path.bytes_before, human_bytes(path.bytes_before), path.bytes_after,
+          human_bytes(path.bytes_after), escape_html(path.path));
+    }
+    compared = fmt::format(
+        R"(
+<section id="compare">
+<h2>Compared with {source}</h2>
+<dl class="summary">
+<dt>total</dt><dd>{total} ({before} → {after} bytes)</dd>
+<dt>layers</dt><dd>{layers}</dd>
+<dt>files</dt><dd>{files}</dd>
+</dl>
+<table id="compare-layers">
+<thead><tr><th>change</th><th>#</th><th>before</th><th>bytes</th><th>digest</th><th>created by</th></tr></thead>
+<tbody>
+{layer_rows}</tbody>
+</table>
+<h3>Largest changes</h3>
+<table id="compare-paths">
+<thead><tr><th>change</th><th>bytes</th><th>before</th><th>after</th><th>path</th></tr></thead>
+<tbody>
+{path_rows}</tbody>
+</table>
+</section>)",
+        fmt::arg("source", escape_html(compare.source)),
+        fmt::arg("total", human_delta(compare.total_bytes_before, compare.total_bytes_after)),
+        fmt::arg("before", compare.total_bytes_before),
+        fmt::arg("after", compare.total_bytes_after),
+        fmt::arg("layers", escape_html(layers_line(compare))),
+        fmt::arg("files", escape_html(files_line(compare))), fmt::arg("layer_rows", layer_rows),
+        fmt::arg("path_rows", path_rows));
   }
   return fmt::format(
       R"(<!DOCTYPE html>
@@ -402,6 +619,13 @@ th, td {{ padding: 2px 6px; border-bottom: 1px solid #ddd; text-align: right; }}
 th, td {{ white-space: nowrap; }}
 th:last-child, td:last-child {{ text-align: left; white-space: normal; overflow-wrap: anywhere; }}
 tr.base {{ color: #777; }}
+tr.shared {{ color: #777; }}
+mark {{ padding: 0 .3em; border-radius: 3px; background: #eee; }}
+mark.added {{ background: #f8c4c4; }}
+mark.grown {{ background: #fbdca8; }}
+mark.shrunk, mark.removed {{ background: #cdebc9; }}
+svg rect.added {{ stroke: #c00; stroke-width: 2.5; }}
+svg rect.grown {{ stroke: #d70; stroke-width: 2.5; }}
 #hover {{ min-height: 1.4em; font-family: monospace; }}
 </style>
 </head>
@@ -418,7 +642,7 @@ tr.base {{ color: #777; }}
 <div class="panes">
 <section>
 <h2>Visible files</h2>
-<div id="hover">hover a box for its path and size</div>
+<div id="hover">hover a box for its path and size</div>{legend}
 <svg id="treemap" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" aria-label="treemap of the image's visible files">
 {svg}</svg>
 </section>
@@ -436,7 +660,7 @@ tr.base {{ color: #777; }}
 {paths}</tbody>
 </table>
 </section>
-</div>
+</div>{compared}
 <script>
 (function () {{
   var hover = document.getElementById('hover');
@@ -446,6 +670,8 @@ tr.base {{ color: #777; }}
       hover.textContent = path + ' \u2014 ' + event.target.querySelector('title').textContent.split(' \u2014 ').pop();
     }}
   }});
+  document.documentElement.setAttribute('data-marked',
+    String(document.querySelectorAll('#treemap rect.added, #treemap rect.grown').length));
   document.documentElement.setAttribute('data-treemap', 'ready');
 }})();
 </script>
@@ -462,7 +688,8 @@ tr.base {{ color: #777; }}
       fmt::arg("compressed",
                report.compressed_bytes ? human_bytes(*report.compressed_bytes) : "unknown"),
       fmt::arg("base", base), fmt::arg("width", width), fmt::arg("height", height),
-      fmt::arg("svg", painter.svg), fmt::arg("rows", rows), fmt::arg("paths", paths));
+      fmt::arg("svg", painter.svg), fmt::arg("rows", rows), fmt::arg("paths", paths),
+      fmt::arg("legend", legend), fmt::arg("compared", compared));
 }
 
 }  // namespace hubtel::inspect

@@ -2,6 +2,7 @@
 #include "inspect/report.hpp"
 
 #include "common/error.hpp"
+#include "inspect/merged.hpp"
 
 #include <fmt/format.h>
 
@@ -12,81 +13,10 @@
 namespace hubtel::inspect {
 namespace {
 
-constexpr std::uint32_t hidden = UINT32_MAX;
-
 // a - b, never below 0: with saturated sums a part may reach its whole.
 std::uint64_t less(std::uint64_t a, std::uint64_t b) {
   return a > b ? a - b : 0;
 }
-
-// What the merged filesystem shows at a path: the entry of the highest layer that still counts.
-struct Visible {
-  std::uint64_t bytes = 0;
-  std::uint32_t layer = hidden;
-  EntryKind kind = EntryKind::directory;
-};
-
-class MergedFs {
- public:
-  explicit MergedFs(const PathTree& tree) : tree_(tree), state_(tree.size()) {
-    state_[PathTree::root].layer = 0;
-  }
-
-  [[nodiscard]] const Visible& at(PathTree::Id id) const { return state_[id]; }
-
-  // A visible path's descendants are visible only through it, so hiding stops at hidden nodes.
-  void hide_below(PathTree::Id id) {
-    stack_.clear();
-    for (auto child = tree_.first_child(id); child != PathTree::none;
-         child = tree_.next_sibling(child)) {
-      if (state_[child].layer != hidden) {
-        stack_.push_back(child);
-      }
-    }
-    while (!stack_.empty()) {
-      const auto node = stack_.back();
-      stack_.pop_back();
-      state_[node].layer = hidden;
-      for (auto child = tree_.first_child(node); child != PathTree::none;
-           child = tree_.next_sibling(child)) {
-        if (state_[child].layer != hidden) {
-          stack_.push_back(child);
-        }
-      }
-    }
-  }
-
-  void hide(PathTree::Id id) {
-    if (id == PathTree::root || state_[id].layer == hidden) {
-      return;
-    }
-    hide_below(id);
-    state_[id].layer = hidden;
-  }
-
-  void add(PathTree::Id id, std::uint32_t layer, const LayerEntry& entry) {
-    auto& here = state_[id];
-    if (here.layer != hidden && here.kind == EntryKind::directory) {
-      if (entry.kind == EntryKind::directory) {
-        return;  // a directory restated keeps what lower layers put in it
-      }
-      hide_below(id);
-    }
-    here = {entry.bytes, layer, entry.kind};
-    for (auto parent = tree_.parent(id); parent != PathTree::none; parent = tree_.parent(parent)) {
-      auto& above = state_[parent];
-      if (above.layer != hidden && above.kind == EntryKind::directory) {
-        break;
-      }
-      above = {0, layer, EntryKind::directory};
-    }
-  }
-
- private:
-  const PathTree& tree_;
-  std::vector<Visible> state_;
-  std::vector<PathTree::Id> stack_;
-};
 
 void sum_user_waste(SizeReport& report) {
   const std::size_t first_user = report.has_base ? report.base_layers : 1;
@@ -96,20 +26,20 @@ void sum_user_waste(SizeReport& report) {
   }
 }
 
-TreeNode build_tree(const PathTree& tree, const MergedFs& fs,
+TreeNode build_tree(const PathTree& tree, const std::vector<Visible>& fs,
                     const std::vector<std::uint64_t>& rolled, PathTree::Id id,
                     std::uint64_t threshold, std::size_t& budget, int depth) {
   TreeNode node;
   node.name = id == PathTree::root ? std::string("/") : std::string(tree.name(id));
   node.bytes = rolled[id];
-  node.directory = fs.at(id).kind == EntryKind::directory;
+  node.directory = fs[id].kind == EntryKind::directory;
   if (!node.directory || depth >= 8) {
     return node;
   }
   std::vector<PathTree::Id> children;
   for (auto child = tree.first_child(id); child != PathTree::none;
        child = tree.next_sibling(child)) {
-    if (fs.at(child).layer != hidden && rolled[child] >= threshold && rolled[child] > 0) {
+    if (fs[child].layer != hidden_layer && rolled[child] >= threshold && rolled[child] > 0) {
       children.push_back(child);
     }
   }
@@ -138,26 +68,11 @@ SizeReport analyse(const Image& image, const AnalyseOptions& options) {
   SizeReport report;
   report.architecture = image.architecture;
   report.os = image.os;
-  MergedFs fs(tree);
+  const auto fs = merge_layers(image);
   std::uint64_t compressed = 0;
   bool compressed_known = true;
   for (std::size_t index = 0; index < image.layers.size(); ++index) {
     const auto& layer = image.layers[index];
-    const auto number = static_cast<std::uint32_t>(index);
-    for (const auto& entry : layer.summary->entries) {
-      if (entry.kind == EntryKind::whiteout) {
-        fs.hide(entry.node);
-      } else if (entry.kind == EntryKind::opaque) {
-        if (fs.at(entry.node).layer != hidden && fs.at(entry.node).kind == EntryKind::directory) {
-          fs.hide_below(entry.node);
-        }
-      }
-    }
-    for (const auto& entry : layer.summary->entries) {
-      if (entry.kind != EntryKind::whiteout && entry.kind != EntryKind::opaque) {
-        fs.add(entry.node, number, entry);
-      }
-    }
     LayerReport row;
     row.index = index + 1;
     row.digest = layer.digest;
@@ -182,8 +97,8 @@ SizeReport analyse(const Image& image, const AnalyseOptions& options) {
   std::vector<std::uint64_t> rolled(tree.size(), 0);
   std::vector<std::uint64_t> kept(report.layers.size(), 0);
   for (auto id = static_cast<PathTree::Id>(tree.size()); id-- > 1;) {
-    const auto& state = fs.at(id);
-    if (state.layer == hidden) {
+    const auto& state = fs[id];
+    if (state.layer == hidden_layer) {
       continue;
     }
     if (state.kind == EntryKind::file) {
@@ -197,8 +112,8 @@ SizeReport analyse(const Image& image, const AnalyseOptions& options) {
   for (std::size_t index = 0; index < image.layers.size(); ++index) {
     std::unordered_set<PathTree::Id> kept_targets;
     for (const auto& link : image.layers[index].summary->links) {
-      const auto& here = fs.at(link.node);
-      const auto& target = fs.at(link.target);
+      const auto& here = fs[link.node];
+      const auto& target = fs[link.target];
       if (here.layer != index || here.kind != EntryKind::hardlink || link.bytes == 0 ||
           (target.layer == index && target.kind == EntryKind::file)) {
         continue;
@@ -224,7 +139,7 @@ SizeReport analyse(const Image& image, const AnalyseOptions& options) {
 
   std::vector<PathTree::Id> candidates;
   for (PathTree::Id id = 1; id < tree.size(); ++id) {
-    if (fs.at(id).layer != hidden && rolled[id] > 0) {
+    if (fs[id].layer != hidden_layer && rolled[id] > 0) {
       candidates.push_back(id);
     }
   }

@@ -2,6 +2,7 @@
 // totals, waste, per-layer figures and largest paths; and its renderings.
 #pragma once
 
+#include "inspect/compare.hpp"
 #include "inspect/image.hpp"
 
 #include <nlohmann/json.hpp>
@@ -57,6 +58,8 @@ struct SizeReport {
   std::uint64_t added_bytes = 0;
   // Waste in the layers above the first (or above the base): what the image's own steps waste.
   std::uint64_t user_wasted_bytes = 0;
+  // Set by --compare: what the image adds, removes and changes against another.
+  std::optional<Comparison> compare;
 };
 
 struct AnalyseOptions {

@@ -580,3 +580,218 @@ _size_test(
   0
   STDOUT
   "\"total_bytes\": 23700,")
+
+# --compare: what grown.tar (the known image with its last layer replaced) adds, removes and
+# changes against the known image, in every format and from every input form; --max-growth.
+set(_size_compare_summary
+    "compared with [^\n]*legacy.tar\n  total         \\+2.5 KiB  \\(23600 -> 26180 bytes\\)\n  layers      2 shared, 1 added \\(\\+9.4 KiB\\), 1 removed \\(-6.8 KiB\\)\n  files       1 added \\(\\+500 B\\), 1 removed \\(-50 B\\), 2 changed in size \\(\\+1.9 KiB\\), 2 unchanged, 0 of the same size from other layers\n"
+)
+set(_size_compare_paths
+    "largest changes\n    \\+2.0 KiB  grown    /app/main  \\(7000 -> 9000 bytes\\)\n      \\+500 B  added    /app/new.txt  \\(0 -> 500 bytes\\)\n       -70 B  shrunk   /etc/conf  \\(150 -> 80 bytes\\)\n       -50 B  removed  /opt/data/new  \\(50 -> 0 bytes\\)\n$"
+)
+_size_test(
+  compare.text
+  COMMAND
+  size
+  "${_size_work}/grown.tar"
+  --compare
+  "${_size_work}/legacy.tar"
+  RESULT
+  0
+  STDOUT
+  "^image [^\n]*grown.tar .*${_size_compare_summary}\nlayers compared\n  change     #  before       bytes  digest        created by\n  shared     1       1     9.2 KiB  [0-9a-f]+  ADD file:base in / \n  shared     2       2     7.0 KiB  [0-9a-f]+  apt-get install -y thing\n  added      3       -     9.4 KiB  [0-9a-f]+  COPY main new.txt conf /app/ # buildkit\n  removed    -       3     6.8 KiB  [0-9a-f]+  COPY main /app/main # buildkit\n\n${_size_compare_paths}"
+  STDERR
+  "^$")
+# "." for each JSON array bracket: an unbalanced "[" would join CMake list items.
+set(_size_compare_json
+    "\"compare\": {\n    \"source\": \"[^\"]*\",\n    \"total_bytes_before\": 23600,\n    \"total_bytes_after\": 26180,\n    \"total_bytes_delta\": 2580,\n    \"added\": {\n      \"files\": 1,\n      \"bytes_before\": 0,\n      \"bytes_after\": 500,\n      \"bytes_delta\": 500\n    },\n    \"removed\": {\n      \"files\": 1,\n      \"bytes_before\": 50,\n      \"bytes_after\": 0,\n      \"bytes_delta\": -50\n    },\n    \"changed\": {\n      \"files\": 2,\n      \"bytes_before\": 7150,\n      \"bytes_after\": 9080,\n      \"bytes_delta\": 1930\n    },\n    \"unchanged\": {\n      \"files\": 2,.*\"layers_shared\": {\n      \"layers\": 2,.*\"layers_added\": {\n      \"layers\": 1,.*\"layers_removed\": {\n      \"layers\": 1,.*\"layers\": .\n      {\n        \"change\": \"shared\",\n        \"index\": 1,\n        \"index_before\": 1,.*\"change\": \"removed\",\n        \"index\": null,\n        \"index_before\": 3,.*\"paths\": .\n      {\n        \"path\": \"/app/main\",\n        \"bytes_before\": 7000,\n        \"bytes_after\": 9000,\n        \"bytes_delta\": 2000,\n        \"change\": \"grown\"\n      },\n      {\n        \"path\": \"/app/new.txt\",\n        \"bytes_before\": 0,\n        \"bytes_after\": 500,\n        \"bytes_delta\": 500,\n        \"change\": \"added\"\n      },\n      {\n        \"path\": \"/etc/conf\",\n        \"bytes_before\": 150,\n        \"bytes_after\": 80,\n        \"bytes_delta\": -70,\n        \"change\": \"shrunk\"\n      },\n      {\n        \"path\": \"/opt/data/new\",\n        \"bytes_before\": 50,\n        \"bytes_after\": 0,\n        \"bytes_delta\": -50,\n        \"change\": \"removed\"\n      }\n    .\n  }\n}\n$"
+)
+# The same figures whichever reader reads either side: layers match by diff_id across storage.
+foreach(
+  _pair IN
+  ITEMS "json|grown.tar|legacy.tar|" "json-oci|grown-oci|oci.tar|" "json-mixed|grown.tar|oci|"
+        "json-stdin|-|legacy.tar|grown.tar" "json-compare-stdin|grown.tar|-|legacy.tar")
+  string(REPLACE "|" ";" _pair "${_pair}")
+  list(GET _pair 0 _name)
+  list(GET _pair 1 _image)
+  list(GET _pair 2 _other)
+  list(GET _pair 3 _stdin)
+  foreach(_side IN ITEMS _image _other)
+    if(NOT ${_side} STREQUAL "-")
+      set(${_side} "${_size_work}/${${_side}}")
+    endif()
+  endforeach()
+  set(_stdin_args)
+  if(_stdin)
+    set(_stdin_args STDIN "${_size_work}/${_stdin}")
+  endif()
+  _size_test(
+    compare.${_name}
+    COMMAND
+    size
+    "${_image}"
+    --compare
+    "${_other}"
+    --format
+    json
+    ${_stdin_args}
+    RESULT
+    0
+    STDOUT
+    "\"total_bytes\": 26180,.*${_size_compare_json}"
+    STDERR
+    "^$")
+endforeach()
+_size_test(
+  compare.markdown
+  COMMAND
+  size
+  "${_size_work}/grown.tar"
+  --compare
+  "${_size_work}/legacy.tar"
+  --format
+  markdown
+  RESULT
+  0
+  STDOUT
+  "\n### Compared with [^\n]*legacy.tar\n\n\\| \\| files \\| before \\| after \\| change \\|\n\\|---\\|---:\\|---:\\|---:\\|---:\\|\n\\| total bytes \\| \\| 23600 \\| 26180 \\| \\+2.5 KiB \\|\n\\| added \\| 1 \\| 0 \\| 500 \\| \\+500 B \\|\n\\| removed \\| 1 \\| 50 \\| 0 \\| -50 B \\|\n\\| changed in size \\| 2 \\| 7150 \\| 9080 \\| \\+1.9 KiB \\|\n\\| unchanged \\| 2 \\| 5000 \\| 5000 \\| 0 B \\|\n.*\\| added \\| 3 \\| - \\| 9.4 KiB \\| `[0-9a-f]+` \\| COPY main new.txt conf /app/ # buildkit \\|\n\\| removed \\| - \\| 3 \\| 6.8 KiB \\|.*#### Largest changes\n\n\\| change \\| bytes \\| before \\| after \\| path \\|\n\\|---\\|---:\\|---:\\|---:\\|---\\|\n\\| grown \\| \\+2.0 KiB \\| 7000 \\| 9000 \\| /app/main \\|\n\\| added \\| \\+500 B \\| 0 \\| 500 \\| /app/new.txt \\|\n\\| shrunk \\| -70 B \\| 150 \\| 80 \\| /etc/conf \\|\n\\| removed \\| -50 B \\| 50 \\| 0 \\| /opt/data/new \\|\n$"
+  STDERR
+  "^$")
+_size_test(
+  compare.html
+  COMMAND
+  size
+  "${_size_work}/grown.tar"
+  --compare
+  "${_size_work}/legacy.tar"
+  --format
+  html
+  RESULT
+  0
+  STDOUT
+  "fill=\"hsl[^\"]*\" class=\"grown\" data-path=\"/app/main\".*<h2>Compared with [^<]*legacy.tar</h2>.*<tr class=\"grown\"><td><mark class=\"grown\">grown</mark></td><td>\\+2.0 KiB</td>.*<tr class=\"added\"><td><mark class=\"added\">added</mark></td><td>\\+500 B</td>"
+  STDERR
+  "^$")
+# The top few changes only; the totals still count every file.
+_size_test(
+  compare.top
+  COMMAND
+  size
+  "${_size_work}/grown.tar"
+  --compare
+  "${_size_work}/legacy.tar"
+  --top
+  1
+  RESULT
+  0
+  STDOUT
+  "  files       1 added \\(\\+500 B\\), 1 removed \\(-50 B\\), 2 changed in size .*largest changes\n    \\+2.0 KiB  grown    /app/main  \\(7000 -> 9000 bytes\\)\n$"
+  STDERR
+  "^$")
+_size_test(
+  compare.shrunk
+  COMMAND
+  size
+  "${_size_work}/legacy.tar"
+  --compare
+  "${_size_work}/grown.tar"
+  --max-growth
+  0
+  --format
+  json
+  RESULT
+  0
+  STDOUT
+  "\"total_bytes_delta\": -2580,"
+  STDERR
+  "^$")
+_size_test(
+  compare.max-growth-pass
+  COMMAND
+  size
+  "${_size_work}/grown.tar"
+  --compare
+  "${_size_work}/legacy.tar"
+  --max-growth
+  2580
+  RESULT
+  0
+  STDERR
+  "^$")
+_size_test(
+  compare.max-growth-fail
+  COMMAND
+  size
+  "${_size_work}/grown.tar"
+  --compare
+  "${_size_work}/legacy.tar"
+  --max-growth
+  2KiB
+  --max-bytes
+  1MB
+  RESULT
+  3
+  STDOUT
+  "compared with [^\n]*legacy.tar\n"
+  STDERR
+  "^hubtel-ai: error: budget failed: max-growth 2580 > 2048 \\(by 532\\): [^\n]*/grown.tar grew from 23600 to 26180 bytes against [^\n]*/legacy.tar\n$"
+)
+# Arguments separated by ",", "@" for the fixtures' folder.
+set(_size_compare_bad_cases
+    "max-growth-without-compare|2|--max-growth,1MB|--max-growth requires --compare"
+    "max-growth-bad-size|2|--compare,@legacy.tar,--max-growth,lots|--max-growth: \"lots\" is not a size \\(expected bytes or e.g. 50MiB, 1GB\\)"
+    "max-growth-negative|2|--compare,@legacy.tar,--max-growth,-1KB|--max-growth: \"-1KB\" is not a size \\(expected bytes or e.g. 50MiB, 1GB\\)"
+    "compare-missing|1|--compare,@absent.tar|--compare: cannot read '[^\n]*absent.tar': No such file or directory\n$"
+    "compare-truncated|1|--compare,@truncated.tar|--compare: [^\n]*truncated.tar: truncated or corrupt archive \\([^\n]*\\)\n$"
+    "compare-not-an-image|1|--compare,@no-manifest.tar|--compare: [^\n]*no-manifest.tar: not an image archive \\(no manifest.json or index.json\\)\n$"
+    "compare-digest-mismatch|1|--compare,@digest-mismatch.tar|--compare: [^\n]*digest-mismatch.tar: blob sha256:[0-9a-f]+ does not match its digest \\(its content is sha256:[0-9a-f]+\\)\n$"
+)
+foreach(_case IN LISTS _size_compare_bad_cases)
+  string(REPLACE "|" ";" _case "${_case}")
+  list(GET _case 0 _name)
+  list(GET _case 1 _result)
+  list(GET _case 2 _args)
+  list(GET _case 3 _message)
+  string(REPLACE "," ";" _args "${_args}")
+  list(TRANSFORM _args REPLACE "^@" "${_size_work}/")
+  _size_test(
+    bad.${_name}
+    COMMAND
+    size
+    "${_size_work}/grown.tar"
+    ${_args}
+    RESULT
+    ${_result}
+    STDOUT
+    "^$"
+    STDERR
+    "^hubtel-ai: error: ${_message}")
+endforeach()
+_size_test(
+  bad.compare-both-stdin
+  COMMAND
+  size
+  -
+  --compare
+  -
+  STDIN
+  "${_size_work}/grown.tar"
+  RESULT
+  2
+  STDOUT
+  "^$"
+  STDERR
+  "^hubtel-ai: error: --compare cannot read stdin: the image or --base already does\n$")
+# The comparison's page in the browser: the added and grown paths marked in its tables and treemap.
+add_test(NAME cli.size.html.compare-write
+         COMMAND hubtel-ai size "${_size_work}/grown.tar" --compare "${_size_work}/legacy.tar"
+                 --output "${_size_work}/compare.html")
+set_tests_properties(
+  cli.size.html.compare-write PROPERTIES FIXTURES_REQUIRED hubtel_size FIXTURES_SETUP
+                                         hubtel_size_compare_html LABELS cli)
+add_test(
+  NAME cli.size.html.compare-browser
+  COMMAND ${CMAKE_COMMAND} -DCHROMIUM=${HUBTEL_CHROMIUM} -DPAGE=${_size_work}/compare.html
+          -DWORK=${_size_work}/browser-compare -DCOMPARED=ON -P ${_size_data}/CheckHtml.cmake)
+set_tests_properties(cli.size.html.compare-browser
+                     PROPERTIES FIXTURES_REQUIRED hubtel_size_compare_html LABELS "cli;browser")

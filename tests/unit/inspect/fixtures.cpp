@@ -340,6 +340,19 @@ FixtureImage known_image() {
   return image;
 }
 
+FixtureImage grown_image() {
+  auto image = known_image();
+  image.layers.back() = {{{"usr/lib/.wh.libsmall.so", 'f', 0, {}},
+                          {"app", 'd', 0, {}},
+                          {"app/main", 'f', 9000, {}},
+                          {"app/new.txt", 'f', 500, {}},
+                          {"etc/conf", 'f', 80, {}},
+                          {"opt/data/.wh.new", 'f', 0, {}}},
+                         "zstd",
+                         "COPY main new.txt conf /app/ # buildkit"};
+  return image;
+}
+
 void write_fixture_set(const fs::path& dir) {
   fs::create_directories(dir);
   const auto put = [&](const std::string& name, const std::string& bytes) {
@@ -375,6 +388,16 @@ void write_fixture_set(const fs::path& dir) {
     archive_write_data(raw.get(), legacy.data(), legacy.size());
     archive_write_close(raw.get());
     put("legacy.tar.gz", compressed);
+  }
+
+  // The known image with its last layer replaced, for --compare: /app/main grown (7000 to 9000),
+  // /app/new.txt added (500), /etc/conf shrunk (150 to 80), /opt/data/new removed (50),
+  // /usr/lib/libbig.so and its hardlink unchanged; 26180 bytes in total (+2580).
+  {
+    const auto grown = grown_image();
+    put("grown.tar", save_archive(grown, Layout::legacy));
+    fs::remove_all(dir / "grown-oci");
+    write_oci_folder(grown, dir / "grown-oci");
   }
 
   FixtureImage base;

@@ -64,6 +64,10 @@ void write_oci_folder(const FixtureImage& image, const std::filesystem::path& di
 // links; 23600 bytes in total, 12200 visible (see fixtures.cpp for the figures).
 FixtureImage known_image();
 
+// The known image with its last layer replaced: a file grown, one added, one shrunk, one removed
+// and the rest unchanged (see fixtures.cpp for the figures).
+FixtureImage grown_image();
+
 // Writes every input the CLI tests read into dir.
 void write_fixture_set(const std::filesystem::path& dir);
 

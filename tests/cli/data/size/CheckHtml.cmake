@@ -39,6 +39,21 @@ endif()
 if(NOT dom MATCHES "<table id=\"layers\">")
   string(APPEND failures "no layers table in the DOM\n")
 endif()
+if(COMPARED)
+  foreach(
+    expected IN
+    ITEMS "<table id=\"compare-layers\">" "<table id=\"compare-paths\">"
+          "<tr class=\"added\"><td><mark class=\"added\">added</mark>"
+          "<tr class=\"grown\"><td><mark class=\"grown\">grown</mark>")
+    string(FIND "${dom}" "${expected}" at)
+    if(at EQUAL -1)
+      string(APPEND failures "no ${expected} in the DOM\n")
+    endif()
+  endforeach()
+  if(NOT dom MATCHES "<html[^>]* data-marked=\"([0-9]+)\"" OR CMAKE_MATCH_1 LESS 2)
+    string(APPEND failures "the script found fewer than 2 marked treemap boxes\n")
+  endif()
+endif()
 if(failures)
   message(FATAL_ERROR "${PAGE}:\n${failures}")
 endif()
