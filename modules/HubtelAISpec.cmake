@@ -1421,6 +1421,7 @@ function(_hubtel_context_json out fn name context)
   set(ignore_json "[]")
   file(RELATIVE_PATH binary_rel "${context}" "${CMAKE_BINARY_DIR}")
   if(NOT binary_rel MATCHES "^\\.\\./" AND NOT binary_rel STREQUAL "")
+    _hubtel_ignore_literal(binary_rel "${binary_rel}")
     _hubtel_json_list(ignore_json "${binary_rel}")
   endif()
   if(project_dir MATCHES "[\\\\\"$]")
@@ -1609,7 +1610,8 @@ function(_hubtel_project_inputs out_inputs out_ignore file context)
   file(RELATIVE_PATH binary_rel "${context}" "${CMAKE_BINARY_DIR}")
   set(ignore)
   if(NOT binary_rel MATCHES "^\\.\\./" AND NOT binary_rel STREQUAL "")
-    list(APPEND ignore "${binary_rel}")
+    _hubtel_ignore_literal(ignored "${binary_rel}")
+    list(APPEND ignore "${ignored}")
   endif()
   # What is never the project's: version control, byte code, CMake's and Ninja's files (an
   # in-source build tree), virtual environments, tool caches, and setuptools' own build and dist
@@ -1722,6 +1724,16 @@ function(_hubtel_json_escape out value)
   string(REPLACE "\"" "\\\"" value "${value}")
   string(REPLACE "$" "$<1:$>" value "${value}")
   set(${out} "${value}" PARENT_SCOPE)
+endfunction()
+
+# _hubtel_ignore_literal(<out> <path>) gives <path> as a .dockerignore line that matches that path
+# alone: engines read * ? [ ] \ there as pattern syntax and a leading ! or # as a negation or a
+# comment, so each is escaped with a backslash (a build tree named !b would otherwise be taken
+# back into the context).
+function(_hubtel_ignore_literal out path)
+  string(REGEX REPLACE "([][*?\\\\])" "\\\\\\1" path "${path}")
+  string(REGEX REPLACE "^([!#])" "\\\\\\1" path "${path}")
+  set(${out} "${path}" PARENT_SCOPE)
 endfunction()
 
 # _hubtel_json_list(<out> <value>...) makes a JSON array of strings.

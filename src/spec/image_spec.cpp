@@ -250,7 +250,8 @@ void read_native(const Members& m, ImageSpec& spec) {
   }
   spec.hubtel_stubs = m.texts("hubtel_stubs", pattern("/[A-Za-z0-9/._+-]*"),
                               "an absolute path of letters, digits and /._+-");
-  spec.ignore_paths = m.texts("ignore_paths", pattern("[^/].*"), "a path relative to the context");
+  spec.ignore_paths =
+      m.texts("ignore_paths", pattern("[^/!#].*"), "a path relative to the context");
   // The builder's build folder persists in a cache mount: one for the images that the builder
   // configures alike, so the second image of a project reuses the first's configuration and
   // objects. Its name holds nothing of this machine (no path), as it is part of the build step's
@@ -328,8 +329,9 @@ void read_python(const Members& m, ImageSpec& spec) {
       m.bad("pyproject", fmt::format("\"{}\" is not a file named pyproject.toml", *spec.pyproject));
     }
     spec.pyproject_package = m.boolean("pyproject_package");
-    spec.pyproject_ignore = m.texts("pyproject_ignore", pattern("[A-Za-z0-9_./@+*-]+"),
-                                    "a path pattern relative to the context");
+    // A build tree's name comes escaped (a leading ! or # too), as ignore_paths does.
+    spec.pyproject_ignore =
+        m.texts("pyproject_ignore", pattern("[^/!#].*"), "a path pattern relative to the context");
   }
 }
 
