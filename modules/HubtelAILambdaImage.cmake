@@ -58,6 +58,14 @@ function(hubtel_add_lambda_image name)
       _hubtel_check_argument(keyword "${name}" "${ARGV${i}}")
     endforeach()
   endif()
+  # Every file of an image lies in the build tree, and CMake takes no '#' in the files a custom
+  # command makes: said here, where CMake's own error would not name the cause.
+  if(CMAKE_BINARY_DIR MATCHES "#")
+    _hubtel_fail(
+      hubtel_add_lambda_image "${name}" "the build tree \"${CMAKE_BINARY_DIR}\" has a '#' in its "
+      "path, which CMake does not take in the files a build makes; configure in a folder whose "
+      "path has none")
+  endif()
   _hubtel_spec(${ARGV})
   _hubtel_add_image_targets(${name})
   _hubtel_add_deploy_targets(${name})
