@@ -12,8 +12,14 @@ endif()
 configure_package_config_file(
   "${CMAKE_CURRENT_LIST_DIR}/HubtelAIConfig.cmake.in" "${PROJECT_BINARY_DIR}/HubtelAIConfig.cmake"
   INSTALL_DESTINATION "${_hubtel_package_dir}")
+# Before 1.0 a minor version may break what the last one offered: 0.1 does not stand in for 0.2.
+if(PROJECT_VERSION_MAJOR EQUAL 0)
+  set(_hubtel_compatibility SameMinorVersion)
+else()
+  set(_hubtel_compatibility SameMajorVersion)
+endif()
 write_basic_package_version_file("${PROJECT_BINARY_DIR}/HubtelAIConfigVersion.cmake"
-                                 COMPATIBILITY SameMajorVersion)
+                                 COMPATIBILITY ${_hubtel_compatibility})
 install(FILES "${PROJECT_BINARY_DIR}/HubtelAIConfig.cmake"
               "${PROJECT_BINARY_DIR}/HubtelAIConfigVersion.cmake"
         DESTINATION "${_hubtel_package_dir}")

@@ -1,7 +1,8 @@
 # A consumer project of HubtelAI, the way users load it: find_package() from an installed prefix,
-# or add_subdirectory() of the source tree; and a request for another major version, refused.
+# or add_subdirectory() of the source tree; and a request for another major version, or while the
+# major version is 0 for another minor one, refused.
 #
-# -DMODE=install|subdirectory|other-major -DHUBTEL_SOURCE_DIR=<src> -DHUBTEL_BINARY_DIR=<build>
+# -DMODE=install|subdirectory|other-major|other-minor -DHUBTEL_SOURCE_DIR=<src> -DHUBTEL_BINARY_DIR=<build>
 # -DWORK_DIR=<scratch> -DGENERATOR=<generator>
 cmake_minimum_required(VERSION 3.20)
 
@@ -14,6 +15,8 @@ if(MODE STREQUAL "subdirectory")
   set(load "add_subdirectory(\"${HUBTEL_SOURCE_DIR}\" hubtel-ai)")
 elseif(MODE STREQUAL "other-major")
   set(load "find_package(HubtelAI 1.0 REQUIRED)")
+elseif(MODE STREQUAL "other-minor")
+  set(load "find_package(HubtelAI 0.0 REQUIRED)")
 else()
   set(load "find_package(HubtelAI 0.1 REQUIRED)")
 endif()
@@ -39,7 +42,7 @@ hubtel_add_lambda_image(hello RUNTIME provided.al2023 TARGET hello ARCHITECTURES
 ")
 
 set(prefix_args)
-if(MODE STREQUAL "install" OR MODE STREQUAL "other-major")
+if(MODE MATCHES "^(install|other-major|other-minor)$")
   execute_process(COMMAND "${CMAKE_COMMAND}" --install "${HUBTEL_BINARY_DIR}" --prefix
                           "${work}/prefix" RESULT_VARIABLE result OUTPUT_QUIET)
   if(NOT result EQUAL 0)
@@ -54,12 +57,16 @@ execute_process(
   OUTPUT_VARIABLE out
   ERROR_VARIABLE err)
 
-if(MODE STREQUAL "other-major")
+if(MODE MATCHES "^other-")
+  string(REGEX MATCH "[0-9]+\\.[0-9]+" requested "${load}")
   string(REGEX REPLACE "\n *" " " folded "${err}")
+  string(REPLACE "." "\\." requested_regex "${requested}")
   if(result EQUAL 0
      OR NOT folded MATCHES
-        "requested version \"1\\.0\".*HubtelAIConfig\\.cmake, version: 0\\.1\\.[0-9]+")
-    message(FATAL_ERROR "a request for HubtelAI 1.0 was not refused as expected:\n${out}\n${err}")
+        "requested version \"${requested_regex}\".*HubtelAIConfig\\.cmake, version: 0\\.1\\.[0-9]+")
+    message(
+      FATAL_ERROR "a request for HubtelAI ${requested} was not refused as expected:\n${out}\n${err}"
+    )
   endif()
   return()
 endif()
