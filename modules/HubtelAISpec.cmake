@@ -360,7 +360,12 @@ set(_hubtel_boolean
     "^([Oo][Nn]|[Oo][Ff][Ff]|[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|[Yy][Ee][Ss]|[Nn][Oo]|[YyNn]|1|0)$"
     "a CMake boolean: ON or OFF (or TRUE, FALSE, YES, NO, Y, N, 1, 0)")
 _hubtel_rule(LAMBDA_BASE MATCHES ${_hubtel_boolean})
-_hubtel_rule(BUILD_TYPE MATCHES "^[A-Za-z][A-Za-z0-9_]*$" "a build type such as Release")
+_hubtel_rule(
+  BUILD_TYPE
+  MATCHES
+    "^[A-Za-z][A-Za-z0-9_]*$"
+    "a build type such as Release, not a generator expression (without BUILD_TYPE, a multi-config generator builds each configuration as its own build type)"
+)
 _hubtel_rule(CMAKE_ARGS MATCHES "^-D[A-Za-z_][A-Za-z0-9_.+-]*(:[A-Z]+)?=" "-DVARIABLE=value")
 _hubtel_rule(STAGES ONE_OF dev debug)
 _hubtel_rule(
