@@ -899,7 +899,9 @@ class FetchedStore : public BlobStore {
     if (blob == sizes_.end()) {
       return std::nullopt;
     }
-    const auto& [digest, size] = blob->second;
+    // Named copies, not a structured binding: the fetch thread's lambda captures them.
+    const auto& digest = blob->second.first;
+    const auto size = blob->second.second;
     LayerBlob out;
     out.size = size;
     out.digest = verify_ ? digest : std::string();
