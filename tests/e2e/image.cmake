@@ -15,6 +15,7 @@ foreach(
         python-serve
         python-project
         python-arm64
+        python-emulated
         multiarch
         errors
         secrets
@@ -40,7 +41,7 @@ foreach(
   if(_hubtel_case MATCHES "^(secrets|multi-config)$")
     list(APPEND _hubtel_fixtures hubtel_registry)
   endif()
-  if(_hubtel_case MATCHES "^(multiarch|python-arm64|cache|tests)$")
+  if(_hubtel_case MATCHES "^(multiarch|python-arm64|python-emulated|cache|tests)$")
     list(APPEND _hubtel_fixtures hubtel_binfmt hubtel_registry hubtel_multi_base)
   endif()
   _hubtel_e2e_test(

@@ -96,9 +96,9 @@ expect_in "$(file "$work/native-arm64.so")" 'ELF 64-bit LSB shared object, ARM a
 cmp "$work/native-arm64.so" "$src/_native.so" || fail "the image's extension module is not the wheel's"
 
 # A requirement with only a source distribution: no binary wheel for arm64, so the build says it
-# installs the requirements under emulation, naming the requirement. (The emulated step itself is
-# not run to its end here: the test's builder has no arm64 variant, nor this machine the time to
-# install Python under QEMU.)
+# installs the requirements under emulation, naming the requirement. This builder has no arm64
+# variant, so the emulated step fails, saying so; python-emulated.sh runs it to its end on a
+# builder that has one.
 configure "$src" "$work/python-arm64-sdist" -DSDIST=1 \
   "-DHUBTEL_RUNTIME_IMAGE_PYTHON3_11=$runtime" "-DHUBTEL_BUILDER_IMAGE_PYTHON3_11=$builder"
 set +e
