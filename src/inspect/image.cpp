@@ -310,6 +310,71 @@ class FileSpan : public RandomSource {
   std::uint64_t length_;
 };
 
+// A layer member read once from its start to its end, hash_read bytes at a time, and hashed as it
+// passes: the header walk reads its headers out of what passed, so a checked layer is read from
+// the file once, by one thread, and parsed as it is hashed.
+class HashedSpan : public RandomSource {
+ public:
+  HashedSpan(const OpenFile& file, std::uint64_t offset, std::uint64_t length,
+             std::string_view where)
+      : range_(file, offset, length, where), offset_(offset), length_(length) {
+    range_.read_by(hash_read);
+  }
+  [[nodiscard]] std::uint64_t size() const override { return length_; }
+  [[nodiscard]] std::size_t window() const override { return 4 << 10; }
+
+  std::size_t read_at(std::uint64_t offset, char* into, std::size_t want) override {
+    std::size_t done = 0;
+    while (done < want && offset + done < length_) {
+      const auto at = offset + done;
+      if (at < start_) {
+        // Behind what passed (a header window that ended in the chunk before): read again, not
+        // hashed again.
+        const auto n = range_.read_at(
+            offset_ + at, into + done,
+            static_cast<std::size_t>(std::min<std::uint64_t>(want - done, start_ - at)));
+        if (n == 0) {
+          return done;
+        }
+        done += n;
+        continue;
+      }
+      while (at >= start_ + chunk_.size()) {
+        if (!advance()) {
+          return done;
+        }
+      }
+      const auto n = static_cast<std::size_t>(
+          std::min<std::uint64_t>(want - done, start_ + chunk_.size() - at));
+      std::memcpy(into + done, chunk_.data() + (at - start_), n);
+      done += n;
+    }
+    return done;
+  }
+
+  // The digest of the whole member: what the walk left unread is read and hashed now.
+  std::string digest() {
+    while (advance()) {
+    }
+    return sha_.finish();
+  }
+
+ private:
+  bool advance() {
+    start_ += chunk_.size();
+    chunk_ = range_.next();
+    sha_.update(chunk_);
+    return !chunk_.empty();
+  }
+
+  FileRange range_;
+  std::uint64_t offset_;
+  std::uint64_t length_;
+  std::uint64_t start_ = 0;
+  std::string_view chunk_;
+  Sha256 sha_;
+};
+
 // ----- archives (a file or a stream), read once from start to end -----
 
 // The data of the outer archive's current member, with its first bytes peeked for sniffing.
@@ -538,17 +603,17 @@ class ArchiveStore : public BlobStore {
                         static_cast<std::uint64_t>(length), where_);
         const auto prefix = std::string(range.peek(512));
         if (!is_document(name, prefix)) {
+          if (!is_compressed(prefix) && summarise_) {
+            start_walk(name, static_cast<std::uint64_t>(offset),
+                       static_cast<std::uint64_t>(length));
+            return;
+          }
           std::shared_future<std::string> digest;
           if (verify_) {
             digest = hash_in_background(static_cast<std::uint64_t>(offset),
                                         static_cast<std::uint64_t>(length));
           }
           if (!is_compressed(prefix)) {
-            if (summarise_) {
-              start_walk(name, static_cast<std::uint64_t>(offset),
-                         static_cast<std::uint64_t>(length), std::move(digest));
-              return;
-            }
             range.read_by(header_read);
           }
           store(
@@ -568,8 +633,7 @@ class ArchiveStore : public BlobStore {
   // on a thread of their own (the walks of a few layers at once, one a core); its digest is
   // computed meanwhile. The paths are interned in the members' order all the same: the oldest
   // walk is finished first, and every walk before any other layer is summarised.
-  void start_walk(const std::string& name, std::uint64_t offset, std::uint64_t length,
-                  std::shared_future<std::string> digest) {
+  void start_walk(const std::string& name, std::uint64_t offset, std::uint64_t length) {
     const auto cores = std::max(1U, std::thread::hardware_concurrency());
     if (blobs_.count(name) != 0) {
       finish_walks();  // a name seen again replaces the blob: the earlier one is finished first
@@ -579,11 +643,26 @@ class ArchiveStore : public BlobStore {
     }
     StoredBlob blob;
     blob.size = length;
-    blob.pending_digest = std::move(digest);
     blobs_[name] = std::move(blob);
-    walks_.push_back({name, offset, length,
-                      std::make_unique<PlainLayerWalk>(
-                          std::make_unique<FileSpan>(*file_, offset, length, where_))});
+    Walk walk{name, offset, length, nullptr, nullptr};
+    if (verify_) {
+      // Hashed by the walk's thread as it reads; the digest lands once the walk is done.
+      auto span = std::make_unique<HashedSpan>(*file_, offset, length, where_);
+      auto* hashed = span.get();
+      walk.digest = std::make_shared<std::string>();
+      walk.walk = std::make_unique<PlainLayerWalk>(
+          std::move(span), [hashed, digest = walk.digest] { *digest = hashed->digest(); });
+    } else {
+      walk.walk = std::make_unique<PlainLayerWalk>(
+          std::make_unique<FileSpan>(*file_, offset, length, where_));
+    }
+    walks_.push_back(std::move(walk));
+  }
+
+  static std::shared_future<std::string> ready(std::string digest) {
+    std::promise<std::string> known;
+    known.set_value(std::move(digest));
+    return known.get_future().share();
   }
 
   void finish_walks() {
@@ -607,9 +686,20 @@ class ArchiveStore : public BlobStore {
         throw;
       }
       blob.layer_error = e.what();
+      walk.walk.reset();  // stopped before its digest: hashed here
+      if (walk.digest) {
+        FileRange range(*file_, walk.offset, walk.length, where_);
+        range.read_by(hash_read);
+        HashingSource hashed(range);
+        hashed.drain();
+        blob.pending_digest = ready(hashed.digest());
+      }
       return;
     }
     walk.walk.reset();
+    if (walk.digest) {
+      blob.pending_digest = ready(*walk.digest);  // checked with the others, in finish_digests
+    }
     if (!summary) {
       // Left to libarchive: read from the start, as store() reads.
       FileRange range(*file_, walk.offset, walk.length, where_);
@@ -714,6 +804,7 @@ class ArchiveStore : public BlobStore {
     std::uint64_t offset;
     std::uint64_t length;
     std::unique_ptr<PlainLayerWalk> walk;
+    std::shared_ptr<std::string> digest;  // set by the walk's thread when it hashes
   };
   std::deque<Walk> walks_;  // in the members' order
 };

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <deque>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <unordered_map>
@@ -405,8 +406,8 @@ class HeaderReader {
   // The 512 bytes at `offset` (offset + 512 <= size()), or null when the file ends before them.
   const char* block(std::uint64_t offset) {
     if (offset < start_ || offset + tar_block > start_ + length_) {
-      const auto want =
-          static_cast<std::size_t>(std::min<std::uint64_t>(header_window, size_ - offset));
+      const auto want = static_cast<std::size_t>(
+          std::min<std::uint64_t>(std::min(header_window, source_.window()), size_ - offset));
       length_ = source_.read_at(offset, window_.get(), want);
       start_ = offset;
       if (length_ < tar_block) {
@@ -629,10 +630,10 @@ namespace {
 struct WalkCancelled {};
 }  // namespace
 
-PlainLayerWalk::PlainLayerWalk(std::unique_ptr<RandomSource> source)
+PlainLayerWalk::PlainLayerWalk(std::unique_ptr<RandomSource> source, std::function<void()> then)
     : state_(std::make_unique<State>()) {
   state_->source = std::move(source);
-  thread_ = std::thread([state = state_.get()] {
+  thread_ = std::thread([state = state_.get(), then = std::move(then)] {
     State::Chunk chunk;
     auto hand_over = [state](State::Chunk& full) {
       std::unique_lock lock(state->mutex);
@@ -658,6 +659,9 @@ PlainLayerWalk::PlainLayerWalk(std::unique_ptr<RandomSource> source)
       });
       if (walked && !chunk.empty()) {
         hand_over(chunk);
+      }
+      if (then) {
+        then();
       }
     } catch (const WalkCancelled&) {
     } catch (...) {

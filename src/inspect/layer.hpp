@@ -6,6 +6,7 @@
 #include "inspect/paths.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -102,6 +103,9 @@ class RandomSource {
   // Up to `want` bytes from `offset` into `into`; fewer only where the source ends. Throws Error
   // on read failures.
   virtual std::size_t read_at(std::uint64_t offset, char* into, std::size_t want) = 0;
+  // How much the header walk asks for at a time (at most 64 KiB): reads of a file cost more than
+  // the bytes they copy, copies out of memory do not.
+  [[nodiscard]] virtual std::size_t window() const { return std::size_t{64} << 10U; }
 };
 
 // summarise_layer for a plain tar read by offset: its headers are parsed here (ustar, GNU long
@@ -119,7 +123,9 @@ std::optional<LayerSummary> summarise_plain_layer(RandomSource& source, PathTree
 // found, in order, on the caller's thread. At most a few thousand entries wait between the two.
 class PlainLayerWalk {
  public:
-  explicit PlainLayerWalk(std::unique_ptr<RandomSource> source);
+  // `then` runs on the walk's thread once the walk has read the layer's headers (or left it to
+  // libarchive); what it throws, finish() throws as a read failure.
+  explicit PlainLayerWalk(std::unique_ptr<RandomSource> source, std::function<void()> then = {});
   PlainLayerWalk(const PlainLayerWalk&) = delete;
   PlainLayerWalk& operator=(const PlainLayerWalk&) = delete;
   ~PlainLayerWalk();  // stops the walk where it is
