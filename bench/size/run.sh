@@ -12,6 +12,8 @@
 #    cost per path (target: <= 64 MiB + ~150 B/path).
 #
 # Usage: bench/size/run.sh <hubtel-ai> [work dir]   (or: ninja bench-size)
+# RUNS=<n> runs of each command (5); COLD=0 leaves out the cold-cache figures (dropping the page
+# cache slows everything else on the machine).
 set -euo pipefail
 hubtel_ai=$(realpath "${1:?usage: run.sh <hubtel-ai> [work dir]}")
 work=${2:-$(mktemp -d)}
@@ -127,7 +129,7 @@ pair() {
       fi
     done
   done
-  awk -v a="$best_a" -v b="$best_b" 'BEGIN { printf "%.3f %.3f", a / 1e9, b / 1e9 }'
+  awk -v a="$best_a" -v b="$best_b" 'BEGIN { printf "%.3f %.3f\n", a / 1e9, b / 1e9 }'
 }
 drop_page_cache() { sync && echo 3 >/proc/sys/vm/drop_caches; }
 peak() { # <command...>: peak resident memory in MiB
@@ -153,12 +155,12 @@ echo "  plain save:  --no-verify ${t_plain_nv}s  cat ${t_cat}s  ratio $(ratio "$
 echo "               digests checked ${t_plain}s  openssl dgst -sha256 ${t_sha}s  ratio $(ratio "$t_plain" "$t_sha")  (target <= 0.6)"
 echo "  gzip OCI:    hubtel-ai ${t_gzip}s  zcat ${t_zcat}s  ratio $(ratio "$t_gzip" "$t_zcat")  (target <= 1.2)"
 echo "               --no-verify ${t_gzip_nv}s  ratio $(ratio "$t_gzip_nv" "$t_zcat")"
-if [ -w /proc/sys/vm/drop_caches ]; then
+if [ "${COLD:-1}" = 1 ] && [ -w /proc/sys/vm/drop_caches ]; then
   read -r c_plain_nv c_cat < <(RUNS=3 pair drop_page_cache "$hubtel_ai size save.tar --format json --no-verify" "cat save.tar")
   read -r c_plain c_sha < <(RUNS=3 pair drop_page_cache "$hubtel_ai size save.tar --format json" "openssl dgst -sha256 save.tar")
   echo "  cold cache:  --no-verify ${c_plain_nv}s  cat ${c_cat}s  ratio $(ratio "$c_plain_nv" "$c_cat");  digests checked ${c_plain}s  openssl ${c_sha}s  ratio $(ratio "$c_plain" "$c_sha")"
 else
-  echo "  cold cache:  not measured (dropping the page cache needs root)"
+  echo "  cold cache:  not measured (COLD=0, or not root: dropping the page cache needs root)"
 fi
 echo "  load average while measuring: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "  peak memory: plain ${m_plain} MiB, gzip ${m_gzip} MiB, 1,000,000 paths ${m_million} MiB (process alone ${m_empty} MiB)"
