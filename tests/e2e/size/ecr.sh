@@ -137,7 +137,8 @@ status=0
 [ ! -s "$work/fail.out" ] || fail "size with refused credentials wrote to stdout"
 expect_in "$(cat "$work/fail.err")" "HTTP 401.*refused the credentials"
 INSIDE
-host=$host work=$work hubtel_ai=$hubtel_ai unshare --mount --net bash "$work/inside.sh"
+export host work hubtel_ai
+unshare --mount --net bash "$work/inside.sh"
 
 python3 - "$work/ecr.json" "$work/saved.json" <<'PY' || fail "the ECR report differs from the archive's"
 import json, sys
