@@ -1,13 +1,48 @@
 // The 'build' subcommand: builds, measures or stages one architecture of a Lambda image.
 #include "engine/build.hpp"
 #include "cli/commands.hpp"
+#include "common/error.hpp"
+#include "deploy/deploy.hpp"
 #include "registry/client.hpp"
+#include "registry/remote_image.hpp"
 
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
 #include <memory>
+#include <ostream>
 
 namespace hubtel::cli {
+namespace {
+
+// <name>-size compares the image with the one deployed for its architecture, when deploy.json
+// records one, read from its registry with the push's credentials. A record or registry that
+// cannot be read is said on `err`, and the report goes on without the comparison.
+void compare_with_deployed(engine::BuildRequest& request, const spec::ImageSpec& spec,
+                           std::ostream& err) {
+  try {
+    const auto uri = deploy::deployed_image(spec, request.arch);
+    if (!uri) {
+      return;
+    }
+    const auto reference = registry::parse_image_reference(*uri);
+    if (!reference || reference->digest.empty()) {
+      throw Error(
+          fmt::format("deploy.json names '{}', which is no image pinned by digest; run "
+                      "{}-deploy again",
+                      *uri, spec.name));
+    }
+    registry::RegistryReadOptions registry_options;
+    request.compare_with = std::make_shared<const inspect::Image>(
+        registry::read_registry_image(*reference, registry_options, {}));
+    request.compare_source = *uri + " (deployed)";
+  } catch (const Error& e) {
+    err << fmt::format("hubtel-ai: warning: {}-size: not compared with the deployed image: {}\n",
+                       spec.name, e.what());
+  }
+}
+
+}  // namespace
 
 void add_build_command(CLI::App& app, Context& context) {
   auto request = std::make_shared<engine::BuildRequest>();
@@ -42,6 +77,9 @@ void add_build_command(CLI::App& app, Context& context) {
     }
     auto logged_in = *request;
     logged_in.engine = registries.engine();
+    if (request->size) {
+      compare_with_deployed(logged_in, spec, context.err);
+    }
     context.exit_code = engine::run_build(logged_in, spec, context.out, context.err);
   });
 }

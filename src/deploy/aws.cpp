@@ -176,6 +176,16 @@ void Aws::wait(const std::string& step, const std::string& waiter, const std::st
   }
 }
 
+AwsFailure login_password_failure(const std::string& step, const std::string& stderr_text) {
+  const auto error = parse_aws_error(stderr_text);
+  return {
+      fmt::format("{}: aws ecr get-login-password failed: {}{}", step, error.message,
+                  error.code == "NoCredentials" ? "; give the AWS CLI credentials (AWS_PROFILE, or "
+                                                  "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"
+                                                : ""),
+      error};
+}
+
 std::vector<std::string> Aws::login_password_command() const {
   return base_command("ecr", "get-login-password");
 }

@@ -41,6 +41,10 @@ class AwsFailure : public Error {
   AwsError error_;
 };
 
+// Why `aws ecr get-login-password` failed, from its stderr, with what to do when it had no
+// credentials; `step` names what the login was for.
+AwsFailure login_password_failure(const std::string& step, const std::string& stderr_text);
+
 struct AwsOptions {
   std::string program = "aws";
   std::optional<std::string> region;  // --region, when the registry names one
@@ -75,7 +79,8 @@ class Aws {
   void wait(const std::string& step, const std::string& waiter, const std::string& function,
             std::chrono::seconds timeout);
 
-  // `aws ecr get-login-password` as the first program of a login pipeline.
+  // `aws ecr get-login-password`: the first program of the push's login pipeline, and what the
+  // registry reader runs to log in the same way.
   [[nodiscard]] std::vector<std::string> login_password_command() const;
 
   [[nodiscard]] const AwsOptions& options() const { return options_; }

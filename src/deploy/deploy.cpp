@@ -411,6 +411,26 @@ Outcome deploy_one(const DeployRequest& request, const fs::path& spec_file, std:
 
 }  // namespace
 
+std::optional<std::string> deployed_image(const spec::ImageSpec& spec, const std::string& arch) {
+  const auto record_file = spec::deploy_file(spec);
+  std::error_code error;
+  if (!fs::exists(record_file, error)) {
+    return std::nullopt;
+  }
+  json record;
+  try {
+    record = json::parse(read_file(record_file));
+  } catch (const json::exception&) {
+    throw Error(fmt::format("'{}' is damaged (not JSON); run {}-deploy again", record_file.string(),
+                            spec.name));
+  }
+  const auto uri = record.is_object() ? record.value("image_uri", json()) : json();
+  if (!uri.is_string() || record.value("architecture", json()) != json(arch)) {
+    return std::nullopt;
+  }
+  return uri.get<std::string>();
+}
+
 int run_deploy(const DeployRequest& request, std::ostream& out, std::ostream& err) {
   if (request.specs.size() == 1) {
     deploy_one(request, request.specs.front(), out, err);

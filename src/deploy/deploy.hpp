@@ -25,6 +25,10 @@ std::string deployed_line(const std::string& function, const std::string& versio
 AwsOptions function_aws_options(const spec::ImageSpec& spec, const std::string& program,
                                 int max_attempts, std::ostream& err);
 
+// The image deploy.json records as deployed for `arch` (its URI, pinned by digest), or nothing when
+// nothing is recorded for it. Throws Error naming the file when it is damaged.
+std::optional<std::string> deployed_image(const spec::ImageSpec& spec, const std::string& arch);
+
 struct DeployRequest {
   std::vector<std::filesystem::path> specs;  // one image, or several deployed each on its own
   std::string aws = "aws";

@@ -6,6 +6,7 @@
 #include "engine/builder_packages.hpp"
 #include "engine/context_inputs.hpp"
 #include "inspect/budget.hpp"
+#include "inspect/compare.hpp"
 #include "inspect/image.hpp"
 #include "inspect/report.hpp"
 #include "process/process.hpp"
@@ -108,11 +109,16 @@ int measure(const BuildRequest& request, const spec::ImageSpec& spec, std::ostre
   run_engine(engine, {engine.program, "save", "--output", base_tar.string(), spec.runtime_image});
 
   std::istringstream no_input;
-  auto report = inspect::analyse(inspect::read_image(image_tar.string(), no_input));
+  const auto built = inspect::read_image(image_tar.string(), no_input);
+  auto report = inspect::analyse(built);
   report.source = image;
   inspect::ReadOptions base_options;
   base_options.summarise_layers = false;
   inspect::apply_base(report, inspect::read_image(base_tar.string(), no_input, base_options));
+  if (request.compare_with) {
+    report.compare = inspect::compare_images(built, *request.compare_with);
+    report.compare->source = request.compare_source;
+  }
   out << inspect::format_text(report, false);
   out.flush();
   int code = 0;

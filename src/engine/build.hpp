@@ -1,10 +1,12 @@
 // Builds one architecture of a Lambda image with the container engine, from its spec.
 #pragma once
 
+#include "inspect/image.hpp"
 #include "spec/image_spec.hpp"
 
 #include <filesystem>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,6 +29,10 @@ struct BuildRequest {
   Engine engine;
   std::optional<std::string> stage;  // an extra stage (dev, debug) instead of the image
   bool size = false;                 // measure the built image instead of building it
+  // With size: another image the report compares the built one with (the deployed image), and
+  // how the report names it.
+  std::shared_ptr<const inspect::Image> compare_with;
+  std::string compare_source;
   // Write image-<arch>.id after every build, even with the same id: for build tools without
   // restat (Unix Makefiles), which would otherwise see the id older than its inputs and build
   // again on every run.

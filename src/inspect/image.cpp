@@ -9,7 +9,6 @@
 #include <archive_entry.h>
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <nlohmann/json.hpp>
@@ -36,10 +35,12 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 constexpr std::size_t chunk_size = 1 << 20;
-// Files read by offset are mapped this much at a time (a plain layer summarised from its tar
-// headers touches only their pages; a hashed range is read through), so no more than a window a
-// reader is resident at once.
-constexpr std::uint64_t map_window = 4ULL << 20;
+// A plain layer summarised from its tar headers, its file contents skipped, is read this much at
+// a time: a header and, for small files, the next ones after it, in one read each.
+constexpr std::size_t header_read = 4 << 10;
+// A range hashed on another core is read this much at a time: a buffer that stays in the core's
+// own cache while it is hashed.
+constexpr std::size_t hash_read = 256 << 10;
 // JSON documents: each at most this long, all those an archive holds (it names the ones it needs
 // last, in manifest.json) at most max_kept_json_bytes, nested at most max_json_depth deep. Real
 // configs and manifests are a few kilobytes.
@@ -210,10 +211,10 @@ class OpenFile {
   bool regular_ = false;
 };
 
-// `length` bytes of an open file from `offset`, read in chunks or mapped a window at a time. It
-// can skip, so a plain tar's file contents are passed over, not read. A file shorter than the
-// range is a truncated archive. (A mapped file cut short while it is read ends the process with
-// SIGBUS: ranges are only mapped within the size the file had when it was opened.)
+// `length` bytes of an open file from `offset`, read in chunks by offset (the page cache copied,
+// never mapped: a mapping's page faults cost more than the copy, and a file cut short under a
+// mapping ends the process). It can skip, so a plain tar's file contents are passed over, not
+// read. A file shorter than the range is a truncated archive.
 class FileRange : public ByteSource {
  public:
   FileRange(const OpenFile& file, std::uint64_t offset, std::uint64_t length,
@@ -227,17 +228,14 @@ class FileRange : public ByteSource {
     return prefix_;
   }
 
-  // Hands out windows of the file mapped in memory instead of copies: for a reader that skips
-  // most bytes (a plain tar summarised from its headers), only the pages it looks at are read.
-  void map_windows() { mapped_ = true; }
+  // How much each next() reads (chunk_size unless told): little for a reader that skips most
+  // bytes, a cache's worth for one that reads them all.
+  void read_by(std::size_t bytes) { read_size_ = std::max<std::size_t>(bytes, 512); }
 
   std::string_view next() override {
-    if (mapped_) {
-      return next_window();
-    }
-    // Only ranges read by copy need a buffer, and a short range a short one.
-    buffer_.resize(static_cast<std::size_t>(std::min<std::uint64_t>(chunk_size, end_ - at_)));
-    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer_.size(), end_ - at_));
+    // Only a short range needs a short buffer.
+    buffer_.resize(static_cast<std::size_t>(std::min<std::uint64_t>(read_size_, end_ - at_)));
+    const auto want = buffer_.size();
     const auto got = read_at(at_, buffer_.data(), want);
     if (got < want) {
       broken_ = true;
@@ -257,41 +255,7 @@ class FileRange : public ByteSource {
   // True once the file itself failed (as opposed to the content of the range).
   [[nodiscard]] bool broken() const { return broken_; }
 
-  FileRange(const FileRange&) = delete;
-  FileRange& operator=(const FileRange&) = delete;
-  ~FileRange() override { unmap(); }
-
- private:
-  std::string_view next_window() {
-    unmap();
-    if (at_ >= end_) {
-      return {};
-    }
-    static const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
-    const auto start = at_ - at_ % page;
-    const auto stop = std::min(end_, start + map_window);
-    void* map = ::mmap(nullptr, static_cast<std::size_t>(stop - start), PROT_READ, MAP_PRIVATE,
-                       file_.fd(), static_cast<off_t>(start));
-    if (map == MAP_FAILED) {
-      broken_ = true;
-      throw Error(
-          fmt::format("{}: cannot read '{}': {}", where_, file_.path(), std::strerror(errno)));
-    }
-    map_ = map;
-    map_length_ = static_cast<std::size_t>(stop - start);
-    const std::string_view out(static_cast<const char*>(map) + (at_ - start),
-                               static_cast<std::size_t>(stop - at_));
-    at_ = stop;
-    return out;
-  }
-
-  void unmap() {
-    if (map_ != nullptr) {
-      ::munmap(map_, map_length_);
-      map_ = nullptr;
-    }
-  }
-
+  // Up to `want` bytes of the file at `offset` (from the file's start), fewer only at its end.
   std::size_t read_at(std::uint64_t offset, char* into, std::size_t want) {
     std::size_t got = 0;
     while (got < want) {
@@ -312,16 +276,103 @@ class FileRange : public ByteSource {
     return got;
   }
 
+ private:
   const OpenFile& file_;
   std::uint64_t at_;
   std::uint64_t end_;
   std::string_view where_;
   std::string prefix_;
   std::vector<char> buffer_;
+  std::size_t read_size_ = chunk_size;
   bool broken_ = false;
-  bool mapped_ = false;
-  void* map_ = nullptr;
-  std::size_t map_length_ = 0;
+};
+
+// A range of an open file read by offset within it: a plain layer's tar headers, read where they
+// are (summarise_plain_layer).
+class FileSpan : public RandomSource {
+ public:
+  FileSpan(const OpenFile& file, std::uint64_t offset, std::uint64_t length, std::string_view where)
+      : range_(file, offset, length, where), offset_(offset), length_(length) {}
+  [[nodiscard]] std::uint64_t size() const override { return length_; }
+  std::size_t read_at(std::uint64_t offset, char* into, std::size_t want) override {
+    if (offset >= length_) {
+      return 0;
+    }
+    return range_.read_at(
+        offset_ + offset, into,
+        static_cast<std::size_t>(std::min<std::uint64_t>(want, length_ - offset)));
+  }
+  [[nodiscard]] bool broken() const { return range_.broken(); }
+
+ private:
+  FileRange range_;
+  std::uint64_t offset_;
+  std::uint64_t length_;
+};
+
+// A layer member read once from its start to its end, hash_read bytes at a time, and hashed as it
+// passes: the header walk reads its headers out of what passed, so a checked layer is read from
+// the file once, by one thread, and parsed as it is hashed.
+class HashedSpan : public RandomSource {
+ public:
+  HashedSpan(const OpenFile& file, std::uint64_t offset, std::uint64_t length,
+             std::string_view where)
+      : range_(file, offset, length, where), offset_(offset), length_(length) {
+    range_.read_by(hash_read);
+  }
+  [[nodiscard]] std::uint64_t size() const override { return length_; }
+  [[nodiscard]] std::size_t window() const override { return 4 << 10; }
+
+  std::size_t read_at(std::uint64_t offset, char* into, std::size_t want) override {
+    std::size_t done = 0;
+    while (done < want && offset + done < length_) {
+      const auto at = offset + done;
+      if (at < start_) {
+        // Behind what passed (a header window that ended in the chunk before): read again, not
+        // hashed again.
+        const auto n = range_.read_at(
+            offset_ + at, into + done,
+            static_cast<std::size_t>(std::min<std::uint64_t>(want - done, start_ - at)));
+        if (n == 0) {
+          return done;
+        }
+        done += n;
+        continue;
+      }
+      while (at >= start_ + chunk_.size()) {
+        if (!advance()) {
+          return done;
+        }
+      }
+      const auto n = static_cast<std::size_t>(
+          std::min<std::uint64_t>(want - done, start_ + chunk_.size() - at));
+      std::memcpy(into + done, chunk_.data() + (at - start_), n);
+      done += n;
+    }
+    return done;
+  }
+
+  // The digest of the whole member: what the walk left unread is read and hashed now.
+  std::string digest() {
+    while (advance()) {
+    }
+    return sha_.finish();
+  }
+
+ private:
+  bool advance() {
+    start_ += chunk_.size();
+    chunk_ = range_.next();
+    sha_.update(chunk_);
+    return !chunk_.empty();
+  }
+
+  FileRange range_;
+  std::uint64_t offset_;
+  std::uint64_t length_;
+  std::uint64_t start_ = 0;
+  std::string_view chunk_;
+  Sha256 sha_;
 };
 
 // ----- archives (a file or a stream), read once from start to end -----
@@ -468,6 +519,7 @@ class ArchiveStore : public BlobStore {
       throw Error(fmt::format("{}: truncated or corrupt archive ({})", where_,
                               what != nullptr ? what : "unreadable"));
     }
+    finish_walks();
     finish_digests();
   }
 
@@ -551,13 +603,18 @@ class ArchiveStore : public BlobStore {
                         static_cast<std::uint64_t>(length), where_);
         const auto prefix = std::string(range.peek(512));
         if (!is_document(name, prefix)) {
-          if (!is_compressed(prefix)) {
-            range.map_windows();
+          if (!is_compressed(prefix) && summarise_) {
+            start_walk(name, static_cast<std::uint64_t>(offset),
+                       static_cast<std::uint64_t>(length));
+            return;
           }
           std::shared_future<std::string> digest;
           if (verify_) {
             digest = hash_in_background(static_cast<std::uint64_t>(offset),
                                         static_cast<std::uint64_t>(length));
+          }
+          if (!is_compressed(prefix)) {
+            range.read_by(header_read);
           }
           store(
               name, range, prefix, [&] { return range.broken(); }, false)
@@ -572,6 +629,95 @@ class ArchiveStore : public BlobStore {
         name, member, prefix, [&] { return member.broken(); }, verify_);
   }
 
+  // Summarises a plain layer member from its tar headers alone, read where they are in the file
+  // on a thread of their own (the walks of a few layers at once, one a core); its digest is
+  // computed meanwhile. The paths are interned in the members' order all the same: the oldest
+  // walk is finished first, and every walk before any other layer is summarised.
+  void start_walk(const std::string& name, std::uint64_t offset, std::uint64_t length) {
+    const auto cores = std::max(1U, std::thread::hardware_concurrency());
+    if (blobs_.count(name) != 0) {
+      finish_walks();  // a name seen again replaces the blob: the earlier one is finished first
+    }
+    while (walks_.size() >= cores) {
+      finish_oldest_walk();
+    }
+    StoredBlob blob;
+    blob.size = length;
+    blobs_[name] = std::move(blob);
+    Walk walk{name, offset, length, nullptr, nullptr};
+    if (verify_) {
+      // Hashed by the walk's thread as it reads; the digest lands once the walk is done.
+      auto span = std::make_unique<HashedSpan>(*file_, offset, length, where_);
+      auto* hashed = span.get();
+      walk.digest = std::make_shared<std::string>();
+      walk.walk = std::make_unique<PlainLayerWalk>(
+          std::move(span), [hashed, digest = walk.digest] { *digest = hashed->digest(); });
+    } else {
+      walk.walk = std::make_unique<PlainLayerWalk>(
+          std::make_unique<FileSpan>(*file_, offset, length, where_));
+    }
+    walks_.push_back(std::move(walk));
+  }
+
+  static std::shared_future<std::string> ready(std::string digest) {
+    std::promise<std::string> known;
+    known.set_value(std::move(digest));
+    return known.get_future().share();
+  }
+
+  void finish_walks() {
+    while (!walks_.empty()) {
+      finish_oldest_walk();
+    }
+  }
+
+  // As store() does: a blob that is no layer is an error only when a manifest names it; a file
+  // that cannot be read is an error now.
+  void finish_oldest_walk() {
+    auto walk = std::move(walks_.front());
+    walks_.pop_front();
+    auto& blob = blobs_[walk.name];
+    const auto label = fmt::format("{}: '{}'", where_, walk.name);
+    std::optional<LayerSummary> summary;
+    try {
+      summary = walk.walk->finish(tree_, budget_, label);
+    } catch (const Error& e) {
+      if (walk.walk->read_failed()) {
+        throw;
+      }
+      blob.layer_error = e.what();
+      walk.walk.reset();  // stopped before its digest: hashed here
+      if (walk.digest) {
+        FileRange range(*file_, walk.offset, walk.length, where_);
+        range.read_by(hash_read);
+        HashingSource hashed(range);
+        hashed.drain();
+        blob.pending_digest = ready(hashed.digest());
+      }
+      return;
+    }
+    walk.walk.reset();
+    if (walk.digest) {
+      blob.pending_digest = ready(*walk.digest);  // checked with the others, in finish_digests
+    }
+    if (!summary) {
+      // Left to libarchive: read from the start, as store() reads.
+      FileRange range(*file_, walk.offset, walk.length, where_);
+      range.read_by(header_read);
+      HashingSource counted(range, false);
+      try {
+        summary = summarise_layer(counted, tree_, budget_, label);
+      } catch (const Error& e) {
+        if (range.broken()) {
+          throw;
+        }
+        blob.layer_error = e.what();
+        return;
+      }
+    }
+    blob.layer = std::make_shared<const LayerSummary>(std::move(*summary));
+  }
+
   // The SHA-256 of a range of the file, on a thread of its own; at most one a core at a time.
   std::shared_future<std::string> hash_in_background(std::uint64_t offset, std::uint64_t length) {
     const auto cores = std::max(1U, std::thread::hardware_concurrency());
@@ -581,7 +727,7 @@ class ArchiveStore : public BlobStore {
     }
     auto job = std::async(std::launch::async, [file = file_, offset, length, where = where_] {
                  FileRange range(*file, offset, length, where);
-                 range.map_windows();  // hashed where the page cache holds it, not copied
+                 range.read_by(hash_read);
                  HashingSource hashed(range);
                  hashed.drain();
                  return hashed.digest();
@@ -621,6 +767,7 @@ class ArchiveStore : public BlobStore {
       }
       blob.json = std::move(text);
     } else if (summarise_) {
+      finish_walks();  // the layers before this one are interned first
       // Legacy archives hold small non-layer files too (VERSION, json): a blob that is no tar
       // is an error only when a manifest names it as a layer.
       try {
@@ -652,6 +799,14 @@ class ArchiveStore : public BlobStore {
   std::uint64_t kept_json_bytes_ = 0;
   std::map<std::string, std::string> links_;
   std::deque<std::shared_future<std::string>> hashing_;
+  struct Walk {
+    std::string name;
+    std::uint64_t offset;
+    std::uint64_t length;
+    std::unique_ptr<PlainLayerWalk> walk;
+    std::shared_ptr<std::string> digest;  // set by the walk's thread when it hashes
+  };
+  std::deque<Walk> walks_;  // in the members' order
 };
 
 // ----- OCI image layout folders, read on demand -----
@@ -689,8 +844,17 @@ class FolderStore : public BlobStore {
     FileRange range(file, 0, file.size(), where_);
     LayerBlob out;
     out.compressed = is_compressed(range.peek(512));
+    if (!verify_ && !out.compressed && summarise_) {
+      FileSpan span(file, 0, file.size(), where_);
+      if (auto summary = summarise_plain_layer(span, tree_, budget_,
+                                               fmt::format("{}: {} ('{}')", where_, label, path))) {
+        out.summary = std::make_shared<const LayerSummary>(std::move(*summary));
+        out.size = file.size();
+        return layers_[path] = std::move(out);
+      }
+    }
     if (!verify_ && !out.compressed) {
-      range.map_windows();
+      range.read_by(header_read);
     }
     HashingSource hashed(range, verify_);
     if (summarise_) {

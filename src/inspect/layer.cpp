@@ -8,7 +8,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
 #include <exception>
+#include <functional>
+#include <mutex>
+#include <optional>
 #include <unordered_map>
 
 namespace hubtel::inspect {
@@ -74,14 +81,19 @@ using ArchivePtr = std::unique_ptr<struct archive, int (*)(struct archive*)>;
 // Linux's NAME_MAX: no filesystem an image unpacks into holds a longer file name.
 constexpr std::size_t max_name_bytes = 255;
 
-// The node of a tar member's path; "." and empty components vanish, ".." is refused so no entry
-// can name a path outside the image's root.
-PathTree::Id intern(PathTree& tree, std::string_view path, std::string_view label) {
-  PathTree::Id node = PathTree::root;
+// The node of a tar member's path (below `from`, the root unless told, when `path` is the rest of
+// `shown`); "." and empty components vanish, ".." is refused so no entry can name a path outside
+// the image's root.
+PathTree::Id intern(PathTree& tree, std::string_view path, std::string_view label,
+                    PathTree::Id from = PathTree::root, std::string_view shown = {}) {
+  if (shown.empty()) {
+    shown = path;
+  }
+  PathTree::Id node = from;
   for_each_component(path, [&](std::string_view part) {
     if (part == "..") {
       throw Error(
-          fmt::format("{}: the path '{}' climbs out of the image root with '..'", label, path));
+          fmt::format("{}: the path '{}' climbs out of the image root with '..'", label, shown));
     }
     if (part.size() > max_name_bytes) {
       throw Error(fmt::format("{}: a path has a component of {} bytes; a file name has at most {}",
@@ -93,6 +105,129 @@ PathTree::Id intern(PathTree& tree, std::string_view path, std::string_view labe
   });
   return node;
 }
+
+}  // namespace
+
+namespace {
+
+// Turns a layer's tar members into its summary, one at a time, whoever parsed their headers.
+class Collector {
+ public:
+  Collector(PathTree& tree, EntryBudget& budget, std::string_view label)
+      : tree_(tree), budget_(budget), label_(label) {}
+
+  // One member: its path, its hardlink target (nullopt when it is no hardlink), its type (AE_IF*)
+  // and its size as the header gives it.
+  void add(std::string_view path, std::optional<std::string_view> link, unsigned type,
+           std::int64_t size) {
+    // Entries and the paths they create both count: a deep path creates a node per component.
+    if (++budget_.used > budget_.max_entries || tree_.size() > budget_.max_entries) {
+      throw Error(fmt::format(
+          "{}: more than {} entries in the image's layers (a tar bomb?); raise --max-paths to "
+          "read it",
+          label_, budget_.max_entries));
+    }
+    while (!path.empty() && path.back() == '/') {
+      path.remove_suffix(1);
+    }
+    const auto slash = path.rfind('/');
+    const auto base = slash == std::string_view::npos ? path : path.substr(slash + 1);
+    const auto dir = slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
+
+    LayerEntry item{0, PathTree::root, EntryKind::other};
+    if (base.starts_with(".wh.")) {
+      if (base == ".wh..wh..opq") {
+        item = {0, intern(tree_, dir, label_), EntryKind::opaque};
+      } else if (base.starts_with(".wh..wh.")) {
+        return;  // aufs bookkeeping (.wh..wh.plnk, ...), not part of the filesystem
+      } else {
+        auto node = intern(tree_, dir, label_);
+        const auto hidden = base.substr(4);
+        if (hidden == "." || hidden == ".." || hidden.empty()) {
+          throw Error(fmt::format("{}: the whiteout '{}' names no file", label_, path));
+        }
+        item = {0, tree_.child(node, hidden), EntryKind::whiteout};
+      }
+    } else {
+      item.node = intern_path(path);
+      if (link) {
+        item.kind = EntryKind::hardlink;
+        if (file_sizes_.empty()) {
+          for (const auto& earlier : summary_.entries) {
+            if (earlier.kind == EntryKind::file) {
+              file_sizes_[earlier.node] = earlier.bytes;
+            }
+          }
+          file_sizes_[PathTree::none] = 0;  // marks the index as built
+        }
+        const auto target_node = intern(tree_, *link, label_);
+        const auto found = file_sizes_.find(target_node);
+        summary_.links.push_back(
+            {item.node, target_node, found == file_sizes_.end() ? 0 : found->second});
+      } else {
+        switch (type) {
+          case AE_IFREG:
+            item.kind = EntryKind::file;
+            item.bytes = static_cast<std::uint64_t>(std::max<std::int64_t>(0, size));
+            if (!file_sizes_.empty()) {
+              file_sizes_[item.node] = item.bytes;
+            }
+            break;
+          case AE_IFDIR:
+            item.kind = EntryKind::directory;
+            break;
+          case AE_IFLNK:
+            item.kind = EntryKind::symlink;
+            break;
+          default:
+            item.kind = EntryKind::other;
+        }
+      }
+      if (item.node == PathTree::root && item.kind != EntryKind::directory) {
+        throw Error(fmt::format("{}: the member '{}' replaces the image root", label_, path));
+      }
+      summary_.bytes = add_bytes(summary_.bytes, item.bytes);
+      if (item.kind != EntryKind::directory) {
+        ++summary_.files;
+      }
+    }
+    summary_.entries.push_back(item);
+  }
+
+  // intern(path), its directory's node kept for the next member: a tar lists a folder's members
+  // one after the other.
+  PathTree::Id intern_path(std::string_view path) {
+    const auto slash = path.rfind('/');
+    if (slash == std::string_view::npos) {
+      return intern(tree_, path, label_);
+    }
+    const auto dir = path.substr(0, slash);
+    if (!last_dir_valid_ || dir != last_dir_) {
+      last_dir_valid_ = false;
+      last_dir_node_ = intern(tree_, dir, label_, PathTree::root, path);
+      last_dir_.assign(dir);
+      last_dir_valid_ = true;
+    }
+    return intern(tree_, path.substr(slash + 1), label_, last_dir_node_, path);
+  }
+
+  LayerSummary finish() {
+    summary_.entries.shrink_to_fit();
+    summary_.links.shrink_to_fit();
+    return std::move(summary_);
+  }
+
+ private:
+  PathTree& tree_;
+  EntryBudget& budget_;
+  std::string_view label_;
+  LayerSummary summary_;
+  std::string last_dir_;
+  PathTree::Id last_dir_node_ = PathTree::root;
+  bool last_dir_valid_ = false;
+  // Sizes of this layer's files by path, built at the first hardlink (tar links point back).
+  std::unordered_map<PathTree::Id, std::uint64_t> file_sizes_;
+};
 
 }  // namespace
 
@@ -116,9 +251,7 @@ LayerSummary summarise_layer(ByteSource& source, PathTree& tree, EntryBudget& bu
     fail(code);
   }
 
-  LayerSummary summary;
-  // Sizes of this layer's files by path, built at the first hardlink (tar links point back).
-  std::unordered_map<PathTree::Id, std::uint64_t> file_sizes;
+  Collector collector(tree, budget, label);
   struct archive_entry* entry = nullptr;
   int code = ARCHIVE_OK;
   while ((code = archive_read_next_header(archive.get(), &entry)) == ARCHIVE_OK ||
@@ -127,80 +260,9 @@ LayerSummary summarise_layer(ByteSource& source, PathTree& tree, EntryBudget& bu
     if (raw == nullptr) {
       throw Error(fmt::format("{}: a member has no readable path", label));
     }
-    // Entries and the paths they create both count: a deep path creates a node per component.
-    if (++budget.used > budget.max_entries || tree.size() > budget.max_entries) {
-      throw Error(fmt::format(
-          "{}: more than {} entries in the image's layers (a tar bomb?); raise --max-paths to "
-          "read it",
-          label, budget.max_entries));
-    }
-    std::string_view path(raw);
-    while (!path.empty() && path.back() == '/') {
-      path.remove_suffix(1);
-    }
-    const auto slash = path.rfind('/');
-    const auto base = slash == std::string_view::npos ? path : path.substr(slash + 1);
-    const auto dir = slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
-
-    LayerEntry item{0, PathTree::root, EntryKind::other};
-    if (base.starts_with(".wh.")) {
-      if (base == ".wh..wh..opq") {
-        item = {0, intern(tree, dir, label), EntryKind::opaque};
-      } else if (base.starts_with(".wh..wh.")) {
-        continue;  // aufs bookkeeping (.wh..wh.plnk, ...), not part of the filesystem
-      } else {
-        auto node = intern(tree, dir, label);
-        const auto hidden = base.substr(4);
-        if (hidden == "." || hidden == ".." || hidden.empty()) {
-          throw Error(fmt::format("{}: the whiteout '{}' names no file", label, path));
-        }
-        item = {0, tree.child(node, hidden), EntryKind::whiteout};
-      }
-    } else {
-      item.node = intern(tree, path, label);
-      if (const char* target = archive_entry_hardlink(entry); target != nullptr) {
-        item.kind = EntryKind::hardlink;
-        if (file_sizes.empty()) {
-          for (const auto& earlier : summary.entries) {
-            if (earlier.kind == EntryKind::file) {
-              file_sizes[earlier.node] = earlier.bytes;
-            }
-          }
-          file_sizes[PathTree::none] = 0;  // marks the index as built
-        }
-        const auto target_node = intern(tree, target, label);
-        const auto found = file_sizes.find(target_node);
-        summary.links.push_back(
-            {item.node, target_node, found == file_sizes.end() ? 0 : found->second});
-      } else {
-        switch (archive_entry_filetype(entry)) {
-          case AE_IFREG:
-            item.kind = EntryKind::file;
-            item.bytes =
-                static_cast<std::uint64_t>(std::max<la_int64_t>(0, archive_entry_size(entry)));
-            if (!file_sizes.empty()) {
-              file_sizes[item.node] = item.bytes;
-            }
-            break;
-          case AE_IFDIR:
-            item.kind = EntryKind::directory;
-            break;
-          case AE_IFLNK:
-            item.kind = EntryKind::symlink;
-            break;
-          default:
-            item.kind = EntryKind::other;
-        }
-      }
-      if (item.node == PathTree::root && item.kind != EntryKind::directory) {
-        throw Error(fmt::format("{}: the member '{}' replaces the image root", label, path));
-      }
-      summary.bytes = add_bytes(summary.bytes, item.bytes);
-      if (item.kind != EntryKind::directory) {
-        ++summary.files;
-      }
-    }
-    summary.entries.push_back(item);
+    const char* target = archive_entry_hardlink(entry);
+    collector.add(raw, target != nullptr ? std::optional<std::string_view>(target) : std::nullopt,
+                  archive_entry_filetype(entry), archive_entry_size(entry));
   }
   if (code != ARCHIVE_EOF) {
     fail(code);
@@ -208,9 +270,450 @@ LayerSummary summarise_layer(ByteSource& source, PathTree& tree, EntryBudget& bu
   if (context.failure) {
     std::rethrow_exception(context.failure);
   }
-  summary.entries.shrink_to_fit();
-  summary.links.shrink_to_fit();
-  return summary;
+  return collector.finish();
+}
+
+namespace {
+
+constexpr std::size_t tar_block = 512;
+// Headers are read this much at a time: a header and the next ones after it, unless a file's
+// contents put them further. (Reads cost more than the bytes they copy: a read of 64 KiB costs
+// about what one of 4 KiB does, and reads as many headers as the layer's files are small.)
+constexpr std::size_t header_window = 64 << 10;
+// GNU long names and pax headers this parser reads itself; longer ones are left to libarchive.
+constexpr std::uint64_t max_special_bytes = 64 << 10;
+
+// A NUL-terminated field of at most `size` bytes.
+std::string_view field(const char* at, std::size_t size) {
+  return {at, static_cast<std::size_t>(std::find(at, at + size, '\0') - at)};
+}
+
+// An octal number field as libarchive reads it (leading blanks, then digits up to anything else);
+// nullopt for what this parser leaves to libarchive (base-256, a sign, more than int64).
+std::optional<std::uint64_t> octal(const char* at, std::size_t size) {
+  std::size_t i = 0;
+  while (i < size && (at[i] == ' ' || at[i] == '\t')) {
+    ++i;
+  }
+  if (i == 0 && size > 0 && (static_cast<unsigned char>(at[0]) & 0x80U) != 0) {
+    return std::nullopt;
+  }
+  if (i < size && at[i] == '-') {
+    return std::nullopt;
+  }
+  std::uint64_t value = 0;
+  for (; i < size && at[i] >= '0' && at[i] <= '7'; ++i) {
+    if (value > (static_cast<std::uint64_t>(INT64_MAX) >> 3U)) {
+      return std::nullopt;
+    }
+    value = value * 8 + static_cast<std::uint64_t>(at[i] - '0');
+  }
+  return value;
+}
+
+// The header's checksum as POSIX defines it (unsigned bytes, the field counted as blanks).
+bool checksum_matches(const char* header) {
+  for (std::size_t i = 148; i < 156; ++i) {
+    const char c = header[i];
+    if (c != ' ' && c != '\0' && (c < '0' || c > '7')) {
+      return false;
+    }
+  }
+  const auto stored = octal(header + 148, 8);
+  // Every byte, then the field's own bytes taken out for the eight blanks: one plain loop.
+  std::uint64_t sum = 0;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(header);
+  for (std::size_t i = 0; i < tar_block; ++i) {
+    sum += bytes[i];
+  }
+  for (std::size_t i = 148; i < 156; ++i) {
+    sum -= bytes[i];
+  }
+  return stored && *stored == sum + 8 * ' ';
+}
+
+// Names this parser passes on: printable ASCII (libarchive converts other bytes by locale).
+bool plain_name(std::string_view name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7f;
+  });
+}
+
+// The records of a pax extended header this parser understands: path, linkpath and size, and
+// the keys that change nothing a summary holds. False for anything else.
+struct PaxRecords {
+  std::optional<std::string> path;
+  std::optional<std::string> link;
+  std::optional<std::uint64_t> size;
+};
+
+bool parse_pax(std::string_view body, PaxRecords& out) {
+  while (!body.empty()) {
+    const auto space = body.find(' ');
+    if (space == std::string_view::npos || space == 0 || space > 20) {
+      return false;
+    }
+    std::uint64_t length = 0;
+    for (std::size_t i = 0; i < space; ++i) {
+      if (body[i] < '0' || body[i] > '9') {
+        return false;
+      }
+      length = length * 10 + static_cast<std::uint64_t>(body[i] - '0');
+    }
+    if (length <= space + 1 || length > body.size() || body[length - 1] != '\n') {
+      return false;
+    }
+    const auto record = body.substr(space + 1, length - space - 2);
+    body.remove_prefix(length);
+    const auto equals = record.find('=');
+    if (equals == std::string_view::npos || record.find('\0') != std::string_view::npos) {
+      return false;
+    }
+    const auto key = record.substr(0, equals);
+    const auto value = record.substr(equals + 1);
+    if (key == "path") {
+      out.path = std::string(value);
+    } else if (key == "linkpath") {
+      out.link = std::string(value);
+    } else if (key == "size") {
+      if (value.empty() || value.size() > 18 ||
+          value.find_first_not_of("0123456789") != std::string_view::npos) {
+        return false;
+      }
+      std::uint64_t size = 0;
+      for (const char c : value) {
+        size = size * 10 + static_cast<std::uint64_t>(c - '0');
+      }
+      out.size = size;
+    } else if (!(key == "mtime" || key == "atime" || key == "ctime" || key == "uid" ||
+                 key == "gid" || key == "uname" || key == "gname" || key == "comment" ||
+                 key == "SCHILY.dev" || key == "SCHILY.ino" || key == "SCHILY.nlink" ||
+                 key == "LIBARCHIVE.creationtime" || key.starts_with("SCHILY.xattr.") ||
+                 key.starts_with("LIBARCHIVE.xattr."))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Headers of a layer read by offset, a window of the file at a time.
+class HeaderReader {
+ public:
+  explicit HeaderReader(RandomSource& source) : source_(source), size_(source.size()) {}
+
+  [[nodiscard]] std::uint64_t size() const { return size_; }
+
+  // The 512 bytes at `offset` (offset + 512 <= size()), or null when the file ends before them.
+  const char* block(std::uint64_t offset) {
+    if (offset < start_ || offset + tar_block > start_ + length_) {
+      const auto want = static_cast<std::size_t>(
+          std::min<std::uint64_t>(std::min(header_window, source_.window()), size_ - offset));
+      length_ = source_.read_at(offset, window_.get(), want);
+      start_ = offset;
+      if (length_ < tar_block) {
+        return nullptr;  // the file shrank: libarchive says how
+      }
+    }
+    return window_.get() + (offset - start_);
+  }
+
+  // `length` bytes at `offset`, up to the first NUL (GNU long names, pax headers).
+  std::string body(std::uint64_t offset, std::size_t length) {
+    std::string out(length, '\0');
+    out.resize(source_.read_at(offset, out.data(), length));
+    return out;
+  }
+
+ private:
+  RandomSource& source_;
+  std::uint64_t size_;
+  std::uint64_t start_ = 0;
+  std::size_t length_ = 0;
+  std::unique_ptr<char[]> window_ = std::make_unique_for_overwrite<char[]>(header_window);
+};
+
+constexpr std::uint64_t padded(std::uint64_t bytes) {
+  return (bytes + tar_block - 1) / tar_block * tar_block;
+}
+
+// The walk itself, each member handed to add(name, link, type, size): false where libarchive is
+// to read the layer instead.
+template <typename Add>
+bool walk_plain(HeaderReader& reader, Add&& add) {
+  const auto end = reader.size();
+  std::uint64_t at = 0;
+  std::optional<std::string> long_name;
+  std::optional<std::string> long_link;
+  PaxRecords pax;
+  bool have_pax = false;
+  bool first = true;
+  for (;;) {
+    if (at == end && !first && !long_name && !long_link && !have_pax) {
+      break;  // the end, without the blocks of zeros some writers leave out
+    }
+    if (end - at < tar_block) {
+      return false;
+    }
+    const char* header = reader.block(at);
+    if (header == nullptr) {
+      return false;
+    }
+    if (std::all_of(header, header + tar_block, [](char c) { return c == '\0'; })) {
+      if (first || long_name || long_link || have_pax) {
+        return false;
+      }
+      break;
+    }
+    if (first) {
+      // libarchive's decompression filters look at the first bytes (the first name): names that
+      // could pass for one of their signatures are left to it.
+      const auto name = field(header, 100);
+      if (name.empty() ||
+          !(std::isalnum(static_cast<unsigned char>(name[0])) || name[0] == '.' || name[0] == '/' ||
+            name[0] == '_') ||
+          name.starts_with("begin") || name.starts_with("LRZI") || name.starts_with("LZIP") ||
+          name.starts_with("GRZip")) {
+        return false;
+      }
+    }
+    first = false;
+    const bool ustar = std::string_view(header + 257, 8) == std::string_view(
+                                                                "ustar\0"
+                                                                "00",
+                                                                8);
+    const bool gnu = std::string_view(header + 257, 8) == std::string_view("ustar  \0", 8);
+    const auto header_size = octal(header + 124, 12);
+    if ((!ustar && !gnu) || !checksum_matches(header) || !header_size) {
+      return false;
+    }
+    const char type = header[156];
+    const auto data = at + tar_block;
+    if (type == 'L' || type == 'K' || type == 'x') {
+      if (*header_size > max_special_bytes || padded(*header_size) > end - data) {
+        return false;
+      }
+      auto body = reader.body(data, static_cast<std::size_t>(*header_size));
+      if (body.size() != *header_size) {
+        return false;
+      }
+      if (type == 'x') {
+        if (have_pax || !parse_pax(body, pax)) {
+          return false;
+        }
+        have_pax = true;
+      } else {
+        auto& slot = type == 'L' ? long_name : long_link;
+        if (slot) {
+          return false;
+        }
+        body.resize(field(body.data(), body.size()).size());
+        slot = std::move(body);
+      }
+      at = data + padded(*header_size);
+      continue;
+    }
+    const auto size = pax.size ? *pax.size : *header_size;
+    if (size > end - data || padded(size) > end - data) {
+      return false;
+    }
+    unsigned filetype = 0;
+    switch (type) {
+      case '0':
+      case '\0':
+      case '7':
+        filetype = AE_IFREG;
+        break;
+      case '1':
+        filetype = 0;  // a hardlink
+        break;
+      case '2':
+        filetype = AE_IFLNK;
+        break;
+      case '3':
+        filetype = AE_IFCHR;
+        break;
+      case '4':
+        filetype = AE_IFBLK;
+        break;
+      case '5':
+        filetype = AE_IFDIR;
+        break;
+      case '6':
+        filetype = AE_IFIFO;
+        break;
+      default:
+        return false;  // sparse files, volume headers, vendor types
+    }
+    if (filetype != AE_IFREG && size != 0) {
+      return false;  // bodies libarchive reads by heuristics
+    }
+    if ((pax.path && long_name) || (pax.link && long_link)) {
+      return false;
+    }
+    std::string name;
+    if (pax.path) {
+      name = *pax.path;
+    } else if (long_name) {
+      name = *long_name;
+    } else {
+      const auto prefix = ustar ? field(header + 345, 155) : std::string_view();
+      name = prefix;
+      if (!prefix.empty() && prefix.back() != '/') {
+        name += '/';
+      }
+      name += field(header, 100);
+    }
+    std::optional<std::string> link;
+    if (type == '1') {
+      link = pax.link ? *pax.link : long_link ? *long_link : std::string(field(header + 157, 100));
+      if (!plain_name(*link)) {
+        return false;
+      }
+    }
+    if (!plain_name(name) || (filetype == AE_IFREG && name.back() == '/')) {
+      return false;
+    }
+    add(std::move(name), std::move(link), filetype, static_cast<std::int64_t>(size));
+    long_name.reset();
+    long_link.reset();
+    pax = {};
+    have_pax = false;
+    at = data + padded(size);
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<LayerSummary> summarise_plain_layer(RandomSource& source, PathTree& tree,
+                                                  EntryBudget& budget, std::string_view label) {
+  // An entry this parser reads is one libarchive reads the same way: its errors (a path with
+  // "..", too many entries) are the ones libarchive's reading would end with.
+  const auto used = budget.used;
+  Collector collector(tree, budget, label);
+  HeaderReader reader(source);
+  const bool walked = walk_plain(reader, [&](std::string name, std::optional<std::string> link,
+                                             unsigned type, std::int64_t size) {
+    collector.add(name, link ? std::optional<std::string_view>(*link) : std::nullopt, type, size);
+  });
+  if (!walked) {
+    budget.used = used;  // read again, and counted again, by libarchive
+    return std::nullopt;
+  }
+  return collector.finish();
+}
+
+// ----- the walk on a thread of its own -----
+
+struct PlainLayerWalk::State {
+  struct Raw {
+    std::string name;
+    std::optional<std::string> link;
+    unsigned type;
+    std::int64_t size;
+  };
+  using Chunk = std::vector<Raw>;
+  static constexpr std::size_t chunk_entries = 1024;
+  static constexpr std::size_t max_chunks = 8;  // entries waiting: at most 8192
+
+  std::unique_ptr<RandomSource> source;
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::deque<Chunk> chunks;
+  bool done = false;
+  bool walked = false;
+  bool cancelled = false;
+  std::exception_ptr failure;
+};
+
+namespace {
+struct WalkCancelled {};
+}  // namespace
+
+PlainLayerWalk::PlainLayerWalk(std::unique_ptr<RandomSource> source, std::function<void()> then)
+    : state_(std::make_unique<State>()) {
+  state_->source = std::move(source);
+  thread_ = std::thread([state = state_.get(), then = std::move(then)] {
+    State::Chunk chunk;
+    auto hand_over = [state](State::Chunk& full) {
+      std::unique_lock lock(state->mutex);
+      state->changed.wait(
+          lock, [state] { return state->cancelled || state->chunks.size() < State::max_chunks; });
+      if (state->cancelled) {
+        throw WalkCancelled{};
+      }
+      state->chunks.push_back(std::move(full));
+      full = {};
+      state->changed.notify_all();
+    };
+    bool walked = false;
+    std::exception_ptr failure;
+    try {
+      HeaderReader reader(*state->source);
+      walked = walk_plain(reader, [&](std::string name, std::optional<std::string> link,
+                                      unsigned type, std::int64_t size) {
+        chunk.push_back({std::move(name), std::move(link), type, size});
+        if (chunk.size() >= State::chunk_entries) {
+          hand_over(chunk);
+        }
+      });
+      if (walked && !chunk.empty()) {
+        hand_over(chunk);
+      }
+      if (then) {
+        then();
+      }
+    } catch (const WalkCancelled&) {
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    const std::lock_guard lock(state->mutex);
+    state->done = true;
+    state->walked = walked;
+    state->failure = failure;
+    state->changed.notify_all();
+  });
+}
+
+PlainLayerWalk::~PlainLayerWalk() {
+  {
+    const std::lock_guard lock(state_->mutex);
+    state_->cancelled = true;
+    state_->changed.notify_all();
+  }
+  thread_.join();
+}
+
+std::optional<LayerSummary> PlainLayerWalk::finish(PathTree& tree, EntryBudget& budget,
+                                                   std::string_view label) {
+  const auto used = budget.used;
+  Collector collector(tree, budget, label);
+  for (;;) {
+    State::Chunk chunk;
+    {
+      std::unique_lock lock(state_->mutex);
+      state_->changed.wait(lock, [this] { return state_->done || !state_->chunks.empty(); });
+      if (state_->chunks.empty()) {
+        if (state_->failure) {
+          read_failed_ = true;
+          std::rethrow_exception(state_->failure);
+        }
+        if (!state_->walked) {
+          budget.used = used;  // read again, and counted again, by libarchive
+          return std::nullopt;
+        }
+        break;
+      }
+      chunk = std::move(state_->chunks.front());
+      state_->chunks.pop_front();
+      state_->changed.notify_all();
+    }
+    for (const auto& raw : chunk) {
+      collector.add(raw.name, raw.link ? std::optional<std::string_view>(*raw.link) : std::nullopt,
+                    raw.type, raw.size);
+    }
+  }
+  return collector.finish();
 }
 
 }  // namespace hubtel::inspect

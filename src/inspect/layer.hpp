@@ -6,9 +6,12 @@
 #include "inspect/paths.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 namespace hubtel::inspect {
@@ -91,5 +94,52 @@ struct EntryBudget {
 // path with "..", too many entries).
 LayerSummary summarise_layer(ByteSource& source, PathTree& tree, EntryBudget& budget,
                              std::string_view label);
+
+// A layer read by offset (a plain tar in a file), so that only its headers need be read.
+class RandomSource {
+ public:
+  virtual ~RandomSource() = default;
+  [[nodiscard]] virtual std::uint64_t size() const = 0;
+  // Up to `want` bytes from `offset` into `into`; fewer only where the source ends. Throws Error
+  // on read failures.
+  virtual std::size_t read_at(std::uint64_t offset, char* into, std::size_t want) = 0;
+  // How much the header walk asks for at a time (at most 64 KiB): reads of a file cost more than
+  // the bytes they copy, copies out of memory do not.
+  [[nodiscard]] virtual std::size_t window() const { return std::size_t{64} << 10U; }
+};
+
+// summarise_layer for a plain tar read by offset: its headers are parsed here (ustar, GNU long
+// names and pax headers as engines write them) and its file contents never read. Returns nullopt,
+// having counted nothing, for a tar it leaves to libarchive (sparse or special members, global pax
+// headers, names that are not printable ASCII, damaged or truncated headers, anything that could
+// pass for a compressed stream): the caller then reads it with summarise_layer, which gives the
+// same summary, or the error. Errors of the entries it reads (a path with "..", too many entries)
+// are thrown as summarise_layer throws them.
+std::optional<LayerSummary> summarise_plain_layer(RandomSource& source, PathTree& tree,
+                                                  EntryBudget& budget, std::string_view label);
+
+// summarise_plain_layer in two halves, so the headers of several layers are read at once: on a
+// thread of its own, the walk reads and parses the headers of `source`; finish() interns what it
+// found, in order, on the caller's thread. At most a few thousand entries wait between the two.
+class PlainLayerWalk {
+ public:
+  // `then` runs on the walk's thread once the walk has read the layer's headers (or left it to
+  // libarchive); what it throws, finish() throws as a read failure.
+  explicit PlainLayerWalk(std::unique_ptr<RandomSource> source, std::function<void()> then = {});
+  PlainLayerWalk(const PlainLayerWalk&) = delete;
+  PlainLayerWalk& operator=(const PlainLayerWalk&) = delete;
+  ~PlainLayerWalk();  // stops the walk where it is
+
+  // What summarise_plain_layer returns, or throws, for the layer. Once only.
+  std::optional<LayerSummary> finish(PathTree& tree, EntryBudget& budget, std::string_view label);
+  // True when finish() threw because the source could not be read (not because of an entry).
+  [[nodiscard]] bool read_failed() const { return read_failed_; }
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+  std::thread thread_;
+  bool read_failed_ = false;
+};
 
 }  // namespace hubtel::inspect

@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdlib>
 #include <exception>
 #include <regex>
@@ -214,18 +215,33 @@ std::optional<std::string> Api::basic_credentials() {
   }
   credentials_read_ = true;
   if (const auto ecr = ecr_registry(host_ + "/x")) {
+    // The push's login: the password `aws ecr get-login-password` prints (the AWS CLI's own
+    // credentials, the registry's region), for the user AWS. Read from the CLI's stdout by this
+    // process alone and kept in its memory: never on a command line, in a file or the build tree.
     deploy::AwsOptions options;
     options.program = aws_;
     options.region = ecr->region;
-    deploy::Aws aws(options);
-    const auto answer = aws.call(step_ + ": reading an ECR token", "ecr", "get-authorization-token",
-                                 json{{"registryIds", {ecr->account}}});
-    // The token is base64 of "AWS:<password>": a Basic credential as it is.
-    const auto token =
-        answer.value(json::json_pointer("/authorizationData/0/authorizationToken"), std::string());
-    if (!token.empty()) {
-      basic_ = token;
+    const deploy::Aws aws(options);
+    process::Options run;
+    run.timeout = std::chrono::minutes(2);
+    const auto login = process::run({aws.login_password_command(), {{"AWS_PAGER", ""}}}, run);
+    if (login.timed_out) {
+      throw Error(
+          fmt::format("{}: aws ecr get-login-password did not finish within 2 minutes", step_));
     }
+    if (!login.ok()) {
+      throw deploy::login_password_failure(step_, login.steps.front().err);
+    }
+    auto password = login.out;
+    while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) {
+      password.pop_back();
+    }
+    if (password.empty() || password.find_first_of("\r\n") != std::string::npos) {
+      throw Error(fmt::format(
+          "{}: aws ecr get-login-password printed no password for {}; check the AWS CLI ({})",
+          step_, host_, aws_));
+    }
+    basic_ = base64("AWS:" + password);
     return basic_;
   }
   const auto config_file = engine_config_file();

@@ -100,14 +100,7 @@ void Client::log_in(const std::string& repository, bool create, std::ostream& er
         fmt::format("{}: logging in to {} did not finish within 2 minutes", step_, ecr->host));
   }
   if (login.steps[0].exit_code != 0) {
-    const auto error = deploy::parse_aws_error(login.steps[0].err);
-    throw deploy::AwsFailure(
-        fmt::format("{}: aws ecr get-login-password failed: {}{}", step_, error.message,
-                    error.code == "NoCredentials"
-                        ? "; give the AWS CLI credentials (AWS_PROFILE, or "
-                          "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"
-                        : ""),
-        error);
+    throw deploy::login_password_failure(step_, login.steps[0].err);
   }
   const auto output = process::last_line(login.steps[1].err);
   throw Error(fmt::format("{}: {} login {} failed: {}{}", step_, engine_.program, ecr->host, output,

@@ -7,3 +7,12 @@ _hubtel_e2e_test(
           "${CMAKE_CURRENT_BINARY_DIR}/size-work/registry"
   FIXTURES hubtel_engine
   TIMEOUT 600)
+
+# `size <ECR reference>` logs in as the push does (aws ecr get-login-password against moto), and
+# reads from a docker-registry with basic auth standing in for ECR under its host name, in a mount
+# and network namespace of the case's own (root).
+_hubtel_e2e_test(
+  size.ecr
+  COMMAND "${CMAKE_CURRENT_SOURCE_DIR}/size/ecr.sh" "${CMAKE_CURRENT_BINARY_DIR}/size-work/ecr"
+  FIXTURES hubtel_engine
+  TIMEOUT 600)

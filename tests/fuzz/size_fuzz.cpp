@@ -1,7 +1,7 @@
 // libFuzzer target: any bytes as a `docker save` archive, read, merged and rendered twice: streamed
-// from memory with digest checks, and as a file (in memory) without them, read by offset with
-// layers mapped. Bad input must end in hubtel::Error, never in a crash, a leak or another
-// exception.
+// from memory with digest checks (libarchive reads every layer), and as a file (in memory) without
+// them, read by offset, its plain layers' tar headers walked on threads of their own. Bad input
+// must end in hubtel::Error, never in a crash, a leak or another exception.
 #include "common/error.hpp"
 #include "inspect/image.hpp"
 #include "inspect/report.hpp"

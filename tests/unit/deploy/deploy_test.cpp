@@ -75,6 +75,28 @@ TEST(AwsErrors, ReadsTheCodeOfAServiceError) {
             "EndpointConnection");
 }
 
+TEST(AwsErrors, TheEcrLoginSaysWhatFailedAndWhatToDo) {
+  // The push and size <ECR reference> log in the same way, and fail with the same words.
+  const auto missing = login_password_failure("size 1.dkr.ecr.us-east-1.amazonaws.com/app:v1",
+                                              "\nUnable to locate credentials. You can configure "
+                                              "credentials by running \"aws configure\".\n");
+  EXPECT_STREQ(missing.what(),
+               "size 1.dkr.ecr.us-east-1.amazonaws.com/app:v1: aws ecr get-login-password failed: "
+               "Unable to locate credentials. You can configure credentials by running \"aws "
+               "configure\".; give the AWS CLI credentials (AWS_PROFILE, or AWS_ACCESS_KEY_ID and "
+               "AWS_SECRET_ACCESS_KEY)");
+  EXPECT_EQ(missing.error().code, "NoCredentials");
+  const auto denied =
+      login_password_failure("push app",
+                             "\nAn error occurred (AccessDeniedException) when calling the "
+                             "GetAuthorizationToken operation: not authorized\n");
+  EXPECT_STREQ(denied.what(),
+               "push app: aws ecr get-login-password failed: An error occurred "
+               "(AccessDeniedException) when calling the GetAuthorizationToken operation: not "
+               "authorized");
+  EXPECT_EQ(denied.error().code, "AccessDeniedException");
+}
+
 TEST(AwsErrors, RetriesThrottlingAndConflictsOnly) {
   EXPECT_TRUE(is_retryable({"ResourceConflictException", "An update is in progress"}));
   EXPECT_TRUE(is_retryable({"TooManyRequestsException", "Rate exceeded"}));
