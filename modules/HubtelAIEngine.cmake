@@ -284,8 +284,8 @@ endfunction()
 # (for tcp://; "-" for the others).
 function(_hubtel_engine_host_tls out address)
   set(${out} "-" PARENT_SCOPE)
-  set(forms "; an engine address is unix:///<socket>, tcp://<host>:<port> (with TLS), "
-            "ssh://[<user>@]<host>[:<port>], or the name of a docker context")
+  set(forms " (an engine address is unix:///<socket>, tcp://<host>:<port> with TLS, "
+            "ssh://[<user>@]<host>[:<port>], or the name of a docker context)")
   string(ASCII 1 c1)
   string(ASCII 31 c31)
   string(ASCII 127 c127)
@@ -331,18 +331,16 @@ function(_hubtel_engine_host_tls out address)
     if(missing)
       list(JOIN missing ", " missing)
       _hubtel_engine_host_fail(
-        "${address}"
-        "is reached over TCP with TLS, and ${folder} lacks ${missing} (the CA that "
+        "${address}" "is reached over TCP with TLS, and ${folder} lacks ${missing} (the CA that "
         "signed the engine's certificate as ca.pem, this client's certificate and key as "
-        "cert.pem and key.pem; HUBTEL_ENGINE_CERT_PATH, or its folder ${host}:${port}, holds "
-        "them)")
+        "cert.pem and key.pem, in HUBTEL_ENGINE_CERT_PATH or its folder ${host}:${port})")
     endif()
     get_filename_component(folder "${folder}" ABSOLUTE)
     set(${out} "${folder}" PARENT_SCOPE)
   elseif(address MATCHES "^ssh://")
     if(address MATCHES "^ssh://[^@/]*:[^@/]*@")
       _hubtel_engine_host_fail(
-        "${address}" "holds a password: none belongs in an address (or a cache); reach the "
+        "${address}" "holds a password: none belongs in an address (or a cache): reach the "
         "engine with an ssh key or agent")
     endif()
     if(NOT address MATCHES
@@ -453,6 +451,14 @@ function(_hubtel_engine_of out_options out_pool name)
   endif()
 endfunction()
 
+# _hubtel_json_string(<out> <value>) gives <value> as a JSON string (it holds no control
+# character: the addresses and folders are checked first).
+function(_hubtel_json_string out value)
+  string(REPLACE "\\" "\\\\" value "${value}")
+  string(REPLACE "\"" "\\\"" value "${value}")
+  set(${out} "\"${value}\"" PARENT_SCOPE)
+endfunction()
+
 # _hubtel_write_engines() writes hubtel/engines.json, which engine builds which image (read by
 # hubtel-ai engines, and by builds for an engine's TLS folder and images), and prints one line an
 # engine.
@@ -464,21 +470,12 @@ function(_hubtel_write_engines)
   foreach(address folder IN ZIP_LISTS addresses folders)
     get_property(images GLOBAL PROPERTY _HUBTEL_ENGINE_IMAGES_${index})
     set(entry "{\"images\": []}")
-    foreach(
-      key
-      value
-      IN
-      ITEMS
-      address
-      "${address}"
-      cert_path
-      "${folder}")
-      if(NOT value STREQUAL "-")
-        string(REPLACE "\\" "\\\\" value "${value}")
-        string(REPLACE "\"" "\\\"" value "${value}")
-        string(JSON entry SET "${entry}" ${key} "\"${value}\"")
-      endif()
-    endforeach()
+    _hubtel_json_string(value "${address}")
+    string(JSON entry SET "${entry}" address "${value}")
+    if(NOT folder STREQUAL "-")
+      _hubtel_json_string(value "${folder}")
+      string(JSON entry SET "${entry}" cert_path "${value}")
+    endif()
     set(position 0)
     foreach(image IN LISTS images)
       string(
