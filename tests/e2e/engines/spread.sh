@@ -46,7 +46,6 @@ for i in $(seq 1 40); do
   [ "${#names[@]}" -lt 6 ] || break
 done
 [ "${#names[@]}" = 6 ] || fail "could not pick three names an engine: ${names[*]}"
-list=$(IFS=';' && echo "${names[*]}")
 
 # moto for the deploy, with fake credentials.
 port_file=${HUBTEL_TEST_MOTO_PORT_FILE:?HUBTEL_TEST_MOTO_PORT_FILE must name the moto port file}
@@ -63,7 +62,8 @@ project="$work/spread-src"
 dir="$work/spread"
 rm -rf "$project"
 cp -r "$root/tests/e2e/projects/spread" "$project"
-configure "$project" "$dir" "-DTEST_NAMES=$list" "-DTEST_REGISTRY=$reg" \
+printf '%s\n' "${names[@]}" >"$project/names.txt"
+configure "$project" "$dir" "-DTEST_REGISTRY=$reg" \
   "-DTEST_ROLE=arn:aws:iam::123456789012:role/e2e-lambda" "-DTEST_SUFFIX=$suffix" \
   "-DHUBTEL_ENGINE_HOSTS=$a;$b" "-DHUBTEL_ENGINE_CERT_PATH=$certs" -DHUBTEL_REGISTRY_CACHE=ON \
   -DHUBTEL_ENGINE_JOBS=1 | tee "$work/configure.log"
