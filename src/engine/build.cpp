@@ -538,9 +538,17 @@ int build_with_buildx(const Engine& engine, const spec::ImageSpec& spec, const s
   } else if (plan.push_target.empty()) {
     more.insert(more.end(), {"--tag", fmt::format("hubtel/{}:{}", spec.name, arch)});
   }
+  // A client without the buildx plugin, or a builder it does not know, fails before building.
+  auto also = fmt::format(
+      "HUBTEL_BUILDX_BUILDER names the builder {}: the engine client {} needs the buildx plugin "
+      "(`docker buildx version`) and a builder of that name (`docker buildx ls`)",
+      engine.builder, engine.program);
+  if (!foreign.empty()) {
+    also = fmt::format("{}; {}", foreign, also);
+  }
   run_engine(engine,
              buildx_command(engine.program, spec, arch, stage.value_or("runtime"), plan, more),
-             foreign);
+             also);
   if (stage) {
     err << fmt::format("hubtel: {} stage {} ({}) built on buildx builder {}\n", spec.name, *stage,
                        arch, engine.builder);
