@@ -224,9 +224,9 @@ fs::path tls_folder(const Host& host, const fs::path& cert_root) {
 
 std::vector<std::pair<std::string, std::string>> host_environment(const Host& host) {
   if (host.kind == Host::Kind::context) {
-    // DOCKER_HOST would win over the context: emptied.
+    // DOCKER_HOST would win over the context, even set to nothing: removed.
     return {{"DOCKER_CONTEXT", host.address},
-            {"DOCKER_HOST", ""},
+            {"-DOCKER_HOST", ""},
             {"DOCKER_TLS_VERIFY", ""},
             {"DOCKER_CERT_PATH", ""}};
   }
@@ -270,6 +270,13 @@ std::string probe(const std::string& program, const Host& host) {
         "engine {} is not a Docker engine: something answers there, but not the Docker API{} "
         "(the client said: {}); name the engine's own socket or port in HUBTEL_ENGINE_HOSTS",
         host.address, host.kind == Host::Kind::tcp ? " over TLS" : "", said));
+  }
+  if (host.kind == Host::Kind::context && (said.find("context not found") != std::string::npos ||
+                                           said.find("does not exist") != std::string::npos)) {
+    throw Error(fmt::format(
+        "engine {} is no docker context here (`docker context ls` lists them; `docker context "
+        "create {} --docker host=...` makes it): {}",
+        host.address, host.address, said));
   }
   throw Error(fmt::format("engine {} does not answer: {}", host.address, said));
 }

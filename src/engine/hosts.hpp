@@ -34,8 +34,9 @@ Host parse_host(const std::string& address);
 std::filesystem::path tls_folder(const Host& host, const std::filesystem::path& cert_root);
 
 // The environment that points the engine's client at the host, and at it alone: DOCKER_HOST,
-// DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, or DOCKER_CONTEXT, each of the others emptied so the
-// user's own settings do not win. Never a credential: TLS keys stay in their files.
+// DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, or DOCKER_CONTEXT (with DOCKER_HOST removed, which
+// would win even set to nothing), the others emptied so the user's own settings do not win. Never a
+// credential: TLS keys stay in their files.
 std::vector<std::pair<std::string, std::string>> host_environment(const Host& host);
 
 // Asks the engine for its version through `program`; returns it, or throws Error saying that the

@@ -69,3 +69,10 @@ _hubtel_cli_test(
   RESULT 0
   STDOUT "^unix:///run/a.sock: [a-z ]+\nunix:///run/b.sock: [a-z ]+\n$"
   STDERR "^$")
+_hubtel_cli_test(
+  engines-no-context
+  COMMAND engines --check --engine /usr/bin/docker --host hubtel-no-such-context
+  RESULT 1
+  STDERR
+    "^hubtel-ai: error: engine hubtel-no-such-context is no docker context here \\(`docker context ls` lists them; `docker context create hubtel-no-such-context --docker host=...` makes it\\): [^\n]*context[^\n]*; the images it builds: none\n$"
+)

@@ -60,7 +60,7 @@ TEST(EngineHosts, ReachesEachEngineThroughTheEnvironmentAlone) {
       {"DOCKER_CERT_PATH", ""}};
   EXPECT_EQ(engine::host_environment(engine::parse_host("unix:///run/b.sock")), unix_env);
   const std::vector<std::pair<std::string, std::string>> context_env{{"DOCKER_CONTEXT", "ci"},
-                                                                     {"DOCKER_HOST", ""},
+                                                                     {"-DOCKER_HOST", ""},
                                                                      {"DOCKER_TLS_VERIFY", ""},
                                                                      {"DOCKER_CERT_PATH", ""}};
   EXPECT_EQ(engine::host_environment(engine::parse_host("ci")), context_env);
