@@ -16,7 +16,48 @@ Finds the container engine that builds HubtelAI's images, once per build tree.
 
   How many engine builds may run at once (a Ninja job pool; default 1, since one engine build
   already uses every core). With 1, engine builds run in Ninja's console pool, so their progress
-  shows as it happens; with more, each build's output shows in one block when it ends.
+  shows as it happens; with more, each build's output shows in one block when it ends. With
+  ``HUBTEL_ENGINE_HOSTS``, each engine has a pool of its own this deep.
+
+.. variable:: HUBTEL_ENGINE_HOSTS
+
+  Engines to spread the image builds over: a list of addresses as ``DOCKER_HOST`` takes them
+  (``unix:///<socket>``, ``tcp://<host>:<port>``, always with TLS, ``ssh://[<user>@]<host>[:<port>]``)
+  or names of docker contexts. Empty (the default): every image builds on the client's own engine.
+  Each image goes to one engine, chosen by rendezvous (highest random weight) hashing of the
+  engine's address and the image's name: the same image goes to the same engine on every
+  configure, so its build cache stays warm, and an engine added takes over only the images it now
+  wins (about one in the new number of engines), the rest staying where they were. Each engine
+  has a Ninja job pool of ``HUBTEL_ENGINE_JOBS`` builds, so ``ninja images`` keeps every engine
+  busy. The client reaches an engine through its environment (``DOCKER_HOST``,
+  ``DOCKER_TLS_VERIFY``, ``DOCKER_CERT_PATH``, or ``DOCKER_CONTEXT``), never a command line.
+  ``<name>-image``, ``<name>-image-<stage>``, ``<name>-size`` and ``<name>-push`` run on the
+  image's engine, which pushes straight to ``REPOSITORY``; ``<name>-invoke``, ``-serve`` and
+  ``-watch`` run on the client's own engine, which pulls the image from ``REPOSITORY`` by its
+  pushed digest (or, never pushed, copies it from the engine that built it). Configure writes the
+  assignment to ``hubtel/engines.json`` and prints one line an engine; ``hubtel-ai engines`` in
+  the build folder shows it, ``hubtel-ai engines --check`` asks each engine whether it answers.
+  A malformed address, an address named twice and a ``tcp://`` engine without its TLS files stop
+  the configure with a message naming the address.
+
+.. variable:: HUBTEL_ENGINE_CERT_PATH
+
+  The TLS files of ``tcp://`` engines, named as ``DOCKER_CERT_PATH`` names them: ``ca.pem`` (the
+  CA that signed the engine's certificate), ``cert.pem`` and ``key.pem`` (this client's), in a
+  folder ``<host>:<port>`` of this one for that engine alone, else in this folder itself. Default:
+  the environment's ``DOCKER_CERT_PATH`` when the project is first configured.
+
+.. variable:: HUBTEL_BUILDX_BUILDER
+
+  A ``docker buildx`` builder every image builds on (any driver: ``docker-container``,
+  ``remote``, ``kubernetes``); empty (the default) takes ``BUILDX_BUILDER`` from the environment
+  when the project configures. Builds run ``docker buildx build --builder <name>
+  --provenance=false --sbom=false``: an image with a ``REPOSITORY`` is pushed from the builder
+  (``--push``; its id and pushed digest read from ``--metadata-file``, so ``<name>-push`` has
+  nothing left to send), with ``HUBTEL_REGISTRY_CACHE`` its cache read from and written to the
+  registry in ``mode=max``; an image without one, and extra stages, are loaded (``--load``), the
+  only case an image must come back to this machine. Not with ``HUBTEL_ENGINE_HOSTS``: a builder
+  spreads its own builds (the ``remote`` and ``kubernetes`` drivers' ``loadbalance=sticky``).
 #]=======================================================================]
 include_guard(GLOBAL)
 cmake_policy(PUSH)
@@ -27,6 +68,12 @@ cmake_policy(VERSION 3.20)
 set(HUBTEL_ENGINE ""
     CACHE STRING "Container engine client (docker with BuildKit, podman or buildah); empty: found")
 set(HUBTEL_ENGINE_JOBS 1 CACHE STRING "How many container engine builds may run at once")
+set(HUBTEL_ENGINE_HOSTS ""
+    CACHE STRING "Engines to spread image builds over: DOCKER_HOST addresses or context names")
+set(HUBTEL_ENGINE_CERT_PATH "$ENV{DOCKER_CERT_PATH}"
+    CACHE PATH "TLS files (ca.pem, cert.pem, key.pem) of tcp:// engines, or <host>:<port> folders")
+set(HUBTEL_BUILDX_BUILDER "" CACHE STRING
+                                   "docker buildx builder to build on; empty: BUILDX_BUILDER")
 
 # _hubtel_docker_can_build(<out> <program>) tells whether a docker client builds with BuildKit:
 # either it is older than 23 and has BuildKit built in (it builds with that, and its buildx
@@ -224,6 +271,239 @@ function(_hubtel_engine_arguments)
   set_property(GLOBAL PROPERTY _HUBTEL_ENGINE_OPTION ${option})
   set_property(GLOBAL PROPERTY _HUBTEL_ENGINE_KIND ${kind})
   set_property(GLOBAL PROPERTY _HUBTEL_ENGINE_POOL ${pool})
+endfunction()
+
+# _hubtel_engine_host_fail(<address> <message>...) stops naming the address and where it was set.
+function(_hubtel_engine_host_fail address)
+  _hubtel_preset_origin(origin HUBTEL_ENGINE_HOSTS)
+  string(JOIN "" why ${ARGN})
+  message(FATAL_ERROR "HUBTEL_ENGINE_HOSTS${origin}: engine \"${address}\" ${why}")
+endfunction()
+
+# _hubtel_engine_host_tls(<out> <address>) checks one engine address and gives its TLS folder
+# (for tcp://; "-" for the others).
+function(_hubtel_engine_host_tls out address)
+  set(${out} "-" PARENT_SCOPE)
+  set(forms " (an engine address is unix:///<socket>, tcp://<host>:<port> with TLS, "
+            "ssh://[<user>@]<host>[:<port>], or the name of a docker context)")
+  string(ASCII 1 c1)
+  string(ASCII 31 c31)
+  string(ASCII 127 c127)
+  if(address MATCHES "[${c1}-${c31}${c127}]")
+    _hubtel_engine_host_fail("${address}" "is malformed: it holds a control character" ${forms})
+  endif()
+  if(address MATCHES "^unix://")
+    if(NOT address MATCHES "^unix:///.")
+      _hubtel_engine_host_fail(
+        "${address}" "is malformed: a unix:// address names a socket by its absolute path, "
+        "unix:///<path>" ${forms})
+    endif()
+  elseif(address MATCHES "^tcp://")
+    if(NOT address MATCHES
+       "^tcp://(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?):([0-9]+)/?$")
+      _hubtel_engine_host_fail(
+        "${address}" "is malformed: a tcp:// address is tcp://<host>:<port>, its port given"
+        ${forms})
+    endif()
+    set(host "${CMAKE_MATCH_1}")
+    set(port "${CMAKE_MATCH_3}")
+    if(port LESS 1 OR port GREATER 65535)
+      _hubtel_engine_host_fail("${address}" "is malformed: port ${port} is not between 1 and 65535"
+                               ${forms})
+    endif()
+    set(files ca.pem cert.pem key.pem)
+    if(NOT HUBTEL_ENGINE_CERT_PATH)
+      _hubtel_engine_host_fail(
+        "${address}" "is reached over TCP, which needs TLS: set HUBTEL_ENGINE_CERT_PATH to a "
+        "folder holding ca.pem, cert.pem and key.pem (or a folder ${host}:${port} in it for this "
+        "engine alone)")
+    endif()
+    set(folder "${HUBTEL_ENGINE_CERT_PATH}/${host}:${port}")
+    if(NOT IS_DIRECTORY "${folder}")
+      set(folder "${HUBTEL_ENGINE_CERT_PATH}")
+    endif()
+    set(missing)
+    foreach(file IN LISTS files)
+      if(NOT EXISTS "${folder}/${file}" OR IS_DIRECTORY "${folder}/${file}")
+        list(APPEND missing ${file})
+      endif()
+    endforeach()
+    if(missing)
+      list(JOIN missing ", " missing)
+      _hubtel_engine_host_fail(
+        "${address}" "is reached over TCP with TLS, and ${folder} lacks ${missing} (the CA that "
+        "signed the engine's certificate as ca.pem, this client's certificate and key as "
+        "cert.pem and key.pem, in HUBTEL_ENGINE_CERT_PATH or its folder ${host}:${port})")
+    endif()
+    get_filename_component(folder "${folder}" ABSOLUTE)
+    set(${out} "${folder}" PARENT_SCOPE)
+  elseif(address MATCHES "^ssh://")
+    if(address MATCHES "^ssh://[^@/]*:[^@/]*@")
+      _hubtel_engine_host_fail(
+        "${address}" "holds a password: none belongs in an address (or a cache): reach the "
+        "engine with an ssh key or agent")
+    endif()
+    if(NOT address MATCHES
+       "^ssh://([A-Za-z0-9._-]+@)?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]+)?/?$")
+      _hubtel_engine_host_fail(
+        "${address}" "is malformed: an ssh:// address is ssh://[<user>@]<host>[:<port>]" ${forms})
+    endif()
+  elseif(address MATCHES "^([^:/]*)://")
+    _hubtel_engine_host_fail(
+      "${address}" "is malformed: scheme '${CMAKE_MATCH_1}://' is not unix://, tcp:// or ssh://"
+      ${forms})
+  elseif(NOT address MATCHES "^[A-Za-z0-9][A-Za-z0-9_.+-]*$")
+    _hubtel_engine_host_fail(
+      "${address}" "is malformed: it has no scheme (unix://, tcp://, ssh://) and is no docker "
+      "context name (letters, digits and _ . + -, starting with a letter or digit)" ${forms})
+  endif()
+endfunction()
+
+# _hubtel_engine_hosts() checks HUBTEL_ENGINE_HOSTS and HUBTEL_BUILDX_BUILDER once per configure
+# and leaves them in global properties: _HUBTEL_ENGINE_HOSTS (the addresses), _HUBTEL_ENGINE_TLS
+# (each one's TLS folder, or "-"), _HUBTEL_BUILDX_BUILDER. With engines, it declares a job pool
+# an engine and has the assignment written when the top-level directory is done.
+function(_hubtel_engine_hosts)
+  get_property(done GLOBAL PROPERTY _HUBTEL_ENGINE_HOSTS_CHECKED SET)
+  if(done)
+    return()
+  endif()
+  set_property(GLOBAL PROPERTY _HUBTEL_ENGINE_HOSTS_CHECKED TRUE)
+  set(builder "${HUBTEL_BUILDX_BUILDER}")
+  if(NOT builder AND DEFINED ENV{BUILDX_BUILDER})
+    set(builder "$ENV{BUILDX_BUILDER}")
+  endif()
+  if(builder AND NOT builder MATCHES "^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    message(
+      FATAL_ERROR "HUBTEL_BUILDX_BUILDER (or BUILDX_BUILDER) \"${builder}\" is no buildx "
+                  "builder name (letters, digits and _ . -): name one `docker buildx ls` shows")
+  endif()
+  set_property(GLOBAL PROPERTY _HUBTEL_BUILDX_BUILDER "${builder}")
+  set(addresses)
+  set(folders)
+  foreach(address IN LISTS HUBTEL_ENGINE_HOSTS)
+    if(address STREQUAL "")
+      continue()
+    endif()
+    if(address IN_LIST addresses)
+      _hubtel_engine_host_fail("${address}" "is named twice")
+    endif()
+    _hubtel_engine_host_tls(folder "${address}")
+    list(APPEND addresses "${address}")
+    list(APPEND folders "${folder}")
+  endforeach()
+  if(addresses AND builder)
+    message(
+      FATAL_ERROR
+        "HUBTEL_ENGINE_HOSTS and HUBTEL_BUILDX_BUILDER (or BUILDX_BUILDER "
+        "\"${builder}\") are both set: a buildx builder spreads its own builds; " "set one of them")
+  endif()
+  set_property(GLOBAL PROPERTY _HUBTEL_ENGINE_HOSTS "${addresses}")
+  set_property(GLOBAL PROPERTY _HUBTEL_ENGINE_TLS "${folders}")
+  if(NOT addresses)
+    return()
+  endif()
+  if(NOT HUBTEL_ENGINE_JOBS MATCHES "^[1-9][0-9]*$")
+    message(FATAL_ERROR "HUBTEL_ENGINE_JOBS \"${HUBTEL_ENGINE_JOBS}\" is not a positive number")
+  endif()
+  if(CMAKE_GENERATOR MATCHES "Ninja")
+    list(LENGTH addresses count)
+    math(EXPR last "${count} - 1")
+    foreach(index RANGE ${last})
+      set_property(GLOBAL APPEND PROPERTY JOB_POOLS hubtel_engine_${index}=${HUBTEL_ENGINE_JOBS})
+    endforeach()
+  endif()
+  cmake_language(DEFER DIRECTORY "${CMAKE_SOURCE_DIR}" CALL _hubtel_write_engines)
+endfunction()
+
+# _hubtel_engine_of(<out-options> <out-pool> <name>) assigns the image <name> to an engine of
+# HUBTEL_ENGINE_HOSTS by rendezvous hashing (the highest SHA-256 of "<address>\n<name>"; the
+# helper's engine::assign computes the same), and gives the options that build it there and the
+# custom command options of its engine's pool. Both are empty without HUBTEL_ENGINE_HOSTS.
+function(_hubtel_engine_of out_options out_pool name)
+  _hubtel_engine_hosts()
+  set(${out_options} "" PARENT_SCOPE)
+  set(${out_pool} "" PARENT_SCOPE)
+  get_property(addresses GLOBAL PROPERTY _HUBTEL_ENGINE_HOSTS)
+  if(NOT addresses)
+    return()
+  endif()
+  set(best -1)
+  set(best_weight "")
+  set(index 0)
+  foreach(address IN LISTS addresses)
+    string(SHA256 weight "${address}\n${name}")
+    if(best EQUAL -1 OR weight STRGREATER best_weight)
+      set(best ${index})
+      set(best_weight "${weight}")
+    endif()
+    math(EXPR index "${index} + 1")
+  endforeach()
+  list(GET addresses ${best} address)
+  get_property(assigned GLOBAL PROPERTY _HUBTEL_ENGINE_IMAGES_${best})
+  if(NOT name IN_LIST assigned)
+    set_property(GLOBAL APPEND PROPERTY _HUBTEL_ENGINE_IMAGES_${best} "${name}")
+  endif()
+  set(${out_options} --engine-host "${address}" --engines "${CMAKE_BINARY_DIR}/hubtel/engines.json"
+      PARENT_SCOPE)
+  if(CMAKE_GENERATOR MATCHES "Ninja")
+    set(${out_pool} JOB_POOL hubtel_engine_${best} PARENT_SCOPE)
+  endif()
+endfunction()
+
+# _hubtel_json_string(<out> <value>) gives <value> as a JSON string (it holds no control
+# character: the addresses and folders are checked first).
+function(_hubtel_json_string out value)
+  string(REPLACE "\\" "\\\\" value "${value}")
+  string(REPLACE "\"" "\\\"" value "${value}")
+  set(${out} "\"${value}\"" PARENT_SCOPE)
+endfunction()
+
+# _hubtel_write_engines() writes hubtel/engines.json, which engine builds which image (read by
+# hubtel-ai engines, and by builds for an engine's TLS folder and images), and prints one line an
+# engine.
+function(_hubtel_write_engines)
+  get_property(addresses GLOBAL PROPERTY _HUBTEL_ENGINE_HOSTS)
+  get_property(folders GLOBAL PROPERTY _HUBTEL_ENGINE_TLS)
+  set(json "{\"engines\": []}")
+  set(index 0)
+  foreach(address folder IN ZIP_LISTS addresses folders)
+    get_property(images GLOBAL PROPERTY _HUBTEL_ENGINE_IMAGES_${index})
+    set(entry "{\"images\": []}")
+    _hubtel_json_string(value "${address}")
+    string(JSON entry SET "${entry}" address "${value}")
+    if(NOT folder STREQUAL "-")
+      _hubtel_json_string(value "${folder}")
+      string(JSON entry SET "${entry}" cert_path "${value}")
+    endif()
+    set(position 0)
+    foreach(image IN LISTS images)
+      string(
+        JSON
+        entry
+        SET
+        "${entry}"
+        images
+        ${position}
+        "\"${image}\"")
+      math(EXPR position "${position} + 1")
+    endforeach()
+    string(
+      JSON
+      json
+      SET
+      "${json}"
+      engines
+      ${index}
+      "${entry}")
+    list(JOIN images " " shown)
+    if(NOT images)
+      set(shown "no images")
+    endif()
+    message(STATUS "HubtelAI engine ${address}: ${shown}")
+    math(EXPR index "${index} + 1")
+  endforeach()
+  _hubtel_write_if_changed("${CMAKE_BINARY_DIR}/hubtel/engines.json" "${json}\n")
 endfunction()
 
 cmake_policy(POP)

@@ -91,6 +91,17 @@ function(_hubtel_add_image_targets name)
   get_property(engine GLOBAL PROPERTY _HUBTEL_ENGINE_OPTION)
   get_property(pool GLOBAL PROPERTY _HUBTEL_ENGINE_POOL)
   get_property(templates_stamp GLOBAL PROPERTY _HUBTEL_TEMPLATES_STAMP)
+  # The image's engine of HUBTEL_ENGINE_HOSTS, and its pool, or the buildx builder.
+  _hubtel_engine_of(host_options host_pool ${name})
+  if(host_options)
+    set(pool ${host_pool})
+  endif()
+  # Its push runs on the same engine, from which the image goes straight to the registry.
+  set_property(TARGET ${name}-image PROPERTY HUBTEL_ENGINE_HOST_OPTIONS ${host_options})
+  get_property(builder GLOBAL PROPERTY _HUBTEL_BUILDX_BUILDER)
+  if(builder)
+    list(APPEND host_options --buildx-builder "${builder}")
+  endif()
   set(helper HubtelAI::hubtel-ai)
   add_custom_command(
     OUTPUT ${prepared}
@@ -106,7 +117,8 @@ function(_hubtel_add_image_targets name)
       "${spec}"
       ${engine}
       --engine-kind
-      ${engine_kind})
+      ${engine_kind}
+      ${host_options})
   # The image the build recorded, the function's settings and the event: all from the spec.
   set(invoke "${helper}" invoke --spec "${spec}" ${engine})
   # The payload has no newline of its own: end its line before Ninja writes the next.

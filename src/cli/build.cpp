@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 #include "common/error.hpp"
 #include "deploy/deploy.hpp"
+#include "engine/buildx.hpp"
 #include "registry/client.hpp"
 #include "registry/remote_image.hpp"
 
@@ -59,6 +60,16 @@ void add_build_command(CLI::App& app, Context& context) {
       ->add_option("--engine-kind", request->engine.kind,
                    "docker-buildkit, docker-buildx, podman, buildah or none")
       ->check(CLI::IsMember({"docker-buildkit", "docker-buildx", "podman", "buildah", "none"}));
+  auto engine_host = std::make_shared<std::string>();
+  auto engines_file = std::make_shared<std::string>("hubtel/engines.json");
+  command->add_option("--engine-host", *engine_host,
+                      "Build on this engine of HUBTEL_ENGINE_HOSTS (its address or context name)");
+  command
+      ->add_option("--engines", *engines_file,
+                   "The engine assignment configure wrote (its TLS folders, its images)")
+      ->capture_default_str();
+  command->add_option("--buildx-builder", request->engine.builder,
+                      "Build on this buildx builder (HUBTEL_BUILDX_BUILDER)");
   command->add_option("--stage", request->stage, "Build this extra stage instead of the image")
       ->check(CLI::IsMember({"dev", "debug"}));
   command->add_flag("--size", request->size,
@@ -66,7 +77,11 @@ void add_build_command(CLI::App& app, Context& context) {
   command->add_flag("--always-write-id", request->always_write_id,
                     "Write image-<arch>.id after every build, even when the id is the same (for "
                     "build tools without restat, such as make)");
-  command->callback([request, &context] {
+  command->callback([request, engine_host, engines_file, &context] {
+    engine::attach_host(request->engine, *engines_file, *engine_host);
+    if (!request->engine.builder.empty()) {
+      engine::check_builder_name(request->engine.builder);
+    }
     // The engine reads ECR (base images, the registry cache) through the registry client's login.
     const auto spec = spec::read(request->spec);
     registry::Client registries(request->engine, "aws", "build " + spec.name);

@@ -41,6 +41,8 @@ void apply_spec(const std::string& spec_file, const std::string& arch, const CLI
                             spec.name, arch, image_file, spec.name));
   }
   platform = engine::platform_of(arch);
+  // Built on another engine of HUBTEL_ENGINE_HOSTS: the container runs on this machine's.
+  engine::make_image_local(request.engine, spec, arch, err);
   auto given = [&command](const char* option) { return command.count(option) != 0; };
   if (!given("--function-name")) {
     request.function_name = spec.function_name.value_or(spec.name);

@@ -4,6 +4,7 @@
 #include "common/error.hpp"
 #include "common/files.hpp"
 #include "engine/builder_packages.hpp"
+#include "engine/buildx.hpp"
 #include "engine/context_inputs.hpp"
 #include "inspect/budget.hpp"
 #include "inspect/compare.hpp"
@@ -15,6 +16,7 @@
 #include <fmt/format.h>
 #include <sys/utsname.h>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <iostream>
@@ -98,6 +100,10 @@ int measure(const BuildRequest& request, const spec::ImageSpec& spec, std::ostre
   const auto& engine = request.engine;
   const auto& arch = request.arch;
   const auto image = fmt::format("hubtel/{}:{}", spec.name, arch);
+  if (!engine.builder.empty()) {
+    // Pushed from the builder: measured here, from the registry's copy.
+    make_image_local(engine.program, spec, arch, err);
+  }
   ensure_local_image(engine, spec.runtime_image, arch);
 
   const auto image_tar = spec::image_archive(spec, arch);
@@ -235,6 +241,112 @@ std::vector<std::string> deps_args(const Engine& engine, const spec::ImageSpec& 
   return {"--build-arg", present ? "HUBTEL_DEPS=present" : "HUBTEL_DEPS=install"};
 }
 
+std::pair<Host, std::vector<std::string>> assigned_host(const fs::path& engines_file,
+                                                        const std::string& address) {
+  parse_host(address);
+  const auto assignment = read_assignment(engines_file);
+  const auto* found = find_engine(assignment, address);
+  if (found == nullptr) {
+    throw Error(
+        fmt::format("engine {} is not in '{}' (HUBTEL_ENGINE_HOSTS); configure the project "
+                    "again",
+                    address, engines_file.string()));
+  }
+  return {found->host, found->images};
+}
+
+void attach_host(Engine& engine, const fs::path& engines_file, const std::string& address) {
+  if (address.empty()) {
+    return;
+  }
+  auto [host, images] = assigned_host(engines_file, address);
+  engine.host = std::move(host);
+  engine.host_images = std::move(images);
+}
+
+fs::path image_engine_file(const spec::ImageSpec& spec, const std::string& arch) {
+  return spec.dir / ("image-" + arch + ".engine");
+}
+
+void make_image_local(const std::string& program, const spec::ImageSpec& spec,
+                      const std::string& arch, std::ostream& err) {
+  const auto engine_file = image_engine_file(spec, arch);
+  std::error_code missing;
+  if (!fs::is_regular_file(engine_file, missing)) {
+    return;
+  }
+  const auto id = read_line_file(spec::image_id_file(spec, arch));
+  if (process::run({{program, "image", "inspect", "--format", "{{.Id}}", id}, {}}).ok()) {
+    return;
+  }
+  Host host;
+  try {
+    const auto record = nlohmann::json::parse(read_file(engine_file));
+    if (record.contains("builder")) {
+      // Pushed from a buildx builder: the registry serves it (below), nothing else holds it.
+      host.address = "buildx builder " + record.at("builder").get<std::string>();
+      host.kind = Host::Kind::context;
+    } else {
+      host = parse_host(record.at("address").get<std::string>());
+    }
+    host.cert_path = record.value("cert_path", "");
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(fmt::format("'{}' is not what a build writes ({}); build {}-image again",
+                            engine_file.string(), e.what(), spec.name));
+  }
+  // Pushed from the engine that built it: the registry has it, by the digest recorded.
+  const auto state_file = spec::push_state_file(spec, arch);
+  const auto ref_file = spec::push_ref_file(spec, arch);
+  std::string reference;
+  if (fs::is_regular_file(state_file, missing) && fs::is_regular_file(ref_file, missing)) {
+    try {
+      if (nlohmann::json::parse(read_file(state_file)).value("image_id", "") == id) {
+        reference = read_line_file(ref_file);
+      }
+    } catch (const nlohmann::json::exception&) {
+      reference.clear();
+    }
+  }
+  Engine local{program, "docker-buildkit", {}};
+  if (!reference.empty()) {
+    err << fmt::format(
+        "hubtel: {} ({}) was built on engine {}: pulling {} from the registry to this machine's "
+        "engine\n",
+        spec.name, arch, host.address, reference);
+    err.flush();
+    run_engine(local, {program, "pull", "--platform", platform_of(arch), reference});
+  } else if (host.address.rfind("buildx builder ", 0) == 0) {
+    throw Error(
+        fmt::format("{} ({}) was built on {} and its push record is gone; build "
+                    "{}-image again",
+                    spec.name, arch, host.address, spec.name));
+  } else {
+    err << fmt::format(
+        "hubtel: {} ({}) was built on engine {} and not pushed: copying it to this machine's "
+        "engine (push it, and the registry serves it instead)\n",
+        spec.name, arch, host.address);
+    err.flush();
+    process::Options options;
+    options.capture = true;
+    const auto copied = process::run_pipeline(
+        {{{program, "save", id}, host_environment(host)}, {{program, "load", "--quiet"}, {}}},
+        options);
+    if (!copied.ok()) {
+      std::string said;
+      for (const auto& step : copied.steps) {
+        said += step.err;
+      }
+      throw Error(fmt::format("copying {} ({}) from engine {} failed: {}", spec.name, arch,
+                              host.address, process::last_line(said)));
+    }
+  }
+  if (!process::run({{program, "image", "inspect", "--format", "{{.Id}}", id}, {}}).ok()) {
+    throw Error(fmt::format(
+        "{} ({}): this machine's engine still has no image {} after the {}; build {}-image again",
+        spec.name, arch, id, reference.empty() ? "copy" : "pull of " + reference, spec.name));
+  }
+}
+
 std::string platform_of(const std::string& arch) {
   if (arch == "x86_64") {
     return "linux/amd64";
@@ -254,6 +366,10 @@ std::string host_arch() {
 
 std::vector<std::pair<std::string, std::string>> environment_of(const Engine& engine) {
   auto environment = engine.environment;
+  if (engine.host) {
+    const auto reach = host_environment(*engine.host);
+    environment.insert(environment.end(), reach.begin(), reach.end());
+  }
   if (engine.kind == "docker-buildkit") {
     environment.emplace_back("DOCKER_BUILDKIT", "1");
   }
@@ -387,12 +503,95 @@ void run_engine(const Engine& engine, const std::vector<std::string>& argv, std:
         "runtime)",
         *base);
   }
-  if (engine.kind.rfind("docker", 0) == 0 && !query(engine, {engine.program, "info"}).ok()) {
+  if (engine.host) {
+    try {
+      probe(engine.program, *engine.host);
+    } catch (const Error& e) {
+      throw Error(fmt::format(
+          "the engine command failed with exit code {}: {}\n{}; the images HUBTEL_ENGINE_HOSTS "
+          "gives it: {} (the other engines' images still build with ninja -k 0)",
+          result.exit_code(), process::shown_command(argv), e.what(),
+          fmt::join(engine.host_images, ", ")));
+    }
+  } else if (engine.kind.rfind("docker", 0) == 0 && !query(engine, {engine.program, "info"}).ok()) {
     hint = "the Docker daemon does not answer: start it (systemctl start docker, or dockerd &)";
   }
   throw Error(fmt::format("the engine command failed with exit code {}: {}\n{}", result.exit_code(),
                           process::shown_command(argv), hint));
 }
+
+namespace {
+
+// A build on the buildx builder: the image pushed from the builder when it has a repository (its
+// id, pushed digest and push record written from the metadata file, so <name>-push has nothing
+// left to send), else loaded; an extra stage always loaded (it is for this machine).
+int build_with_buildx(const Engine& engine, const spec::ImageSpec& spec, const std::string& arch,
+                      const std::optional<std::string>& stage,
+                      const std::vector<std::string>& extra, std::string_view foreign,
+                      std::ostream& err) {
+  const auto id_file = spec::image_id_file(spec, arch);
+  const auto metadata = spec.dir / fmt::format("buildx-{}.json", arch);
+  fs::remove(metadata);
+  std::string target;
+  if (spec.repository) {
+    const auto revision = spec.tag ? std::nullopt : registry::git_revision(spec.context);
+    target = *spec.repository + ":" + registry::push_tag(spec, arch, revision);
+  }
+  const auto plan = buildx_plan(engine.builder, spec, target, stage.has_value(), metadata);
+  auto more = extra;
+  if (stage) {
+    more.insert(more.end(), {"--tag", fmt::format("hubtel/{}:{}-{}", spec.name, *stage, arch)});
+  } else if (plan.push_target.empty()) {
+    more.insert(more.end(), {"--tag", fmt::format("hubtel/{}:{}", spec.name, arch)});
+  }
+  // A client without the buildx plugin, or a builder it does not know, fails before building.
+  auto also = fmt::format(
+      "HUBTEL_BUILDX_BUILDER names the builder {}: the engine client {} needs the buildx plugin "
+      "(`docker buildx version`) and a builder of that name (`docker buildx ls`)",
+      engine.builder, engine.program);
+  if (!foreign.empty()) {
+    also = fmt::format("{}; {}", foreign, also);
+  }
+  run_engine(engine,
+             buildx_command(engine.program, spec, arch, stage.value_or("runtime"), plan, more),
+             also);
+  if (stage) {
+    err << fmt::format("hubtel: {} stage {} ({}) built on buildx builder {}\n", spec.name, *stage,
+                       arch, engine.builder);
+    return 0;
+  }
+  const auto result = read_buildx_metadata(read_file(metadata), metadata.string());
+  fs::remove(metadata);
+  write_file_if_changed(id_file, result.image_id + "\n");
+  write_file_atomically(spec::built_file(spec, arch), result.image_id + "\n");
+  if (!plan.push_target.empty()) {
+    if (result.digest.empty()) {
+      throw Error(
+          fmt::format("buildx pushed {} ({}) to {} but its metadata names no "
+                      "containerimage.digest",
+                      spec.name, arch, plan.push_target));
+    }
+    const auto reference = *spec.repository + "@" + result.digest;
+    write_file_if_changed(spec::push_ref_file(spec, arch), reference + "\n");
+    write_file_if_changed(
+        spec::push_state_file(spec, arch),
+        nlohmann::json{
+            {"image_id", result.image_id}, {"target", plan.push_target}, {"reference", reference}}
+                .dump(2) +
+            "\n");
+    write_file_if_changed(image_engine_file(spec, arch),
+                          nlohmann::json{{"builder", engine.builder}}.dump() + "\n");
+    err << fmt::format("hubtel: {} ({}) built on buildx builder {} and pushed from it: {}\n",
+                       spec.name, arch, engine.builder, reference);
+    return 0;
+  }
+  fs::remove(image_engine_file(spec, arch));
+  err << fmt::format("hubtel: {} ({}) built on buildx builder {} and loaded: {}\n", spec.name, arch,
+                     engine.builder, result.image_id.substr(0, 19));
+  return 0;
+}
+
+}  // namespace
 
 int run_build(const BuildRequest& request, const spec::ImageSpec& spec, std::ostream& out,
               std::ostream& err) {
@@ -436,6 +635,9 @@ int run_build(const BuildRequest& request, const spec::ImageSpec& spec, std::ost
   }
   auto extra = deps_args(engine, spec, arch, err);
   err.flush();
+  if (!engine.builder.empty()) {
+    return build_with_buildx(engine, spec, arch, request.stage, extra, foreign, err);
+  }
   if (request.stage) {
     const auto tag = fmt::format("hubtel/{}:{}-{}", spec.name, *request.stage, arch);
     extra.insert(extra.end(), {"--tag", tag});
@@ -474,6 +676,18 @@ int run_build(const BuildRequest& request, const spec::ImageSpec& spec, std::ost
     write_file_if_changed(id_file, id + "\n");
   }
   write_file_atomically(spec::built_file(spec, arch), id + "\n");
+  const auto engine_file = image_engine_file(spec, arch);
+  if (engine.host) {
+    write_file_if_changed(engine_file,
+                          nlohmann::json{{"address", engine.host->address},
+                                         {"cert_path", engine.host->cert_path.string()}}
+                                  .dump() +
+                              "\n");
+    err << fmt::format("hubtel: {} ({}) is {} ({}) on engine {}\n", spec.name, arch, tag,
+                       id.substr(0, 19), engine.host->address);
+    return 0;
+  }
+  fs::remove(engine_file);
   err << fmt::format("hubtel: {} ({}) is {} ({})\n", spec.name, arch, tag, id.substr(0, 19));
   return 0;
 }

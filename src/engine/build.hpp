@@ -1,6 +1,7 @@
 // Builds one architecture of a Lambda image with the container engine, from its spec.
 #pragma once
 
+#include "engine/hosts.hpp"
 #include "inspect/image.hpp"
 #include "spec/image_spec.hpp"
 
@@ -17,10 +18,23 @@ namespace hubtel::engine {
 
 // The engine client and what kind of client it is, as HubtelAI's CMake modules detected it.
 struct Engine {
+  Engine() = default;
+  Engine(std::string program_, std::string kind_,
+         std::vector<std::pair<std::string, std::string>> environment_ = {})
+      : program(std::move(program_)),
+        kind(std::move(kind_)),
+        environment(std::move(environment_)) {}
+
   std::string program;
   std::string kind;  // docker-buildkit, docker-buildx, podman, buildah, or none
   // Added to every command's environment: the registry client's private configuration.
   std::vector<std::pair<std::string, std::string>> environment;
+  // The engine of HUBTEL_ENGINE_HOSTS the client reaches (none: the client's own default), and
+  // the images assigned to it, named when it fails.
+  std::optional<Host> host;
+  std::vector<std::string> host_images;
+  // The buildx builder every build goes to (HUBTEL_BUILDX_BUILDER, BUILDX_BUILDER); empty: none.
+  std::string builder;
 };
 
 struct BuildRequest {
@@ -38,6 +52,26 @@ struct BuildRequest {
   // again on every run.
   bool always_write_id = false;
 };
+
+// The engine of `address` as the assignment file records it (its TLS folder, its images). Throws
+// Error when the address is malformed or the file does not name it.
+std::pair<Host, std::vector<std::string>> assigned_host(const std::filesystem::path& engines_file,
+                                                        const std::string& address);
+
+// Points `engine` at the engine of `address` (nothing when empty), as `engines_file` records it.
+void attach_host(Engine& engine, const std::filesystem::path& engines_file,
+                 const std::string& address);
+
+// The file beside image-<arch>.id naming the engine that holds that image, when it is not the
+// local one; absent for a local build.
+std::filesystem::path image_engine_file(const spec::ImageSpec& spec, const std::string& arch);
+
+// Makes the image a build recorded for `arch` local to the client's own engine (`program`, no
+// HUBTEL_ENGINE_HOSTS) when it was built on another: pulled by digest from the spec's repository
+// when it was pushed from there, else copied (save | load) from the engine that built it, saying
+// which on `err`. Does nothing for a local build or an image the local engine has.
+void make_image_local(const std::string& program, const spec::ImageSpec& spec,
+                      const std::string& arch, std::ostream& err);
 
 // Lambda's architecture name as an engine platform (linux/amd64, linux/arm64).
 std::string platform_of(const std::string& arch);

@@ -62,14 +62,18 @@ std::vector<std::string> merged_environment(
   for (char** entry = environ; *entry != nullptr; ++entry) {
     const std::string_view text(*entry);
     const auto key = text.substr(0, text.find('='));
-    const bool replaced = std::any_of(extra.begin(), extra.end(),
-                                      [&key](const auto& pair) { return pair.first == key; });
+    const bool replaced = std::any_of(extra.begin(), extra.end(), [&key](const auto& pair) {
+      return pair.first == key || (pair.first.size() == key.size() + 1 &&
+                                   pair.first.front() == '-' && pair.first.substr(1) == key);
+    });
     if (!replaced) {
       result.emplace_back(text);
     }
   }
   for (const auto& [name, value] : extra) {
-    result.push_back(name + "=" + value);
+    if (name.empty() || name.front() != '-') {
+      result.push_back(name + "=" + value);
+    }
   }
   return result;
 }

@@ -10,7 +10,8 @@
 
 namespace hubtel::process {
 
-// Extra environment variables (KEY, value) on top of this process's environment.
+// Extra environment variables (KEY, value) on top of this process's environment; ("-KEY", "")
+// removes KEY (some programs, such as the docker client, take a variable set to nothing as set).
 using Environment = std::vector<std::pair<std::string, std::string>>;
 
 // One program of a pipeline.

@@ -186,6 +186,15 @@ void Client::write_private_config() {
     config.erase("credsStore");
   }
   write_file_atomically(config_->path() / "config.json", config.dump(2) + "\n");
+  // Docker contexts live beside the configuration: an engine named by its context is found
+  // through the private one too.
+  if (const auto user = engine_config_file(); !user.empty()) {
+    std::error_code error;
+    const auto contexts = user.parent_path() / "contexts";
+    if (fs::is_directory(contexts, error)) {
+      fs::create_directory_symlink(contexts, config_->path() / "contexts", error);
+    }
+  }
 }
 
 }  // namespace hubtel::registry

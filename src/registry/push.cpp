@@ -144,7 +144,10 @@ int run_push(const PushRequest& request, std::ostream& out, std::ostream& err) {
     plans.push_back(plan_of(request, spec, arch, revision, step));
   }
 
-  Client client(request.engine, request.aws, step);
+  // An image built on another engine is pushed from there, straight to the registry.
+  auto engine = request.engine;
+  engine::attach_host(engine, request.engines_file, request.engine_host);
+  Client client(engine, request.aws, step);
   for (const auto& plan : plans) {
     const auto ref_file = spec::push_ref_file(spec, plan.arch);
     if (!plan.needed) {

@@ -14,6 +14,8 @@ struct PushRequest {
   std::filesystem::path spec;
   engine::Engine engine{"/usr/bin/docker", "docker-buildkit", {}};
   std::string aws = "aws";
+  std::string engine_host;  // the engine of HUBTEL_ENGINE_HOSTS that built it, which pushes it
+  std::filesystem::path engines_file = "hubtel/engines.json";
   bool create_repository = false;  // create a missing ECR repository first
   bool force = false;              // push even when the records say it is already there
 };

@@ -105,3 +105,38 @@ _hubtel_cli_test(
   COMMAND push --spec "${_hubtel_deploy_dir}/onearch/spec.json" --engine-kind rocket
   RESULT 2
   STDERR "^hubtel-ai: error: --engine-kind: rocket not in")
+
+# A buildx builder: a name that is no name is refused before any command; a client without the
+# buildx plugin fails saying what the builder needs.
+_hubtel_cli_test(
+  build-buildx-bad-name
+  COMMAND build --spec "${_hubtel_deploy_dir}/onearch/spec.json" --arch x86_64 --engine
+          /usr/bin/docker --engine-kind docker-buildkit --buildx-builder "ci builder"
+  RESULT 1
+  STDOUT "^$"
+  STDERR
+    "^hubtel-ai: error: buildx builder 'ci builder' is no builder name \\(letters, digits and _ . -, starting with a letter or digit\\): set HUBTEL_BUILDX_BUILDER or BUILDX_BUILDER to a name `docker buildx ls` shows\n$"
+)
+_hubtel_cli_test(
+  build-buildx-no-plugin
+  COMMAND build --spec "${_hubtel_deploy_dir}/onearch/spec.json" --arch x86_64 --engine
+          /usr/bin/docker --engine-kind docker-buildkit --buildx-builder ci
+  RESULT 1
+  STDOUT "^$"
+  STDERR
+    "hubtel-ai: error: the engine command failed with exit code [0-9]+: /usr/bin/docker buildx build --builder ci --provenance=false --sbom=false --platform linux/amd64 .*\nthe failing step is in the output above; HUBTEL_BUILDX_BUILDER names the builder ci: the engine client /usr/bin/docker needs the buildx plugin \\(`docker buildx version`\\) and a builder of that name \\(`docker buildx ls`\\)\n$"
+)
+_hubtel_cli_test(
+  build-engine-host-unassigned
+  COMMAND build --spec "${_hubtel_deploy_dir}/onearch/spec.json" --arch x86_64 --engine-host
+          "unix:///run/hubtel-none.sock" --engines "${_hubtel_build_dir}/engines.json"
+  RESULT 1
+  STDERR
+    "^hubtel-ai: error: the engine assignment '[^']*/engines.json' is missing \\(HUBTEL_ENGINE_HOSTS writes it when it names engines\\); configure the project again\n$"
+)
+_hubtel_cli_test(
+  build-engine-host-malformed
+  COMMAND build --spec "${_hubtel_deploy_dir}/onearch/spec.json" --arch x86_64 --engine-host
+          "tcp://127.0.0.1" --engines "${_hubtel_build_dir}/engines.json"
+  RESULT 1
+  STDERR "^hubtel-ai: error: engine address 'tcp://127.0.0.1' is malformed")

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
 
 using namespace hubtel;
 using namespace hubtel::process;
@@ -35,6 +36,14 @@ TEST(Pipeline, PassesTheExtraEnvironment) {
   const auto result =
       run_pipeline({Step{{"sh", "-c", "printf %s \"$HUBTEL_X\""}, {{"HUBTEL_X", "v"}}}});
   EXPECT_EQ(result.out, "v");
+}
+
+TEST(Pipeline, RemovesAVariableNamedWithALeadingDash) {
+  ::setenv("HUBTEL_REMOVED", "inherited", 1);
+  const auto result = run_pipeline(
+      {Step{{"sh", "-c", "printf %s \"${HUBTEL_REMOVED-unset}\""}, {{"-HUBTEL_REMOVED", ""}}}});
+  ::unsetenv("HUBTEL_REMOVED");
+  EXPECT_EQ(result.out, "unset");
 }
 
 TEST(Pipeline, KillsWhatRunsPastItsTimeout) {

@@ -1,0 +1,22 @@
+# End-to-end tests of builds spread over several engines: two more dockerds beside the machine's
+# (tests/e2e/fixtures/engines.sh), the local registry and moto. Included from
+# tests/e2e/CMakeLists.txt, which defines the other fixtures.
+_hubtel_e2e_fixture(
+  hubtel_engines
+  SETUP "${_hubtel_fixtures_dir}/engines.sh" start "${_hubtel_e2e_state}/engines"
+  CLEANUP "${_hubtel_fixtures_dir}/engines.sh" stop "${_hubtel_e2e_state}/engines"
+  REQUIRES hubtel_engine hubtel_base_images
+  TIMEOUT 900)
+
+_hubtel_e2e_test(
+  engines.spread
+  COMMAND "${CMAKE_CURRENT_SOURCE_DIR}/engines/spread.sh" "${CMAKE_CURRENT_BINARY_DIR}/engines-work"
+          "${PROJECT_SOURCE_DIR}"
+  FIXTURES hubtel_install hubtel_engine hubtel_base_images hubtel_registry hubtel_moto
+           hubtel_engines
+  LABELS engines
+  TIMEOUT 2400)
+set_property(
+  TEST e2e.engines.spread APPEND
+  PROPERTY ENVIRONMENT "HUBTEL_TEST_PREFIX=${CMAKE_BINARY_DIR}/e2e-prefix"
+           "HUBTEL_TEST_ENGINES_STATE=${_hubtel_e2e_state}/engines")
