@@ -1003,6 +1003,7 @@ function(_hubtel_spec name)
                HUBTEL_PREPARED_FILES
                "${dir}/Dockerfile;${dir}/Dockerfile.dockerignore;${dir}/image-inputs.json"
                HUBTEL_ID_FILES "${id_files}"
+               HUBTEL_BASES_STAMP "${dir}/bases.stamp"
                HUBTEL_PUSH_REFS "${push_refs}"
                HUBTEL_SAM_FILE "${dir}/template.yaml"
                HUBTEL_DEPLOY_FILE "${dir}/deploy.json"

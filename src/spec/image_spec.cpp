@@ -548,6 +548,18 @@ fs::path push_state_file(const ImageSpec& spec, const std::string& arch) {
 fs::path deploy_file(const ImageSpec& spec) {
   return spec.dir / "deploy.json";
 }
+fs::path bases_lock_file(const ImageSpec& spec) {
+  return spec.dir / "bases.lock";
+}
+fs::path bases_stamp_file(const ImageSpec& spec) {
+  return spec.dir / "bases.stamp";
+}
+fs::path locked_dockerfile(const ImageSpec& spec) {
+  return spec.dir / "Dockerfile.locked";
+}
+fs::path release_file(const ImageSpec& spec) {
+  return spec.dir / "release.json";
+}
 fs::path staging(const fs::path& path) {
   return fs::path(path) += ".tmp";
 }
