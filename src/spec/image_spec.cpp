@@ -450,9 +450,10 @@ ImageSpec parse(const fs::path& file, const std::string& text) {
   spec.builder_packages = m.texts(
       "builder_packages", pattern("[A-Za-z0-9][A-Za-z0-9+._-]*(:[a-z0-9]+)?"), "a package name");
   spec.stages = m.texts("stages", pattern("dev|debug"), "dev or debug", true);
-  spec.build_args = m.pairs("build_args", pattern("[A-Za-z_][A-Za-z0-9_]*"),
-                            pattern("(TARGET|BUILD)(ARCH|OS|PLATFORM|VARIANT)|HUBTEL_.*"),
-                            "is set by the engine or by HubtelAI");
+  spec.build_args =
+      m.pairs("build_args", pattern("[A-Za-z_][A-Za-z0-9_]*"),
+              pattern("(TARGET|BUILD)(ARCH|OS|PLATFORM|VARIANT)|HUBTEL_.*|SOURCE_DATE_EPOCH"),
+              "is set by the engine or by HubtelAI");
   const auto& secrets = m.member("secrets");
   if (!secrets.is_array()) {
     m.bad("secrets", fmt::format("{} is not a list", shown(secrets)));

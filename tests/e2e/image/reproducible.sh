@@ -47,7 +47,7 @@ import re, sys
 path, name = sys.argv[1], sys.argv[2]
 text = open(path).read()
 text, count = re.subn(r"hubtel_add_lambda_image\(\n  [a-z]+\n",
-                      "hubtel_add_lambda_image(\n  %s\n  BUILD_ARGS HUBTEL_E2E_NONCE=${REPRO_NONCE}\n" % name, text)
+                      "hubtel_add_lambda_image(\n  %s\n  BUILD_ARGS REPRO_NONCE=${REPRO_NONCE}\n" % name, text)
 assert count == 1, text
 open(path, "w").write(text)
 PY

@@ -66,15 +66,16 @@ TEST(Bases, LockTextReadsBack) {
 TEST(Bases, RefusesLocksThatAreNotLocks) {
   TemporaryDir dir("hubtel-bases-test");
   const auto file = dir.path() / "bases.lock";
-  for (const std::string text :
-       {std::string("nonsense"), std::string("{\"version\": 2, \"bases\": []}"),
-        std::string("{\"version\": 1}"),
-        "{\"version\": 1, \"bases\": [{\"name\": \"a\", \"kind\": \"registry\", \"digest\": "
-        "\"sha256:12\"}]}",
-        "{\"version\": 1, \"bases\": [{\"name\": \"a b\", \"kind\": \"local\", \"id\": \"" +
-            kDigest + "\"}]}",
-        "{\"version\": 1, \"bases\": [{\"name\": \"a\", \"kind\": \"local\", \"id\": \"" + kDigest +
-            "\"}, {\"name\": \"a\", \"kind\": \"local\", \"id\": \"" + kDigest + "\"}]}"}) {
+  for (const std::string& text : std::vector<std::string>{
+           std::string("nonsense"), std::string("{\"version\": 2, \"bases\": []}"),
+           std::string("{\"version\": 1}"),
+           "{\"version\": 1, \"bases\": [{\"name\": \"a\", \"kind\": \"registry\", \"digest\": "
+           "\"sha256:12\"}]}",
+           "{\"version\": 1, \"bases\": [{\"name\": \"a b\", \"kind\": \"local\", \"id\": \"" +
+               kDigest + "\"}]}",
+           "{\"version\": 1, \"bases\": [{\"name\": \"a\", \"kind\": \"local\", \"id\": \"" +
+               kDigest + "\"}, {\"name\": \"a\", \"kind\": \"local\", \"id\": \"" + kDigest +
+               "\"}]}"}) {
     std::ofstream(file) << text;
     try {
       read_lock(file);
