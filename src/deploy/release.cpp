@@ -94,6 +94,9 @@ void write_release(const spec::ImageSpec& spec, const engine::Engine* engine,
     }
     const auto state = read_json(spec::push_state_file(spec, arch));
     entry["image_id"] = text_or_null(state, "image_id");
+    if (entry["image_id"].is_null() && fs::exists(spec::image_id_file(spec, arch), missing)) {
+      entry["image_id"] = read_line_file(spec::image_id_file(spec, arch));
+    }
     json labels = json::object();
     if (engine != nullptr && entry["image_id"].is_string()) {
       labels = labels_of(*engine, entry["image_id"].get<std::string>());
@@ -113,8 +116,8 @@ void write_release(const spec::ImageSpec& spec, const engine::Engine* engine,
       revision = text_or_null(labels, kRevision);
     }
     // The SBOM of this very image stays; any other image's does not.
-    if (earlier.is_object() && earlier.value("digest", json()) == entry["digest"] &&
-        earlier.contains("sbom")) {
+    if (earlier.is_object() && !entry["image_id"].is_null() &&
+        earlier.value("image_id", json()) == entry["image_id"] && earlier.contains("sbom")) {
       entry["sbom"] = earlier["sbom"];
     }
     architectures[arch] = entry;
@@ -155,6 +158,30 @@ void write_release(const spec::ImageSpec& spec, const engine::Engine* engine,
                     {"architectures", architectures},
                     {"bases", bases},
                     {"function", deployed}};
+  write_file_if_changed(file, record.dump(2) + "\n");
+}
+
+void record_sbom(const spec::ImageSpec& spec, const std::string& arch, const std::string& image_id,
+                 const json& sbom) {
+  const auto file = spec::release_file(spec);
+  auto record = read_json(file);
+  if (!record.is_object() || !record.contains("architectures") ||
+      !record["architectures"].is_object()) {
+    record = json{{"version", 1},
+                  {"name", spec.name},
+                  {"repository", spec.repository ? json(*spec.repository) : json(nullptr)},
+                  {"source_revision", nullptr},
+                  {"architectures", json::object()},
+                  {"bases", json::array()},
+                  {"function", nullptr}};
+  }
+  auto& entry = record["architectures"][arch];
+  if (!entry.is_object()) {
+    entry = json{{"image", nullptr}, {"digest", nullptr},        {"image_id", image_id},
+                 {"base", nullptr},  {"labels", json::object()}, {"sbom", nullptr}};
+  }
+  entry["image_id"] = image_id;
+  entry["sbom"] = sbom;
   write_file_if_changed(file, record.dump(2) + "\n");
 }
 

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <optional>
+#include <string>
 
 namespace hubtel::deploy {
 
@@ -18,5 +19,11 @@ namespace hubtel::deploy {
 // atomically, and only when it changes.
 void write_release(const spec::ImageSpec& spec, const engine::Engine* engine,
                    const nlohmann::json* function);
+
+// Records the SBOM of one architecture's image (`image_id`, as image-<arch>.id holds it) in
+// release.json, as `sbom` of that architecture (for example {"file": "sbom-x86_64.spdx.json",
+// "digest": "sha256:..."}): later writes keep it while the image id stays the same.
+void record_sbom(const spec::ImageSpec& spec, const std::string& arch, const std::string& image_id,
+                 const nlohmann::json& sbom);
 
 }  // namespace hubtel::deploy

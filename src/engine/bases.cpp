@@ -140,8 +140,12 @@ struct LocalImage {
 };
 
 std::optional<LocalImage> local_image(const Engine& engine, const std::string& ref) {
-  const auto result = query(engine, {engine.program, "image", "inspect", "--format",
-                                     "{{.Id}} {{json .RepoDigests}}", ref});
+  // buildah has no `image inspect`, and keeps no registry digests of its own.
+  const auto result = engine.kind == "buildah"
+                          ? query(engine, {engine.program, "inspect", "--type", "image", "--format",
+                                           "{{.FromImageID}} []", ref})
+                          : query(engine, {engine.program, "image", "inspect", "--format",
+                                           "{{.Id}} {{json .RepoDigests}}", ref});
   if (!result.ok()) {
     return std::nullopt;
   }
