@@ -154,7 +154,10 @@ std::optional<LocalImage> local_image(const Engine& engine, const std::string& r
   LocalImage image;
   image.id = line.substr(0, space);
   if (!std::regex_match(image.id, id_pattern())) {
-    return std::nullopt;
+    throw Error(fmt::format(
+        "the engine {} ended well but printed no image id for the base image {}: is it docker, "
+        "podman or buildah? (HUBTEL_ENGINE names it)",
+        engine.program, ref));
   }
   try {
     const auto digests = json::parse(space == std::string::npos ? "[]" : line.substr(space + 1));
@@ -219,6 +222,13 @@ LockedBase resolve(const Engine& engine, const spec::ImageSpec& spec, const std:
     base.digest = pinned;
     return base;
   }
+  if (engine.kind == "none" || engine.program.empty()) {
+    throw Error(fmt::format(
+        "no container engine that can build images was found, to lock the base image {} of {} "
+        "with: install Debian's docker.io (or podman, or buildah), then configure again, or set "
+        "HUBTEL_ENGINE to the client",
+        name, spec.name));
+  }
   try {
     registry::Api api(registry::repository_in(name), "aws", "lock the base " + name);
     api.set_missing_hint(
@@ -250,8 +260,13 @@ LockedBase resolve(const Engine& engine, const spec::ImageSpec& spec, const std:
           name, e.what(), *recorded);
       base.digest = *recorded;
     } else {
-      throw Error(
-          fmt::format("cannot lock the base image {} of {}: {}", name, spec.name, e.what()));
+      throw Error(fmt::format(
+          "cannot lock the base image {} of {}: the engine does not have it, and its registry "
+          "cannot say what it is ({})\nthe engine cannot get the base image {}: pull it or log "
+          "in to its registry, or name an image the engine has (RUNTIME_IMAGE and BUILDER_IMAGE "
+          "of hubtel_add_lambda_image(), or HUBTEL_RUNTIME_IMAGE_<RUNTIME> and "
+          "HUBTEL_BUILDER_IMAGE_<RUNTIME> for every image of a runtime)",
+          name, spec.name, e.what(), name));
     }
   }
   if (!std::regex_match(base.digest, digest_pattern())) {

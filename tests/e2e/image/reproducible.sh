@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Reproducible layers: the C++ and the Python example, each built twice from the same sources in
 # two build trees whose builds share no cache, give the same digest for every layer HubtelAI adds;
-# each file of those layers has SOURCE_DATE_EPOCH's time. No cache is shared without wiping the
-# engine's: each build's runtime base is the same layers under a config of its own (a label), so
-# every step that reads it, the build and the runtime stage's copies, runs anew; and a build
-# argument of each tree's own gives its build a build folder of its own.
+# each file of those layers has SOURCE_DATE_EPOCH's time. No cache is shared, without wiping the
+# engine's: each build's runtime base is the example's base plus a layer of its own (a file
+# holding a nonce), so every step that reads it, the build and the runtime stage's copies, runs
+# anew (BuildKit takes a copy from its cache by the files' contents, whatever their times); and a
+# build argument of each tree's own gives its build a build folder of its own.
 source "$(dirname "$0")/lib.sh"
 work=$1
 root=$2
@@ -16,8 +17,8 @@ trap finish EXIT
 
 layers() { "$docker" image inspect --format '{{range .RootFS.Layers}}{{println .}}{{end}}' "$1"; }
 
-# added <image> <base>: the layers the image has above its base's.
-added() { tail -n +"$(($(layers "$2" | wc -l) + 1))" <<<"$(layers "$1")"; }
+# added <image> <base>: the layers the image has above its base's (its base's and the nonce's).
+added() { tail -n +"$(($(layers "$2" | grep -c .) + 2))" <<<"$(layers "$1")"; }
 
 # check_times <image> <count>: every entry of the image's last <count> layers has the time
 # SOURCE_DATE_EPOCH says.
@@ -56,9 +57,12 @@ open(path, "w").write(text)
 PY
   local n
   for n in 1 2; do
-    local run_base="hubtel-e2e-repro/base:$name-$n"
-    printf 'FROM %s\nLABEL hubtel.e2e.repro="%s"\n' "$base" "$$-$RANDOM-$n" |
-      "$docker" build -q -t "$run_base" - >/dev/null
+    local run_base="hubtel-e2e-repro/base:$name-$n" context="$work/repro-base"
+    rm -rf "$context"
+    mkdir -p "$context"
+    echo "$$ $RANDOM $n $(date +%s%N)" >"$context/nonce"
+    printf 'FROM %s\nCOPY nonce /etc/hubtel-e2e-repro-nonce\n' "$base" >"$context/Dockerfile"
+    "$docker" build -q -t "$run_base" "$context" >/dev/null
     configure "$source_dir" "$work/repro-$name-$n" "-D${variable}=$run_base" \
       "-D${variable/RUNTIME/BUILDER}=$builder" "-DREPRO_NONCE=n$$x${RANDOM}x$n" >/dev/null
     build "$work/repro-$name-$n" "$name-image" >"$work/repro-$name-$n.log"
