@@ -224,9 +224,10 @@ LockedBase resolve(const Engine& engine, const spec::ImageSpec& spec, const std:
   }
   if (engine.kind == "none" || engine.program.empty()) {
     throw Error(fmt::format(
-        "no container engine that can build images was found, to lock the base image {} of {} "
-        "with: install Debian's docker.io (or podman, or buildah), then configure again, or set "
-        "HUBTEL_ENGINE to the client",
+        "no container engine that can build images was found to lock the base image {} of {} "
+        "with: install Debian's docker.io (apt-get install docker.io; its /usr/bin/docker has "
+        "BuildKit built in) and start dockerd, or install podman or buildah; then configure "
+        "again, or set HUBTEL_ENGINE to the client",
         name, spec.name));
   }
   try {
