@@ -98,13 +98,14 @@ int measure(const BuildRequest& request, const spec::ImageSpec& spec, std::ostre
   const auto& engine = request.engine;
   const auto& arch = request.arch;
   const auto image = fmt::format("hubtel/{}:{}", spec.name, arch);
-  // The runtime base the image was built on: as the lock pins it.
+  // The runtime base the image was built on, as the lock pins it: by the architecture's own
+  // manifest (an engine keeps one image under a digest, so an index's serves one architecture).
   auto base = spec.runtime_image;
   std::error_code missing;
   if (fs::exists(spec::bases_lock_file(spec), missing)) {
     const auto lock = read_lock(spec::bases_lock_file(spec));
     if (const auto* locked = lock.find(base); locked != nullptr && locked->kind == "registry") {
-      base = registry::repository_in(base) + "@" + locked->digest;
+      base = registry::repository_in(base) + "@" + base_digest_for(*locked, arch);
     }
   }
   ensure_local_image(engine, base, arch);
