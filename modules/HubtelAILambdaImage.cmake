@@ -28,6 +28,22 @@ container image, with targets that build, measure, invoke, push and deploy it.
   of its own, under ``hubtel/<name>/<configuration>/``, and each target of a configuration uses
   that configuration's image; the project's SAM template is then
   ``hubtel/<configuration>/template.yaml``.
+  Each base image a ``FROM`` of the rendered Dockerfile names (the runtime base, the builder) is
+  locked in ``hubtel/<name>/bases.lock`` when the image first builds: a registry image by the
+  digest its tag names then (with each platform's manifest digest for an index), an image only
+  the engine has (made by ``docker import`` or a local build, with no registry digest) by its
+  image id. Later builds take a registry base as ``<repository>@sha256:<digest>`` from the lock
+  (``hubtel/<name>/Dockerfile.locked``), so a tag that moves does not move the image, and refuse
+  a local base whose id is no longer the locked one. ``<name>-update-bases``, and the aggregate
+  ``update-bases`` for every image, lock each base again as it is now and print each change
+  (``<name>: <base> <old digest> -> <new digest>``); the next build takes them. Each image carries
+  the labels ``org.opencontainers.image.base.name`` and ``org.opencontainers.image.base.digest``
+  (its runtime base; for a local base its image id) and ``org.opencontainers.image.revision``
+  (the git ``HEAD`` of the context, when it is in a git work tree). Every file the image adds has
+  the time ``SOURCE_DATE_EPOCH`` says (the environment's, else the last commit's, else 0), so two
+  builds of the same sources on the same lock give the same layers. After ``<name>-push`` and
+  ``<name>-deploy``, ``hubtel/<name>/release.json`` records each architecture's pushed digest,
+  its base, every locked base, the source revision and the function's version and alias.
   ``<name>-size`` also builds the builder stage, tagged ``hubtel/<name>:build-<arch>``, to show
   what the multi-stage build saved (quietly: its engine log shows only when it fails); remove
   that tag when the space matters.
@@ -78,6 +94,7 @@ function(_hubtel_add_image_targets name)
   get_property(architectures TARGET ${name}-image PROPERTY HUBTEL_ARCHITECTURES)
   get_property(prepared TARGET ${name}-image PROPERTY HUBTEL_PREPARED_FILES)
   get_property(id_files TARGET ${name}-image PROPERTY HUBTEL_ID_FILES)
+  get_property(bases_stamp TARGET ${name}-image PROPERTY HUBTEL_BASES_STAMP)
   get_property(stages TARGET ${name}-image PROPERTY HUBTEL_STAGES)
   get_property(template TARGET ${name}-image PROPERTY HUBTEL_TEMPLATE)
   get_property(template_files TARGET ${name}-image PROPERTY HUBTEL_TEMPLATE_FILES)
@@ -109,6 +126,25 @@ function(_hubtel_add_image_targets name)
     DEPENDS "${spec}" "${template}" "${templates_stamp}" ${template_files} "${helper}"
     COMMENT "Preparing the Dockerfile of Lambda image ${name}"
     VERBATIM)
+
+  # The base lock: each base of the Dockerfile pinned by digest when first seen, and only moved by
+  # update-bases. The stamp changes with the lock, and rebuilds the image when it does.
+  add_custom_command(
+    OUTPUT "${bases_stamp}"
+    COMMAND "${helper}" bases --spec "${spec}" ${engine} --engine-kind ${engine_kind}
+    DEPENDS ${prepared} "${helper}"
+    COMMENT "Locking the base images of Lambda image ${name}"
+    VERBATIM)
+  add_custom_target(
+    ${name}-update-bases
+    COMMAND "${helper}" bases --update --spec "${spec}" ${engine} --engine-kind ${engine_kind}
+    DEPENDS ${prepared} "${helper}"
+    COMMENT "Locking the base images of Lambda image ${name} again"
+    USES_TERMINAL VERBATIM)
+  if(NOT TARGET update-bases)
+    add_custom_target(update-bases)
+  endif()
+  add_dependencies(update-bases ${name}-update-bases)
 
   set(build
       "${helper}"
@@ -147,7 +183,7 @@ function(_hubtel_add_image_targets name)
       OUTPUT "${id_file}"
       BYPRODUCTS "${stem}.built"
       COMMAND ${build} --arch ${arch} ${id_always}
-      DEPENDS ${prepared} "${helper}" ${inputs} ${depfile}
+      DEPENDS ${prepared} "${bases_stamp}" "${helper}" ${inputs} ${depfile}
       COMMENT "Building Lambda image ${name} (${arch})" ${pool}
       VERBATIM)
     set(invoke_arch ${invoke} --arch ${arch})
@@ -183,7 +219,7 @@ function(_hubtel_add_image_targets name)
     add_custom_target(
       ${name}-image-${stage}
       ${stage_commands}
-      DEPENDS ${prepared} ${inputs}
+      DEPENDS ${prepared} "${bases_stamp}" ${inputs}
       COMMENT "Building stage ${stage} of Lambda image ${name}"
       ${pool}
       VERBATIM)

@@ -370,7 +370,7 @@ _hubtel_rule(CMAKE_ARGS MATCHES "^-D[A-Za-z_][A-Za-z0-9_.+-]*(:[A-Z]+)?=" "-DVAR
 _hubtel_rule(STAGES ONE_OF dev debug)
 _hubtel_rule(
   BUILD_ARGS MATCHES "^[A-Za-z_][A-Za-z0-9_]*=" "KEY=value"
-  RESERVED "^(TARGET|BUILD)(ARCH|OS|PLATFORM|VARIANT)$|^HUBTEL_"
+  RESERVED "^(TARGET|BUILD)(ARCH|OS|PLATFORM|VARIANT)$|^HUBTEL_|^SOURCE_DATE_EPOCH$"
            "is set by the engine or by HubtelAI")
 _hubtel_rule(SECRETS MATCHES "^[A-Za-z0-9_.-]+=." "id=path")
 _hubtel_rule(
@@ -1003,6 +1003,7 @@ function(_hubtel_spec name)
                HUBTEL_PREPARED_FILES
                "${dir}/Dockerfile;${dir}/Dockerfile.dockerignore;${dir}/image-inputs.json"
                HUBTEL_ID_FILES "${id_files}"
+               HUBTEL_BASES_STAMP "${dir}/bases.stamp"
                HUBTEL_PUSH_REFS "${push_refs}"
                HUBTEL_SAM_FILE "${dir}/template.yaml"
                HUBTEL_DEPLOY_FILE "${dir}/deploy.json"

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   hubtel::cli::add_event_command(app, context);
   hubtel::cli::add_prepare_command(app, context);
   hubtel::cli::add_build_command(app, context);
+  hubtel::cli::add_bases_command(app, context);
   hubtel::cli::add_push_command(app, context);
   hubtel::cli::add_deploy_command(app, context);
   hubtel::cli::add_versions_command(app, context);

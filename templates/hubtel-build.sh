@@ -160,3 +160,9 @@ fi
 rm -rf /out
 /opt/hubtel/bin/hubtel-collect "$(cat "$program_file")" /out /runtime-base "$build"
 /opt/hubtel/bin/hubtel-abi /out "$build.abi"
+# Reproducible layers: what the runtime stage takes gets the time SOURCE_DATE_EPOCH says (HubtelAI
+# passes it: set, or the last commit's), its owners and modes being the builder's own; BuildKit
+# copies trees in name order, so two builds of the same sources give the same layers.
+if [ -n "${SOURCE_DATE_EPOCH:-}" ]; then
+  find /out/rootfs /out/libs -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
+fi

@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 #include "common/error.hpp"
 #include "deploy/deploy.hpp"
+#include "engine/bases.hpp"
 #include "engine/buildx.hpp"
 #include "registry/client.hpp"
 #include "registry/remote_image.hpp"
@@ -10,8 +11,10 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <memory>
 #include <ostream>
+#include <vector>
 
 namespace hubtel::cli {
 namespace {
@@ -96,6 +99,41 @@ void add_build_command(CLI::App& app, Context& context) {
       compare_with_deployed(logged_in, spec, context.err);
     }
     context.exit_code = engine::run_build(logged_in, spec, context.out, context.err);
+  });
+}
+
+void add_bases_command(CLI::App& app, Context& context) {
+  struct Options {
+    std::vector<std::filesystem::path> specs;
+    engine::Engine engine;
+    bool update = false;
+  };
+  auto options = std::make_shared<Options>();
+  auto* command = app.add_subcommand(
+      "bases",
+      "lock the base images of Lambda images (hubtel/<name>/bases.lock): the bases not locked yet, "
+      "or with --update every one again, saying what changed");
+  command->add_option("--spec", options->specs, "An image spec, hubtel/<name>/spec.json")
+      ->required();
+  command->add_option("--engine", options->engine.program, "The engine's client program");
+  command
+      ->add_option("--engine-kind", options->engine.kind,
+                   "docker-buildkit, docker-buildx, podman, buildah or none")
+      ->check(CLI::IsMember({"docker-buildkit", "docker-buildx", "podman", "buildah", "none"}));
+  command->add_flag("--update", options->update,
+                    "Lock every base again as its registry (or the engine) has it now");
+  command->callback([options, &context] {
+    for (const auto& file : options->specs) {
+      const auto spec = spec::read(file);
+      registry::Client registries(options->engine, "aws", "lock the bases of " + spec.name);
+      if (options->engine.kind != "none" && !options->engine.program.empty()) {
+        for (const auto& repository : registry::ecr_reads_of(spec)) {
+          registries.log_in(repository, false, context.err);
+        }
+      }
+      engine::refresh_lock(registries.engine(), spec, options->update, context.out, context.err);
+    }
+    context.exit_code = 0;
   });
 }
 

@@ -26,6 +26,7 @@ void add_watch_command(CLI::App& app, Context& context);
 void add_event_command(CLI::App& app, Context& context);
 void add_prepare_command(CLI::App& app, Context& context);
 void add_build_command(CLI::App& app, Context& context);
+void add_bases_command(CLI::App& app, Context& context);
 void add_push_command(CLI::App& app, Context& context);
 void add_deploy_command(CLI::App& app, Context& context);
 void add_versions_command(CLI::App& app, Context& context);

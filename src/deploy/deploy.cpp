@@ -6,6 +6,7 @@
 #include "common/files.hpp"
 #include "deploy/aws.hpp"
 #include "deploy/gc.hpp"
+#include "deploy/release.hpp"
 #include "registry/gate.hpp"
 #include "registry/reference.hpp"
 #include "spec/image_spec.hpp"
@@ -248,6 +249,7 @@ Outcome deploy_one(const DeployRequest& request, const fs::path& spec_file, std:
       if (record.value("desired", json()) == desired && record.contains("version")) {
         err << fmt::format("hubtel-ai: {} is already deployed; nothing to do\n", function);
         const auto version = record["version"].get<std::string>();
+        write_release(spec, nullptr, &record);
         out << deployed_line(function, version, record.value("image_uri", image_uri), spec.alias);
         return {function, "unchanged, version " + version};
       }
@@ -395,6 +397,7 @@ Outcome deploy_one(const DeployRequest& request, const fs::path& spec_file, std:
                     {"alias", desired["alias"]}, {"image_uri", image_uri}, {"digest", digest},
                     {"architecture", arch},      {"desired", desired}};
   write_file_if_changed(record_file, record.dump(2) + "\n");
+  write_release(spec, nullptr, &record);
   out << deployed_line(function, version, image_uri, spec.alias);
   if (spec.keep_images) {
     try {

@@ -3,6 +3,7 @@
 
 #include "common/error.hpp"
 #include "common/files.hpp"
+#include "engine/bases.hpp"
 #include "engine/builder_packages.hpp"
 #include "engine/buildx.hpp"
 #include "engine/context_inputs.hpp"
@@ -104,7 +105,17 @@ int measure(const BuildRequest& request, const spec::ImageSpec& spec, std::ostre
     // Pushed from the builder: measured here, from the registry's copy.
     make_image_local(engine.program, spec, arch, err);
   }
-  ensure_local_image(engine, spec.runtime_image, arch);
+  // The runtime base the image was built on, as the lock pins it: by the architecture's own
+  // manifest (an engine keeps one image under a digest, so an index's serves one architecture).
+  auto base = spec.runtime_image;
+  std::error_code missing;
+  if (fs::exists(spec::bases_lock_file(spec), missing)) {
+    const auto lock = read_lock(spec::bases_lock_file(spec));
+    if (const auto* locked = lock.find(base); locked != nullptr && locked->kind == "registry") {
+      base = registry::repository_in(base) + "@" + base_digest_for(*locked, arch);
+    }
+  }
+  ensure_local_image(engine, base, arch);
 
   const auto image_tar = spec::image_archive(spec, arch);
   const auto base_tar = spec::base_archive(spec, arch);
@@ -112,7 +123,7 @@ int measure(const BuildRequest& request, const spec::ImageSpec& spec, std::ostre
   // By id: the tag may since name another build tree's image of the same name.
   const auto id = read_line_file(spec::image_id_file(spec, arch));
   run_engine(engine, {engine.program, "save", "--output", image_tar.string(), id});
-  run_engine(engine, {engine.program, "save", "--output", base_tar.string(), spec.runtime_image});
+  run_engine(engine, {engine.program, "save", "--output", base_tar.string(), base});
 
   std::istringstream no_input;
   const auto built = inspect::read_image(image_tar.string(), no_input);
@@ -400,8 +411,12 @@ std::vector<std::string> build_command(const Engine& engine, const spec::ImageSp
   } else {
     argv.emplace_back("build");
   }
-  argv.insert(argv.end(), {"--platform", platform_of(arch), "--file",
-                           spec::dockerfile(spec).string(), "--target", stage});
+  // The Dockerfile with its bases pinned by the lock, when the lock pins any to a digest.
+  const auto locked = spec::locked_dockerfile(spec);
+  std::error_code missing;
+  const auto dockerfile = fs::exists(locked, missing) ? locked : spec::dockerfile(spec);
+  argv.insert(argv.end(),
+              {"--platform", platform_of(arch), "--file", dockerfile.string(), "--target", stage});
   if (engine.kind == "podman" || engine.kind == "buildah") {
     argv.insert(argv.end(), {"--ignorefile", spec::dockerignore(spec).string()});
     // These engines leave BUILDARCH unset, and the builder tells a cross build by it.
@@ -428,6 +443,10 @@ std::vector<std::string> build_command(const Engine& engine, const spec::ImageSp
   for (const auto& secret : spec.secrets) {
     argv.insert(argv.end(), {"--secret", "id=" + secret.id + ",src=" + secret.path.string()});
   }
+  // Every build of the image (its own, the size step's, the registry cache's) the same: each
+  // hits the others' cache.
+  const auto provenance = provenance_args(spec, arch);
+  argv.insert(argv.end(), provenance.begin(), provenance.end());
   argv.insert(argv.end(), extra.begin(), extra.end());
   argv.push_back(spec.context.string());
   return argv;
@@ -600,6 +619,8 @@ int run_build(const BuildRequest& request, const spec::ImageSpec& spec, std::ost
     throw Error(fmt::format("image '{}' is not built for {} (its architectures: {})", spec.name,
                             arch, fmt::join(spec.architectures, ", ")));
   }
+  // A bad SOURCE_DATE_EPOCH is said before anything is built or written.
+  source_date_epoch(spec.context);
   if (request.engine.program.empty() || request.engine.kind == "none") {
     throw Error(kNoEngine);
   }
@@ -610,6 +631,7 @@ int run_build(const BuildRequest& request, const spec::ImageSpec& spec, std::ost
   if (needs_sources_stamp(engine, spec)) {
     renew_sources_stamp(spec, arch, request.stage);
   }
+  prepare_locked_build(engine, spec, err);
 
   // A foreign architecture's build fails at once when a base image has no variant for it: the
   // engine then looks the name up in a registry, and says only that the lookup failed.

@@ -4,6 +4,7 @@
 
 #include "common/error.hpp"
 #include "common/files.hpp"
+#include "deploy/release.hpp"
 #include "process/process.hpp"
 #include "registry/client.hpp"
 #include "registry/reference.hpp"
@@ -180,6 +181,7 @@ int run_push(const PushRequest& request, std::ostream& out, std::ostream& err) {
       push_cache(spec, plan.arch, client, err);
     }
   }
+  deploy::write_release(spec, &client.engine(), nullptr);
   return 0;
 }
 

@@ -450,9 +450,10 @@ ImageSpec parse(const fs::path& file, const std::string& text) {
   spec.builder_packages = m.texts(
       "builder_packages", pattern("[A-Za-z0-9][A-Za-z0-9+._-]*(:[a-z0-9]+)?"), "a package name");
   spec.stages = m.texts("stages", pattern("dev|debug"), "dev or debug", true);
-  spec.build_args = m.pairs("build_args", pattern("[A-Za-z_][A-Za-z0-9_]*"),
-                            pattern("(TARGET|BUILD)(ARCH|OS|PLATFORM|VARIANT)|HUBTEL_.*"),
-                            "is set by the engine or by HubtelAI");
+  spec.build_args =
+      m.pairs("build_args", pattern("[A-Za-z_][A-Za-z0-9_]*"),
+              pattern("(TARGET|BUILD)(ARCH|OS|PLATFORM|VARIANT)|HUBTEL_.*|SOURCE_DATE_EPOCH"),
+              "is set by the engine or by HubtelAI");
   const auto& secrets = m.member("secrets");
   if (!secrets.is_array()) {
     m.bad("secrets", fmt::format("{} is not a list", shown(secrets)));
@@ -547,6 +548,18 @@ fs::path push_state_file(const ImageSpec& spec, const std::string& arch) {
 }
 fs::path deploy_file(const ImageSpec& spec) {
   return spec.dir / "deploy.json";
+}
+fs::path bases_lock_file(const ImageSpec& spec) {
+  return spec.dir / "bases.lock";
+}
+fs::path bases_stamp_file(const ImageSpec& spec) {
+  return spec.dir / "bases.stamp";
+}
+fs::path locked_dockerfile(const ImageSpec& spec) {
+  return spec.dir / "Dockerfile.locked";
+}
+fs::path release_file(const ImageSpec& spec) {
+  return spec.dir / "release.json";
 }
 fs::path staging(const fs::path& path) {
   return fs::path(path) += ".tmp";

@@ -136,6 +136,12 @@ std::filesystem::path base_archive(const ImageSpec& spec, const std::string& arc
 std::filesystem::path push_ref_file(const ImageSpec& spec, const std::string& arch);
 std::filesystem::path push_state_file(const ImageSpec& spec, const std::string& arch);
 std::filesystem::path deploy_file(const ImageSpec& spec);
+// The base lock (every FROM image pinned), the stamp its step writes when the lock changes, the
+// Dockerfile with the pinned references the engine builds, and the release record.
+std::filesystem::path bases_lock_file(const ImageSpec& spec);
+std::filesystem::path bases_stamp_file(const ImageSpec& spec);
+std::filesystem::path locked_dockerfile(const ImageSpec& spec);
+std::filesystem::path release_file(const ImageSpec& spec);
 // A file's temporary sibling, which becomes the file once complete.
 std::filesystem::path staging(const std::filesystem::path& path);
 

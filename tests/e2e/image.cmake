@@ -33,12 +33,14 @@ foreach(
         makefiles
         multi-config
         watch
-        tests)
+        tests
+        bases
+        reproducible)
   set(_hubtel_fixtures hubtel_install hubtel_engine hubtel_base_images)
   if(_hubtel_case STREQUAL "init")
     list(APPEND _hubtel_fixtures hubtel_registry hubtel_moto)
   endif()
-  if(_hubtel_case MATCHES "^(secrets|multi-config)$")
+  if(_hubtel_case MATCHES "^(secrets|multi-config|bases)$")
     list(APPEND _hubtel_fixtures hubtel_registry)
   endif()
   if(_hubtel_case MATCHES "^(multiarch|python-arm64|python-emulated|cache|tests)$")

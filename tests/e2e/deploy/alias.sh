@@ -39,6 +39,16 @@ out=$("$hubtel_ai" deploy --spec "$spec" 2>"$work/err")
 [ "$out" = "$function version 2 $ref alias live" ] || fail "the second deploy printed '$out'"
 expect_in "$(cat "$work/err")" "alias live of $function moved from version 1 to 2"
 [ "$(alias_version live)" = 2 ] || fail "alias live is at $(alias_version live), expected 2"
+# release.json: the function, the version and the alias it moved, beside the pushed digest.
+python3 - "$dir/release.json" "$ref" "$function" <<'PY' || fail "release.json after the deploy: $(cat "$dir/release.json")"
+import json, sys
+r = json.load(open(sys.argv[1]))
+f = r["function"]
+assert f["name"] == sys.argv[3] and f["version"] == "2" and f["alias"] == "live", f
+assert f["image"] == sys.argv[2] and f["architecture"] == "x86_64", f
+assert f["arn"].endswith(":function:" + sys.argv[3]), f
+assert r["architectures"]["x86_64"]["image"] == sys.argv[2] and r["architectures"]["x86_64"]["sbom"] is None, r
+PY
 
 # Unchanged: nothing is called, the alias stays.
 out=$("$hubtel_ai" deploy --spec "$spec" --aws /nonexistent/aws)

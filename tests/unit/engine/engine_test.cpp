@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace fs = std::filesystem;
 using namespace hubtel;
@@ -46,13 +47,27 @@ TEST(Engine, BuildsWithDockerBuildKit) {
   const auto spec = read_native(temp, {{"build_args", {{"GREETING", "hi"}}},
                                        {"secrets", {{{"id", "tok"}, {"path", "/etc/hostname"}}}}});
   const engine::Engine engine{"docker", "docker-buildkit", {}};
+  // Every build passes SOURCE_DATE_EPOCH, the environment's when it is set.
+  ::setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
   const auto argv = engine::build_command(engine, spec, "arm64", "runtime", {"--tag", "t"});
-  const std::vector<std::string> expected{
-      "docker",      "build",    "--platform",
-      "linux/arm64", "--file",   (temp.path() / "Dockerfile").string(),
-      "--target",    "runtime",  "--build-arg",
-      "GREETING=hi", "--secret", "id=tok,src=/etc/hostname",
-      "--tag",       "t",        temp.path().string()};
+  ::unsetenv("SOURCE_DATE_EPOCH");
+  const std::vector<std::string> expected{"docker",
+                                          "build",
+                                          "--platform",
+                                          "linux/arm64",
+                                          "--file",
+                                          (temp.path() / "Dockerfile").string(),
+                                          "--target",
+                                          "runtime",
+                                          "--build-arg",
+                                          "GREETING=hi",
+                                          "--secret",
+                                          "id=tok,src=/etc/hostname",
+                                          "--build-arg",
+                                          "SOURCE_DATE_EPOCH=1700000000",
+                                          "--tag",
+                                          "t",
+                                          temp.path().string()};
   EXPECT_EQ(argv, expected);
   EXPECT_EQ(engine::environment_of(engine),
             (std::vector<std::pair<std::string, std::string>>{{"DOCKER_BUILDKIT", "1"}}));
