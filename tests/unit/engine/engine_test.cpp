@@ -137,12 +137,14 @@ TEST(Engine, RefusesAnArchitectureTheSpecLacksAndAMissingEngine) {
   std::ostringstream out;
   std::ostringstream err;
   EXPECT_NE(error_of([&] {
-              engine::run_build({file, "arm64", {"docker", "docker-buildkit", {}}, {}, false}, spec,
-                                out, err);
+              engine::run_build(
+                  {file, "arm64", {"docker", "docker-buildkit", {}}, {}, false, nullptr, {}}, spec,
+                  out, err);
             }).find("image 'hello' is not built for arm64 (its architectures: x86_64)"),
             std::string::npos);
   EXPECT_NE(error_of([&] {
-              engine::run_build({file, "x86_64", {"", "none", {}}, {}, false}, spec, out, err);
+              engine::run_build({file, "x86_64", {"", "none", {}}, {}, false, nullptr, {}}, spec,
+                                out, err);
             }).find("no container engine"),
             std::string::npos);
 }
