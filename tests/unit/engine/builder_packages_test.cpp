@@ -14,14 +14,6 @@ using nlohmann::json;
 
 namespace {
 
-spec::ImageSpec read_native(const TempDir& temp, json document = {}) {
-  auto spec = native_spec(temp.path());
-  if (!document.is_null()) {
-    spec.update(document);
-  }
-  return spec::read(write_spec(temp.path(), spec));
-}
-
 const char* const kStatus =
     "Package: g++\n"
     "Status: install ok installed\n"

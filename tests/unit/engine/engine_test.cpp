@@ -14,14 +14,6 @@ using nlohmann::json;
 
 namespace {
 
-spec::ImageSpec read_native(const TempDir& temp, json document = {}) {
-  auto spec = native_spec(temp.path());
-  if (!document.is_null()) {
-    spec.update(document);
-  }
-  return spec::read(write_spec(temp.path(), spec));
-}
-
 bool has_pair(const std::vector<std::string>& argv, const std::string& flag,
               const std::string& value) {
   for (std::size_t i = 0; i + 1 < argv.size(); ++i) {

@@ -4,6 +4,7 @@
 
 #include "common/error.hpp"
 #include "common/files.hpp"
+#include "spec/image_spec.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -64,6 +65,15 @@ inline std::filesystem::path write_spec(const std::filesystem::path& dir,
   const auto path = dir / "spec.json";
   write_file_atomically(path, spec.dump());
   return path;
+}
+
+// The native fixture spec with `document` merged into it, written in `temp` and read back.
+inline spec::ImageSpec read_native(const TempDir& temp, nlohmann::json document = {}) {
+  auto spec = native_spec(temp.path());
+  if (!document.is_null()) {
+    spec.update(document);
+  }
+  return spec::read(write_spec(temp.path(), spec));
 }
 
 // The message `action` fails with, or "(no error)".
