@@ -147,6 +147,12 @@ std::optional<LocalImage> local_image(const Engine& engine, const std::string& r
                           : query(engine, {engine.program, "image", "inspect", "--format",
                                            "{{.Id}} {{json .RepoDigests}}", ref});
   if (!result.ok()) {
+    // No such image, or no engine to ask: the latter is the error. docker says "No such image",
+    // podman and buildah "image not known".
+    const auto& said = result.steps.front().err;
+    if (said.find("No such") == std::string::npos && said.find("not known") == std::string::npos) {
+      require_answer(engine);
+    }
     return std::nullopt;
   }
   const auto line = process::last_line(result.out);

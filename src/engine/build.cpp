@@ -522,21 +522,29 @@ void run_engine(const Engine& engine, const std::vector<std::string>& argv, std:
         "runtime)",
         *base);
   }
+  try {
+    require_answer(engine);
+  } catch (const Error& e) {
+    hint = e.what();
+  }
+  throw Error(fmt::format("the engine command failed with exit code {}: {}\n{}", result.exit_code(),
+                          process::shown_command(argv), hint));
+}
+
+void require_answer(const Engine& engine) {
   if (engine.host) {
     try {
       probe(engine.program, *engine.host);
     } catch (const Error& e) {
       throw Error(fmt::format(
-          "the engine command failed with exit code {}: {}\n{}; the images HUBTEL_ENGINE_HOSTS "
-          "gives it: {} (the other engines' images still build with ninja -k 0)",
-          result.exit_code(), process::shown_command(argv), e.what(),
-          fmt::join(engine.host_images, ", ")));
+          "{}; the images HUBTEL_ENGINE_HOSTS gives it: {} (the other engines' images still "
+          "build with ninja -k 0)",
+          e.what(), fmt::join(engine.host_images, ", ")));
     }
   } else if (engine.kind.rfind("docker", 0) == 0 && !query(engine, {engine.program, "info"}).ok()) {
-    hint = "the Docker daemon does not answer: start it (systemctl start docker, or dockerd &)";
+    throw Error(
+        "the Docker daemon does not answer: start it (systemctl start docker, or dockerd &)");
   }
-  throw Error(fmt::format("the engine command failed with exit code {}: {}\n{}", result.exit_code(),
-                          process::shown_command(argv), hint));
 }
 
 namespace {

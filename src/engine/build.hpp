@@ -73,6 +73,11 @@ std::filesystem::path image_engine_file(const spec::ImageSpec& spec, const std::
 void make_image_local(const std::string& program, const spec::ImageSpec& spec,
                       const std::string& arch, std::ostream& err);
 
+// Throws when the engine does not answer: for an engine of HUBTEL_ENGINE_HOSTS, why (refused,
+// silent, not an engine), naming the images assigned to it; for the local Docker daemon, how to
+// start it. Returns when it answers (or is no Docker engine, which has no daemon to ask).
+void require_answer(const Engine& engine);
+
 // Lambda's architecture name as an engine platform (linux/amd64, linux/arm64).
 std::string platform_of(const std::string& arch);
 

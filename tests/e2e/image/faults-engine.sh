@@ -83,6 +83,9 @@ FROM hubtel-e2e/faults-base:1 AS runtime
 ARG NAP
 RUN sleep "$NAP" && echo built >/built
 DOCKERFILE
+# The bases are locked first (the lock is a whole output of its own, written before the build
+# step): what follows compares the folder before and after the step the engine dies in.
+"$hubtel_ai" bases --spec "$spec" --engine "$docker" --engine-kind docker-buildkit >/dev/null
 echo "sha256:$(printf '0%.0s' $(seq 64))" >"$dir/image-x86_64.id"
 cp "$dir/image-x86_64.id" "$work/id.before"
 find "$dir" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort >"$work/files.before"
