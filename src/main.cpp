@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   hubtel::cli::add_gc_command(app, context);
   hubtel::cli::add_sam_command(app, context);
   hubtel::cli::add_init_command(app, context);
+  hubtel::cli::add_sbom_command(app, context);
 
   try {
     app.parse(argc, argv);

@@ -426,6 +426,7 @@ class ArchiveStore : public BlobStore {
         tree_(tree),
         budget_(budget),
         summarise_(options.summarise_layers),
+        select_(options.contents ? &options.contents : nullptr),
         verify_(options.verify_digests) {}
 
   void read_all(struct archive* archive) {
@@ -624,8 +625,8 @@ class ArchiveStore : public BlobStore {
       // Legacy archives hold small non-layer files too (VERSION, json): a blob that is no tar
       // is an error only when a manifest names it as a layer.
       try {
-        blob.layer = std::make_shared<const LayerSummary>(
-            summarise_layer(hashed, tree_, budget_, fmt::format("{}: '{}'", where_, name)));
+        blob.layer = std::make_shared<const LayerSummary>(summarise_layer(
+            hashed, tree_, budget_, fmt::format("{}: '{}'", where_, name), select_));
       } catch (const Error& e) {
         if (broken()) {
           throw;
@@ -647,6 +648,7 @@ class ArchiveStore : public BlobStore {
   PathTree& tree_;
   EntryBudget& budget_;
   bool summarise_;
+  const ContentSelector* select_;
   bool verify_;
   std::map<std::string, StoredBlob> blobs_;
   std::uint64_t kept_json_bytes_ = 0;
@@ -664,6 +666,7 @@ class FolderStore : public BlobStore {
         tree_(tree),
         budget_(budget),
         summarise_(options.summarise_layers),
+        select_(options.contents ? &options.contents : nullptr),
         verify_(options.verify_digests) {}
 
   std::optional<std::string> text(const std::string& path) override {
@@ -695,7 +698,7 @@ class FolderStore : public BlobStore {
     HashingSource hashed(range, verify_);
     if (summarise_) {
       out.summary = std::make_shared<const LayerSummary>(summarise_layer(
-          hashed, tree_, budget_, fmt::format("{}: {} ('{}')", where_, label, path)));
+          hashed, tree_, budget_, fmt::format("{}: {} ('{}')", where_, label, path), select_));
     } else {
       hashed.skip(file.size());
     }
@@ -727,6 +730,7 @@ class FolderStore : public BlobStore {
   PathTree& tree_;
   EntryBudget& budget_;
   bool summarise_;
+  const ContentSelector* select_;
   bool verify_;
 };
 
@@ -833,6 +837,7 @@ class FetchedStore : public BlobStore {
         tree_(tree),
         budget_(budget),
         summarise_(options.summarise_layers),
+        select_(options.contents ? &options.contents : nullptr),
         verify_(options.verify_digests) {
     Sha256 sha;
     sha.update(manifest_);
@@ -927,7 +932,7 @@ class FetchedStore : public BlobStore {
       out.compressed = is_compressed(queue.peek());
       HashingSource counted(queue, false);
       out.summary = std::make_shared<const LayerSummary>(summarise_layer(
-          counted, tree_, budget_, fmt::format("{}: {} ({})", where_, label, digest)));
+          counted, tree_, budget_, fmt::format("{}: {} ({})", where_, label, digest), select_));
       counted.drain();
       out.size = counted.bytes();
     } catch (...) {
@@ -965,6 +970,7 @@ class FetchedStore : public BlobStore {
   PathTree& tree_;
   EntryBudget& budget_;
   bool summarise_;
+  const ContentSelector* select_;
   bool verify_;
   std::string manifest_path_;
   std::string index_;
@@ -977,6 +983,18 @@ class FetchedStore : public BlobStore {
 void apply_config(Image& image, const json& config, std::vector<std::string>& diff_ids) {
   image.architecture = string_at(config, "architecture");
   image.os = string_at(config, "os");
+  image.created = string_at(config, "created");
+  if (const auto settings = config.find("config");
+      settings != config.end() && settings->is_object()) {
+    if (const auto labels = settings->find("Labels");
+        labels != settings->end() && labels->is_object()) {
+      for (const auto& [key, value] : labels->items()) {
+        if (value.is_string()) {
+          image.labels[key] = value.get<std::string>();
+        }
+      }
+    }
+  }
   if (const auto rootfs = config.find("rootfs"); rootfs != config.end() && rootfs->is_object()) {
     if (const auto ids = rootfs->find("diff_ids"); ids != rootfs->end() && ids->is_array()) {
       for (const auto& id : *ids) {

@@ -6,6 +6,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <fmt/format.h>
+#include <openssl/evp.h>
 
 #include <algorithm>
 #include <exception>
@@ -71,6 +72,65 @@ la_int64_t skip_callback(struct archive* /*archive*/, void* data, la_int64_t req
 
 using ArchivePtr = std::unique_ptr<struct archive, int (*)(struct archive*)>;
 
+std::string hex_of(const unsigned char* bytes, unsigned int length) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(length * 2U);
+  for (unsigned int i = 0; i < length; ++i) {
+    out.push_back(digits[bytes[i] >> 4U]);
+    out.push_back(digits[bytes[i] & 15U]);
+  }
+  return out;
+}
+
+// Reads the current member's data as `request` asks: hashed, kept, or both.
+FileContent read_content(struct archive* archive, PathTree::Id node, const ContentRequest& request,
+                         std::string_view label, std::string_view path) {
+  using Context = std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)>;
+  Context sha256(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  Context sha1(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  if (request.hash &&
+      (!sha256 || !sha1 || EVP_DigestInit_ex(sha256.get(), EVP_sha256(), nullptr) != 1 ||
+       EVP_DigestInit_ex(sha1.get(), EVP_sha1(), nullptr) != 1)) {
+    throw Error("OpenSSL cannot compute SHA-256 and SHA-1 here");
+  }
+  FileContent content{node, {}, {}, std::nullopt};
+  std::string kept;
+  for (;;) {
+    const void* buffer = nullptr;
+    std::size_t length = 0;
+    la_int64_t offset = 0;
+    const int code = archive_read_data_block(archive, &buffer, &length, &offset);
+    if (code == ARCHIVE_EOF) {
+      break;
+    }
+    if (code < ARCHIVE_WARN) {
+      const char* what = archive_error_string(archive);
+      throw Error(fmt::format("{}: cannot read '{}' ({})", label, path,
+                              what != nullptr ? what : "corrupt layer"));
+    }
+    if (request.hash) {
+      EVP_DigestUpdate(sha256.get(), buffer, length);
+      EVP_DigestUpdate(sha1.get(), buffer, length);
+    }
+    if (request.keep) {
+      kept.append(static_cast<const char*>(buffer), length);
+    }
+  }
+  if (request.hash) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_DigestFinal_ex(sha256.get(), digest, &length);
+    content.sha256 = hex_of(digest, length);
+    EVP_DigestFinal_ex(sha1.get(), digest, &length);
+    content.sha1 = hex_of(digest, length);
+  }
+  if (request.keep) {
+    content.text = std::move(kept);
+  }
+  return content;
+}
+
 // Linux's NAME_MAX: no filesystem an image unpacks into holds a longer file name.
 constexpr std::size_t max_name_bytes = 255;
 
@@ -97,7 +157,7 @@ PathTree::Id intern(PathTree& tree, std::string_view path, std::string_view labe
 }  // namespace
 
 LayerSummary summarise_layer(ByteSource& source, PathTree& tree, EntryBudget& budget,
-                             std::string_view label) {
+                             std::string_view label, const ContentSelector* select) {
   ArchivePtr archive(archive_read_new(), archive_read_free);
   archive_read_support_filter_all(archive.get());
   archive_read_support_format_tar(archive.get());
@@ -181,6 +241,16 @@ LayerSummary summarise_layer(ByteSource& source, PathTree& tree, EntryBudget& bu
             if (!file_sizes.empty()) {
               file_sizes[item.node] = item.bytes;
             }
+            if (select != nullptr && *select) {
+              auto clean = path;
+              while (clean.starts_with("./") || clean.starts_with("/")) {
+                clean.remove_prefix(clean.front() == '/' ? 1 : 2);
+              }
+              if (const auto request = (*select)(clean, item.bytes); request.hash || request.keep) {
+                summary.contents.push_back(
+                    read_content(archive.get(), item.node, request, label, path));
+              }
+            }
             break;
           case AE_IFDIR:
             item.kind = EntryKind::directory;
@@ -210,6 +280,7 @@ LayerSummary summarise_layer(ByteSource& source, PathTree& tree, EntryBudget& bu
   }
   summary.entries.shrink_to_fit();
   summary.links.shrink_to_fit();
+  summary.contents.shrink_to_fit();
   return summary;
 }
 

@@ -1,6 +1,7 @@
 // Pushes: each architecture's image and its registry build cache through the registry client, and
 // the record of the manifest digest the registry now serves.
 #include "registry/push.hpp"
+#include "sbom/sbom.hpp"
 
 #include "common/error.hpp"
 #include "common/files.hpp"
@@ -173,6 +174,15 @@ int run_push(const PushRequest& request, std::ostream& out, std::ostream& err) {
             2) +
             "\n");
     out << reference << '\n';
+    // The SBOM <name>-sbom wrote for this image goes beside it, as a referrer of its digest.
+    if (const auto sbom_file = sbom::sbom_file(spec, plan.arch); fs::exists(sbom_file)) {
+      Api api(*spec.repository, request.aws, arch_step + ": attaching the SBOM");
+      const auto attached = sbom::attach(api, digest, sbom_file, spec.sbom_format);
+      err << fmt::format("hubtel: {} ({}): attached its SBOM {} as {}\n", spec.name, plan.arch,
+                         attached.digest.substr(0, 19),
+                         attached.how == "referrer" ? std::string("a referrer of ") + digest
+                                                    : "the tag " + attached.how);
+    }
     if (spec.registry_cache) {
       push_cache(spec, plan.arch, client, err);
     }

@@ -17,17 +17,19 @@ foreach(
         rollback
         gate
         gc
-        several)
+        several
+        sbom)
   set(_hubtel_fixtures)
-  if(_hubtel_case MATCHES "^(push|deploy|ecr|faults-.*|secret-env|alias|rollback|gate|gc|several)$")
+  if(_hubtel_case MATCHES
+     "^(push|deploy|ecr|faults-.*|secret-env|alias|rollback|gate|gc|several|sbom)$")
     list(APPEND _hubtel_fixtures hubtel_engine)
   endif()
   if(_hubtel_case MATCHES
-     "^(push|deploy|faults-(registry|disk|aws)|secret-env|alias|rollback|gate|gc|several)$")
+     "^(push|deploy|faults-(registry|disk|aws)|secret-env|alias|rollback|gate|gc|several|sbom)$")
     list(APPEND _hubtel_fixtures hubtel_registry)
   endif()
   if(_hubtel_case MATCHES
-     "^(deploy|ecr|faults-aws|faults-signal|secret-env|alias|rollback|gate|gc|several)$")
+     "^(deploy|ecr|faults-aws|faults-signal|secret-env|alias|rollback|gate|gc|several|sbom)$")
     list(APPEND _hubtel_fixtures hubtel_moto)
   endif()
   _hubtel_e2e_test(

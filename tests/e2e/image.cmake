@@ -32,7 +32,8 @@ foreach(
         makefiles
         multi-config
         watch
-        tests)
+        tests
+        sbom)
   set(_hubtel_fixtures hubtel_install hubtel_engine hubtel_base_images)
   if(_hubtel_case STREQUAL "init")
     list(APPEND _hubtel_fixtures hubtel_registry hubtel_moto)
@@ -40,7 +41,7 @@ foreach(
   if(_hubtel_case MATCHES "^(secrets|multi-config)$")
     list(APPEND _hubtel_fixtures hubtel_registry)
   endif()
-  if(_hubtel_case MATCHES "^(multiarch|python-arm64|cache|tests)$")
+  if(_hubtel_case MATCHES "^(multiarch|python-arm64|cache|tests|sbom)$")
     list(APPEND _hubtel_fixtures hubtel_binfmt hubtel_registry hubtel_multi_base)
   endif()
   _hubtel_e2e_test(
