@@ -60,7 +60,7 @@ identity() {
 }
 # origin <path>: the builder's package that has the file, as "<package>\t<version>\t<arch>\t<manager>"
 # (for the image's SBOM), or three tabs when none has it (a library the project built).
-tab='	'
+tab=$(printf '\t')
 origin() {
   for path in "$1" "$(readlink -f "$1")"; do
     if command -v dpkg-query >/dev/null 2>&1; then
