@@ -16,6 +16,29 @@ from referencing import Registry, Resource
 
 SPDX_ID = re.compile(r"^SPDXRef-[A-Za-z0-9.\-]+$")
 HEX = {"SHA1": 40, "SHA256": 64}
+# The members SPDX 2.3 defines for each kind of object (its JSON schema allows no others).
+MEMBERS = {
+    "document": {"$schema", "SPDXID", "annotations", "comment", "creationInfo", "dataLicense",
+                 "externalDocumentRefs", "hasExtractedLicensingInfos", "name", "revieweds",
+                 "spdxVersion", "documentNamespace", "documentDescribes", "packages", "files",
+                 "snippets", "relationships"},
+    "creationInfo": {"comment", "created", "creators", "licenseListVersion"},
+    "package": {"SPDXID", "annotations", "attributionTexts", "builtDate", "checksums", "comment",
+                "copyrightText", "description", "downloadLocation", "externalRefs",
+                "filesAnalyzed", "hasFiles", "homepage", "licenseComments", "licenseConcluded",
+                "licenseDeclared", "licenseInfoFromFiles", "name", "originator", "packageFileName",
+                "packageVerificationCode", "primaryPackagePurpose", "releaseDate", "sourceInfo",
+                "summary", "supplier", "validUntilDate", "versionInfo"},
+    "file": {"SPDXID", "annotations", "artifactOfs", "attributionTexts", "checksums", "comment",
+             "copyrightText", "fileContributors", "fileDependencies", "fileName", "fileTypes",
+             "licenseComments", "licenseConcluded", "licenseInfoInFiles", "noticeText"},
+    "relationship": {"spdxElementId", "comment", "relatedSpdxElement", "relationshipType"},
+    "checksum": {"algorithm", "checksumValue"},
+    "externalRef": {"comment", "referenceCategory", "referenceLocator", "referenceType"},
+}
+RELATIONSHIPS = {"DESCRIBES", "CONTAINS", "DESCENDANT_OF", "GENERATED_FROM", "DEPENDS_ON"}
+PURPOSES = {"APPLICATION", "FRAMEWORK", "LIBRARY", "CONTAINER", "OPERATING-SYSTEM", "DEVICE",
+            "FIRMWARE", "SOURCE", "ARCHIVE", "FILE", "INSTALL", "OTHER"}
 
 
 def cyclonedx_validator(folder):
@@ -40,6 +63,25 @@ def spdx_problems(document):
         if not condition:
             problems.append(what)
 
+    def members(value, kind, where):
+        extra = set(value) - MEMBERS[kind]
+        need(not extra, f"{where}: members SPDX 2.3 does not define: {sorted(extra)}")
+
+    members(document, "document", "the document")
+    members(document.get("creationInfo", {}), "creationInfo", "creationInfo")
+    for kind, key in (("package", "packages"), ("file", "files"), ("relationship", "relationships")):
+        for element in document.get(key, []):
+            members(element, kind, element.get("SPDXID", element.get("spdxElementId", kind)))
+            for checksum in element.get("checksums", []):
+                members(checksum, "checksum", f"{element.get('SPDXID')} checksum")
+            for ref in element.get("externalRefs", []):
+                members(ref, "externalRef", f"{element.get('SPDXID')} externalRef")
+    for relationship in document.get("relationships", []):
+        need(relationship.get("relationshipType") in RELATIONSHIPS,
+             f"relationship type {relationship.get('relationshipType')}")
+    for package in document.get("packages", []):
+        need(package.get("primaryPackagePurpose", "OTHER") in PURPOSES,
+             f"primaryPackagePurpose {package.get('primaryPackagePurpose')}")
     need(document.get("spdxVersion") == "SPDX-2.3", "spdxVersion is not SPDX-2.3")
     need(document.get("dataLicense") == "CC0-1.0", "dataLicense is not CC0-1.0")
     need(document.get("SPDXID") == "SPDXRef-DOCUMENT", "SPDXID is not SPDXRef-DOCUMENT")

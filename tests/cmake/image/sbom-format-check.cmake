@@ -10,8 +10,11 @@ if(NOT format STREQUAL "cyclonedx" OR NOT plain_format STREQUAL "spdx")
 endif()
 file(READ "${RunCMake_TEST_BINARY_DIR}/build.ninja" ninja)
 foreach(arch IN ITEMS x86_64 arm64)
-  if(NOT ninja MATCHES
-     "build hubtel/hello/sbom-${arch}\\.cdx\\.json[^\n]*: CUSTOM_COMMAND hubtel/hello/image-${arch}\\.id")
+  if(NOT
+     ninja
+     MATCHES
+     "build hubtel/hello/sbom-${arch}\\.cdx\\.json[^\n]*: CUSTOM_COMMAND hubtel/hello/image-${arch}\\.id"
+  )
     string(APPEND RunCMake_TEST_FAILED "no command writes hubtel/hello/sbom-${arch}.cdx.json\n")
   endif()
   if(NOT ninja MATCHES "hubtel-ai[^\n]* sbom --spec [^\n]*/hubtel/hello/spec\\.json --arch ${arch}")
