@@ -150,6 +150,13 @@ int run_sbom(const SbomRequest& request, std::ostream& out, std::ostream& err) {
     }
   }
   if (!base) {
+    // BuildKit keeps the bases it pulls to itself: the engine pulls its own copy, as the size
+    // step does.
+    engine::run_engine(engine, {engine.program, "pull", "--platform", engine::platform_of(arch),
+                                candidates.front()});
+    base = inspect_image(engine, candidates.front());
+  }
+  if (!base) {
     throw Error(
         fmt::format("{}: the engine {} has no runtime base {}, whose layers the SBOM "
                     "tells apart from the image's own; pull it or build {}-image again",
