@@ -21,11 +21,13 @@ std::string hex_of(std::string_view digest) {
   return std::string(colon == std::string_view::npos ? digest : digest.substr(colon + 1));
 }
 
-// Percent-encodes all but the characters a package URL keeps as they are.
-std::string purl_encode(std::string_view text) {
+// Percent-encodes all but the characters a package URL keeps as they are (and the characters of
+// `keep`: '/' in a qualifier's URL).
+std::string purl_encode(std::string_view text, std::string_view keep = {}) {
   std::string out;
   for (const unsigned char c : text) {
-    if (std::isalnum(c) != 0 || c == '.' || c == '-' || c == '_' || c == '~') {
+    if (std::isalnum(c) != 0 || c == '.' || c == '-' || c == '_' || c == '~' ||
+        keep.find(static_cast<char>(c)) != std::string_view::npos) {
       out.push_back(static_cast<char>(c));
     } else {
       out += fmt::format("%{:02X}", c);
@@ -98,7 +100,7 @@ std::string base_purl(const Base& base) {
     purl += "@" + purl_encode(base.digest);
   }
   if (last != name) {
-    purl += "?repository_url=" + purl_encode(name);
+    purl += "?repository_url=" + purl_encode(name, "/");
   }
   return purl;
 }
