@@ -99,10 +99,15 @@ std::vector<Paragraph> paragraphs(const std::string& text, const std::string& wh
     }
     std::smatch match;
     if (!std::regex_match(line, match, field)) {
+      // Shown with its control characters as '?': the line may be any bytes.
+      auto shown = line.substr(0, 60);
+      for (auto& c : shown) {
+        c = static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? '?' : c;
+      }
       throw Error(
           fmt::format("{}: line {} is neither a field (Name: value) nor the continuation "
                       "of one: \"{}\"",
-                      where, number, line.substr(0, 60)));
+                      where, number, shown));
     }
     current.push_back({match[1].str(), trim(match[2].str()), number});
   }

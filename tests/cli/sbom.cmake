@@ -79,7 +79,7 @@ _sbom_test(
   STDOUT
   "^$"
   STDERR
-  "^hubtel-ai: error: [^\n]*corrupt-status.tar: /var/lib/dpkg/status: line 3 is neither a field \\(Name: value\\) nor the continuation of one: [^\n]*\n$"
+  "^hubtel-ai: error: [^\n]*corrupt-status.tar: /var/lib/dpkg/status: line 3 is neither a field \\(Name: value\\) nor the continuation of one: \"\\?\\?garbage\"\n$"
 )
 _sbom_test(
   nameless-status
