@@ -36,6 +36,7 @@ function(_hubtel_add_deploy_targets name)
     set(helper HubtelAI::hubtel-ai)
     get_property(id_files TARGET ${name}-image PROPERTY HUBTEL_ID_FILES)
     get_property(push_refs TARGET ${name}-image PROPERTY HUBTEL_PUSH_REFS)
+    get_property(sbom_files TARGET ${name}-image PROPERTY HUBTEL_SBOM_FILES)
     _hubtel_engine_arguments()
     get_property(engine GLOBAL PROPERTY _HUBTEL_ENGINE_OPTION)
     if(engine)
@@ -51,7 +52,7 @@ function(_hubtel_add_deploy_targets name)
     add_custom_command(
       OUTPUT ${push_refs}
       COMMAND "${helper}" push --spec "${spec}" ${engine} ${create}
-      DEPENDS ${id_files} "${spec}"
+      DEPENDS ${id_files} ${sbom_files} "${spec}"
       COMMENT "Pushing Lambda image ${name} to ${repository}"
       VERBATIM)
     add_custom_target(${name}-push DEPENDS ${push_refs})

@@ -11,7 +11,9 @@ container image, with targets that build, measure, invoke, push and deploy it.
 
     hubtel_add_lambda_image(<name> RUNTIME <runtime> [<keyword> <value>...]...)
 
-  Adds the targets ``<name>-image``, ``<name>-size``, ``<name>-invoke``, ``<name>-serve``
+  Adds the targets ``<name>-image``, ``<name>-size``, ``<name>-sbom`` (an SBOM per
+  architecture, ``hubtel/<name>/sbom-<arch>.spdx.json`` or ``.cdx.json``: see ``SBOM_FORMAT``),
+  ``<name>-invoke``, ``<name>-serve``
   (``hubtel-ai serve`` of this machine's architecture, as a function URL), ``<name>-watch``
   (the same, building the image again after each change in its context and serving the new one
   once it is ready), ``<name>-push``,
@@ -224,6 +226,25 @@ function(_hubtel_add_image_targets name)
       ${pool}
       VERBATIM)
   endforeach()
+  # SBOM: one file per architecture, read from the engine's copy of the image it describes.
+  get_property(sbom_files TARGET ${name}-image PROPERTY HUBTEL_SBOM_FILES)
+  foreach(
+    arch
+    id_file
+    sbom_file
+    IN
+    ZIP_LISTS
+    architectures
+    id_files
+    sbom_files)
+    add_custom_command(
+      OUTPUT "${sbom_file}"
+      COMMAND "${helper}" sbom --spec "${spec}" --arch ${arch} ${engine}
+      DEPENDS "${id_file}" "${spec}" "${helper}"
+      COMMENT "Writing the SBOM of Lambda image ${name} (${arch})" ${pool}
+      VERBATIM)
+  endforeach()
+  add_custom_target(${name}-sbom DEPENDS ${sbom_files})
   # Size: where the bytes of each architecture's image went, against its runtime base and the
   # spec's budget.
   add_custom_target(

@@ -30,6 +30,7 @@ The keywords of :command:`hubtel_add_lambda_image`, each with its values:
       [REPOSITORY <registry/repo>] [TAG <tag>]
       [FUNCTION_NAME <name>] [ROLE <arn>] [MEMORY <MiB>] [TIMEOUT <s>]
       [PUBLISH <ON|OFF>] [ALIAS <name>] [KEEP_IMAGES <n>]
+      [SBOM_FORMAT <spdx|cyclonedx>]
       [ENVIRONMENT <K=V>...] [SECRET_ENVIRONMENT <K=file:path | K=ssm:name>...])
 
   ``<name>``
@@ -232,6 +233,18 @@ The keywords of :command:`hubtel_add_lambda_image`, each with its values:
     prints the plan. What is in use is read from Lambda, never from the build tree. For ECR it
     also sets the repository's lifecycle policy to expire untagged images past ``<n>``.
 
+  ``SBOM_FORMAT``
+    The format of the SBOM ``<name>-sbom`` writes for each architecture: ``spdx`` (the default,
+    SPDX 2.3 JSON, ``hubtel/<name>/sbom-<arch>.spdx.json``) or ``cyclonedx`` (CycloneDX 1.5
+    JSON, ``hubtel/<name>/sbom-<arch>.cdx.json``). It names the base image by name and digest,
+    every package of the runtime image's package database (dpkg, or rpm for Amazon Linux), every
+    file HubtelAI added with its SHA-256 (each bundled shared library with the builder's package
+    and version it was copied from) and the Python distributions with their licences. It is read
+    from the engine's copy of the image: no registry is needed. With a ``REPOSITORY``,
+    ``<name>-push`` writes it first and attaches it to the pushed image's digest as an OCI
+    referrer (or, where the registry has no referrers API, under the tag
+    ``sha256-<digest>.sbom``), never inside the image's manifest.
+
 .. variable:: HUBTEL_DEFAULT_ARCHITECTURES
 
   The architectures of images whose call names none (default ``x86_64``).
@@ -393,6 +406,7 @@ _hubtel_rule(
     "^(apigw-rest|apigw-http|function-url|alb|s3-put|s3-delete|sqs|sns|eventbridge|scheduled|dynamodb-stream|kinesis|cloudwatch-logs)$"
     "a kind of sample event: apigw-rest, apigw-http, function-url, alb, s3-put, s3-delete, sqs, sns, eventbridge, scheduled, dynamodb-stream, kinesis or cloudwatch-logs (hubtel-ai event --list)"
 )
+_hubtel_rule(SBOM_FORMAT ONE_OF spdx cyclonedx)
 _hubtel_rule(FUNCTION_NAME LIMIT 64 MATCHES "^[A-Za-z0-9_-]+$" "letters, digits, '-' and '_'")
 _hubtel_rule(PUBLISH MATCHES ${_hubtel_boolean})
 _hubtel_rule(TESTS MATCHES ${_hubtel_boolean})
@@ -454,6 +468,7 @@ set(_hubtel_one_value
     PUBLISH
     ALIAS
     KEEP_IMAGES
+    SBOM_FORMAT
     TESTS)
 set(_hubtel_multi_value
     SOURCES
@@ -496,6 +511,7 @@ string(
   REPOSITORY
   TAG
   FUNCTION_NAME
+  SBOM_FORMAT
   ${_HUBTEL_FUNCTION_KEYWORDS})
 set(_HUBTEL_OPTIONS_REGEX "^(${_hubtel_options_regex})$" CACHE INTERNAL "")
 unset(_hubtel_options_regex)
@@ -996,6 +1012,13 @@ function(_hubtel_spec name)
   set(push_refs ${arg_ARCHITECTURES})
   list(TRANSFORM push_refs PREPEND "${dir}/push-")
   list(TRANSFORM push_refs APPEND ".ref")
+  set(sbom_files ${arg_ARCHITECTURES})
+  list(TRANSFORM sbom_files PREPEND "${dir}/sbom-")
+  if("${arg_SBOM_FORMAT}" STREQUAL "cyclonedx")
+    list(TRANSFORM sbom_files APPEND ".cdx.json")
+  else()
+    list(TRANSFORM sbom_files APPEND ".spdx.json")
+  endif()
   add_custom_target(${name}-image DEPENDS ${id_files})
   set_target_properties(
     ${name}-image
@@ -1005,6 +1028,7 @@ function(_hubtel_spec name)
                HUBTEL_ID_FILES "${id_files}"
                HUBTEL_BASES_STAMP "${dir}/bases.stamp"
                HUBTEL_PUSH_REFS "${push_refs}"
+               HUBTEL_SBOM_FILES "${sbom_files}"
                HUBTEL_SAM_FILE "${dir}/template.yaml"
                HUBTEL_DEPLOY_FILE "${dir}/deploy.json"
                HUBTEL_ARCHITECTURES "${arg_ARCHITECTURES}"
@@ -1191,6 +1215,11 @@ function(_hubtel_options_json out fn name)
   if(DEFINED arg_REPOSITORY AND HUBTEL_REGISTRY_CACHE)
     set(registry_cache true)
   endif()
+  set(sbom_format spdx)
+  if(DEFINED arg_SBOM_FORMAT)
+    set(sbom_format ${arg_SBOM_FORMAT})
+  endif()
+  string(APPEND json "  \"sbom_format\": \"${sbom_format}\",\n")
   string(APPEND json "  \"publish\": ${publish},\n  \"registry_cache\": ${registry_cache}\n")
   set(${out} "${json}" PARENT_SCOPE)
 endfunction()

@@ -10,7 +10,7 @@ packages=(
   dpkg-dev file
   # libraries of hubtel-ai
   nlohmann-json3-dev libcli11-dev libarchive-dev libelf-dev libcpp-httplib-dev libssl-dev
-  libfmt-dev libzstd-dev zlib1g-dev
+  libfmt-dev libzstd-dev zlib1g-dev librpm-dev
   # tests, benchmarks, format checks
   libgtest-dev libgmock-dev libbenchmark-dev cmake-format clang-format clang
   libclang-rt-14-dev chromium time python3-pip
@@ -19,6 +19,8 @@ packages=(
   # the real parts of the end-to-end tests
   docker.io docker-registry buildah podman debootstrap qemu-user-static binfmt-support g++-aarch64-linux-gnu
   iproute2 ca-certificates curl apache2-utils
+  # the SBOM tests: an rpm database to read (rpm: rpmbuild and rpm)
+  rpm
 )
 
 missing=()

@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   hubtel::cli::add_sam_command(app, context);
   hubtel::cli::add_init_command(app, context);
   hubtel::cli::add_engines_command(app, context);
+  hubtel::cli::add_sbom_command(app, context);
 
   try {
     app.parse(argc, argv);

@@ -58,11 +58,32 @@ cache=$build.libs
 identity() {
   stat -L -c '%n %i:%s:%Y:%Z' "$@"
 }
+# origin <path>: the builder's package that has the file, as "<package>\t<version>\t<arch>\t<manager>"
+# (for the image's SBOM), or three tabs when none has it (a library the project built).
+tab=$(printf '\t')
+origin() {
+  for path in "$1" "$(readlink -f "$1")"; do
+    if command -v dpkg-query >/dev/null 2>&1; then
+      # usrmerge: a file found below /lib may be packaged below /usr/lib, or the reverse.
+      for candidate in "$path" "/usr${path#/usr}" "${path#/usr}"; do
+        package=$(dpkg-query -S "$candidate" 2>/dev/null | sed -n '1{s/: .*//;s/,.*//;p;}') || package=
+        case $package in "" | "diversion by"*) continue ;; esac
+        dpkg-query -W -f "\${Package}$tab\${Version}$tab\${Architecture}${tab}dpkg" "$package" 2>/dev/null &&
+          return 0
+      done
+    elif command -v rpm >/dev/null 2>&1; then
+      if rpm -qf --qf "%{NAME}$tab%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}$tab%{ARCH}${tab}rpm" "$path" 2>/dev/null; then
+        return 0
+      fi
+    fi
+  done
+  printf '%s' "$tab$tab$tab"
+}
 take() {
   kept=$cache/$1
   identity="$(identity "$2")"
   from=
-  if [ -f "$kept" ] && [ -f "$kept.from" ] && [ -f "$kept.needs" ]; then
+  if [ -f "$kept" ] && [ -f "$kept.from" ] && [ -f "$kept.needs" ] && [ -f "$kept.origin" ]; then
     IFS= read -r from <"$kept.from" || from=
   fi
   if [ "$from" != "$identity" ]; then
@@ -70,6 +91,7 @@ take() {
     : >"$kept.from"
     $strip --strip-unneeded -o "$kept" "$2" 2>/dev/null || cp -L "$2" "$kept"
     needed "$2" >"$kept.needs"
+    { printf '/opt/lib/%s\t%s\t' "$1" "$2"; origin "$2"; echo; } >"$kept.origin"
     printf '%s\n' "$identity" >"$kept.from"
   fi
   cp -p "$kept" "$out/libs/opt/lib/$1"
@@ -81,7 +103,7 @@ take() {
 # $identities. False when nothing is kept for it.
 recall() {
   kept=$cache/$1
-  [ -f "$kept" ] && [ -f "$kept.from" ] && [ -f "$kept.needs" ] || return 1
+  [ -f "$kept" ] && [ -f "$kept.from" ] && [ -f "$kept.needs" ] && [ -f "$kept.origin" ] || return 1
   IFS= read -r from <"$kept.from" || return 1
   [ -n "$from" ] || return 1
   recalled="$recalled$newline$kept"
@@ -156,6 +178,18 @@ if ! { closure recall && copy_recalled; }; then
   rm -rf "$out/libs/opt/lib"
   mkdir -p "$out/libs/opt/lib"
   closure take
+fi
+
+# The record of the bundled libraries and the builder's packages they came from, which the image's
+# SBOM reads (hubtel-ai sbom): a line per library, in the order of their names.
+rm -rf "$out/libs/opt/hubtel"
+set -- "$out/libs/opt/lib/"*
+if [ -e "$1" ]; then
+  mkdir -p "$out/libs/opt/hubtel"
+  for library in "$@"; do
+    cat "$cache/${library##*/}.origin"
+  done | LC_ALL=C sort >"$out/libs/opt/hubtel/libraries.tsv"
+  chmod 0644 "$out/libs/opt/hubtel/libraries.tsv"
 fi
 
 for name in libc.so.6 libstdc++.so.6; do

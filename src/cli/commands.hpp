@@ -35,5 +35,6 @@ void add_gc_command(CLI::App& app, Context& context);
 void add_sam_command(CLI::App& app, Context& context);
 void add_init_command(CLI::App& app, Context& context);
 void add_engines_command(CLI::App& app, Context& context);
+void add_sbom_command(CLI::App& app, Context& context);
 
 }  // namespace hubtel::cli

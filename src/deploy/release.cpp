@@ -185,4 +185,19 @@ void record_sbom(const spec::ImageSpec& spec, const std::string& arch, const std
   write_file_if_changed(file, record.dump(2) + "\n");
 }
 
+json recorded_sbom(const spec::ImageSpec& spec, const std::string& arch,
+                   const std::string& image_id) {
+  const auto record = read_json(spec::release_file(spec));
+  const auto pointer = json::json_pointer("/architectures/" + arch);
+  if (!record.is_object() || !record.contains(pointer)) {
+    return nullptr;
+  }
+  const auto& entry = record[pointer];
+  if (!entry.is_object() || entry.value("image_id", json()) != json(image_id)) {
+    return nullptr;
+  }
+  const auto sbom = entry.value("sbom", json());
+  return sbom.is_object() ? sbom : json(nullptr);
+}
+
 }  // namespace hubtel::deploy

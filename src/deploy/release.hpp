@@ -26,4 +26,9 @@ void write_release(const spec::ImageSpec& spec, const engine::Engine* engine,
 void record_sbom(const spec::ImageSpec& spec, const std::string& arch, const std::string& image_id,
                  const nlohmann::json& sbom);
 
+// The SBOM release.json records for the architecture's image `image_id`; null when it records
+// none, or one of another image.
+nlohmann::json recorded_sbom(const spec::ImageSpec& spec, const std::string& arch,
+                             const std::string& image_id);
+
 }  // namespace hubtel::deploy

@@ -4,6 +4,7 @@
 #include "inspect/image.hpp"
 
 #include "common/error.hpp"
+#include "common/sha256.hpp"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -477,6 +478,7 @@ class ArchiveStore : public BlobStore {
         tree_(tree),
         budget_(budget),
         summarise_(options.summarise_layers),
+        select_(options.contents ? &options.contents : nullptr),
         verify_(options.verify_digests) {}
 
   void read_all(struct archive* archive) {
@@ -603,7 +605,8 @@ class ArchiveStore : public BlobStore {
                         static_cast<std::uint64_t>(length), where_);
         const auto prefix = std::string(range.peek(512));
         if (!is_document(name, prefix)) {
-          if (!is_compressed(prefix) && summarise_) {
+          // The walk reads headers only: contents asked for (an SBOM's) go through libarchive.
+          if (!is_compressed(prefix) && summarise_ && select_ == nullptr) {
             start_walk(name, static_cast<std::uint64_t>(offset),
                        static_cast<std::uint64_t>(length));
             return;
@@ -771,8 +774,8 @@ class ArchiveStore : public BlobStore {
       // Legacy archives hold small non-layer files too (VERSION, json): a blob that is no tar
       // is an error only when a manifest names it as a layer.
       try {
-        blob.layer = std::make_shared<const LayerSummary>(
-            summarise_layer(hashed, tree_, budget_, fmt::format("{}: '{}'", where_, name)));
+        blob.layer = std::make_shared<const LayerSummary>(summarise_layer(
+            hashed, tree_, budget_, fmt::format("{}: '{}'", where_, name), select_));
       } catch (const Error& e) {
         if (broken()) {
           throw;
@@ -794,6 +797,7 @@ class ArchiveStore : public BlobStore {
   PathTree& tree_;
   EntryBudget& budget_;
   bool summarise_;
+  const ContentSelector* select_;
   bool verify_;
   std::map<std::string, StoredBlob> blobs_;
   std::uint64_t kept_json_bytes_ = 0;
@@ -819,6 +823,7 @@ class FolderStore : public BlobStore {
         tree_(tree),
         budget_(budget),
         summarise_(options.summarise_layers),
+        select_(options.contents ? &options.contents : nullptr),
         verify_(options.verify_digests) {}
 
   std::optional<std::string> text(const std::string& path) override {
@@ -844,7 +849,7 @@ class FolderStore : public BlobStore {
     FileRange range(file, 0, file.size(), where_);
     LayerBlob out;
     out.compressed = is_compressed(range.peek(512));
-    if (!verify_ && !out.compressed && summarise_) {
+    if (!verify_ && !out.compressed && summarise_ && select_ == nullptr) {
       FileSpan span(file, 0, file.size(), where_);
       if (auto summary = summarise_plain_layer(span, tree_, budget_,
                                                fmt::format("{}: {} ('{}')", where_, label, path))) {
@@ -859,7 +864,7 @@ class FolderStore : public BlobStore {
     HashingSource hashed(range, verify_);
     if (summarise_) {
       out.summary = std::make_shared<const LayerSummary>(summarise_layer(
-          hashed, tree_, budget_, fmt::format("{}: {} ('{}')", where_, label, path)));
+          hashed, tree_, budget_, fmt::format("{}: {} ('{}')", where_, label, path), select_));
     } else {
       hashed.skip(file.size());
     }
@@ -891,6 +896,7 @@ class FolderStore : public BlobStore {
   PathTree& tree_;
   EntryBudget& budget_;
   bool summarise_;
+  const ContentSelector* select_;
   bool verify_;
 };
 
@@ -997,6 +1003,7 @@ class FetchedStore : public BlobStore {
         tree_(tree),
         budget_(budget),
         summarise_(options.summarise_layers),
+        select_(options.contents ? &options.contents : nullptr),
         verify_(options.verify_digests) {
     Sha256 sha;
     sha.update(manifest_);
@@ -1091,7 +1098,7 @@ class FetchedStore : public BlobStore {
       out.compressed = is_compressed(queue.peek());
       HashingSource counted(queue, false);
       out.summary = std::make_shared<const LayerSummary>(summarise_layer(
-          counted, tree_, budget_, fmt::format("{}: {} ({})", where_, label, digest)));
+          counted, tree_, budget_, fmt::format("{}: {} ({})", where_, label, digest), select_));
       counted.drain();
       out.size = counted.bytes();
     } catch (...) {
@@ -1129,6 +1136,7 @@ class FetchedStore : public BlobStore {
   PathTree& tree_;
   EntryBudget& budget_;
   bool summarise_;
+  const ContentSelector* select_;
   bool verify_;
   std::string manifest_path_;
   std::string index_;
@@ -1141,6 +1149,18 @@ class FetchedStore : public BlobStore {
 void apply_config(Image& image, const json& config, std::vector<std::string>& diff_ids) {
   image.architecture = string_at(config, "architecture");
   image.os = string_at(config, "os");
+  image.created = string_at(config, "created");
+  if (const auto settings = config.find("config");
+      settings != config.end() && settings->is_object()) {
+    if (const auto labels = settings->find("Labels");
+        labels != settings->end() && labels->is_object()) {
+      for (const auto& [key, value] : labels->items()) {
+        if (value.is_string()) {
+          image.labels[key] = value.get<std::string>();
+        }
+      }
+    }
+  }
   if (const auto rootfs = config.find("rootfs"); rootfs != config.end() && rootfs->is_object()) {
     if (const auto ids = rootfs->find("diff_ids"); ids != rootfs->end() && ids->is_array()) {
       for (const auto& id : *ids) {
@@ -1215,6 +1235,9 @@ void apply_checked_config(Image& image, const std::string& config_text, std::str
   }
   std::vector<std::string> diff_ids;
   apply_config(image, parse_json(config_text, "the image config", where), diff_ids);
+  Sha256 id;
+  id.update(config_text);
+  image.id = id.finish();
   for (std::size_t i = 0; i < image.layers.size() && i < diff_ids.size(); ++i) {
     if (!stored[i].empty() && !diff_ids[i].empty() && stored[i] != diff_ids[i]) {
       throw Error(fmt::format(

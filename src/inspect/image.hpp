@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,8 +28,11 @@ struct ImageLayer {
 };
 
 struct Image {
+  std::string id;  // sha256:<hex> of the config's bytes: the engine's image id
   std::string architecture;
   std::string os;
+  std::string created;                        // the config's creation time, as written there
+  std::map<std::string, std::string> labels;  // the config's labels
   std::vector<ImageLayer> layers;
   PathTree paths;
 };
@@ -41,6 +45,8 @@ struct ReadOptions {
   bool verify_digests = true;
   // How much of an archive is read at a time.
   std::size_t chunk_bytes = std::size_t{1} << 20;
+  // Which files' contents to hash or keep while the layers stream (LayerSummary::contents).
+  ContentSelector contents;
 };
 
 // Reads the image at `input`: a folder is an OCI image layout, anything else an archive (tar,

@@ -6,6 +6,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <fmt/format.h>
+#include <openssl/evp.h>
 
 #include <algorithm>
 #include <cctype>
@@ -78,6 +79,65 @@ la_int64_t skip_callback(struct archive* /*archive*/, void* data, la_int64_t req
 
 using ArchivePtr = std::unique_ptr<struct archive, int (*)(struct archive*)>;
 
+std::string hex_of(const unsigned char* bytes, unsigned int length) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(length * 2U);
+  for (unsigned int i = 0; i < length; ++i) {
+    out.push_back(digits[bytes[i] >> 4U]);
+    out.push_back(digits[bytes[i] & 15U]);
+  }
+  return out;
+}
+
+// Reads the current member's data as `request` asks: hashed, kept, or both.
+FileContent read_content(struct archive* archive, PathTree::Id node, const ContentRequest& request,
+                         std::string_view label, std::string_view path) {
+  using Context = std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)>;
+  Context sha256(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  Context sha1(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  if (request.hash &&
+      (!sha256 || !sha1 || EVP_DigestInit_ex(sha256.get(), EVP_sha256(), nullptr) != 1 ||
+       EVP_DigestInit_ex(sha1.get(), EVP_sha1(), nullptr) != 1)) {
+    throw Error("OpenSSL cannot compute SHA-256 and SHA-1 here");
+  }
+  FileContent content{node, {}, {}, std::nullopt};
+  std::string kept;
+  for (;;) {
+    const void* buffer = nullptr;
+    std::size_t length = 0;
+    la_int64_t offset = 0;
+    const int code = archive_read_data_block(archive, &buffer, &length, &offset);
+    if (code == ARCHIVE_EOF) {
+      break;
+    }
+    if (code < ARCHIVE_WARN) {
+      const char* what = archive_error_string(archive);
+      throw Error(fmt::format("{}: cannot read '{}' ({})", label, path,
+                              what != nullptr ? what : "corrupt layer"));
+    }
+    if (request.hash) {
+      EVP_DigestUpdate(sha256.get(), buffer, length);
+      EVP_DigestUpdate(sha1.get(), buffer, length);
+    }
+    if (request.keep) {
+      kept.append(static_cast<const char*>(buffer), length);
+    }
+  }
+  if (request.hash) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_DigestFinal_ex(sha256.get(), digest, &length);
+    content.sha256 = hex_of(digest, length);
+    EVP_DigestFinal_ex(sha1.get(), digest, &length);
+    content.sha1 = hex_of(digest, length);
+  }
+  if (request.keep) {
+    content.text = std::move(kept);
+  }
+  return content;
+}
+
 // Linux's NAME_MAX: no filesystem an image unpacks into holds a longer file name.
 constexpr std::size_t max_name_bytes = 255;
 
@@ -118,8 +178,9 @@ class Collector {
 
   // One member: its path, its hardlink target (nullopt when it is no hardlink), its type (AE_IF*)
   // and its size as the header gives it.
-  void add(std::string_view path, std::optional<std::string_view> link, unsigned type,
-           std::int64_t size) {
+  // Returns the member's node (for a whiteout, the node it hides; none for aufs bookkeeping).
+  PathTree::Id add(std::string_view path, std::optional<std::string_view> link, unsigned type,
+                   std::int64_t size) {
     // Entries and the paths they create both count: a deep path creates a node per component.
     if (++budget_.used > budget_.max_entries || tree_.size() > budget_.max_entries) {
       throw Error(fmt::format(
@@ -139,7 +200,7 @@ class Collector {
       if (base == ".wh..wh..opq") {
         item = {0, intern(tree_, dir, label_), EntryKind::opaque};
       } else if (base.starts_with(".wh..wh.")) {
-        return;  // aufs bookkeeping (.wh..wh.plnk, ...), not part of the filesystem
+        return PathTree::none;  // aufs bookkeeping (.wh..wh.plnk, ...), not in the filesystem
       } else {
         auto node = intern(tree_, dir, label_);
         const auto hidden = base.substr(4);
@@ -192,7 +253,11 @@ class Collector {
       }
     }
     summary_.entries.push_back(item);
+    return item.node;
   }
+
+  // A file's content a ContentSelector asked for, in tar order.
+  void add_content(FileContent content) { summary_.contents.push_back(std::move(content)); }
 
   // intern(path), its directory's node kept for the next member: a tar lists a folder's members
   // one after the other.
@@ -214,6 +279,7 @@ class Collector {
   LayerSummary finish() {
     summary_.entries.shrink_to_fit();
     summary_.links.shrink_to_fit();
+    summary_.contents.shrink_to_fit();
     return std::move(summary_);
   }
 
@@ -232,7 +298,7 @@ class Collector {
 }  // namespace
 
 LayerSummary summarise_layer(ByteSource& source, PathTree& tree, EntryBudget& budget,
-                             std::string_view label) {
+                             std::string_view label, const ContentSelector* select) {
   ArchivePtr archive(archive_read_new(), archive_read_free);
   archive_read_support_filter_all(archive.get());
   archive_read_support_format_tar(archive.get());
@@ -261,8 +327,21 @@ LayerSummary summarise_layer(ByteSource& source, PathTree& tree, EntryBudget& bu
       throw Error(fmt::format("{}: a member has no readable path", label));
     }
     const char* target = archive_entry_hardlink(entry);
-    collector.add(raw, target != nullptr ? std::optional<std::string_view>(target) : std::nullopt,
-                  archive_entry_filetype(entry), archive_entry_size(entry));
+    const auto type = archive_entry_filetype(entry);
+    const auto size = archive_entry_size(entry);
+    const auto node = collector.add(
+        raw, target != nullptr ? std::optional<std::string_view>(target) : std::nullopt, type,
+        size);
+    if (select != nullptr && *select && target == nullptr && type == AE_IFREG) {
+      std::string_view clean = raw;
+      while (clean.starts_with("./") || clean.starts_with("/")) {
+        clean.remove_prefix(clean.front() == '/' ? 1 : 2);
+      }
+      const auto bytes = static_cast<std::uint64_t>(std::max<std::int64_t>(0, size));
+      if (const auto request = (*select)(clean, bytes); request.hash || request.keep) {
+        collector.add_content(read_content(archive.get(), node, request, label, raw));
+      }
+    }
   }
   if (code != ARCHIVE_EOF) {
     fail(code);

@@ -70,9 +70,27 @@ struct HardLink {
   std::uint64_t bytes;  // the target's size in this layer (0 when the layer has no such file)
 };
 
+// A regular file's content, hashed or kept as the layer streamed (see ContentSelector).
+struct FileContent {
+  PathTree::Id node;
+  std::string sha256;               // hex, empty when not hashed
+  std::string sha1;                 // hex, empty when not hashed
+  std::optional<std::string> text;  // the bytes, when kept
+};
+
+// What a layer reader does with a regular file's content besides summarising it: hash it (SHA-256
+// and SHA-1, as SBOMs name files), keep it (small documents such as package databases), or neither.
+struct ContentRequest {
+  bool hash = false;
+  bool keep = false;
+};
+// Asked for each regular file of each layer, with its path (no leading '/') and size.
+using ContentSelector = std::function<ContentRequest(std::string_view path, std::uint64_t bytes)>;
+
 struct LayerSummary {
   std::vector<LayerEntry> entries;
   std::vector<HardLink> links;
+  std::vector<FileContent> contents;  // the files a ContentSelector asked for, in tar order
   std::uint64_t bytes = 0;  // regular-file bytes from the tar headers (saturating: see add_bytes)
   std::uint64_t files = 0;  // entries other than directories and whiteouts
 };
@@ -91,9 +109,9 @@ struct EntryBudget {
 
 // Reads a layer tar (plain, gzip, zstd, ...: recognised by its magic bytes) from `source`,
 // interning its paths in `tree`. `label` names the layer in errors (truncated or corrupt tar, a
-// path with "..", too many entries).
+// path with "..", too many entries). With `select`, the contents it asks for are read as they pass.
 LayerSummary summarise_layer(ByteSource& source, PathTree& tree, EntryBudget& budget,
-                             std::string_view label);
+                             std::string_view label, const ContentSelector* select = nullptr);
 
 // A layer read by offset (a plain tar in a file), so that only its headers need be read.
 class RandomSource {

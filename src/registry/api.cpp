@@ -126,7 +126,8 @@ Api::Api(const std::string& repository, std::string aws, std::string step)
 Api::Response Api::send(const std::string& base, const std::string& method,
                         const std::string& target,
                         const std::map<std::string, std::string>& headers, std::size_t limit,
-                        const std::optional<std::string>& authorization, const Stream* stream) {
+                        const std::optional<std::string>& authorization, const Stream* stream,
+                        const std::string* body) {
   httplib::Client client(base);
   client.set_connection_timeout(std::chrono::seconds(15));
   client.set_read_timeout(std::chrono::seconds(60));
@@ -141,6 +142,12 @@ Api::Response Api::send(const std::string& base, const std::string& method,
   request.method = method;
   request.path = target;
   request.headers = sent;
+  if (body != nullptr) {
+    request.body = *body;
+    if (request.headers.find("Content-Length") == request.headers.end()) {
+      request.headers.emplace("Content-Length", std::to_string(body->size()));
+    }
+  }
   // A streamed body is the 200 answer's alone: errors and redirects are read as usual.
   bool streaming = false;
   std::exception_ptr stream_failure;
@@ -190,11 +197,11 @@ Api::Response Api::send(const std::string& base, const std::string& method,
 
 Api::Response Api::request(const std::string& method, const std::string& target,
                            const std::map<std::string, std::string>& headers, std::size_t limit,
-                           const Stream* stream) {
-  auto response = send(base_, method, target, headers, limit, authorization_, stream);
+                           const Stream* stream, const std::string* body) {
+  auto response = send(base_, method, target, headers, limit, authorization_, stream, body);
   if (response.status == 401) {
     authorize(response.headers["www-authenticate"]);
-    response = send(base_, method, target, headers, limit, authorization_, stream);
+    response = send(base_, method, target, headers, limit, authorization_, stream, body);
   }
   // Blobs are often served from elsewhere (a CDN, S3 for ECR); the credentials stay here.
   for (int hop = 0; hop < kMaxRedirects && response.status >= 301 && response.status <= 308 &&
@@ -514,6 +521,61 @@ std::vector<std::string> Api::tags() {
     }
   }
   return tags;
+}
+
+std::string Api::put_blob(const std::string& bytes) {
+  const auto digest = digest_of(bytes);
+  const auto blob = fmt::format("/v2/{}/blobs/{}", path_, digest);
+  if (request("HEAD", blob, {}, kManifestLimit).status == 200) {
+    return digest;
+  }
+  const std::string nothing;
+  auto started = request("POST", fmt::format("/v2/{}/blobs/uploads/", path_), {}, kManifestLimit,
+                         nullptr, &nothing);
+  if (started.status != 202 || started.headers.count("location") == 0) {
+    fail_status("starting an upload", started);
+  }
+  auto [base, rest] = split_url(started.headers["location"]);
+  if (base.empty()) {
+    base = base_;
+  }
+  // Credentials go to the registry itself alone, never to where it sends the upload.
+  const auto authorization = base == base_ ? authorization_ : std::nullopt;
+  rest += fmt::format("{}digest={}", rest.find('?') == std::string::npos ? '?' : '&',
+                      httplib::detail::encode_query_param(digest));
+  const auto finished = send(base, "PUT", rest, {{"Content-Type", "application/octet-stream"}},
+                             kManifestLimit, authorization, nullptr, &bytes);
+  if (finished.status != 201) {
+    fail_status("uploading the blob " + digest, finished);
+  }
+  return digest;
+}
+
+bool Api::put_manifest(const std::string& reference, const std::string& media_type,
+                       const std::string& body) {
+  auto response = request("PUT", fmt::format("/v2/{}/manifests/{}", path_, reference),
+                          {{"Content-Type", media_type}}, kManifestLimit, nullptr, &body);
+  if (response.status != 201 && response.status != 200) {
+    fail_status("storing the manifest " + reference, response);
+  }
+  return response.headers.count("oci-subject") != 0;
+}
+
+std::optional<json> Api::referrers(const std::string& digest) {
+  const auto response =
+      request("GET", fmt::format("/v2/{}/referrers/{}", path_, digest),
+              {{"Accept", "application/vnd.oci.image.index.v1+json"}}, kManifestLimit);
+  if (response.status != 200) {
+    return std::nullopt;  // 404: no referrers API (a registry with one answers an empty index)
+  }
+  try {
+    auto document = json::parse(response.body);
+    if (document.is_object() && document.contains("manifests")) {
+      return document;
+    }
+  } catch (const json::exception&) {
+  }
+  return std::nullopt;
 }
 
 void Api::delete_manifest(const std::string& digest) {

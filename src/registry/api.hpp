@@ -60,6 +60,20 @@ class Api {
   // The repository's tags, every page of them (none for a repository the registry does not know).
   std::vector<std::string> tags();
 
+  // Uploads `bytes` as a blob in one request, unless the repository has it already; returns its
+  // digest.
+  std::string put_blob(const std::string& bytes);
+
+  // Stores the manifest `body` of `media_type` under `reference` (a tag, or its own digest).
+  // Returns true when the registry answered with an OCI-Subject header: it indexed the manifest's
+  // subject, as registries with the referrers API do.
+  bool put_manifest(const std::string& reference, const std::string& media_type,
+                    const std::string& body);
+
+  // The referrers index of the manifest `digest` (OCI distribution 1.1), or nothing when the
+  // registry has no referrers API.
+  std::optional<nlohmann::json> referrers(const std::string& digest);
+
   // Deletes the manifest `digest` (and with it every tag that names it). Throws Error when the
   // registry refuses, saying why (deletes disabled, no permission).
   void delete_manifest(const std::string& digest);
@@ -76,12 +90,14 @@ class Api {
   };
   // A 200 answer's body goes to `stream` when one is given (any other answer's is kept).
   using Stream = std::function<void(std::string_view)>;
+  // `body`, when given, is sent as the request's body.
   Response request(const std::string& method, const std::string& target,
                    const std::map<std::string, std::string>& headers, std::size_t limit,
-                   const Stream* stream = nullptr);
+                   const Stream* stream = nullptr, const std::string* body = nullptr);
   Response send(const std::string& base, const std::string& method, const std::string& target,
                 const std::map<std::string, std::string>& headers, std::size_t limit,
-                const std::optional<std::string>& authorization, const Stream* stream = nullptr);
+                const std::optional<std::string>& authorization, const Stream* stream = nullptr,
+                const std::string* body = nullptr);
   void authorize(const std::string& challenge);
   std::optional<std::string> basic_credentials();
   [[noreturn]] void fail_status(const std::string& what, const Response& response);

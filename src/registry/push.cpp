@@ -1,9 +1,11 @@
 // Pushes: each architecture's image and its registry build cache through the registry client, and
 // the record of the manifest digest the registry now serves.
 #include "registry/push.hpp"
+#include "sbom/sbom.hpp"
 
 #include "common/error.hpp"
 #include "common/files.hpp"
+#include "common/sha256.hpp"
 #include "deploy/release.hpp"
 #include "process/process.hpp"
 #include "registry/client.hpp"
@@ -177,6 +179,40 @@ int run_push(const PushRequest& request, std::ostream& out, std::ostream& err) {
             2) +
             "\n");
     out << reference << '\n';
+    // The SBOM <name>-sbom wrote for this image goes beside it, as a referrer of its digest.
+    // Only the SBOM of this very image: the one that names its image id.
+    if (const auto sbom_file = sbom::sbom_file(spec, plan.arch); fs::exists(sbom_file)) {
+      const auto described = sbom::image_id_in(sbom_file, spec.sbom_format);
+      if (described != plan.image_id) {
+        err << fmt::format(
+            "hubtel: {} ({}): {} is the SBOM of {}, not of the image pushed ({}): not "
+            "attached; build the {}-sbom target and push again to attach this image's\n",
+            spec.name, plan.arch, sbom_file.string(),
+            described.empty() ? std::string("no image it names") : described.substr(0, 19),
+            plan.image_id.substr(0, 19), spec.name);
+      } else {
+        auto recorded = deploy::recorded_sbom(spec, plan.arch, plan.image_id);
+        if (recorded.is_null()) {
+          Sha256 sha;
+          sha.update(read_file(sbom_file));
+          recorded = {{"file", sbom_file.filename().string()},
+                      {"format", spec.sbom_format},
+                      {"digest", sha.finish()}};
+        }
+        Api api(*spec.repository, request.aws, arch_step + ": attaching the SBOM");
+        const auto attached = sbom::attach(api, digest, sbom_file, spec.sbom_format);
+        err << fmt::format("hubtel: {} ({}): attached its SBOM {} as {}\n", spec.name, plan.arch,
+                           attached.digest.substr(0, 19),
+                           attached.how == "referrer" ? std::string("a referrer of ") + digest
+                                                      : "the tag " + attached.how);
+        recorded["attached"] = {
+            {"image", digest},
+            {"manifest", attached.digest},
+            {"how", attached.how == "referrer" ? "referrer" : "tag"},
+            {"tag", attached.how == "referrer" ? json(nullptr) : json(attached.how)}};
+        deploy::record_sbom(spec, plan.arch, plan.image_id, recorded);
+      }
+    }
     if (spec.registry_cache) {
       push_cache(spec, plan.arch, client, err);
     }

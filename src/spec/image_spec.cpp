@@ -351,6 +351,10 @@ void read_registry_and_function(const Members& m, ImageSpec& spec) {
   spec.tag = m.optional_text("tag", pattern("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}"),
                              "a tag of letters, digits, '_', '.' and '-' (at most 128)");
   spec.registry_cache = m.boolean("registry_cache");
+  // Written by hubtel_add_lambda_image() since SBOM_FORMAT; an older spec has the default.
+  if (!m.is_null("sbom_format")) {
+    spec.sbom_format = m.one_of("sbom_format", {"spdx", "cyclonedx"});
+  }
   spec.function_name =
       m.optional_text("function_name", pattern("[A-Za-z0-9_-]{1,64}"),
                       "a function name of letters, digits, '-' and '_' (at most 64)");
@@ -630,7 +634,7 @@ json image_inputs(const ImageSpec& spec) {
   auto inputs = spec.document;
   for (const char* key :
        {"function_name", "role", "memory", "timeout", "environment", "secret_environment",
-        "publish", "alias", "keep_images", "tag", "event", "event_kind"}) {
+        "publish", "alias", "keep_images", "tag", "event", "event_kind", "sbom_format"}) {
     inputs.erase(key);
   }
   return inputs;

@@ -83,6 +83,8 @@ struct ImageSpec {
   std::optional<std::string> repository;
   std::optional<std::string> tag;
   bool registry_cache = false;
+  // The SBOM's format (SBOM_FORMAT): spdx (SPDX 2.3 JSON) or cyclonedx (CycloneDX 1.5 JSON).
+  std::string sbom_format = "spdx";
 
   // Function.
   std::optional<std::string> function_name;

@@ -18,18 +18,21 @@ foreach(
         gate
         gc
         several
-        size)
+        size
+        sbom)
   set(_hubtel_fixtures)
   if(_hubtel_case MATCHES
-     "^(push|deploy|ecr|faults-.*|secret-env|alias|rollback|gate|gc|several|size)$")
+     "^(push|deploy|ecr|faults-.*|secret-env|alias|rollback|gate|gc|several|size|sbom)$")
     list(APPEND _hubtel_fixtures hubtel_engine)
   endif()
-  if(_hubtel_case MATCHES
-     "^(push|deploy|faults-(registry|disk|aws)|secret-env|alias|rollback|gate|gc|several|size)$")
+  if(_hubtel_case
+     MATCHES
+     "^(push|deploy|faults-(registry|disk|aws)|secret-env|alias|rollback|gate|gc|several|size|sbom)$"
+  )
     list(APPEND _hubtel_fixtures hubtel_registry)
   endif()
   if(_hubtel_case MATCHES
-     "^(deploy|ecr|faults-aws|faults-signal|secret-env|alias|rollback|gate|gc|several|size)$")
+     "^(deploy|ecr|faults-aws|faults-signal|secret-env|alias|rollback|gate|gc|several|size|sbom)$")
     list(APPEND _hubtel_fixtures hubtel_moto)
   endif()
   _hubtel_e2e_test(

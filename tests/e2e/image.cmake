@@ -35,7 +35,8 @@ foreach(
         watch
         tests
         bases
-        reproducible)
+        reproducible
+        sbom)
   set(_hubtel_fixtures hubtel_install hubtel_engine hubtel_base_images)
   if(_hubtel_case STREQUAL "init")
     list(APPEND _hubtel_fixtures hubtel_registry hubtel_moto)
@@ -43,7 +44,7 @@ foreach(
   if(_hubtel_case MATCHES "^(secrets|multi-config|bases)$")
     list(APPEND _hubtel_fixtures hubtel_registry)
   endif()
-  if(_hubtel_case MATCHES "^(multiarch|python-arm64|python-emulated|cache|tests)$")
+  if(_hubtel_case MATCHES "^(multiarch|python-arm64|python-emulated|cache|tests|sbom)$")
     list(APPEND _hubtel_fixtures hubtel_binfmt hubtel_registry hubtel_multi_base)
   endif()
   _hubtel_e2e_test(
