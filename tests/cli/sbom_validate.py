@@ -1,7 +1,9 @@
 """Validates SBOM documents: CycloneDX (*.cdx.json) against the published CycloneDX 1.5 JSON
 schema, with the SPDX licence and JSF schemas it refers to, from the folder given; SPDX
-(*.spdx.json) against the rules of SPDX 2.3 (its required fields, identifiers, checksums and
-relationships). Then checks what every document must say of the test images.
+(*.spdx.json) against the published SPDX 2.3.1 JSON schema (spdx-2.3.schema.json beside this
+script: its validation keywords, descriptions left out) and the rules of SPDX 2.3 the schema
+cannot say (identifiers that resolve, checksum lengths, relationships). Then checks what every
+document must say of the test images.
 
 Usage: sbom_validate.py <cyclonedx schema folder> <document>...
 """
@@ -11,7 +13,7 @@ import pathlib
 import re
 import sys
 
-from jsonschema import Draft7Validator
+from jsonschema import Draft7Validator, Draft201909Validator
 from referencing import Registry, Resource
 
 SPDX_ID = re.compile(r"^SPDXRef-[A-Za-z0-9.\-]+$")
@@ -132,9 +134,16 @@ def spdx_problems(document):
     return problems
 
 
+def spdx_validator():
+    schema = json.loads((pathlib.Path(__file__).parent / "spdx-2.3.schema.json").read_text("utf-8"))
+    Draft201909Validator.check_schema(schema)
+    return Draft201909Validator(schema)
+
+
 def main():
     folder = pathlib.Path(sys.argv[1])
     cyclonedx = cyclonedx_validator(folder)
+    spdx = spdx_validator()
     failed = False
     for path in map(pathlib.Path, sys.argv[2:]):
         document = json.loads(path.read_text("utf-8"))
@@ -143,7 +152,9 @@ def main():
                         for e in cyclonedx.iter_errors(document)]
             names = {c.get("name") for c in document.get("components", [])}
         else:
-            problems = spdx_problems(document)
+            problems = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+                        for e in spdx.iter_errors(document)]
+            problems += spdx_problems(document)
             names = {p.get("name") for p in document.get("packages", [])}
             names |= {f.get("fileName", "")[1:] for f in document.get("files", [])}
         if path.name.startswith("good."):
