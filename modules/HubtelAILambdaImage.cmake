@@ -226,8 +226,10 @@ function(_hubtel_add_image_targets name)
       ${pool}
       VERBATIM)
   endforeach()
-  # SBOM: one file per architecture, read from the engine's copy of the image it describes.
+  # SBOM: one file per architecture, read from the engine's copy of the image it describes (the
+  # engine of HUBTEL_ENGINE_HOSTS that built it).
   get_property(sbom_files TARGET ${name}-image PROPERTY HUBTEL_SBOM_FILES)
+  get_property(sbom_host TARGET ${name}-image PROPERTY HUBTEL_ENGINE_HOST_OPTIONS)
   foreach(
     arch
     id_file
@@ -239,7 +241,7 @@ function(_hubtel_add_image_targets name)
     sbom_files)
     add_custom_command(
       OUTPUT "${sbom_file}"
-      COMMAND "${helper}" sbom --spec "${spec}" --arch ${arch} ${engine}
+      COMMAND "${helper}" sbom --spec "${spec}" --arch ${arch} ${engine} ${sbom_host}
       DEPENDS "${id_file}" "${spec}" "${helper}"
       COMMENT "Writing the SBOM of Lambda image ${name} (${arch})" ${pool}
       VERBATIM)

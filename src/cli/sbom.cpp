@@ -4,6 +4,7 @@
 #include "cli/commands.hpp"
 #include "common/error.hpp"
 #include "common/files.hpp"
+#include "engine/build.hpp"
 #include "sbom/formats.hpp"
 #include "sbom/inventory.hpp"
 
@@ -27,6 +28,8 @@ struct SbomOptions {
   std::string base_digest;
   std::string format = "spdx";
   std::string output;
+  std::string engine_host;
+  std::string engines_file = "hubtel/engines.json";
 };
 
 }  // namespace
@@ -47,6 +50,13 @@ void add_sbom_command(CLI::App& app, Context& context) {
       ->check(CLI::IsMember({"x86_64", "arm64"}));
   command->add_option("--engine", options->request.engine.program, "The engine's client program")
       ->capture_default_str();
+  auto* engine_host = command->add_option(
+      "--engine-host", options->engine_host,
+      "With --spec: the engine of HUBTEL_ENGINE_HOSTS that built the image (its address)");
+  auto* engines_file = command
+                           ->add_option("--engines", options->engines_file,
+                                        "With --spec: the engine assignment configure wrote")
+                           ->capture_default_str();
   auto* image = command->add_option(
       "--image", options->image,
       "A saved image instead: a docker-save archive, an OCI layout folder, or - for stdin");
@@ -68,6 +78,8 @@ void add_sbom_command(CLI::App& app, Context& context) {
   auto* output = command->add_option(
       "--output", options->output, "With --image: the file to write (atomically); default stdout");
   spec->excludes(image);
+  engine_host->excludes(image);
+  engines_file->excludes(image);
   for (auto* only_image : {base_layers, name, base_name, base_digest, format, output}) {
     only_image->excludes(spec);
   }
@@ -80,6 +92,7 @@ void add_sbom_command(CLI::App& app, Context& context) {
         throw Error("--spec needs --arch (x86_64 or arm64)", ExitCode::usage);
       }
       options->request.arch = options->arch;
+      engine::attach_host(options->request.engine, options->engines_file, options->engine_host);
       context.exit_code = sbom::run_sbom(options->request, context.out, context.err);
       return;
     }

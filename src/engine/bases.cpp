@@ -150,7 +150,8 @@ std::optional<LocalImage> local_image(const Engine& engine, const std::string& r
     // No such image, or no engine to ask: the latter is the error. docker says "No such image",
     // podman and buildah "image not known".
     const auto& said = result.steps.front().err;
-    if (said.find("No such") == std::string::npos && said.find("not known") == std::string::npos) {
+    if (said.find("No such") == std::string::npos &&
+        said.find("image not known") == std::string::npos) {
       require_answer(engine);
     }
     return std::nullopt;

@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <condition_variable>
 #include <cstdint>
@@ -90,9 +91,17 @@ std::string hex_of(const unsigned char* bytes, unsigned int length) {
   return out;
 }
 
-// Reads the current member's data as `request` asks: hashed, kept, or both.
-FileContent read_content(struct archive* archive, PathTree::Id node, const ContentRequest& request,
-                         std::string_view label, std::string_view path) {
+// What read_content keeps of one file in memory at most: package databases (an rpm database is
+// tens of MiB) and Python METADATA are far smaller.
+constexpr std::uint64_t max_kept_bytes = std::uint64_t{256} << 20U;
+// The holes of sparse files read_content hashes as zeros, at most.
+constexpr std::uint64_t max_hole_bytes = std::uint64_t{4} << 30U;
+
+// Reads the current member's data (`bytes` long, as its header says) as `request` asks: hashed,
+// kept, or both. The holes of a sparse member read as the zeros they unpack to.
+FileContent read_content(struct archive* archive, const ReadContext& context, PathTree::Id node,
+                         const ContentRequest& request, std::string_view label,
+                         std::string_view path, std::uint64_t bytes) {
   using Context = std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)>;
   Context sha256(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   Context sha1(EVP_MD_CTX_new(), EVP_MD_CTX_free);
@@ -103,6 +112,41 @@ FileContent read_content(struct archive* archive, PathTree::Id node, const Conte
   }
   FileContent content{node, {}, {}, std::nullopt};
   std::string kept;
+  std::uint64_t position = 0;
+  const auto feed = [&](const void* data, std::size_t length) {
+    if (request.hash) {
+      EVP_DigestUpdate(sha256.get(), data, length);
+      EVP_DigestUpdate(sha1.get(), data, length);
+    }
+    if (request.keep) {
+      if (length > max_kept_bytes - kept.size()) {
+        throw Error(fmt::format(
+            "{}: '{}' holds more than the {} MiB an SBOM reads of a package database or "
+            "metadata file; is it one?",
+            label, path, max_kept_bytes >> 20U));
+      }
+      kept.append(static_cast<const char*>(data), length);
+    }
+    position += length;
+  };
+  // Zeros up to `offset`: a sparse member's hole (bounded by the member's size, and in all to
+  // what hashing takes seconds for, not hours).
+  std::uint64_t filled = 0;
+  const auto fill_to = [&](std::uint64_t offset) {
+    static const std::array<char, 65536> zeros{};
+    offset = std::min(offset, std::max(bytes, position));
+    filled += offset > position ? offset - position : 0;
+    if (filled > max_hole_bytes) {
+      throw Error(fmt::format(
+          "{}: '{}' is a sparse file with more than {} GiB of holes, which an SBOM would hash as "
+          "the zeros they unpack to; leave such a file out of the image",
+          label, path, max_hole_bytes >> 30U));
+    }
+    while (position < offset) {
+      feed(zeros.data(),
+           static_cast<std::size_t>(std::min<std::uint64_t>(zeros.size(), offset - position)));
+    }
+  };
   for (;;) {
     const void* buffer = nullptr;
     std::size_t length = 0;
@@ -112,18 +156,19 @@ FileContent read_content(struct archive* archive, PathTree::Id node, const Conte
       break;
     }
     if (code < ARCHIVE_WARN) {
+      if (context.failure) {
+        std::rethrow_exception(context.failure);  // the source's own error (a short read, ...)
+      }
       const char* what = archive_error_string(archive);
       throw Error(fmt::format("{}: cannot read '{}' ({})", label, path,
                               what != nullptr ? what : "corrupt layer"));
     }
-    if (request.hash) {
-      EVP_DigestUpdate(sha256.get(), buffer, length);
-      EVP_DigestUpdate(sha1.get(), buffer, length);
+    if (offset > 0) {
+      fill_to(static_cast<std::uint64_t>(offset));
     }
-    if (request.keep) {
-      kept.append(static_cast<const char*>(buffer), length);
-    }
+    feed(buffer, length);
   }
+  fill_to(bytes);
   if (request.hash) {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
@@ -169,6 +214,15 @@ PathTree::Id intern(PathTree& tree, std::string_view path, std::string_view labe
 }  // namespace
 
 namespace {
+
+// A whiteout member (.wh.<name>, .wh..wh..opq, aufs bookkeeping), by the base name of its path.
+bool is_whiteout(std::string_view path) {
+  while (!path.empty() && path.back() == '/') {
+    path.remove_suffix(1);
+  }
+  const auto slash = path.rfind('/');
+  return path.substr(slash == std::string_view::npos ? 0 : slash + 1).starts_with(".wh.");
+}
 
 // Turns a layer's tar members into its summary, one at a time, whoever parsed their headers.
 class Collector {
@@ -332,14 +386,17 @@ LayerSummary summarise_layer(ByteSource& source, PathTree& tree, EntryBudget& bu
     const auto node = collector.add(
         raw, target != nullptr ? std::optional<std::string_view>(target) : std::nullopt, type,
         size);
-    if (select != nullptr && *select && target == nullptr && type == AE_IFREG) {
+    // Whiteouts are regular files of no content that name another: never a file to read.
+    if (select != nullptr && *select && target == nullptr && type == AE_IFREG &&
+        node != PathTree::none && !is_whiteout(raw)) {
       std::string_view clean = raw;
       while (clean.starts_with("./") || clean.starts_with("/")) {
         clean.remove_prefix(clean.front() == '/' ? 1 : 2);
       }
       const auto bytes = static_cast<std::uint64_t>(std::max<std::int64_t>(0, size));
       if (const auto request = (*select)(clean, bytes); request.hash || request.keep) {
-        collector.add_content(read_content(archive.get(), node, request, label, raw));
+        collector.add_content(
+            read_content(archive.get(), context, node, request, label, raw, bytes));
       }
     }
   }

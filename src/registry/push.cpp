@@ -130,6 +130,50 @@ void push_cache(const spec::ImageSpec& spec, const std::string& arch, Client& cl
                      refs->build, refs->runtime);
 }
 
+// Attaches the SBOM <name>-sbom wrote for the pushed image `digest` as a referrer of it, once:
+// only the SBOM that names the image's id, and not again when release.json says it is attached
+// to that digest already.
+void attach_sbom(const spec::ImageSpec& spec, const Plan& plan, const std::string& digest,
+                 const std::string& aws, const std::string& arch_step, std::ostream& err) {
+  const auto sbom_file = sbom::sbom_file(spec, plan.arch);
+  if (!fs::exists(sbom_file)) {
+    return;
+  }
+  const auto described = sbom::image_id_in(sbom_file, spec.sbom_format);
+  if (described != plan.image_id) {
+    err << fmt::format(
+        "hubtel: {} ({}): {} is the SBOM of {}, not of the image pushed ({}): not "
+        "attached; build the {}-sbom target and push again to attach this image's\n",
+        spec.name, plan.arch, sbom_file.string(),
+        described.empty() ? std::string("no image it names") : described.substr(0, 19),
+        plan.image_id.substr(0, 19), spec.name);
+    return;
+  }
+  Sha256 sha;
+  sha.update(read_file(sbom_file));
+  const auto sbom_digest = sha.finish();
+  auto recorded = deploy::recorded_sbom(spec, plan.arch, plan.image_id);
+  if (recorded.is_object() && recorded.value("digest", "") == sbom_digest &&
+      recorded.value(json::json_pointer("/attached/image"), json()) == json(digest)) {
+    return;  // attached to this digest already
+  }
+  recorded = {{"file", sbom_file.filename().string()},
+              {"format", spec.sbom_format},
+              {"digest", sbom_digest}};
+  Api api(*spec.repository, aws, arch_step + ": attaching the SBOM");
+  const auto attached = sbom::attach(api, digest, sbom_file, spec.sbom_format);
+  err << fmt::format("hubtel: {} ({}): attached its SBOM {} as {}\n", spec.name, plan.arch,
+                     attached.digest.substr(0, 19),
+                     attached.how == "referrer" ? std::string("a referrer of ") + digest
+                                                : "the tag " + attached.how);
+  const bool referrer = attached.how == "referrer";
+  recorded["attached"] = {{"image", digest},
+                          {"manifest", attached.digest},
+                          {"how", referrer ? "referrer" : "tag"},
+                          {"tag", referrer ? json(nullptr) : json(attached.how)}};
+  deploy::record_sbom(spec, plan.arch, plan.image_id, recorded);
+}
+
 }  // namespace
 
 int run_push(const PushRequest& request, std::ostream& out, std::ostream& err) {
@@ -156,7 +200,11 @@ int run_push(const PushRequest& request, std::ostream& out, std::ostream& err) {
     if (!plan.needed) {
       err << fmt::format("hubtel-ai: {} ({}) is already in {}\n", spec.name, plan.arch,
                          plan.target);
-      out << read_line_file(ref_file) << '\n';
+      const auto reference = read_line_file(ref_file);
+      out << reference << '\n';
+      // Pushed already (by an earlier push, or by the buildx builder): its SBOM may not be yet.
+      attach_sbom(spec, plan, digest_in(reference), request.aws,
+                  fmt::format("{} ({})", step, plan.arch), err);
       continue;
     }
     client.log_in(*spec.repository, request.create_repository, err);
@@ -180,39 +228,7 @@ int run_push(const PushRequest& request, std::ostream& out, std::ostream& err) {
             "\n");
     out << reference << '\n';
     // The SBOM <name>-sbom wrote for this image goes beside it, as a referrer of its digest.
-    // Only the SBOM of this very image: the one that names its image id.
-    if (const auto sbom_file = sbom::sbom_file(spec, plan.arch); fs::exists(sbom_file)) {
-      const auto described = sbom::image_id_in(sbom_file, spec.sbom_format);
-      if (described != plan.image_id) {
-        err << fmt::format(
-            "hubtel: {} ({}): {} is the SBOM of {}, not of the image pushed ({}): not "
-            "attached; build the {}-sbom target and push again to attach this image's\n",
-            spec.name, plan.arch, sbom_file.string(),
-            described.empty() ? std::string("no image it names") : described.substr(0, 19),
-            plan.image_id.substr(0, 19), spec.name);
-      } else {
-        auto recorded = deploy::recorded_sbom(spec, plan.arch, plan.image_id);
-        if (recorded.is_null()) {
-          Sha256 sha;
-          sha.update(read_file(sbom_file));
-          recorded = {{"file", sbom_file.filename().string()},
-                      {"format", spec.sbom_format},
-                      {"digest", sha.finish()}};
-        }
-        Api api(*spec.repository, request.aws, arch_step + ": attaching the SBOM");
-        const auto attached = sbom::attach(api, digest, sbom_file, spec.sbom_format);
-        err << fmt::format("hubtel: {} ({}): attached its SBOM {} as {}\n", spec.name, plan.arch,
-                           attached.digest.substr(0, 19),
-                           attached.how == "referrer" ? std::string("a referrer of ") + digest
-                                                      : "the tag " + attached.how);
-        recorded["attached"] = {
-            {"image", digest},
-            {"manifest", attached.digest},
-            {"how", attached.how == "referrer" ? "referrer" : "tag"},
-            {"tag", attached.how == "referrer" ? json(nullptr) : json(attached.how)}};
-        deploy::record_sbom(spec, plan.arch, plan.image_id, recorded);
-      }
-    }
+    attach_sbom(spec, plan, digest, request.aws, arch_step, err);
     if (spec.registry_cache) {
       push_cache(spec, plan.arch, client, err);
     }

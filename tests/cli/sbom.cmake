@@ -171,6 +171,17 @@ _hubtel_cli_test(
   RESULT 2
   STDERR "^hubtel-ai: error: --spec excludes --image\n")
 _hubtel_cli_test(
+  sbom.engine-host-and-image
+  COMMAND sbom --image image.tar --engine-host tcp://127.0.0.1:2376
+  RESULT 2
+  STDERR "^hubtel-ai: error: --engine-host excludes --image\n")
+_hubtel_cli_test(
+  sbom.engine-host-unknown
+  COMMAND sbom --spec "${_sbom_work}/no-such-spec.json" --arch x86_64 --engine-host
+          tcp://127.0.0.1:1 --engines "${_sbom_work}/no-engines.json"
+  RESULT 1
+  STDERR "^hubtel-ai: error: the engine assignment '.*no-engines.json' is missing")
+_hubtel_cli_test(
   sbom.base-digest-bad
   COMMAND sbom --image image.tar --base-digest sha256:abc
   RESULT 2
