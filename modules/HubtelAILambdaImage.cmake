@@ -43,8 +43,8 @@ container image, with targets that build, measure, invoke, push and deploy it.
   (its runtime base; for a local base its image id) and ``org.opencontainers.image.revision``
   (the git ``HEAD`` of the context, when it is in a git work tree). Every file the image adds has
   the time ``SOURCE_DATE_EPOCH`` says (the environment's, else the last commit's, else 0), so two
-  builds of the same sources on the same lock give the same layers. After ``<name>-push`` and
-  ``<name>-deploy``, ``hubtel/<name>/release.json`` records each architecture's pushed digest,
+  builds of the same sources on the same lock give the same layers. After ``<name>-push``,
+  ``<name>-deploy`` and ``<name>-sbom``, ``hubtel/<name>/release.json`` records each architecture's pushed digest,
   its base, every locked base, the source revision and the function's version and alias.
   ``<name>-size`` also builds the builder stage, tagged ``hubtel/<name>:build-<arch>``, to show
   what the multi-stage build saved (quietly: its engine log shows only when it fails); remove

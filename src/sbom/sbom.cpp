@@ -193,6 +193,9 @@ int run_sbom(const SbomRequest& request, std::ostream& out, std::ostream& err) {
   // it attached it.
   Sha256 sha;
   sha.update(text);
+  // The whole record first (image id, base, labels, locked bases, revision; the pushed digest
+  // once there is one), then its SBOM.
+  deploy::write_release(spec, &engine, nullptr);
   deploy::record_sbom(spec, arch, id,
                       json{{"file", file.filename().string()},
                            {"format", spec.sbom_format},
