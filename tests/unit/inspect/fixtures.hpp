@@ -2,6 +2,9 @@
 // layout folders, and the broken variants the size command must refuse.
 #pragma once
 
+#include "inspect/layer.hpp"
+
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -30,6 +33,25 @@ std::string repeated_layer_archive(const std::vector<TarEntry>& entries, int tim
 
 // "sha256:<hex>"
 std::string sha256(std::string_view bytes);
+
+// A layer read as a stream from memory, `chunk` bytes at a time (an odd size, so tar headers
+// straddle chunks).
+class StringSource : public inspect::ByteSource {
+ public:
+  explicit StringSource(std::string bytes, std::size_t chunk = 1000)
+      : bytes_(std::move(bytes)), chunk_(chunk) {}
+  std::string_view next() override {
+    const auto n = std::min(chunk_, bytes_.size() - at_);
+    const std::string_view out(bytes_.data() + at_, n);
+    at_ += n;
+    return out;
+  }
+
+ private:
+  std::string bytes_;
+  std::size_t chunk_;
+  std::size_t at_ = 0;
+};
 
 struct FixtureLayer {
   std::vector<TarEntry> entries;

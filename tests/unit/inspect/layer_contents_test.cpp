@@ -2,8 +2,8 @@
 // unpack to, whiteouts never read as files, kept documents whole.
 #include "common/error.hpp"
 #include "common/files.hpp"
-#include "common/sha256.hpp"
 #include "common/temporary_dir.hpp"
+#include "inspect/fixtures.hpp"
 #include "inspect/layer.hpp"
 #include "process/process.hpp"
 
@@ -17,22 +17,9 @@
 namespace hubtel::inspect {
 namespace {
 
+using test::StringSource;
+
 namespace fs = std::filesystem;
-
-class StringSource : public ByteSource {
- public:
-  explicit StringSource(std::string bytes) : bytes_(std::move(bytes)) {}
-  std::string_view next() override {
-    const auto n = std::min<std::size_t>(4096, bytes_.size() - at_);
-    const std::string_view out(bytes_.data() + at_, n);
-    at_ += n;
-    return out;
-  }
-
- private:
-  std::string bytes_;
-  std::size_t at_ = 0;
-};
 
 struct Read {
   LayerSummary summary;
@@ -49,12 +36,6 @@ Read read_contents(std::string tar) {
   };
   out.summary = summarise_layer(source, out.tree, budget, "layer", &select);
   return out;
-}
-
-std::string sha256_hex(const std::string& bytes) {
-  Sha256 sha;
-  sha.update(bytes);
-  return sha.finish().substr(7);
 }
 
 // GNU tar of the files under `root`, made by the machine's tar (--sparse: holes as a sparse map).
@@ -80,7 +61,7 @@ TEST(LayerContents, SparseFileHashesAsItUnpacks) {
     file << std::string(100, 'b');
   }
   fs::resize_file(root / "sparse.bin", 3 << 20);
-  const auto expected = sha256_hex(read_file(root / "sparse.bin"));
+  const auto expected = test::sha256(read_file(root / "sparse.bin"));
   const auto tar = gnu_tar(root);
   ASSERT_NE(tar.find("sparse.bin"), std::string::npos);
   ASSERT_LT(tar.size(), std::size_t{1} << 20) << "the tar holds the holes: not sparse";
@@ -88,7 +69,7 @@ TEST(LayerContents, SparseFileHashesAsItUnpacks) {
   const auto read = read_contents(tar);
   ASSERT_EQ(read.summary.contents.size(), 1U);
   EXPECT_EQ(read.tree.path(read.summary.contents[0].node), "/sparse.bin");
-  EXPECT_EQ(read.summary.contents[0].sha256, expected);
+  EXPECT_EQ("sha256:" + read.summary.contents[0].sha256, expected);
 }
 
 TEST(LayerContents, WhiteoutsAreNeverReadAsFiles) {
@@ -105,7 +86,7 @@ TEST(LayerContents, WhiteoutsAreNeverReadAsFiles) {
   EXPECT_EQ(read.tree.path(content.node), "/etc/keep.conf");
   ASSERT_TRUE(content.text.has_value());
   EXPECT_EQ(*content.text, "kept\n");
-  EXPECT_EQ(content.sha256, sha256_hex("kept\n"));
+  EXPECT_EQ("sha256:" + content.sha256, test::sha256("kept\n"));
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // tars: the same summary and the same interned paths, or nothing (left to libarchive), in every
 // tar format libarchive writes, with every kind of member, long and unusual names, and damage.
 #include "common/error.hpp"
+#include "inspect/fixtures.hpp"
 #include "inspect/layer.hpp"
 
 #include <archive.h>
@@ -20,6 +21,8 @@
 namespace hubtel::inspect {
 namespace {
 
+using test::StringSource;
+
 class StringRandom : public RandomSource {
  public:
   explicit StringRandom(std::string bytes) : bytes_(std::move(bytes)) {}
@@ -35,21 +38,6 @@ class StringRandom : public RandomSource {
 
  private:
   std::string bytes_;
-};
-
-class StringSource : public ByteSource {
- public:
-  explicit StringSource(std::string bytes) : bytes_(std::move(bytes)) {}
-  std::string_view next() override {
-    const auto n = std::min<std::size_t>(1000, bytes_.size() - at_);
-    const std::string_view out(bytes_.data() + at_, n);
-    at_ += n;
-    return out;
-  }
-
- private:
-  std::string bytes_;
-  std::size_t at_ = 0;
 };
 
 struct Member {
