@@ -29,8 +29,11 @@ push_base() {
   "$docker" build -q -t "$repo:$tag" "$context" >/dev/null
   "$docker" push "$repo:$tag" | sed -n 's/.*digest: \(sha256:[0-9a-f]\{64\}\).*/\1/p'
 }
+# A label's value, or <no value> when the image has no such label (a template's index would give
+# an empty string for both).
 label() {
-  "$docker" image inspect --format "{{index .Config.Labels \"$1\"}}" "$image"
+  "$docker" image inspect --format '{{json .Config.Labels}}' "$image" |
+    python3 -c 'import json, sys; print((json.load(sys.stdin) or {}).get(sys.argv[1], "<no value>"))' "$1"
 }
 marker() { "$docker" run --rm --entrypoint cat "$image" /etc/lock-marker; }
 edit() { echo "# edit $1" >>"$source_dir/app.py"; }
