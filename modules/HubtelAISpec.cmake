@@ -24,7 +24,7 @@ The keywords of :command:`hubtel_add_lambda_image`, each with its values:
       [TESTS <ON|OFF>] [TEST_ARGS <arg>...]
       [STAGES <dev|debug>...]
       [TEMPLATE <file.mustache>]
-      [BUILD_ARGS <K=V>...] [SECRETS <id=path>...]
+      [BUILD_ARGS <K=V>...] [SECRETS <id=path>...] [BUILD_NETWORK <host|none|default>]
       [MAX_SIZE <size>]
       [EVENT <event.json> | EVENT_KIND <kind>]
       [REPOSITORY <registry/repo>] [TAG <tag>]
@@ -180,6 +180,15 @@ The keywords of :command:`hubtel_add_lambda_image`, each with its values:
     ``id=path`` secrets mounted with BuildKit secret mounts at ``/run/secrets/<id>`` in the
     build steps; they never land in a layer, and a new secret alone rebuilds nothing.
 
+  ``BUILD_NETWORK``
+    The network the build steps (``RUN``) get: ``host`` (the machine's own network), ``none``
+    (no network at all: a build that downloads nothing, FetchContent included) or ``default``
+    (the engine's own: a network namespace of its own per step, which the engine sets up at
+    every ``RUN``, about 0.3 s each with Docker). Unless given here or by
+    ``HUBTEL_BUILD_NETWORK``, builds on Docker's built-in BuildKit, podman and buildah get
+    ``host`` and builds on a buildx builder that builder's default. Each value is a cache of
+    its own: changing it builds the image again.
+
   ``MAX_SIZE``
     A budget for ``<name>-size`` (e.g. ``50MiB``); the 10 GB Lambda limit always applies.
 
@@ -244,6 +253,11 @@ The keywords of :command:`hubtel_add_lambda_image`, each with its values:
     ``<name>-push`` writes it first and attaches it to the pushed image's digest as an OCI
     referrer (or, where the registry has no referrers API, under the tag
     ``sha256-<digest>.sbom``), never inside the image's manifest.
+
+.. variable:: HUBTEL_BUILD_NETWORK
+
+  ``BUILD_NETWORK`` of the images whose call gives none: ``host``, ``none`` or ``default``
+  (default empty: ``host``, or a buildx builder's own default).
 
 .. variable:: HUBTEL_DEFAULT_ARCHITECTURES
 
@@ -407,6 +421,7 @@ _hubtel_rule(
     "a kind of sample event: apigw-rest, apigw-http, function-url, alb, s3-put, s3-delete, sqs, sns, eventbridge, scheduled, dynamodb-stream, kinesis or cloudwatch-logs (hubtel-ai event --list)"
 )
 _hubtel_rule(SBOM_FORMAT ONE_OF spdx cyclonedx)
+_hubtel_rule(BUILD_NETWORK ONE_OF host none default)
 _hubtel_rule(FUNCTION_NAME LIMIT 64 MATCHES "^[A-Za-z0-9_-]+$" "letters, digits, '-' and '_'")
 _hubtel_rule(PUBLISH MATCHES ${_hubtel_boolean})
 _hubtel_rule(TESTS MATCHES ${_hubtel_boolean})
@@ -469,6 +484,7 @@ set(_hubtel_one_value
     ALIAS
     KEEP_IMAGES
     SBOM_FORMAT
+    BUILD_NETWORK
     TESTS)
 set(_hubtel_multi_value
     SOURCES
@@ -512,6 +528,7 @@ string(
   TAG
   FUNCTION_NAME
   SBOM_FORMAT
+  BUILD_NETWORK
   ${_HUBTEL_FUNCTION_KEYWORDS})
 set(_HUBTEL_OPTIONS_REGEX "^(${_hubtel_options_regex})$" CACHE INTERNAL "")
 unset(_hubtel_options_regex)
@@ -526,6 +543,9 @@ if(NOT CMAKE_SCRIPT_MODE_FILE)
       CACHE STRING "Architectures of images whose call names none (x86_64 and/or arm64)")
   option(HUBTEL_CROSS_COMPILE
          "Cross-compile on the build platform where the builder can (else emulate)" ON)
+  set(HUBTEL_BUILD_NETWORK ""
+      CACHE STRING "The network of image build steps: host, none or default (empty: host)")
+  set_property(CACHE HUBTEL_BUILD_NETWORK PROPERTY STRINGS "" host none default)
   # The AWS defaults; a cache variable a runtime lets a project point at its own mirror.
   get_property(_hubtel_runtimes GLOBAL PROPERTY _HUBTEL_CHOICES_RUNTIME)
   foreach(_hubtel_runtime IN LISTS _hubtel_runtimes)
@@ -886,10 +906,12 @@ function(_hubtel_spec name)
   if(options)
     _hubtel_options_json(options_json ${fn} ${name} ${ARGN})
   else()
-    get_property(options_json GLOBAL PROPERTY _HUBTEL_NO_OPTIONS_JSON)
+    # One per default of BUILD_NETWORK, which a project may change between calls.
+    get_property(options_json GLOBAL PROPERTY "_HUBTEL_NO_OPTIONS_JSON_${HUBTEL_BUILD_NETWORK}")
     if(NOT options_json)
       _hubtel_options_json(options_json ${fn} ${name})
-      set_property(GLOBAL PROPERTY _HUBTEL_NO_OPTIONS_JSON "${options_json}")
+      set_property(GLOBAL PROPERTY "_HUBTEL_NO_OPTIONS_JSON_${HUBTEL_BUILD_NETWORK}"
+                                   "${options_json}")
     endif()
   endif()
 
@@ -1220,6 +1242,20 @@ function(_hubtel_options_json out fn name)
     set(sbom_format ${arg_SBOM_FORMAT})
   endif()
   string(APPEND json "  \"sbom_format\": \"${sbom_format}\",\n")
+  # The project's default, checked here: every configure writes the members of one call at least.
+  set(build_network null)
+  if(DEFINED arg_BUILD_NETWORK)
+    set(build_network "\"${arg_BUILD_NETWORK}\"")
+  elseif(NOT "${HUBTEL_BUILD_NETWORK}" STREQUAL "")
+    _hubtel_check_value(error BUILD_NETWORK "${HUBTEL_BUILD_NETWORK}")
+    if(error)
+      _hubtel_shown(shown "${HUBTEL_BUILD_NETWORK}")
+      _hubtel_fail(${fn} ${name} "HUBTEL_BUILD_NETWORK \"${shown}\" is not supported: expected "
+                   "host, none or default (or empty for host)")
+    endif()
+    set(build_network "\"${HUBTEL_BUILD_NETWORK}\"")
+  endif()
+  string(APPEND json "  \"build_network\": ${build_network},\n")
   string(APPEND json "  \"publish\": ${publish},\n  \"registry_cache\": ${registry_cache}\n")
   set(${out} "${json}" PARENT_SCOPE)
 endfunction()

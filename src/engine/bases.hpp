@@ -33,6 +33,19 @@ struct BaseLock {
   [[nodiscard]] const LockedBase* find(const std::string& name) const;
 };
 
+// What the engine holds under a name: its id, its platform and the registry digests it was
+// pulled or pushed with.
+struct LocalImage {
+  std::string id;
+  std::string os;
+  std::string architecture;
+  std::vector<std::string> repo_digests;
+};
+
+// The engine's image of `ref`, or nullopt when it has none; asked once per engine and name in a
+// process. Throws when the engine does not answer (require_answer).
+std::optional<LocalImage> local_image(const Engine& engine, const std::string& ref);
+
 // The images the FROM instructions of a Dockerfile name, each once, in order: stage names,
 // `scratch` and names built from build arguments ($VAR) are left out.
 std::vector<std::string> from_images(std::string_view dockerfile);

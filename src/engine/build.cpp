@@ -400,6 +400,19 @@ void renew_sources_stamp(const spec::ImageSpec& spec, const std::string& arch,
                   ::getpid()));
 }
 
+std::vector<std::string> network_args(const std::string& kind, const spec::ImageSpec& spec) {
+  const bool buildx = kind == "docker-buildx" || kind == "buildx";
+  const auto network = spec.build_network.value_or(buildx ? "default" : "host");
+  if (network == "default") {
+    return {};
+  }
+  std::vector<std::string> args{"--network=" + network};
+  if (buildx && network == "host") {
+    args.emplace_back("--allow=network.host");
+  }
+  return args;
+}
+
 std::vector<std::string> build_command(const Engine& engine, const spec::ImageSpec& spec,
                                        const std::string& arch, const std::string& stage,
                                        const std::vector<std::string>& extra) {
@@ -433,6 +446,8 @@ std::vector<std::string> build_command(const Engine& engine, const spec::ImageSp
       argv.insert(argv.end(), {"--build-arg", "HUBTEL_SOURCES_STAMP=" + read_line_file(stamp)});
     }
   }
+  const auto network = network_args(engine.kind, spec);
+  argv.insert(argv.end(), network.begin(), network.end());
   for (const auto& [key, value] : spec.build_args) {
     argv.insert(argv.end(), {"--build-arg", key + "=" + value});
   }

@@ -94,6 +94,12 @@ bool needs_sources_stamp(const Engine& engine, const spec::ImageSpec& spec);
 void renew_sources_stamp(const spec::ImageSpec& spec, const std::string& arch,
                          const std::optional<std::string>& stage = {});
 
+// The network arguments of a build (BUILD_NETWORK): --network=<value> as the spec says, or, when
+// it says nothing, host on Docker's built-in BuildKit, podman and buildah (an isolated network
+// costs every RUN step about 0.3 s to set up) and the builder's own default on buildx. A buildx
+// build on the host network also asks for the network.host entitlement. "default" gives none.
+std::vector<std::string> network_args(const std::string& kind, const spec::ImageSpec& spec);
+
 // The engine's build command for one target stage of the spec's Dockerfile; `extra` goes before
 // the context (outputs, tags, id files).
 std::vector<std::string> build_command(const Engine& engine, const spec::ImageSpec& spec,

@@ -5,6 +5,7 @@
 #include "common/error.hpp"
 #include "common/files.hpp"
 #include "common/temporary_dir.hpp"
+#include "engine/bases.hpp"
 #include "process/process.hpp"
 
 #include <fmt/format.h>
@@ -200,17 +201,19 @@ bool builder_has_every_package(const Engine& engine, const spec::ImageSpec& spec
   }
   const bool cross = spec.cross && arch != host_arch();
   const auto builder_arch = dpkg_arch(cross ? host_arch() : arch);
-  const auto inspected = quietly(engine, {engine.program, "image", "inspect", "--format",
-                                          "{{.Id}} {{.Os}} {{.Architecture}}", spec.builder_image});
-  std::istringstream fields(inspected.out);
-  std::string image_id;
-  std::string os;
-  std::string image_arch;
-  fields >> image_id >> os >> image_arch;
-  if (!inspected.ok() || image_id.rfind("sha256:", 0) != 0 || image_id.size() != 71 ||
-      os != "linux" || image_arch != builder_arch) {
+  // The same answer the base lock had: one engine call for both. A client that cannot run, or an
+  // engine that does not answer, leaves the package step to ask inside the builder, as before.
+  std::optional<LocalImage> inspected;
+  try {
+    inspected = local_image(engine, spec.builder_image);
+  } catch (const Error&) {
+    return false;
+  }
+  if (!inspected || inspected->id.rfind("sha256:", 0) != 0 || inspected->id.size() != 71 ||
+      inspected->os != "linux" || inspected->architecture != builder_arch) {
     return false;  // not pulled yet, or of another platform: the engine resolves it
   }
+  const auto& image_id = inspected->id;
 
   const auto cache = packages_cache(spec, image_id);
   std::string listed;

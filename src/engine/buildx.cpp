@@ -52,6 +52,8 @@ std::vector<std::string> buildx_command(const std::string& program, const spec::
                                 spec::dockerfile(spec).string(),
                                 "--target",
                                 stage};
+  const auto network = network_args("buildx", spec);
+  argv.insert(argv.end(), network.begin(), network.end());
   for (const auto& [key, value] : spec.build_args) {
     argv.insert(argv.end(), {"--build-arg", key + "=" + value});
   }

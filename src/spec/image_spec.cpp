@@ -355,6 +355,10 @@ void read_registry_and_function(const Members& m, ImageSpec& spec) {
   if (!m.is_null("sbom_format")) {
     spec.sbom_format = m.one_of("sbom_format", {"spdx", "cyclonedx"});
   }
+  // Written since BUILD_NETWORK; null (or absent) leaves the choice to the engine kind.
+  if (!m.is_null("build_network")) {
+    spec.build_network = m.one_of("build_network", {"host", "none", "default"});
+  }
   spec.function_name =
       m.optional_text("function_name", pattern("[A-Za-z0-9_-]{1,64}"),
                       "a function name of letters, digits, '-' and '_' (at most 64)");

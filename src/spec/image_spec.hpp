@@ -85,6 +85,9 @@ struct ImageSpec {
   bool registry_cache = false;
   // The SBOM's format (SBOM_FORMAT): spdx (SPDX 2.3 JSON) or cyclonedx (CycloneDX 1.5 JSON).
   std::string sbom_format = "spdx";
+  // BUILD_NETWORK: the network of the build steps (host, none or default); unset, the engine
+  // kind's choice (see engine::network_args).
+  std::optional<std::string> build_network;
 
   // Function.
   std::optional<std::string> function_name;

@@ -36,7 +36,8 @@ foreach(
         tests
         bases
         reproducible
-        sbom)
+        sbom
+        network)
   set(_hubtel_fixtures hubtel_install hubtel_engine hubtel_base_images)
   if(_hubtel_case STREQUAL "init")
     list(APPEND _hubtel_fixtures hubtel_registry hubtel_moto)

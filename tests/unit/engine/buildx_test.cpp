@@ -135,3 +135,19 @@ TEST(Buildx, ReadsDigestsFromTheMetadataFile) {
       }).find("is no digest"),
       std::string::npos);
 }
+
+// BUILD_NETWORK on a buildx builder: nothing unless the spec says (the builder's default), and
+// the host network with the entitlement the builder must allow.
+TEST(Buildx, PassesTheBuildNetworkOnlyWhenTheSpecSaysIt) {
+  const TempDir temp;
+  const auto plan = engine::buildx_plan("ci", read_native(temp), "", false, temp.path() / "m.json");
+  const auto unsaid =
+      engine::buildx_command("docker", read_native(temp), "x86_64", "runtime", plan, {});
+  EXPECT_EQ(std::count_if(unsaid.begin(), unsaid.end(),
+                          [](const std::string& arg) { return arg.rfind("--network", 0) == 0; }),
+            0);
+  const auto host = engine::buildx_command("docker", read_native(temp, {{"build_network", "host"}}),
+                                           "x86_64", "runtime", plan, {});
+  EXPECT_TRUE(std::find(host.begin(), host.end(), "--network=host") != host.end());
+  EXPECT_TRUE(std::find(host.begin(), host.end(), "--allow=network.host") != host.end());
+}

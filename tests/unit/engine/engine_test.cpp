@@ -51,6 +51,7 @@ TEST(Engine, BuildsWithDockerBuildKit) {
                                           (temp.path() / "Dockerfile").string(),
                                           "--target",
                                           "runtime",
+                                          "--network=host",
                                           "--build-arg",
                                           "GREETING=hi",
                                           "--secret",
@@ -63,6 +64,40 @@ TEST(Engine, BuildsWithDockerBuildKit) {
   EXPECT_EQ(argv, expected);
   EXPECT_EQ(engine::environment_of(engine),
             (std::vector<std::pair<std::string, std::string>>{{"DOCKER_BUILDKIT", "1"}}));
+}
+
+// BUILD_NETWORK: as the spec says; unsaid, the host's network on the engine's own BuildKit,
+// podman and buildah, and the builder's default on buildx (whose host network needs an
+// entitlement the builder must allow).
+TEST(Engine, GivesBuildStepsTheNetworkTheSpecSays) {
+  const TempDir temp;
+  const auto unsaid = read_native(temp);
+  EXPECT_FALSE(unsaid.build_network.has_value());
+  using Args = std::vector<std::string>;
+  for (const std::string kind : {"docker-buildkit", "podman", "buildah"}) {
+    EXPECT_EQ(engine::network_args(kind, unsaid), Args{"--network=host"}) << kind;
+    const auto argv = engine::build_command({"docker", kind, {}}, unsaid, "x86_64", "build", {});
+    EXPECT_EQ(std::count(argv.begin(), argv.end(), "--network=host"), 1) << kind;
+  }
+  EXPECT_EQ(engine::network_args("docker-buildx", unsaid), Args{});
+  EXPECT_EQ(engine::network_args("buildx", unsaid), Args{});
+  const auto none = read_native(temp, {{"build_network", "none"}});
+  const auto host = read_native(temp, {{"build_network", "host"}});
+  const auto isolated = read_native(temp, {{"build_network", "default"}});
+  for (const std::string kind : {"docker-buildkit", "podman", "buildah", "docker-buildx"}) {
+    EXPECT_EQ(engine::network_args(kind, none), Args{"--network=none"}) << kind;
+    EXPECT_EQ(engine::network_args(kind, isolated), Args{}) << kind;
+    const auto argv = engine::build_command({"docker", kind, {}}, isolated, "x86_64", "build", {});
+    EXPECT_EQ(std::count_if(argv.begin(), argv.end(),
+                            [](const std::string& arg) { return arg.rfind("--network", 0) == 0; }),
+              0)
+        << kind;
+  }
+  EXPECT_EQ(engine::network_args("docker-buildkit", host), Args{"--network=host"});
+  EXPECT_EQ(engine::network_args("docker-buildx", host),
+            (Args{"--network=host", "--allow=network.host"}));
+  EXPECT_EQ(engine::network_args("buildx", host), (Args{"--network=host", "--allow=network.host"}));
+  EXPECT_THROW(read_native(temp, {{"build_network", "bridge"}}), Error);
 }
 
 TEST(Engine, BuildsWithBuildx) {
