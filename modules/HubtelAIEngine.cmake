@@ -11,6 +11,9 @@ Finds the container engine that builds HubtelAI's images, once per build tree.
   default): the first client found that can build. A client that cannot build is passed over,
   and the build says what to install when none is left. A bare name is looked up on ``PATH``;
   a named client that is missing or cannot build gets a warning when the project configures.
+  A docker client older than 23 is asked for its version once per file (kept by its path, size
+  and time in ``~/.cache/hubtel-ai/clients``, or under ``XDG_CACHE_HOME``), so a fresh build
+  folder starts no client to find it.
 
 .. variable:: HUBTEL_ENGINE_JOBS
 
@@ -78,8 +81,36 @@ set(HUBTEL_BUILDX_BUILDER "" CACHE STRING
 # _hubtel_docker_can_build(<out> <program>) tells whether a docker client builds with BuildKit:
 # either it is older than 23 and has BuildKit built in (it builds with that, and its buildx
 # plugin, if any, is not asked: one client call), or it has the buildx plugin.
+# A client older than 23 is remembered, per file (its path, size and time), in the user's cache
+# folder: a fresh build folder then starts no client (about 0.1 s). The buildx plugin is asked
+# every time, as it may come and go without the client changing.
 function(_hubtel_docker_can_build out program)
   set(${out} FALSE PARENT_SCOPE)
+  set(known "")
+  if(DEFINED ENV{XDG_CACHE_HOME} AND IS_ABSOLUTE "$ENV{XDG_CACHE_HOME}")
+    set(cache_dir "$ENV{XDG_CACHE_HOME}/hubtel-ai/clients")
+  elseif(DEFINED ENV{HOME} AND IS_ABSOLUTE "$ENV{HOME}")
+    set(cache_dir "$ENV{HOME}/.cache/hubtel-ai/clients")
+  else()
+    set(cache_dir "")
+  endif()
+  if(cache_dir MATCHES "[;\n]")
+    set(cache_dir "") # not a folder a list can hold
+  endif()
+  if(cache_dir)
+    file(REAL_PATH "${program}" real)
+    file(SIZE "${real}" size)
+    file(TIMESTAMP "${real}" time "%s" UTC)
+    string(SHA256 key "${real}\n${size}\n${time}")
+    set(known "${cache_dir}/${key}")
+    if(EXISTS "${known}" AND NOT IS_DIRECTORY "${known}")
+      file(READ "${known}" remembered)
+      if(remembered STREQUAL "docker-buildkit\n")
+        set(${out} docker-buildkit PARENT_SCOPE)
+        return()
+      endif()
+    endif()
+  endif()
   execute_process(
     COMMAND "${program}" --version
     RESULT_VARIABLE version_result
@@ -88,6 +119,19 @@ function(_hubtel_docker_can_build out program)
   if(version_result EQUAL 0 AND version MATCHES "version ([0-9]+)\\.")
     if(CMAKE_MATCH_1 LESS 23)
       set(${out} docker-buildkit PARENT_SCOPE)
+      if(known)
+        # Written in the build tree, copied beside the record and renamed over it, so a configure
+        # beside this one reads all of it or nothing; a folder that cannot be written is passed
+        # over (the next configure asks the client again).
+        string(RANDOM LENGTH 12 nonce)
+        set(staged "${CMAKE_BINARY_DIR}/CMakeFiles/hubtel-client-${nonce}")
+        file(WRITE "${staged}" "docker-buildkit\n")
+        foreach(step IN ITEMS "make_directory;${cache_dir}" "copy;${staged};${known}.${nonce}"
+                              "rename;${known}.${nonce};${known}" "rm;-f;${known}.${nonce}")
+          execute_process(COMMAND "${CMAKE_COMMAND}" -E ${step} OUTPUT_QUIET ERROR_QUIET)
+        endforeach()
+        file(REMOVE "${staged}")
+      endif()
       return()
     endif()
   endif()

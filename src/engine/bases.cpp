@@ -143,42 +143,24 @@ std::map<std::string, LocalImage>& known_images() {
 
 }  // namespace
 
-std::optional<LocalImage> local_image(const Engine& engine, const std::string& ref) {
+namespace {
+
+std::string image_key(const Engine& engine, const std::string& ref) {
   std::string key = engine.program + '\n' + engine.kind + '\n' +
                     (engine.host ? engine.host->address : std::string()) + '\n' + ref;
   for (const auto& [name, value] : engine.environment) {
     key += '\n' + name + '=' + value;
   }
-  if (const auto found = known_images().find(key); found != known_images().end()) {
-    return found->second;
-  }
-  // buildah has no `image inspect`, and keeps no registry digests of its own; its platform is
-  // not asked ("-": only Docker's builds read the builder's packages).
-  const auto result = engine.kind == "buildah"
-                          ? query(engine, {engine.program, "inspect", "--type", "image", "--format",
-                                           "{{.FromImageID}} - - []", ref})
-                          : query(engine, {engine.program, "image", "inspect", "--format",
-                                           "{{.Id}} {{.Os}} {{.Architecture}} "
-                                           "{{json .RepoDigests}}",
-                                           ref});
-  if (!result.ok()) {
-    // No such image, or no engine to ask: the latter is the error. docker says "No such image",
-    // podman and buildah "image not known".
-    const auto& said = result.steps.front().err;
-    if (said.find("No such") == std::string::npos &&
-        said.find("image not known") == std::string::npos) {
-      require_answer(engine);
-    }
-    return std::nullopt;
-  }
-  std::istringstream fields(process::last_line(result.out));
+  return key;
+}
+
+// One line of `image inspect` in the format below; nullopt when it holds no image id.
+std::optional<LocalImage> parse_image_line(const std::string& line) {
+  std::istringstream fields(line);
   LocalImage image;
   fields >> image.id >> image.os >> image.architecture;
   if (!std::regex_match(image.id, id_pattern())) {
-    throw Error(fmt::format(
-        "the engine {} ended well but printed no image id for the base image {}: is it docker, "
-        "podman or buildah? (HUBTEL_ENGINE names it)",
-        engine.program, ref));
+    return std::nullopt;
   }
   std::string digests_text;
   std::getline(fields >> std::ws, digests_text);
@@ -194,7 +176,90 @@ std::optional<LocalImage> local_image(const Engine& engine, const std::string& r
   } catch (const json::exception&) {
     // No digests (podman prints null): a local image.
   }
-  known_images()[key] = image;
+  return image;
+}
+
+// The engine's `image inspect` of refs, one line each. buildah has no `image inspect`, keeps no
+// registry digests of its own, and is asked one image at a time; its platform is not asked ("-":
+// only Docker's builds read the builder's packages).
+process::Result inspect_images(const Engine& engine, const std::vector<std::string>& refs) {
+  std::vector<std::string> argv;
+  if (engine.kind == "buildah") {
+    argv = {engine.program, "inspect", "--type", "image", "--format", "{{.FromImageID}} - - []"};
+  } else {
+    argv = {engine.program, "image", "inspect", "--format",
+            "{{.Id}} {{.Os}} {{.Architecture}} {{json .RepoDigests}}"};
+  }
+  argv.insert(argv.end(), refs.begin(), refs.end());
+  return query(engine, argv);
+}
+
+}  // namespace
+
+void ask_images(const Engine& engine, const std::vector<std::string>& refs) {
+  if (engine.kind == "buildah" || engine.kind == "none" || engine.program.empty()) {
+    return;
+  }
+  std::vector<std::string> unknown;
+  for (const auto& ref : refs) {
+    if (known_images().count(image_key(engine, ref)) == 0 &&
+        std::find(unknown.begin(), unknown.end(), ref) == unknown.end()) {
+      unknown.push_back(ref);
+    }
+  }
+  if (unknown.size() < 2) {
+    return;  // one image is asked as well on its own, when it is needed
+  }
+  process::Result result;
+  try {
+    result = inspect_images(engine, unknown);
+  } catch (const Error&) {
+    return;  // the client cannot run: each image's own question says so
+  }
+  if (!result.ok()) {
+    return;  // one of them is missing (the output cannot say which): each is asked on its own
+  }
+  std::vector<std::optional<LocalImage>> images;
+  std::istringstream lines(result.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty()) {
+      images.push_back(parse_image_line(line));
+    }
+  }
+  if (images.size() != unknown.size()) {
+    return;
+  }
+  for (std::size_t i = 0; i < unknown.size(); ++i) {
+    if (images[i]) {
+      known_images()[image_key(engine, unknown[i])] = *images[i];
+    }
+  }
+}
+
+std::optional<LocalImage> local_image(const Engine& engine, const std::string& ref) {
+  const auto key = image_key(engine, ref);
+  if (const auto found = known_images().find(key); found != known_images().end()) {
+    return found->second;
+  }
+  const auto result = inspect_images(engine, {ref});
+  if (!result.ok()) {
+    // No such image, or no engine to ask: the latter is the error. docker says "No such image",
+    // podman and buildah "image not known".
+    const auto& said = result.steps.front().err;
+    if (said.find("No such") == std::string::npos &&
+        said.find("image not known") == std::string::npos) {
+      require_answer(engine);
+    }
+    return std::nullopt;
+  }
+  const auto image = parse_image_line(process::last_line(result.out));
+  if (!image) {
+    throw Error(fmt::format(
+        "the engine {} ended well but printed no image id for the base image {}: is it docker, "
+        "podman or buildah? (HUBTEL_ENGINE names it)",
+        engine.program, ref));
+  }
+  known_images()[key] = *image;
   return image;
 }
 
@@ -493,6 +558,13 @@ BaseLock refresh_lock(const Engine& engine, const spec::ImageSpec& spec, bool up
   }
   BaseLock lock;
   std::vector<std::string> changes;
+  std::vector<std::string> asked;
+  for (const auto& name : names) {
+    if (old.find(name) == nullptr || update) {
+      asked.push_back(name);
+    }
+  }
+  ask_images(engine, asked);  // one engine call for every base to resolve
   for (const auto& name : names) {
     const auto* before = old.find(name);
     if (before != nullptr && !update) {
@@ -528,6 +600,17 @@ void prepare_locked_build(const Engine& engine, const spec::ImageSpec& spec, std
   }
   const auto lock = refresh_lock(engine, spec, false, err, err);
   const auto file = spec::bases_lock_file(spec);
+  // Every base the checks below ask about, and the builder the package check asks about, in one
+  // engine call.
+  std::vector<std::string> asked;
+  if (!spec.builder_image.empty()) {
+    asked.push_back(spec.builder_image);
+  }
+  for (const auto& base : lock.bases) {
+    asked.push_back(base.kind == "local" ? base.name
+                                         : registry::repository_in(base.name) + "@" + base.digest);
+  }
+  ask_images(engine, asked);
   for (const auto& base : lock.bases) {
     if (base.kind == "local") {
       const auto local = local_image(engine, base.name);

@@ -46,6 +46,11 @@ struct LocalImage {
 // process. Throws when the engine does not answer (require_answer).
 std::optional<LocalImage> local_image(const Engine& engine, const std::string& ref);
 
+// Asks the engine about several images in one call, so that local_image() of each needs none.
+// Does nothing where one call cannot tell them apart (one of them missing, buildah): each is then
+// asked on its own.
+void ask_images(const Engine& engine, const std::vector<std::string>& refs);
+
 // The images the FROM instructions of a Dockerfile name, each once, in order: stage names,
 // `scratch` and names built from build arguments ($VAR) are left out.
 std::vector<std::string> from_images(std::string_view dockerfile);
