@@ -225,6 +225,13 @@ void set_http_body(json& event, const std::string& body) {
   event["isBase64Encoded"] = !text;
 }
 
+// "a" or "an" before a kind's name, as it is read aloud (s3, sqs and sns letter by letter).
+std::string_view article(std::string_view kind) {
+  const bool vowel =
+      !kind.empty() && std::string_view("aeiou").find(kind.front()) != std::string_view::npos;
+  return vowel || kind.rfind("s3", 0) == 0 || kind == "sqs" || kind == "sns" ? "an" : "a";
+}
+
 void apply_body(std::string_view kind, json& event, const std::string& body) {
   if (kind == "apigw-rest" || kind == "apigw-http" || kind == "function-url" || kind == "alb") {
     set_http_body(event, body);
@@ -239,7 +246,8 @@ void apply_body(std::string_view kind, json& event, const std::string& body) {
     try {
       event["detail"] = json::parse(body);
     } catch (const json::exception&) {
-      throw Error(fmt::format("the body of an {} event is its detail, which must be JSON", kind));
+      throw Error(fmt::format("the body of {} {} event is its detail, which must be JSON",
+                              article(kind), kind));
     }
   } else if (kind == "dynamodb-stream") {
     json image;
@@ -260,7 +268,8 @@ void apply_body(std::string_view kind, json& event, const std::string& body) {
     event["logEvents"][0]["message"] = body;
   } else {
     throw Error(fmt::format(
-        "an {} event carries no body; change it with --set <json-pointer>=<json> instead", kind));
+        "{} {} event carries no body; change it with --set <json-pointer>=<json> instead",
+        article(kind), kind));
   }
 }
 
@@ -279,7 +288,13 @@ const std::vector<EventKind>& event_kinds() {
 
 EventSetting parse_event_setting(std::string_view argument) {
   const auto equals = argument.find('=');
-  if (equals == std::string_view::npos || argument.empty() || argument.front() != '/') {
+  if (equals == std::string_view::npos) {
+    throw Error(
+        fmt::format("--set \"{}\" has no '=': give <json-pointer>=<json>, e.g. "
+                    "--set /queryStringParameters/name='\"you\"'",
+                    argument));
+  }
+  if (argument.front() != '/') {
     throw Error(
         fmt::format("--set \"{}\" is not <json-pointer>=<json>: the pointer starts with '/', e.g. "
                     "--set /queryStringParameters/name='\"you\"'",
@@ -321,7 +336,33 @@ json make_event(std::string_view kind, const std::optional<std::string>& body,
   }
   for (const auto& setting : settings) {
     try {
-      event[json::json_pointer(setting.pointer)] = setting.value;
+      const json::json_pointer pointer(setting.pointer);
+      if (!pointer.empty()) {
+        // A new member of an object that is there, or an item of an array that is there (one
+        // past its end, or "-", adds one): nothing else is made up on the way.
+        const auto parent = pointer.parent_pointer();
+        const auto& last = pointer.back();
+        const json& holder = event.at(parent);
+        if (holder.is_array()) {
+          const bool append = last == "-" || last == std::to_string(holder.size());
+          if (!append &&
+              (last.empty() || last.find_first_not_of("0123456789") != std::string::npos ||
+               (last.size() > 1 && last.front() == '0') || last.size() > 9 ||
+               std::stoul(last) >= holder.size())) {
+            throw Error(fmt::format(
+                "--set {}: the {} event's {} has {} item{}: set one of them (0 to {}), or add one "
+                "with {}/-",
+                setting.pointer, kind, parent.to_string(), holder.size(),
+                holder.size() == 1 ? "" : "s", holder.size() == 0 ? 0 : holder.size() - 1,
+                parent.to_string()));
+          }
+        } else if (!holder.is_object()) {
+          throw Error(fmt::format("--set {}: the {} event's {} is {}, which holds nothing",
+                                  setting.pointer, kind, parent.to_string(),
+                                  holder.dump().substr(0, 40)));
+        }
+      }
+      event[pointer] = setting.value;
     } catch (const json::exception& e) {
       // nlohmann's message after its "[json.exception...] " tag says which token failed.
       const std::string what = e.what();
@@ -330,6 +371,14 @@ json make_event(std::string_view kind, const std::optional<std::string>& body,
                               kind,
                               tag_end == std::string::npos ? what : what.substr(tag_end + 2)));
     }
+  }
+  // What the MD5 below reads must still be there after --set (a pointer starts with '/', so the
+  // event itself stays an object).
+  if (kind == "sqs" && !(event.contains("Records") && event["Records"].is_array() &&
+                         !event["Records"].empty() && event["Records"][0].is_object())) {
+    throw Error(
+        "--set left the sqs event without /Records/0, the record an SQS event carries: "
+        "set its members (e.g. /Records/0/body) instead");
   }
   if (kind == "sqs") {
     auto& record = event["Records"][0];

@@ -74,6 +74,38 @@ _hubtel_cli_test(
     "^hubtel-ai: error: --set /Records/x/y: the sqs event has no place there \\(unresolved reference token 'x'\\)\n$"
 )
 _hubtel_cli_test(
+  event.set-without-equals
+  COMMAND event sqs --set /Records/0/body
+  RESULT 1
+  STDERR "^hubtel-ai: error: --set \"/Records/0/body\" has no '=': give <json-pointer>=<json>")
+# An item past an array's end is never made up (nlohmann would pad the array with nulls).
+_hubtel_cli_test(
+  event.set-past-the-end
+  COMMAND event sqs --set "/Records/5={}"
+  RESULT 1
+  STDERR
+    "^hubtel-ai: error: --set /Records/5: the sqs event's /Records has 1 item: set one of them \\(0 to 0\\), or add one with /Records/-\n$"
+)
+_hubtel_cli_test(
+  event.set-into-text
+  COMMAND event sqs --set /Records/0/body/x=1
+  RESULT 1
+  STDERR
+    "^hubtel-ai: error: --set /Records/0/body/x: the sqs event's /Records/0/body is \"Hello from SQS!\", which holds nothing\n$"
+)
+_hubtel_cli_test(
+  event.set-records-away
+  COMMAND event sqs --set /Records=5
+  RESULT 1
+  STDERR
+    "^hubtel-ai: error: --set left the sqs event without /Records/0, the record an SQS event carries"
+)
+_hubtel_cli_test(
+  event.detail-not-json-scheduled
+  COMMAND event scheduled --body "${_event_data}/words.txt"
+  RESULT 1
+  STDERR "^hubtel-ai: error: the body of a scheduled event is its detail, which must be JSON\n$")
+_hubtel_cli_test(
   event.missing-body-file
   COMMAND event sqs --body "${_event_data}/missing.txt"
   RESULT 1

@@ -188,6 +188,14 @@ case $case in
     head -c $((6 * 1024 * 1024 + 1)) /dev/zero | tr '\0' 'a' >"$work/big"
     request --data-binary "@$work/big" -H 'Content-Type: text/plain' /big
     expect_code 413
+    expect_in log "$(cat "$work/err")" "the request body is over Lambda's 6291456 bytes"
+    expect_in log "$(cat "$work/err")" '^POST /big 413 '
+    # A form's body is a body like any other, of any size up to the limit (curl -d sends one).
+    { printf 'field='; head -c 20000 /dev/zero | tr '\0' 'f'; } >"$work/form"
+    request --data-binary "@$work/form" -H 'Content-Type: application/x-www-form-urlencoded' \
+      "/form?action=env"
+    expect_code 200
+    expect_in event "$(cat "$work/err")" '"body":"field=f{20000}"'
     # A compressed body is refused before it is read (it would be inflated whole first).
     head -c 100000 /dev/zero | gzip -9 >"$work/bomb.gz"
     request --data-binary "@$work/bomb.gz" -H 'Content-Encoding: gzip' /bomb
