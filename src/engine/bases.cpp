@@ -4,6 +4,7 @@
 
 #include "common/error.hpp"
 #include "common/files.hpp"
+#include "engine/docker_api.hpp"
 #include "process/process.hpp"
 #include "registry/api.hpp"
 #include "registry/reference.hpp"
@@ -194,6 +195,49 @@ process::Result inspect_images(const Engine& engine, const std::vector<std::stri
   return query(engine, argv);
 }
 
+// The daemon's own answer about `ref`, asked on its socket where the client would ask the same
+// daemon (docker_api.hpp): the image, none (nullopt inside), or nullopt when the socket cannot
+// say, and the client is asked.
+std::optional<std::optional<LocalImage>> ask_socket(const Engine& engine, const std::string& ref) {
+  const auto socket = direct_socket(engine);
+  if (!socket) {
+    return std::nullopt;
+  }
+  const auto answer = api_get(*socket, "/images/" + api_escape(ref) + "/json");
+  if (!answer) {
+    return std::nullopt;
+  }
+  if (answer->status == 404) {
+    return std::optional<LocalImage>();
+  }
+  if (answer->status != 200) {
+    return std::nullopt;
+  }
+  const auto document = json::parse(answer->body, nullptr, false);
+  if (!document.is_object() || !document.contains("Id") || !document["Id"].is_string()) {
+    return std::nullopt;
+  }
+  LocalImage image;
+  image.id = document["Id"].get<std::string>();
+  if (!std::regex_match(image.id, id_pattern())) {
+    return std::nullopt;
+  }
+  for (const auto& [key, field] :
+       {std::pair{"Os", &image.os}, {"Architecture", &image.architecture}}) {
+    if (document.contains(key) && document[key].is_string()) {
+      *field = document[key].get<std::string>();
+    }
+  }
+  if (document.contains("RepoDigests") && document["RepoDigests"].is_array()) {
+    for (const auto& digest : document["RepoDigests"]) {
+      if (digest.is_string()) {
+        image.repo_digests.push_back(digest.get<std::string>());
+      }
+    }
+  }
+  return std::optional<LocalImage>(std::move(image));
+}
+
 }  // namespace
 
 void ask_images(const Engine& engine, const std::vector<std::string>& refs) {
@@ -206,6 +250,9 @@ void ask_images(const Engine& engine, const std::vector<std::string>& refs) {
         std::find(unknown.begin(), unknown.end(), ref) == unknown.end()) {
       unknown.push_back(ref);
     }
+  }
+  if (direct_socket(engine)) {
+    return;  // each is asked on the socket when it is needed, a millisecond each
   }
   if (unknown.size() < 2) {
     return;  // one image is asked as well on its own, when it is needed
@@ -240,6 +287,12 @@ std::optional<LocalImage> local_image(const Engine& engine, const std::string& r
   const auto key = image_key(engine, ref);
   if (const auto found = known_images().find(key); found != known_images().end()) {
     return found->second;
+  }
+  if (const auto asked = ask_socket(engine, ref)) {
+    if (*asked) {
+      known_images()[key] = **asked;
+    }
+    return *asked;
   }
   const auto result = inspect_images(engine, {ref});
   if (!result.ok()) {

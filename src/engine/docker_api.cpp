@@ -1,0 +1,175 @@
+// The local Docker daemon's API on its unix socket.
+#include "engine/docker_api.hpp"
+
+#include <fmt/format.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+namespace fs = std::filesystem;
+
+namespace hubtel::engine {
+namespace {
+
+// Closes the socket on every path out.
+struct Socket {
+  int fd = -1;
+  ~Socket() {
+    if (fd >= 0) {
+      ::close(fd);
+    }
+  }
+};
+
+bool send_all(int fd, const std::string& text) {
+  std::size_t sent = 0;
+  while (sent < text.size()) {
+    const auto n = ::send(fd, text.data() + sent, text.size() - sent, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      return false;
+    }
+    sent += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<ApiAnswer> api_get(const std::string& socket_path, const std::string& path,
+                                 std::size_t max_bytes) {
+  sockaddr_un address{};
+  if (socket_path.empty() || socket_path.size() >= sizeof(address.sun_path) ||
+      path.find_first_of("\r\n ") != std::string::npos) {
+    return std::nullopt;
+  }
+  address.sun_family = AF_UNIX;
+  std::memcpy(address.sun_path, socket_path.c_str(), socket_path.size() + 1);
+  Socket socket{::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)};
+  if (socket.fd < 0) {
+    return std::nullopt;
+  }
+  // A daemon that hangs costs at most these, then the client is asked instead.
+  timeval limit{10, 0};
+  ::setsockopt(socket.fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
+  ::setsockopt(socket.fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof(limit));
+  if (::connect(socket.fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) != 0) {
+    return std::nullopt;
+  }
+  if (!send_all(socket.fd, fmt::format("GET {} HTTP/1.0\r\nHost: docker\r\n\r\n", path))) {
+    return std::nullopt;
+  }
+  // HTTP/1.0: the daemon closes the connection after its answer.
+  std::string answer;
+  char buffer[16384];
+  for (;;) {
+    const auto n = ::recv(socket.fd, buffer, sizeof(buffer), 0);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n < 0) {
+      return std::nullopt;
+    }
+    if (n == 0) {
+      break;
+    }
+    if (static_cast<std::size_t>(n) > max_bytes - answer.size()) {
+      return std::nullopt;
+    }
+    answer.append(buffer, static_cast<std::size_t>(n));
+  }
+  // "HTTP/1.x NNN ...", headers, a blank line, the body.
+  const auto head_end = answer.find("\r\n\r\n");
+  if (answer.rfind("HTTP/1.", 0) != 0 || answer.size() < 12 || head_end == std::string::npos ||
+      answer[8] != ' ') {
+    return std::nullopt;
+  }
+  const auto code = answer.substr(9, 3);
+  if (code.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
+  }
+  // A chunked answer (which an HTTP/1.0 request never gets) is not read here.
+  const auto head = answer.substr(0, head_end);
+  std::string lowered(head.size(), ' ');
+  std::transform(head.begin(), head.end(), lowered.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (lowered.find("transfer-encoding: chunked") != std::string::npos) {
+    return std::nullopt;
+  }
+  return ApiAnswer{std::stoi(code), answer.substr(head_end + 4)};
+}
+
+std::string api_escape(const std::string& name) {
+  std::string out;
+  for (const unsigned char c : name) {
+    if (std::isalnum(c) != 0 || std::strchr("-._~:@/", c) != nullptr) {
+      out += static_cast<char>(c);
+    } else {
+      out += fmt::format("%{:02X}", c);
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> direct_socket(const Engine& engine) {
+  if (engine.kind != "docker-buildkit" || engine.host || !engine.builder.empty()) {
+    return std::nullopt;
+  }
+  for (const auto& [name, value] : engine.environment) {
+    if (name.rfind("DOCKER_", 0) == 0 && name != "DOCKER_BUILDKIT") {
+      return std::nullopt;  // DOCKER_CONFIG (a private login), DOCKER_HOST, ...
+    }
+  }
+  // Debian's client: what it asks and where is known.
+  std::error_code error;
+  if (engine.program.empty() || engine.program.front() != '/' ||
+      fs::canonical(engine.program, error) != "/usr/bin/docker" || error) {
+    return std::nullopt;
+  }
+  std::string socket_path = "/var/run/docker.sock";
+  if (const char* host = std::getenv("DOCKER_HOST"); host != nullptr && *host != '\0') {
+    const std::string value = host;
+    if (value.rfind("unix://", 0) != 0) {
+      return std::nullopt;
+    }
+    socket_path = value.substr(7);
+  }
+  if (const char* context = std::getenv("DOCKER_CONTEXT"); context != nullptr && *context != '\0') {
+    return std::nullopt;
+  }
+  // A current context in the client's configuration points it elsewhere.
+  fs::path config;
+  if (const char* dir = std::getenv("DOCKER_CONFIG"); dir != nullptr && *dir != '\0') {
+    config = fs::path(dir) / "config.json";
+  } else if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
+    config = fs::path(home) / ".docker" / "config.json";
+  }
+  if (!config.empty() && fs::exists(config, error)) {
+    std::ifstream in(config);
+    const auto document = nlohmann::json::parse(in, nullptr, false);
+    if (!document.is_object()) {
+      return std::nullopt;
+    }
+    const auto current = document.find("currentContext");
+    if (current != document.end() && !(current->is_string() && *current == "default")) {
+      return std::nullopt;
+    }
+  }
+  if (!fs::is_socket(socket_path, error)) {
+    return std::nullopt;
+  }
+  return socket_path;
+}
+
+}  // namespace hubtel::engine

@@ -1,0 +1,164 @@
+// Unit tests of the Docker API asked on a unix socket: a daemon stand-in on a real socket answers
+// as the daemon does, and every answer the reader cannot trust sends the question to the client.
+#include "engine/docker_api.hpp"
+#include "spec/spec_fixture.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <thread>
+
+using namespace hubtel;
+using namespace hubtel::test;
+
+namespace {
+
+// Listens on `path`, reads one request and writes `answer` to it, then closes; keeps the request.
+class OneAnswer {
+ public:
+  OneAnswer(const std::string& path, std::string answer) : answer_(std::move(answer)) {
+    listener_ = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::strncpy(address.sun_path, path.c_str(), sizeof(address.sun_path) - 1);
+    if (::bind(listener_, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) != 0 ||
+        ::listen(listener_, 1) != 0) {
+      throw std::runtime_error("cannot listen on " + path);
+    }
+    thread_ = std::thread([this] {
+      const int client = ::accept(listener_, nullptr, nullptr);
+      if (client < 0) {
+        return;
+      }
+      char buffer[4096];
+      while (request_.find("\r\n\r\n") == std::string::npos) {
+        const auto n = ::recv(client, buffer, sizeof(buffer), 0);
+        if (n <= 0) {
+          break;
+        }
+        request_.append(buffer, static_cast<std::size_t>(n));
+      }
+      std::size_t sent = 0;
+      while (sent < answer_.size()) {
+        const auto n = ::send(client, answer_.data() + sent, answer_.size() - sent, MSG_NOSIGNAL);
+        if (n <= 0) {
+          break;
+        }
+        sent += static_cast<std::size_t>(n);
+      }
+      ::close(client);
+    });
+  }
+  OneAnswer(const OneAnswer&) = delete;
+  OneAnswer& operator=(const OneAnswer&) = delete;
+  ~OneAnswer() {
+    ::shutdown(listener_, SHUT_RDWR);
+    thread_.join();
+    ::close(listener_);
+  }
+  std::string request() {
+    thread_.join();
+    thread_ = std::thread([] {});
+    return request_;
+  }
+
+ private:
+  int listener_ = -1;
+  std::string answer_;
+  std::string request_;
+  std::thread thread_;
+};
+
+TEST(DockerApi, ReadsTheStatusAndBodyOfAnAnswer) {
+  const TempDir temp;
+  const auto socket = (temp.path() / "d.sock").string();
+  OneAnswer daemon(
+      socket, "HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n{\"Id\":\"sha256:1\"}");
+  const auto answer = engine::api_get(socket, "/images/hubtel-test/bookworm:amd64/json");
+  ASSERT_TRUE(answer.has_value());
+  EXPECT_EQ(answer->status, 200);
+  EXPECT_EQ(answer->body, "{\"Id\":\"sha256:1\"}");
+  EXPECT_EQ(daemon.request(),
+            "GET /images/hubtel-test/bookworm:amd64/json HTTP/1.0\r\nHost: docker\r\n\r\n");
+}
+
+TEST(DockerApi, ANotFoundIsAnAnswer) {
+  const TempDir temp;
+  const auto socket = (temp.path() / "d.sock").string();
+  OneAnswer daemon(socket, "HTTP/1.1 404 Not Found\r\n\r\n{\"message\":\"No such image: x\"}");
+  const auto answer = engine::api_get(socket, "/images/x/json");
+  ASSERT_TRUE(answer.has_value());
+  EXPECT_EQ(answer->status, 404);
+}
+
+// What the reader cannot trust is no answer: the client is asked instead.
+TEST(DockerApi, AnUntrustworthyAnswerIsNone) {
+  const TempDir temp;
+  const auto socket = (temp.path() / "d.sock").string();
+  EXPECT_FALSE(engine::api_get(socket, "/images/x/json").has_value());  // nobody listens
+  for (const std::string answer :
+       {std::string("SSH-2.0-OpenSSH\r\n"), std::string("HTTP/1.1 2x0 OK\r\n\r\n{}"),
+        std::string("HTTP/1.1 200 OK\r\n"),  // no end of the headers
+        std::string("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n"),
+        std::string("HTTP/1.1 200 OK\r\n\r\n") + std::string(5000, 'x')}) {
+    std::filesystem::remove(socket);
+    OneAnswer daemon(socket, answer);
+    EXPECT_FALSE(engine::api_get(socket, "/images/x/json", 4096).has_value()) << answer;
+  }
+  // A path that would split the request line is never sent.
+  EXPECT_FALSE(engine::api_get(socket, "/images/a b/json").has_value());
+  EXPECT_FALSE(engine::api_get(socket, "/images/a\r\nX: y/json").has_value());
+  EXPECT_FALSE(engine::api_get(std::string(200, 'a'), "/images/x/json").has_value());
+}
+
+TEST(DockerApi, EscapesANameAsOnePathSegment) {
+  EXPECT_EQ(engine::api_escape("127.0.0.1:5000/team/hello@sha256:ab"),
+            "127.0.0.1:5000/team/hello@sha256:ab");
+  EXPECT_EQ(engine::api_escape("a b?c#d%e"), "a%20b%3Fc%23d%25e");
+}
+
+// Only where Debian's client would reach that same socket.
+TEST(DockerApi, AsksTheSocketOnlyWhereTheClientWouldReachIt) {
+  const TempDir temp;
+  const engine::Engine debian{"/usr/bin/docker", "docker-buildkit", {}};
+  ::setenv("HOME", temp.path().c_str(), 1);
+  ::unsetenv("DOCKER_CONFIG");
+  ::unsetenv("DOCKER_CONTEXT");
+  const auto socket = (temp.path() / "d.sock").string();
+  ::setenv("DOCKER_HOST", ("unix://" + socket).c_str(), 1);
+  {
+    OneAnswer daemon(socket, "HTTP/1.0 200 OK\r\n\r\n{}");
+    EXPECT_EQ(engine::direct_socket(debian), socket);
+    EXPECT_FALSE(engine::direct_socket({"/usr/bin/podman", "podman", {}}).has_value());
+    EXPECT_FALSE(engine::direct_socket({"/opt/shim/docker", "docker-buildkit", {}}).has_value());
+    EXPECT_FALSE(engine::direct_socket({"docker", "docker-buildkit", {}}).has_value());
+    EXPECT_FALSE(
+        engine::direct_socket({"/usr/bin/docker", "docker-buildkit", {{"DOCKER_CONFIG", "/x"}}})
+            .has_value());
+    engine::Engine remote = debian;
+    remote.host = engine::Host{"tcp://127.0.0.1:2376", engine::Host::Kind::tcp, temp.path()};
+    EXPECT_FALSE(engine::direct_socket(remote).has_value());
+    ::setenv("DOCKER_CONTEXT", "remote", 1);
+    EXPECT_FALSE(engine::direct_socket(debian).has_value());
+    ::unsetenv("DOCKER_CONTEXT");
+    std::filesystem::create_directories(temp.path() / ".docker");
+    std::ofstream(temp.path() / ".docker" / "config.json") << R"({"currentContext": "remote"})";
+    EXPECT_FALSE(engine::direct_socket(debian).has_value());
+    std::ofstream(temp.path() / ".docker" / "config.json") << R"({"currentContext": "default"})";
+    EXPECT_EQ(engine::direct_socket(debian), socket);
+    ::setenv("DOCKER_HOST", "tcp://127.0.0.1:2375", 1);
+    EXPECT_FALSE(engine::direct_socket(debian).has_value());
+  }
+  // No socket there: the client is asked.
+  ::setenv("DOCKER_HOST", ("unix://" + (temp.path() / "none.sock").string()).c_str(), 1);
+  EXPECT_FALSE(engine::direct_socket(debian).has_value());
+  ::unsetenv("DOCKER_HOST");
+}
+
+}  // namespace
