@@ -443,25 +443,31 @@ std::int64_t parse_epoch(const std::string& text) {
   return value;
 }
 
-// Asked once per folder and question in a process: every build command of an image asks for the
-// commit time, and the answer cannot change while it runs.
-std::optional<std::string> git_line(const fs::path& dir, const std::vector<std::string>& args) {
-  std::vector<std::string> argv{"git", "-C", dir.string()};
-  argv.insert(argv.end(), args.begin(), args.end());
-  static std::map<std::vector<std::string>, std::optional<std::string>> answers;
-  if (const auto found = answers.find(argv); found != answers.end()) {
+// The last commit of the folder's repository: its time and its hash, from one git call, asked
+// once per folder in a process (every build command of an image asks for the time). nullopt
+// outside a repository (or with no git on PATH).
+struct LastCommit {
+  std::string time;
+  std::string hash;
+};
+std::optional<LastCommit> last_commit(const fs::path& dir) {
+  static std::map<fs::path, std::optional<LastCommit>> answers;
+  if (const auto found = answers.find(dir); found != answers.end()) {
     return found->second;
   }
-  std::optional<std::string> answer;
+  std::optional<LastCommit> answer;
   try {
-    const auto result = process::run({argv, {}});
-    if (result.ok()) {
-      answer = process::last_line(result.out);
+    const auto result =
+        process::run({{"git", "-C", dir.string(), "log", "-1", "--format=%ct%n%H"}, {}});
+    std::istringstream lines(result.out);
+    LastCommit commit;
+    if (result.ok() && std::getline(lines, commit.time) && std::getline(lines, commit.hash)) {
+      answer = commit;
     }
   } catch (const Error&) {
     // No git on PATH: no revision.
   }
-  answers[argv] = answer;
+  answers[dir] = answer;
   return answer;
 }
 
@@ -717,9 +723,9 @@ std::int64_t source_date_epoch(const fs::path& dir) {
   if (const char* value = std::getenv("SOURCE_DATE_EPOCH"); value != nullptr) {
     return parse_epoch(value);
   }
-  if (const auto time = git_line(dir, {"log", "-1", "--format=%ct"})) {
+  if (const auto commit = last_commit(dir)) {
     try {
-      return parse_epoch(*time);
+      return parse_epoch(commit->time);
     } catch (const Error&) {
       // Not a git time: the fallback below.
     }
@@ -729,9 +735,8 @@ std::int64_t source_date_epoch(const fs::path& dir) {
 
 std::optional<std::string> source_revision(const fs::path& dir) {
   static const std::regex hex("[0-9a-f]{40}([0-9a-f]{24})?");
-  if (auto revision = git_line(dir, {"rev-parse", "HEAD"});
-      revision && std::regex_match(*revision, hex)) {
-    return revision;
+  if (const auto commit = last_commit(dir); commit && std::regex_match(commit->hash, hex)) {
+    return commit->hash;
   }
   return std::nullopt;
 }
