@@ -116,7 +116,8 @@ function(_hubtel_docker_can_build out program)
     RESULT_VARIABLE version_result
     OUTPUT_VARIABLE version
     ERROR_QUIET)
-  if(version_result EQUAL 0 AND version MATCHES "version ([0-9]+)\\.")
+  # "Docker version <n>.": podman's docker stand-in says "podman version ...".
+  if(version_result EQUAL 0 AND version MATCHES "^Docker version ([0-9]+)\\.")
     if(CMAKE_MATCH_1 LESS 23)
       set(${out} docker-buildkit PARENT_SCOPE)
       if(known)

@@ -157,14 +157,17 @@ std::string image_key(const Engine& engine, const std::string& ref) {
 
 // One line of `image inspect` in the format below; nullopt when it holds no image id.
 std::optional<LocalImage> parse_image_line(const std::string& line) {
+  // id|os|architecture|digests: a field the engine leaves empty cannot shift the others.
   std::istringstream fields(line);
   LocalImage image;
-  fields >> image.id >> image.os >> image.architecture;
+  std::string digests_text;
+  std::getline(fields, image.id, '|');
+  std::getline(fields, image.os, '|');
+  std::getline(fields, image.architecture, '|');
+  std::getline(fields, digests_text);
   if (!std::regex_match(image.id, id_pattern())) {
     return std::nullopt;
   }
-  std::string digests_text;
-  std::getline(fields >> std::ws, digests_text);
   try {
     const auto digests = json::parse(digests_text.empty() ? "[]" : digests_text);
     if (digests.is_array()) {
@@ -186,10 +189,10 @@ std::optional<LocalImage> parse_image_line(const std::string& line) {
 process::Result inspect_images(const Engine& engine, const std::vector<std::string>& refs) {
   std::vector<std::string> argv;
   if (engine.kind == "buildah") {
-    argv = {engine.program, "inspect", "--type", "image", "--format", "{{.FromImageID}} - - []"};
+    argv = {engine.program, "inspect", "--type", "image", "--format", "{{.FromImageID}}|-|-|[]"};
   } else {
     argv = {engine.program, "image", "inspect", "--format",
-            "{{.Id}} {{.Os}} {{.Architecture}} {{json .RepoDigests}}"};
+            "{{.Id}}|{{.Os}}|{{.Architecture}}|{{json .RepoDigests}}"};
   }
   argv.insert(argv.end(), refs.begin(), refs.end());
   return query(engine, argv);
@@ -457,8 +460,9 @@ std::optional<LastCommit> last_commit(const fs::path& dir) {
   }
   std::optional<LastCommit> answer;
   try {
-    const auto result =
-        process::run({{"git", "-C", dir.string(), "log", "-1", "--format=%ct%n%H"}, {}});
+    const auto result = process::run({{"git", "-C", dir.string(), "-c", "log.showSignature=false",
+                                       "log", "-1", "--format=%ct%n%H"},
+                                      {}});
     std::istringstream lines(result.out);
     LastCommit commit;
     if (result.ok() && std::getline(lines, commit.time) && std::getline(lines, commit.hash)) {

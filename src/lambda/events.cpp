@@ -356,10 +356,22 @@ json make_event(std::string_view kind, const std::optional<std::string>& body,
                 holder.size() == 1 ? "" : "s", holder.size() == 0 ? 0 : holder.size() - 1,
                 parent.to_string()));
           }
+        } else if (holder.is_null()) {
+          // A member the sample leaves null (stageVariables, ...) becomes an object, or an
+          // array by its first item.
+          const bool index =
+              !last.empty() && last.find_first_not_of("0123456789") == std::string::npos;
+          if (index && last != "0") {
+            throw Error(fmt::format(
+                "--set {}: the {} event's {} is null; an array made there starts at {}/0",
+                setting.pointer, kind, parent.to_string(), parent.to_string()));
+          }
         } else if (!holder.is_object()) {
-          throw Error(fmt::format("--set {}: the {} event's {} is {}, which holds nothing",
-                                  setting.pointer, kind, parent.to_string(),
-                                  holder.dump().substr(0, 40)));
+          throw Error(fmt::format(
+              "--set {}: the {} event's {} is {}, which holds nothing: set it whole instead, "
+              "e.g. --set {}=<json>",
+              setting.pointer, kind, parent.to_string(), holder.dump().substr(0, 40),
+              parent.to_string()));
         }
       }
       event[pointer] = setting.value;

@@ -80,6 +80,34 @@ std::string encode(std::string_view text, bool keep_slash) {
   return out;
 }
 
+// The boundary of a multipart Content-Type (its boundary parameter, quoted or not).
+std::string multipart_boundary(const std::string& content_type) {
+  const auto at = content_type.find("boundary=");
+  if (at == std::string::npos) {
+    return {};
+  }
+  auto value = content_type.substr(at + 9);
+  if (!value.empty() && value.front() == '"') {
+    const auto end = value.find('"', 1);
+    return value.substr(1, end == std::string::npos ? std::string::npos : end - 1);
+  }
+  return value.substr(0, value.find_first_of("; \t"));
+}
+
+// A part's name or file name inside the quotes of its Content-Disposition.
+std::string quoted_part_value(const std::string& value) {
+  std::string out;
+  for (const char c : value) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+    }
+    if (c != '\r' && c != '\n') {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::string target_of(const httplib::Request& request) {
   auto target = encode(request.path, true);
   // The library also reads a form body into the parameters: those are not the query's.
@@ -519,6 +547,9 @@ void serve(const ServeRequest& request, std::ostream& out, std::ostream& err,
   const auto threads = static_cast<std::size_t>(request.concurrency) + 8;
   http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   http.set_payload_max_length(max_payload_bytes);
+  // One request a connection: a request refused before its body was read whole (too large, or
+  // compressed) leaves bytes that must never be read as the next request.
+  http.set_keep_alive_max_count(1);
   // A slow client holds a thread: bound each read, so it cannot hold the others or the shutdown.
   http.set_read_timeout(5, 0);
   // A compressed body would be inflated whole before the 6 MB check: refused before it is read.
@@ -544,14 +575,45 @@ void serve(const ServeRequest& request, std::ostream& out, std::ostream& err,
                                    const httplib::ContentReader& content_reader) {
     std::string body;
     bool over = false;
-    const bool read = content_reader([&body, &over](const char* data, std::size_t length) {
-      if (length > max_payload_bytes - body.size()) {
+    const auto append = [&body, &over](std::string_view data) {
+      if (data.size() > max_payload_bytes - body.size()) {
         over = true;
         return false;
       }
-      body.append(data, length);
+      body.append(data);
       return true;
-    });
+    };
+    bool read = false;
+    if (http_request.is_multipart_form_data()) {
+      // The library reads a multipart body part by part: it is written again, each part with its
+      // name, file name and type, between the request's own boundaries, as the function would
+      // have received it.
+      const auto boundary = multipart_boundary(http_request.get_header_value("Content-Type"));
+      bool first = true;
+      read = content_reader(
+          [&](const httplib::MultipartFormData& part) {
+            std::string head = first ? "" : "\r\n";
+            first = false;
+            head += fmt::format("--{}\r\nContent-Disposition: form-data; name=\"{}\"", boundary,
+                                quoted_part_value(part.name));
+            if (!part.filename.empty()) {
+              head += fmt::format("; filename=\"{}\"", quoted_part_value(part.filename));
+            }
+            head += "\r\n";
+            if (!part.content_type.empty()) {
+              head += fmt::format("Content-Type: {}\r\n", part.content_type);
+            }
+            return append(head + "\r\n");
+          },
+          [&](const char* data, std::size_t length) {
+            return append({data, length});
+          });
+      read = read && append(fmt::format("{}--{}--\r\n", first ? "" : "\r\n", boundary));
+    } else {
+      read = content_reader([&](const char* data, std::size_t length) {
+        return append({data, length});
+      });
+    }
     if (!read || over) {
       if (over || response.status == 413) {
         server.refuse(http_request, response, 413,

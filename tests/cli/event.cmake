@@ -91,7 +91,17 @@ _hubtel_cli_test(
   COMMAND event sqs --set /Records/0/body/x=1
   RESULT 1
   STDERR
-    "^hubtel-ai: error: --set /Records/0/body/x: the sqs event's /Records/0/body is \"Hello from SQS!\", which holds nothing\n$"
+    "^hubtel-ai: error: --set /Records/0/body/x: the sqs event's /Records/0/body is \"Hello from SQS!\", which holds nothing: set it whole instead, e.g. --set /Records/0/body=<json>\n$"
+)
+# A member the sample leaves null becomes what is set into it; only a made-up array index is refused.
+_hubtel_cli_test(event.set-into-null COMMAND event apigw-rest --set "/stageVariables/stage=\"beta\""
+                 STDOUT "\"stageVariables\": {\n    \"stage\": \"beta\"\n  }")
+_hubtel_cli_test(
+  event.set-index-into-null
+  COMMAND event apigw-rest --set /stageVariables/3=1
+  RESULT 1
+  STDERR
+    "^hubtel-ai: error: --set /stageVariables/3: the apigw-rest event's /stageVariables is null; an array made there starts at /stageVariables/0\n$"
 )
 _hubtel_cli_test(
   event.set-records-away

@@ -196,6 +196,23 @@ case $case in
       "/form?action=env"
     expect_code 200
     expect_in event "$(cat "$work/err")" '"body":"field=f{20000}"'
+    # A multipart body reaches the function whole: each part with its name, file name and type.
+    printf 'file \001 bytes' >"$work/part.bin"
+    request -F 'greeting=hi there' -F "upload=@$work/part.bin;type=application/octet-stream" \
+      "/multi?action=env"
+    expect_code 200
+    multipart=$(grep '"rawPath":"/multi"' "$work/err" | tail -1 | sed 's/^[^{]*//' |
+      python3 -c 'import base64, json, sys
+event = json.load(sys.stdin)
+body = event["body"]
+sys.stdout.write(base64.b64decode(body).decode("latin-1") if event["isBase64Encoded"] else body)')
+    expect_in multipart "$multipart" '^--[-0-9A-Za-z]+'
+    expect_in multipart "$multipart" 'Content-Disposition: form-data; name="greeting"'
+    expect_in multipart "$multipart" 'hi there'
+    expect_in multipart "$multipart" 'name="upload"; filename="part.bin"'
+    expect_in multipart "$multipart" 'Content-Type: application/octet-stream'
+    expect_in multipart "$multipart" $'file \001 bytes'
+    expect_in log "$(cat "$work/err")" '^POST /multi\?action=env 200 '
     # A compressed body is refused before it is read (it would be inflated whole first).
     head -c 100000 /dev/zero | gzip -9 >"$work/bomb.gz"
     request --data-binary "@$work/bomb.gz" -H 'Content-Encoding: gzip' /bomb

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -102,7 +103,7 @@ TEST(DockerApi, AnUntrustworthyAnswerIsNone) {
   const TempDir temp;
   const auto socket = (temp.path() / "d.sock").string();
   EXPECT_FALSE(engine::api_get(socket, "/images/x/json").has_value());  // nobody listens
-  for (const std::string answer :
+  for (const std::string& answer :
        {std::string("SSH-2.0-OpenSSH\r\n"), std::string("HTTP/1.1 2x0 OK\r\n\r\n{}"),
         std::string("HTTP/1.1 200 OK\r\n"),  // no end of the headers
         std::string("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n"),
@@ -127,6 +128,20 @@ TEST(DockerApi, EscapesANameAsOnePathSegment) {
 TEST(DockerApi, AsksTheSocketOnlyWhereTheClientWouldReachIt) {
   const TempDir temp;
   const engine::Engine debian{"/usr/bin/docker", "docker-buildkit", {}};
+  // The environment this test changes, put back when it ends.
+  struct Restored {
+    std::optional<std::string> home;
+    ~Restored() {
+      if (home) {
+        ::setenv("HOME", home->c_str(), 1);
+      } else {
+        ::unsetenv("HOME");
+      }
+      ::unsetenv("DOCKER_HOST");
+      ::unsetenv("DOCKER_CONTEXT");
+    }
+  } restored{std::getenv("HOME") != nullptr ? std::optional<std::string>(std::getenv("HOME"))
+                                            : std::nullopt};
   ::setenv("HOME", temp.path().c_str(), 1);
   ::unsetenv("DOCKER_CONFIG");
   ::unsetenv("DOCKER_CONTEXT");
