@@ -142,10 +142,6 @@ std::map<std::string, LocalImage>& known_images() {
   return known;
 }
 
-}  // namespace
-
-namespace {
-
 std::string image_key(const Engine& engine, const std::string& ref) {
   std::string key = engine.program + '\n' + engine.kind + '\n' +
                     (engine.host ? engine.host->address : std::string()) + '\n' + ref;
@@ -153,6 +149,18 @@ std::string image_key(const Engine& engine, const std::string& ref) {
     key += '\n' + name + '=' + value;
   }
   return key;
+}
+
+// The registry digests of an engine's answer (a JSON array; anything else, such as podman's null,
+// holds none: a local image).
+void add_digests(const json& digests, LocalImage& image) {
+  if (digests.is_array()) {
+    for (const auto& digest : digests) {
+      if (digest.is_string()) {
+        image.repo_digests.push_back(digest.get<std::string>());
+      }
+    }
+  }
 }
 
 // One line of `image inspect` in the format below; nullopt when it holds no image id.
@@ -168,18 +176,7 @@ std::optional<LocalImage> parse_image_line(const std::string& line) {
   if (!std::regex_match(image.id, id_pattern())) {
     return std::nullopt;
   }
-  try {
-    const auto digests = json::parse(digests_text.empty() ? "[]" : digests_text);
-    if (digests.is_array()) {
-      for (const auto& digest : digests) {
-        if (digest.is_string()) {
-          image.repo_digests.push_back(digest.get<std::string>());
-        }
-      }
-    }
-  } catch (const json::exception&) {
-    // No digests (podman prints null): a local image.
-  }
+  add_digests(json::parse(digests_text, nullptr, false), image);
   return image;
 }
 
@@ -231,12 +228,8 @@ std::optional<std::optional<LocalImage>> ask_socket(const Engine& engine, const 
       *field = document[key].get<std::string>();
     }
   }
-  if (document.contains("RepoDigests") && document["RepoDigests"].is_array()) {
-    for (const auto& digest : document["RepoDigests"]) {
-      if (digest.is_string()) {
-        image.repo_digests.push_back(digest.get<std::string>());
-      }
-    }
+  if (document.contains("RepoDigests")) {
+    add_digests(document["RepoDigests"], image);
   }
   return std::optional<LocalImage>(std::move(image));
 }
@@ -244,8 +237,9 @@ std::optional<std::optional<LocalImage>> ask_socket(const Engine& engine, const 
 }  // namespace
 
 void ask_images(const Engine& engine, const std::vector<std::string>& refs) {
-  if (engine.kind == "buildah" || engine.kind == "none" || engine.program.empty()) {
-    return;
+  if (engine.kind == "buildah" || engine.kind == "none" || engine.program.empty() ||
+      direct_socket(engine)) {
+    return;  // on the socket, each is asked when it is needed, a millisecond each
   }
   std::vector<std::string> unknown;
   for (const auto& ref : refs) {
@@ -253,9 +247,6 @@ void ask_images(const Engine& engine, const std::vector<std::string>& refs) {
         std::find(unknown.begin(), unknown.end(), ref) == unknown.end()) {
       unknown.push_back(ref);
     }
-  }
-  if (direct_socket(engine)) {
-    return;  // each is asked on the socket when it is needed, a millisecond each
   }
   if (unknown.size() < 2) {
     return;  // one image is asked as well on its own, when it is needed

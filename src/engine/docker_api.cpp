@@ -156,6 +156,10 @@ std::optional<std::string> direct_socket(const Engine& engine) {
     config = fs::path(home) / ".docker" / "config.json";
   }
   if (!config.empty() && fs::exists(config, error)) {
+    // A client configuration is a few KiB: one past 1 MiB is left to the client to read.
+    if (fs::file_size(config, error) > (std::uintmax_t{1} << 20U) || error) {
+      return std::nullopt;
+    }
     std::ifstream in(config);
     const auto document = nlohmann::json::parse(in, nullptr, false);
     if (!document.is_object()) {

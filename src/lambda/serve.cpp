@@ -259,6 +259,64 @@ class Server final : public Serving {
     log(http.method, request.target, response.status, std::chrono::steady_clock::now() - start);
   }
 
+  // A request with a body, which is read here whatever its type: the library would otherwise parse
+  // a form's body as form fields, and refuse one over 8 KiB with a 413 of its own.
+  void handle_with_body(const httplib::Request& http_request, httplib::Response& response,
+                        const httplib::ContentReader& content_reader) {
+    std::string body;
+    bool over = false;
+    const auto append = [&body, &over](std::string_view data) {
+      if (data.size() > max_payload_bytes - body.size()) {
+        over = true;
+        return false;
+      }
+      body.append(data);
+      return true;
+    };
+    bool read = false;
+    if (http_request.is_multipart_form_data()) {
+      // The library reads a multipart body part by part: it is written again, each part with its
+      // name, file name and type, between the request's own boundaries, as the function would
+      // have received it.
+      const auto boundary = multipart_boundary(http_request.get_header_value("Content-Type"));
+      bool first = true;
+      read = content_reader(
+          [&](const httplib::MultipartFormData& part) {
+            std::string head = first ? "" : "\r\n";
+            first = false;
+            head += fmt::format("--{}\r\nContent-Disposition: form-data; name=\"{}\"", boundary,
+                                quoted_part_value(part.name));
+            if (!part.filename.empty()) {
+              head += fmt::format("; filename=\"{}\"", quoted_part_value(part.filename));
+            }
+            head += "\r\n";
+            if (!part.content_type.empty()) {
+              head += fmt::format("Content-Type: {}\r\n", part.content_type);
+            }
+            return append(head + "\r\n");
+          },
+          [&](const char* data, std::size_t length) {
+            return append({data, length});
+          });
+      read = read && append(fmt::format("{}--{}--\r\n", first ? "" : "\r\n", boundary));
+    } else {
+      read = content_reader([&](const char* data, std::size_t length) {
+        return append({data, length});
+      });
+    }
+    if (!read || over) {
+      if (over || response.status == 413) {
+        refuse(http_request, response, 413,
+               fmt::format("the request body is over Lambda's {} bytes", max_payload_bytes));
+      } else {
+        refuse(http_request, response, 400,
+               "the request body could not be read (cut short, or a malformed chunk)");
+      }
+      return;
+    }
+    handle(http_request, std::move(body), response);
+  }
+
   // Answers a request the server does not take, and logs it.
   void refuse(const httplib::Request& http, httplib::Response& response, int status,
               const std::string& why) {
@@ -568,63 +626,10 @@ void serve(const ServeRequest& request, std::ostream& out, std::ostream& err,
                                  httplib::Response& response) {
     server.handle(http_request, http_request.body, response);
   };
-  // A body is read here, whatever its type: the library would otherwise parse a form's body as
-  // form fields, and refuse one over 8 KiB with a 413 of its own.
   const auto with_body = [&server](const httplib::Request& http_request,
                                    httplib::Response& response,
                                    const httplib::ContentReader& content_reader) {
-    std::string body;
-    bool over = false;
-    const auto append = [&body, &over](std::string_view data) {
-      if (data.size() > max_payload_bytes - body.size()) {
-        over = true;
-        return false;
-      }
-      body.append(data);
-      return true;
-    };
-    bool read = false;
-    if (http_request.is_multipart_form_data()) {
-      // The library reads a multipart body part by part: it is written again, each part with its
-      // name, file name and type, between the request's own boundaries, as the function would
-      // have received it.
-      const auto boundary = multipart_boundary(http_request.get_header_value("Content-Type"));
-      bool first = true;
-      read = content_reader(
-          [&](const httplib::MultipartFormData& part) {
-            std::string head = first ? "" : "\r\n";
-            first = false;
-            head += fmt::format("--{}\r\nContent-Disposition: form-data; name=\"{}\"", boundary,
-                                quoted_part_value(part.name));
-            if (!part.filename.empty()) {
-              head += fmt::format("; filename=\"{}\"", quoted_part_value(part.filename));
-            }
-            head += "\r\n";
-            if (!part.content_type.empty()) {
-              head += fmt::format("Content-Type: {}\r\n", part.content_type);
-            }
-            return append(head + "\r\n");
-          },
-          [&](const char* data, std::size_t length) {
-            return append({data, length});
-          });
-      read = read && append(fmt::format("{}--{}--\r\n", first ? "" : "\r\n", boundary));
-    } else {
-      read = content_reader([&](const char* data, std::size_t length) {
-        return append({data, length});
-      });
-    }
-    if (!read || over) {
-      if (over || response.status == 413) {
-        server.refuse(http_request, response, 413,
-                      fmt::format("the request body is over Lambda's {} bytes", max_payload_bytes));
-      } else {
-        server.refuse(http_request, response, 400,
-                      "the request body could not be read (cut short, or a malformed chunk)");
-      }
-      return;
-    }
-    server.handle(http_request, std::move(body), response);
+    server.handle_with_body(http_request, response, content_reader);
   };
   http.Get(".*", handler);
   http.Post(".*", with_body);

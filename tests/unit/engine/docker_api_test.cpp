@@ -167,6 +167,13 @@ TEST(DockerApi, AsksTheSocketOnlyWhereTheClientWouldReachIt) {
     EXPECT_FALSE(engine::direct_socket(debian).has_value());
     std::ofstream(temp.path() / ".docker" / "config.json") << R"({"currentContext": "default"})";
     EXPECT_EQ(engine::direct_socket(debian), socket);
+    // A configuration past 1 MiB is not read here: the client reads it.
+    std::ofstream(temp.path() / ".docker" / "config.json")
+        << R"({"currentContext": "default", "pad": ")" << std::string(std::size_t{1} << 20U, 'x')
+        << R"("})";
+    EXPECT_FALSE(engine::direct_socket(debian).has_value());
+    std::ofstream(temp.path() / ".docker" / "config.json") << R"({"currentContext": "default"})";
+    EXPECT_EQ(engine::direct_socket(debian), socket);
     ::setenv("DOCKER_HOST", "tcp://127.0.0.1:2375", 1);
     EXPECT_FALSE(engine::direct_socket(debian).has_value());
   }
