@@ -9,7 +9,9 @@
 # Usage: REGISTRY=<host:port> bench/cache/run.sh --seed <installed HubtelAI prefix>
 #          pushes both sides' images and caches (once, from a warm engine)
 #        REGISTRY=<host:port> bench/cache/run.sh --once hubtel|handwritten <prefix>
-#          one run of one side, its wipe included (for farm-bench, which alternates them)
+#          one run of one side, its wipe included (for farm-bench, which alternates them); each
+#          run appends its phases in ms to $WORK/phases-<side>.txt: HubtelAI's configure and
+#          image build, the hand-written build (the wipe is in neither)
 #   environment: BUILDER (hubtel-test/builder:amd64), RUNTIME (hubtel-test/bookworm:amd64), WORK
 # It wipes the whole build cache of the engine it talks to; it needs a registry on loopback
 # (docker-registry serve <config>) and the base images (tests/e2e/fixtures/base-images.sh).
@@ -65,12 +67,18 @@ case $mode in
     wipe
     case $side in
       hubtel)
+        start=$(date +%s%N)
         configure "$work/hubtel" hubtel
+        configured=$(date +%s%N)
         ninja -C "$work/hubtel" f1-image >>"$work/hubtel.log" 2>&1 ||
           { tail -20 "$work/hubtel.log" >&2; exit 1; }
+        # Where the run went, for the split of its figure: configure and image build, in ms.
+        echo "$(((configured - start) / 1000000)) $((($(date +%s%N) - configured) / 1000000))" \
+          >>"$work/phases-hubtel.txt"
         if compiled "$work/hubtel.log"; then echo "run.sh: HubtelAI compiled" >&2; exit 1; fi
         ;;
       handwritten)
+        start=$(date +%s%N)
         "$docker" build --progress=plain "${hand[@]}" --cache-from "$reg/bench-hand:build" \
           --cache-from "$reg/bench-hand:cache" --tag hubtel-bench-cache/f1 "$cold" \
           >"$work/handwritten.log" 2>&1 || { tail -20 "$work/handwritten.log" >&2; exit 1; }
@@ -78,6 +86,7 @@ case $mode in
           echo "run.sh: the hand-written build compiled" >&2
           exit 1
         fi
+        echo "$((($(date +%s%N) - start) / 1000000))" >>"$work/phases-handwritten.txt"
         ;;
       *) echo "run.sh: --once takes hubtel or handwritten, not '$side'" >&2; exit 2 ;;
     esac

@@ -108,6 +108,9 @@ awk -v d="$d" -v h="$h" 'BEGIN { printf "ratio: %.2fx\n", h / d }'
 
 # Where HubtelAI's time goes, from one more cold run: every engine call timed through a
 # pass-through client, Ninja's own log of each step, and BuildKit's time of each build step.
+# The pass-through client is not Debian's docker, so this run asks the client what the timed
+# runs ask the daemon's socket, and mounts the runtime base whole (src/engine/base_folders.hpp):
+# its engine calls take longer than theirs.
 calls="$work/engine-calls.txt"
 : >"$calls"
 cat >"$work/engine" <<EOF

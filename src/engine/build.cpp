@@ -3,6 +3,7 @@
 
 #include "common/error.hpp"
 #include "common/files.hpp"
+#include "engine/base_folders.hpp"
 #include "engine/bases.hpp"
 #include "engine/builder_packages.hpp"
 #include "engine/buildx.hpp"
@@ -20,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <optional>
 #include <ostream>
@@ -375,6 +377,18 @@ std::string host_arch() {
   return machine == "aarch64" || machine == "arm64" ? "arm64" : "x86_64";
 }
 
+fs::path user_cache_file(const spec::ImageSpec& spec, const std::string& folder,
+                         const std::string& name) {
+  for (const auto* variable : {"XDG_CACHE_HOME", "HOME"}) {
+    const char* value = std::getenv(variable);
+    if (value != nullptr && fs::path(value).is_absolute()) {
+      const auto base = std::string(variable) == "HOME" ? fs::path(value) / ".cache" : value;
+      return base / "hubtel-ai" / folder / name;
+    }
+  }
+  return spec.dir.parent_path() / folder / name;
+}
+
 std::vector<std::pair<std::string, std::string>> environment_of(const Engine& engine) {
   auto environment = engine.environment;
   if (engine.host) {
@@ -424,10 +438,14 @@ std::vector<std::string> build_command(const Engine& engine, const spec::ImageSp
   } else {
     argv.emplace_back("build");
   }
-  // The Dockerfile with its bases pinned by the lock, when the lock pins any to a digest.
+  // The Dockerfile with the runtime base mounted as its library folders (base_folders.hpp), else
+  // with its bases pinned by the lock, when the lock pins any to a digest.
+  const auto narrowed = spec::narrowed_dockerfile(spec, arch);
   const auto locked = spec::locked_dockerfile(spec);
   std::error_code missing;
-  const auto dockerfile = fs::exists(locked, missing) ? locked : spec::dockerfile(spec);
+  const auto dockerfile = fs::exists(narrowed, missing) ? narrowed
+                          : fs::exists(locked, missing) ? locked
+                                                        : spec::dockerfile(spec);
   argv.insert(argv.end(),
               {"--platform", platform_of(arch), "--file", dockerfile.string(), "--target", stage});
   if (engine.kind == "podman" || engine.kind == "buildah") {
@@ -655,6 +673,7 @@ int run_build(const BuildRequest& request, const spec::ImageSpec& spec, std::ost
     renew_sources_stamp(spec, arch, request.stage);
   }
   prepare_locked_build(engine, spec, err);
+  prepare_narrowed_build(engine, spec, arch);
 
   // A foreign architecture's build fails at once when a base image has no variant for it: the
   // engine then looks the name up in a registry, and says only that the lookup failed.

@@ -84,6 +84,12 @@ std::string platform_of(const std::string& arch);
 // The architecture this machine is (x86_64 or arm64).
 std::string host_arch();
 
+// A file of the user's cache folder, $XDG_CACHE_HOME (or ~/.cache)/hubtel-ai/<folder>/<name>,
+// for what an image id names for good (read once per machine, not once per build folder); the
+// build tree's hubtel/<folder>/<name> when there is no home.
+std::filesystem::path user_cache_file(const spec::ImageSpec& spec, const std::string& folder,
+                                      const std::string& name);
+
 // The environment every command of this engine runs with.
 std::vector<std::pair<std::string, std::string>> environment_of(const Engine& engine);
 

@@ -10,7 +10,6 @@
 
 #include <fmt/format.h>
 
-#include <cstdlib>
 #include <ostream>
 #include <sstream>
 #include <utility>
@@ -95,21 +94,6 @@ Status read_status(const Engine& engine, const std::string& image_id) {
     return {};
   }
   return {read_file(copy), true};
-}
-
-// Where what a builder image holds is kept: the user's cache folder, as the image id names what
-// it holds for good, so a new build folder does not read the same image again; the build tree's
-// hubtel/builders when there is no home.
-fs::path packages_cache(const spec::ImageSpec& spec, const std::string& image_id) {
-  const auto name = image_id.substr(7) + ".packages";
-  for (const auto* variable : {"XDG_CACHE_HOME", "HOME"}) {
-    const char* value = std::getenv(variable);
-    if (value != nullptr && fs::path(value).is_absolute()) {
-      const auto base = std::string(variable) == "HOME" ? fs::path(value) / ".cache" : value;
-      return base / "hubtel-ai" / "builders" / name;
-    }
-  }
-  return spec.dir.parent_path() / "builders" / name;
 }
 
 }  // namespace
@@ -215,7 +199,7 @@ bool builder_has_every_package(const Engine& engine, const spec::ImageSpec& spec
   }
   const auto& image_id = inspected->id;
 
-  const auto cache = packages_cache(spec, image_id);
+  const auto cache = user_cache_file(spec, "builders", image_id.substr(7) + ".packages");
   std::string listed;
   std::error_code error;
   if (fs::is_regular_file(cache, error) && fs::file_size(cache, error) <= kMaxCacheBytes) {

@@ -47,11 +47,44 @@ bool send_all(int fd, const std::string& text) {
 
 }  // namespace
 
+std::string ApiAnswer::header(std::string_view name) const {
+  const auto lower = [](std::string_view text) {
+    std::string out(text.size(), ' ');
+    std::transform(text.begin(), text.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+  };
+  const auto wanted = lower(name) + ":";
+  std::size_t start = head.find("\r\n");
+  while (start != std::string::npos) {
+    start += 2;
+    const auto stop = head.find("\r\n", start);
+    const auto line = std::string_view(head).substr(start, stop - start);
+    if (line.size() >= wanted.size() && lower(line.substr(0, wanted.size())) == wanted) {
+      auto value = line.substr(wanted.size());
+      while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
+        value.remove_prefix(1);
+      }
+      return std::string(value);
+    }
+    start = stop;
+  }
+  return {};
+}
+
 std::optional<ApiAnswer> api_get(const std::string& socket_path, const std::string& path,
                                  std::size_t max_bytes) {
+  return api_request(socket_path, "GET", path, {}, max_bytes);
+}
+
+std::optional<ApiAnswer> api_request(const std::string& socket_path, const std::string& method,
+                                     const std::string& path, const std::string& body,
+                                     std::size_t max_bytes) {
   sockaddr_un address{};
   if (socket_path.empty() || socket_path.size() >= sizeof(address.sun_path) ||
-      path.find_first_of("\r\n ") != std::string::npos) {
+      path.find_first_of("\r\n ") != std::string::npos ||
+      method.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") != std::string::npos ||
+      method.empty()) {
     return std::nullopt;
   }
   address.sun_family = AF_UNIX;
@@ -67,7 +100,13 @@ std::optional<ApiAnswer> api_get(const std::string& socket_path, const std::stri
   if (::connect(socket.fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) != 0) {
     return std::nullopt;
   }
-  if (!send_all(socket.fd, fmt::format("GET {} HTTP/1.0\r\nHost: docker\r\n\r\n", path))) {
+  auto request = fmt::format("{} {} HTTP/1.0\r\nHost: docker\r\n", method, path);
+  if (!body.empty()) {
+    request += fmt::format("Content-Type: application/json\r\nContent-Length: {}\r\n", body.size());
+  }
+  request += "\r\n";
+  request += body;
+  if (!send_all(socket.fd, request)) {
     return std::nullopt;
   }
   // HTTP/1.0: the daemon closes the connection after its answer.
@@ -107,7 +146,7 @@ std::optional<ApiAnswer> api_get(const std::string& socket_path, const std::stri
   if (lowered.find("transfer-encoding: chunked") != std::string::npos) {
     return std::nullopt;
   }
-  return ApiAnswer{std::stoi(code), answer.substr(head_end + 4)};
+  return ApiAnswer{std::stoi(code), head, answer.substr(head_end + 4)};
 }
 
 std::string api_escape(const std::string& name) {

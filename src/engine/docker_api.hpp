@@ -9,17 +9,25 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace hubtel::engine {
 
-// An answer of the API: its HTTP status and body.
+// An answer of the API: its HTTP status, its header lines and its body.
 struct ApiAnswer {
   int status = 0;
+  std::string head;
   std::string body;
+  // The value of the header `name` (any case), or an empty string.
+  [[nodiscard]] std::string header(std::string_view name) const;
 };
 
-// GET `path` ("/images/<name>/json") on the unix socket `socket_path`, HTTP/1.0; nullopt when
-// the socket cannot be reached, the answer is not HTTP, or it is over `max_bytes`.
+// `method` `path` ("GET", "/images/<name>/json") on the unix socket `socket_path`, HTTP/1.0,
+// with a JSON `body` when one is given; nullopt when the socket cannot be reached, the answer is
+// not HTTP, or it is over `max_bytes`.
+std::optional<ApiAnswer> api_request(const std::string& socket_path, const std::string& method,
+                                     const std::string& path, const std::string& body = {},
+                                     std::size_t max_bytes = std::size_t{8} << 20U);
 std::optional<ApiAnswer> api_get(const std::string& socket_path, const std::string& path,
                                  std::size_t max_bytes = std::size_t{8} << 20U);
 

@@ -566,6 +566,9 @@ fs::path bases_stamp_file(const ImageSpec& spec) {
 fs::path locked_dockerfile(const ImageSpec& spec) {
   return spec.dir / "Dockerfile.locked";
 }
+fs::path narrowed_dockerfile(const ImageSpec& spec, const std::string& arch) {
+  return spec.dir / ("Dockerfile.narrowed-" + arch);
+}
 fs::path release_file(const ImageSpec& spec) {
   return spec.dir / "release.json";
 }

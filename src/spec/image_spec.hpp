@@ -146,6 +146,9 @@ std::filesystem::path deploy_file(const ImageSpec& spec);
 std::filesystem::path bases_lock_file(const ImageSpec& spec);
 std::filesystem::path bases_stamp_file(const ImageSpec& spec);
 std::filesystem::path locked_dockerfile(const ImageSpec& spec);
+// The Dockerfile a native build of `arch` on the local Docker daemon builds with: the locked one
+// with the runtime base mounted as its library folders (engine/base_folders.hpp).
+std::filesystem::path narrowed_dockerfile(const ImageSpec& spec, const std::string& arch);
 std::filesystem::path release_file(const ImageSpec& spec);
 // A file's temporary sibling, which becomes the file once complete.
 std::filesystem::path staging(const std::filesystem::path& path);

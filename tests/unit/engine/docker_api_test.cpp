@@ -89,6 +89,27 @@ TEST(DockerApi, ReadsTheStatusAndBodyOfAnAnswer) {
             "GET /images/hubtel-test/bookworm:amd64/json HTTP/1.0\r\nHost: docker\r\n\r\n");
 }
 
+TEST(DockerApi, SendsAJsonBodyAndReadsHeaders) {
+  const TempDir temp;
+  const auto socket = (temp.path() / "d.sock").string();
+  OneAnswer daemon(socket,
+                   "HTTP/1.1 201 Created\r\nX-Docker-Container-Path-Stat:  e30=\r\n"
+                   "content-type: application/json\r\n\r\n{\"Id\":\"ab\"}");
+  const auto answer = engine::api_request(socket, "POST", "/containers/create", "{\"Image\":1}");
+  ASSERT_TRUE(answer.has_value());
+  EXPECT_EQ(answer->status, 201);
+  EXPECT_EQ(answer->header("x-docker-container-path-stat"), "e30=");
+  EXPECT_EQ(answer->header("Content-Type"), "application/json");
+  EXPECT_EQ(answer->header("Content"), "");
+  EXPECT_EQ(answer->header("Missing"), "");
+  EXPECT_EQ(daemon.request(),
+            "POST /containers/create HTTP/1.0\r\nHost: docker\r\nContent-Type: "
+            "application/json\r\nContent-Length: 11\r\n\r\n{\"Image\":1}");
+  // A method that is not one word of capitals is never sent.
+  EXPECT_FALSE(engine::api_request(socket, "GET /x HTTP/1.0\r\n", "/y").has_value());
+  EXPECT_FALSE(engine::api_request(socket, "", "/y").has_value());
+}
+
 TEST(DockerApi, ANotFoundIsAnAnswer) {
   const TempDir temp;
   const auto socket = (temp.path() / "d.sock").string();
