@@ -2,15 +2,18 @@
 // build on, each as the engine describes its paths; the engine's own answers are read in the
 // e2e tests (e2e.image.native).
 #include "engine/base_folders.hpp"
+#include "spec/spec_fixture.hpp"
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 using namespace hubtel;
+using namespace hubtel::test;
 using engine::PathKind;
 
 namespace {
@@ -162,6 +165,24 @@ TEST(BaseFolders, TheDockerfileMountsEachFolderInPlaceOfTheBase) {
   for (const std::string bad :
        {"/usr/lib,target=/x", "/usr/lib \\\n    RUN evil", "usr/lib", "", "/usr/lib$X"}) {
     EXPECT_EQ(engine::narrowed_dockerfile(kBuildStep, {bad}), std::nullopt) << bad;
+  }
+}
+
+// A build on another engine than the local Docker daemon reached on its socket (podman here, or a
+// docker client of another kind) takes the whole base: the narrowed Dockerfile an earlier build
+// wrote is removed, so build_command never picks it up.
+TEST(BaseFolders, AnotherEngineRemovesTheNarrowedDockerfile) {
+  const TempDir temp;
+  const auto spec = read_native(temp);
+  const auto narrowed = spec::narrowed_dockerfile(spec, "x86_64");
+  std::filesystem::create_directories(narrowed.parent_path());
+  write_file_atomically(narrowed, "FROM old\n");
+  write_file_atomically(narrowed.string() + ".dockerignore", "");
+  for (const auto& other : {engine::Engine("podman", "podman"),
+                            engine::Engine("/usr/local/bin/docker", "docker-buildkit")}) {
+    EXPECT_FALSE(engine::prepare_narrowed_build(other, spec, "x86_64"));
+    EXPECT_FALSE(std::filesystem::exists(narrowed));
+    EXPECT_FALSE(std::filesystem::exists(narrowed.string() + ".dockerignore"));
   }
 }
 
