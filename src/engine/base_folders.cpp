@@ -3,7 +3,6 @@
 // daemon answers in a header), and the Dockerfile that mounts only those.
 #include "engine/base_folders.hpp"
 
-#include "common/encoding.hpp"
 #include "common/error.hpp"
 #include "common/files.hpp"
 #include "engine/bases.hpp"
@@ -14,7 +13,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <map>
 #include <sstream>
 
 namespace fs = std::filesystem;
@@ -91,63 +89,6 @@ bool inside(const std::string& path, const std::string& folder) {
          (path.size() > folder.size() && path.compare(0, folder.size(), folder) == 0 &&
           path[folder.size()] == '/');
 }
-
-// Asks the daemon's API on `socket` about paths of one created container.
-class ProbeContainer {
- public:
-  ProbeContainer(std::string socket, const std::string& image_id) : socket_(std::move(socket)) {
-    const nlohmann::json request = {{"Image", image_id},
-                                    {"Cmd", {"/hubtel-probe"}},
-                                    {"Labels", {{"hubtel-ai.probe", "1"}}},
-                                    {"NetworkDisabled", true}};
-    const auto answer = api_request(socket_, "POST", "/containers/create", request.dump());
-    if (!answer || answer->status != 201) {
-      throw Error("the engine created no container of the runtime base");
-    }
-    const auto created = nlohmann::json::parse(answer->body, nullptr, false);
-    const auto id = created.is_object() ? created.value("Id", std::string()) : std::string();
-    if (id.empty() || id.find_first_not_of("0123456789abcdef") != std::string::npos) {
-      throw Error("the engine's answer to creating a container names none");
-    }
-    id_ = id;
-  }
-  ProbeContainer(const ProbeContainer&) = delete;
-  ProbeContainer& operator=(const ProbeContainer&) = delete;
-  ~ProbeContainer() { api_request(socket_, "DELETE", "/containers/" + id_ + "?force=1&v=1"); }
-
-  std::optional<PathKind> stat(const std::string& path) {
-    if (const auto known = known_.find(path); known != known_.end()) {
-      return known->second;
-    }
-    const auto answer =
-        api_request(socket_, "HEAD", "/containers/" + id_ + "/archive?path=" + api_escape(path));
-    if (!answer || (answer->status != 200 && answer->status != 404)) {
-      throw Error("the engine did not say whether " + path + " is in the runtime base");
-    }
-    std::optional<PathKind> kind;
-    if (answer->status == 200) {
-      // Base64 of {"name":..,"size":..,"mode":..,"mtime":..,"linkTarget":..}; mode as Go's
-      // os.FileMode, whose top bit marks a folder and bit 27 a link.
-      const auto decoded = from_base64(answer->header("X-Docker-Container-Path-Stat"));
-      const auto stat =
-          decoded ? nlohmann::json::parse(*decoded, nullptr, false) : nlohmann::json();
-      if (!stat.is_object() || !stat.contains("mode") || !stat["mode"].is_number_unsigned()) {
-        throw Error("the engine's answer about " + path + " in the runtime base is not a stat");
-      }
-      const auto mode = stat["mode"].get<std::uint64_t>();
-      kind =
-          PathKind{(mode & (std::uint64_t{1} << 31U)) != 0, (mode & (std::uint64_t{1} << 27U)) != 0,
-                   stat.value("linkTarget", std::string())};
-    }
-    known_[path] = kind;
-    return kind;
-  }
-
- private:
-  std::string socket_;
-  std::string id_;
-  std::map<std::string, std::optional<PathKind>> known_;
-};
 
 fs::path cache_file(const spec::ImageSpec& spec, const std::string& image_id,
                     const std::string& triple) {
@@ -274,7 +215,7 @@ std::optional<std::vector<std::string>> runtime_base_folders(const Engine& engin
   }
   std::optional<std::vector<std::string>> folders;
   try {
-    ProbeContainer probe(*socket, image->id);
+    ApiContainer probe(*socket, image->id);
     folders =
         choose_base_folders([&](const std::string& path) { return probe.stat(path); }, triple);
   } catch (const Error&) {

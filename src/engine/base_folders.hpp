@@ -8,6 +8,7 @@
 #pragma once
 
 #include "engine/build.hpp"
+#include "engine/docker_api.hpp"
 #include "spec/image_spec.hpp"
 
 #include <filesystem>
@@ -18,13 +19,6 @@
 #include <vector>
 
 namespace hubtel::engine {
-
-// What the engine says of one path of an image (lstat: its last part is not followed).
-struct PathKind {
-  bool directory = false;
-  bool symlink = false;
-  std::string link_target;  // a link's target, as the engine resolves it (absolute)
-};
 
 // Answers for a path of the base: nullopt when it does not exist; throws when it cannot tell.
 using StatPath = std::function<std::optional<PathKind>(const std::string&)>;

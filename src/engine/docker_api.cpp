@@ -1,6 +1,11 @@
 // The local Docker daemon's API on its unix socket.
 #include "engine/docker_api.hpp"
 
+#include "common/encoding.hpp"
+#include "common/error.hpp"
+
+#include <archive.h>
+#include <archive_entry.h>
 #include <fmt/format.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -14,6 +19,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 
 namespace fs = std::filesystem;
 
@@ -213,6 +219,111 @@ std::optional<std::string> direct_socket(const Engine& engine) {
     return std::nullopt;
   }
   return socket_path;
+}
+
+ApiContainer::ApiContainer(std::string socket, const std::string& image_id)
+    : socket_(std::move(socket)) {
+  const nlohmann::json request = {{"Image", image_id},
+                                  {"Cmd", {"/hubtel-probe"}},
+                                  {"Labels", {{"hubtel-ai.probe", "1"}}},
+                                  {"NetworkDisabled", true}};
+  const auto answer = api_request(socket_, "POST", "/containers/create", request.dump());
+  if (!answer || answer->status != 201) {
+    throw Error("the engine created no container of " + image_id);
+  }
+  const auto created = nlohmann::json::parse(answer->body, nullptr, false);
+  const auto id = created.is_object() && created.contains("Id") && created["Id"].is_string()
+                      ? created["Id"].get<std::string>()
+                      : std::string();
+  if (id.empty() || id.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    throw Error("the engine's answer to creating a container of " + image_id + " names none");
+  }
+  id_ = id;
+}
+
+ApiContainer::~ApiContainer() {
+  api_request(socket_, "DELETE", "/containers/" + id_ + "?force=1&v=1");
+}
+
+std::optional<PathKind> ApiContainer::stat(const std::string& path) {
+  if (const auto known = known_.find(path); known != known_.end()) {
+    return known->second;
+  }
+  const auto answer =
+      api_request(socket_, "HEAD", "/containers/" + id_ + "/archive?path=" + api_escape(path));
+  if (!answer || (answer->status != 200 && answer->status != 404)) {
+    throw Error("the engine did not say whether " + path + " is in the image");
+  }
+  std::optional<PathKind> kind;
+  if (answer->status == 200) {
+    // Base64 of {"name":..,"size":..,"mode":..,"mtime":..,"linkTarget":..}; the mode is Go's
+    // os.FileMode, whose type bits (ModeType) are 0 for a regular file.
+    const auto decoded = from_base64(answer->header("X-Docker-Container-Path-Stat"));
+    const auto stat = decoded ? nlohmann::json::parse(*decoded, nullptr, false) : nlohmann::json();
+    if (!stat.is_object() || !stat.contains("mode") || !stat["mode"].is_number_unsigned()) {
+      throw Error("the engine's answer about " + path + " in the image is not a stat");
+    }
+    const auto mode = stat["mode"].get<std::uint64_t>();
+    const auto bit = [](unsigned n) { return std::uint64_t{1} << n; };
+    const auto directory = bit(31);
+    const auto symlink = bit(27);
+    // Directory, link, device, named pipe, socket, character device, irregular.
+    const auto type = directory | symlink | bit(26) | bit(25) | bit(24) | bit(21) | bit(19);
+    const auto target = stat.contains("linkTarget") && stat["linkTarget"].is_string()
+                            ? stat["linkTarget"].get<std::string>()
+                            : std::string();
+    kind = PathKind{(mode & directory) != 0, (mode & symlink) != 0, (mode & type) == 0, target};
+  }
+  known_[path] = kind;
+  return kind;
+}
+
+std::optional<std::string> ApiContainer::regular_file(const std::string& path,
+                                                      std::size_t max_bytes) {
+  // Links are followed here, as the engine resolves each one inside the image, a few at most.
+  std::string wanted = path;
+  std::optional<PathKind> kind;
+  for (int links = 0;; ++links) {
+    kind = stat(wanted);
+    if (!kind) {
+      return std::nullopt;
+    }
+    if (!kind->symlink) {
+      break;
+    }
+    if (links == 8 || kind->link_target.empty() || kind->link_target.front() != '/') {
+      throw Error(path + " in the image is a link that does not lead to a file");
+    }
+    wanted = kind->link_target;
+  }
+  if (!kind->regular) {
+    throw Error(path + " in the image is not a regular file");
+  }
+  // A tar of the one file: its header, its bytes and the end blocks.
+  const auto answer =
+      api_request(socket_, "GET", "/containers/" + id_ + "/archive?path=" + api_escape(wanted), {},
+                  max_bytes + 64 * 1024);
+  if (!answer || answer->status != 200) {
+    throw Error("the engine did not give " + path + " of the image (over " +
+                std::to_string(max_bytes) + " bytes?)");
+  }
+  std::unique_ptr<archive, decltype(&archive_read_free)> reader(archive_read_new(),
+                                                                &archive_read_free);
+  archive_read_support_format_tar(reader.get());
+  archive_entry* entry = nullptr;
+  if (archive_read_open_memory(reader.get(), answer->body.data(), answer->body.size()) !=
+          ARCHIVE_OK ||
+      archive_read_next_header(reader.get(), &entry) != ARCHIVE_OK ||
+      archive_entry_filetype(entry) != AE_IFREG || archive_entry_size(entry) < 0 ||
+      static_cast<std::uint64_t>(archive_entry_size(entry)) > max_bytes) {
+    throw Error("the engine's copy of " + path + " in the image is not one regular file");
+  }
+  std::string bytes(static_cast<std::size_t>(archive_entry_size(entry)), '\0');
+  if (!bytes.empty() && archive_read_data(reader.get(), bytes.data(), bytes.size()) !=
+                            static_cast<la_ssize_t>(bytes.size())) {
+    throw Error("the engine's copy of " + path + " in the image is cut short");
+  }
+  return bytes;
 }
 
 }  // namespace hubtel::engine

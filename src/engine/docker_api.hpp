@@ -7,6 +7,7 @@
 #include "engine/build.hpp"
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,5 +40,35 @@ std::optional<std::string> direct_socket(const Engine& engine);
 // A name as one segment of an API path: what is not a letter, digit or one of "-._~:@/" is
 // percent-encoded.
 std::string api_escape(const std::string& name);
+
+// What the engine says of one path of an image (lstat: its last part is not followed).
+struct PathKind {
+  bool directory = false;
+  bool symlink = false;
+  bool regular = false;
+  std::string link_target;  // a link's target, as the engine resolves it (absolute)
+};
+
+// A container of an image created through the API on `socket` to read its files, never started
+// (labelled hubtel-ai.probe, should a signal end this process before it is removed), and removed
+// again. Each call throws Error when the engine does not answer as it does.
+class ApiContainer {
+ public:
+  ApiContainer(std::string socket, const std::string& image_id);
+  ApiContainer(const ApiContainer&) = delete;
+  ApiContainer& operator=(const ApiContainer&) = delete;
+  ~ApiContainer();
+
+  // The path's kind (its last part not followed), or nullopt when it does not exist.
+  std::optional<PathKind> stat(const std::string& path);
+  // A regular file's bytes, a link followed inside the image; nullopt when it does not exist.
+  // Throws when it is something else or over `max_bytes`.
+  std::optional<std::string> regular_file(const std::string& path, std::size_t max_bytes);
+
+ private:
+  std::string socket_;
+  std::string id_;
+  std::map<std::string, std::optional<PathKind>> known_;
+};
 
 }  // namespace hubtel::engine

@@ -27,6 +27,11 @@ expect_in "$narrowed" '--mount=type=bind,from=runtime-base,source=/usr/lib/x86_6
 expect_not_in "$narrowed" 'from=runtime-base,target=/runtime-base '
 base_id=$("$docker" image inspect --format '{{.Id}}' "$base")
 expect_in "$(cat "$XDG_CACHE_HOME/hubtel-ai/bases/${base_id#sha256:}.x86_64-linux-gnu")" '^/usr/lib64$'
+# The builder's package list, read on the daemon's socket too: the base as builder has libc6 but
+# no compiler, so the package step ran.
+builder_list=$(cat "$XDG_CACHE_HOME/hubtel-ai/builders/${base_id#sha256:}.packages")
+expect_in "$builder_list" '^libc6:amd64$'
+expect_not_in "$builder_list" '^g\+\+:amd64$'
 
 # Nothing changed: Ninja has nothing to do and no engine runs.
 out=$(build "$work/cpp" hello-image)

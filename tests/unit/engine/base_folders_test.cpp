@@ -21,13 +21,13 @@ namespace {
 using Layout = std::map<std::string, PathKind>;
 
 PathKind folder() {
-  return PathKind{true, false, {}};
+  return PathKind{true, false, false, {}};
 }
 PathKind file() {
-  return PathKind{false, false, {}};
+  return PathKind{false, false, true, {}};
 }
 PathKind link(const std::string& target) {
-  return PathKind{false, true, target};
+  return PathKind{false, true, false, target};
 }
 
 std::optional<std::vector<std::string>> choose(const Layout& layout,
