@@ -24,7 +24,7 @@ namespace {
 constexpr std::string_view kWholeMount =
     "    --mount=type=bind,from=runtime-base,target=/runtime-base \\\n";
 // What the kept answer for one base starts with; a file without it is read again.
-constexpr std::string_view kCacheHeader = "hubtel base folders 1\n";
+constexpr std::string_view kCacheHeader = "hubtel base folders 2\n";
 // A path has at most this many links followed (a loop of links is no layout to narrow).
 constexpr int kMaxLinks = 8;
 
@@ -99,10 +99,14 @@ fs::path cache_file(const spec::ImageSpec& spec, const std::string& image_id,
 
 std::optional<std::vector<std::string>> choose_base_folders(const StatPath& stat,
                                                             const std::string& triple) {
-  // hubtel-collect.sh's folders, but for the top of /lib and /usr/lib.
+  // hubtel-collect.sh's folders, but for the top of /lib and /usr/lib, in its order.
   const std::vector<std::string> narrow{
       "/lib64",        "/usr/lib64",       "/lib/" + triple, "/usr/lib/" + triple,
       "/var/lang/lib", "/var/runtime/lib", "/opt/lib"};
+  // The links a folder may be, mounted as its target alone: the collect step, not finding the
+  // link's name, looks next in its target, which holds the same files.
+  const std::map<std::string, std::string> merged{{"/lib64", "/usr/lib64"},
+                                                  {"/lib/" + triple, "/usr/lib/" + triple}};
   std::vector<std::string> real;
   bool has_libc = false;
   for (const auto& folder : narrow) {
@@ -110,8 +114,13 @@ std::optional<std::vector<std::string>> choose_base_folders(const StatPath& stat
     if (!path) {
       continue;
     }
-    if (*path == "/") {
-      return std::nullopt;  // a link to the root: the whole base
+    // Any other link (to the root, to a folder the collect step does not name): the collect step
+    // reads the folder by its name, which only the whole base has.
+    if (*path != folder) {
+      const auto target = merged.find(folder);
+      if (target == merged.end() || target->second != *path) {
+        return std::nullopt;
+      }
     }
     const auto kind = stat(*path);
     if (!kind || !kind->directory) {
@@ -125,16 +134,25 @@ std::optional<std::vector<std::string>> choose_base_folders(const StatPath& stat
   if (!has_libc) {
     return std::nullopt;
   }
-  // Sorted, a folder comes before what is inside it.
   std::sort(real.begin(), real.end());
-  std::vector<std::string> folders;
-  for (const auto& path : real) {
-    if (std::none_of(folders.begin(), folders.end(),
-                     [&](const std::string& kept) { return inside(path, kept); })) {
-      folders.push_back(path);
+  real.erase(std::unique(real.begin(), real.end()), real.end());
+  // The collect step copies the base's C and C++ libraries for the ABI check (cp -L): a link to
+  // a file outside the mounted folders would leave it none to check against.
+  for (const auto& folder : real) {
+    for (const auto* name : {"libc.so.6", "libstdc++.so.6"}) {
+      const auto library = folder + "/" + name;
+      if (!stat(library)) {
+        continue;
+      }
+      const auto target = real_path(stat, library);
+      if (!target || std::none_of(real.begin(), real.end(), [&](const std::string& kept) {
+            return inside(*target, kept) && *target != kept;
+          })) {
+        return std::nullopt;
+      }
     }
   }
-  return folders;
+  return real;
 }
 
 std::optional<std::string> narrowed_dockerfile(std::string_view dockerfile,

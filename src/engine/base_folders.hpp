@@ -23,11 +23,13 @@ namespace hubtel::engine {
 // Answers for a path of the base: nullopt when it does not exist; throws when it cannot tell.
 using StatPath = std::function<std::optional<PathKind>(const std::string&)>;
 
-// The folders (real paths, each once, none inside another) to mount in place of the whole base,
-// for a target of the GNU `triple`: the library folders of hubtel-collect.sh that exist, their
-// links followed. nullopt when the base's layout is not one these cover: its libc.so.6 in none
-// of /lib/<triple>, /usr/lib/<triple>, /lib64 and /usr/lib64 (a base keeping libraries at the top
-// of /lib or /usr/lib is mounted whole, as those hold far more than libraries).
+// The folders (real paths, each once) to mount in place of the whole base, for a target of the
+// GNU `triple`: the library folders of hubtel-collect.sh that exist. nullopt when the base's
+// layout is not one these cover: its libc.so.6 in none of /lib/<triple>, /usr/lib/<triple>,
+// /lib64 and /usr/lib64 (a base keeping libraries at the top of /lib or /usr/lib is mounted
+// whole, as those hold far more than libraries); a folder that is a link, but for /lib64 and
+// /lib/<triple> into /usr (the collect step looks a library up by the folder's name); its
+// libc.so.6 or libstdc++.so.6 a link out of these folders (the ABI check reads their files).
 std::optional<std::vector<std::string>> choose_base_folders(const StatPath& stat,
                                                             const std::string& triple);
 

@@ -94,15 +94,53 @@ TEST(BaseFolders, AmazonLinuxAndTheLambdaPythonBase) {
   EXPECT_EQ(choose(layout), (Folders{"/opt/lib", "/usr/lib64", "/var/lang/lib"}));
 }
 
-// A folder that links into another is mounted once, as the outer one.
-TEST(BaseFolders, AFolderInsideAnotherIsMountedOnce) {
-  const Layout layout{{"/usr", folder()},
-                      {"/usr/lib64", folder()},
-                      {"/usr/lib64/libc.so.6", file()},
-                      {"/usr/lib64/x86_64-linux-gnu", folder()},
-                      {"/usr/lib", folder()},
-                      {"/usr/lib/x86_64-linux-gnu", link("/usr/lib64/x86_64-linux-gnu")}};
-  EXPECT_EQ(choose(layout), (Folders{"/usr/lib64"}));
+// A folder that links into another the collect step names otherwise is read by its own name:
+// the whole base is mounted.
+TEST(BaseFolders, AFolderLinkedElsewhereIsMountedWhole) {
+  EXPECT_EQ(choose({{"/usr", folder()},
+                    {"/usr/lib64", folder()},
+                    {"/usr/lib64/libc.so.6", file()},
+                    {"/usr/lib64/x86_64-linux-gnu", folder()},
+                    {"/usr/lib", folder()},
+                    {"/usr/lib/x86_64-linux-gnu", link("/usr/lib64/x86_64-linux-gnu")}}),
+            std::nullopt);
+  // /var/lang/lib -> ../../opt/vendor/lib: only the whole base has /var/lang/lib/<library>.
+  EXPECT_EQ(choose({{"/lib", link("/usr/lib")},
+                    {"/usr", folder()},
+                    {"/usr/lib", folder()},
+                    {"/usr/lib/x86_64-linux-gnu", folder()},
+                    {"/usr/lib/x86_64-linux-gnu/libc.so.6", file()},
+                    {"/var", folder()},
+                    {"/var/lang", folder()},
+                    {"/var/lang/lib", link("/opt/vendor/lib")},
+                    {"/opt", folder()},
+                    {"/opt/vendor", folder()},
+                    {"/opt/vendor/lib", folder()}}),
+            std::nullopt);
+}
+
+// The C and C++ libraries the ABI check reads, as links out of the mounted folders: the whole
+// base, which has their files.
+TEST(BaseFolders, ALibraryLinkedOutOfTheFoldersIsMountedWhole) {
+  Layout layout{
+      {"/lib", link("/usr/lib")},
+      {"/usr", folder()},
+      {"/usr/lib", folder()},
+      {"/usr/lib/gcc-rt", folder()},
+      {"/usr/lib/gcc-rt/libstdc++.so.6.0.28", file()},
+      {"/usr/lib/x86_64-linux-gnu", folder()},
+      {"/usr/lib/x86_64-linux-gnu/libc.so.6", link("/usr/lib/x86_64-linux-gnu/libc.so")},
+      {"/usr/lib/x86_64-linux-gnu/libc.so", file()},
+      {"/usr/lib/x86_64-linux-gnu/libstdc++.so.6", link("/usr/lib/gcc-rt/libstdc++.so.6.0.28")}};
+  EXPECT_EQ(choose(layout), std::nullopt);
+  // Linked inside the folder, as Debian's are: the folder alone.
+  layout["/usr/lib/x86_64-linux-gnu/libstdc++.so.6"] =
+      link("/usr/lib/x86_64-linux-gnu/libstdc++.so.6.0.30");
+  layout["/usr/lib/x86_64-linux-gnu/libstdc++.so.6.0.30"] = file();
+  EXPECT_EQ(choose(layout), (Folders{"/usr/lib/x86_64-linux-gnu"}));
+  // A link that leads nowhere has no file to read.
+  layout["/usr/lib/x86_64-linux-gnu/libstdc++.so.6"] = link("/usr/lib/gone/libstdc++.so.6");
+  EXPECT_EQ(choose(layout), std::nullopt);
 }
 
 // A layout these folders do not cover is mounted whole: libraries at the top of /usr/lib, a
