@@ -116,8 +116,10 @@ The keywords of :command:`hubtel_add_lambda_image`, each with its values:
     ``libcurl4-openssl-dev:arm64``). The package manager runs only for what the builder lacks.
     With docker's built-in BuildKit (a client older than 23), a Debian builder's package
     database is read before the build (once per builder image id, kept in
-    ``~/.cache/hubtel-ai/builders``, from a container created and never started); when the
-    builder has every package, the image has no package step at all (and a ``deps_extra``
+    ``~/.cache/hubtel-ai/builders``, from a container created and never started, through the
+    daemon's socket where Debian's client would reach that daemon; a probe container an
+    interrupted build left is removed by the next probe after ten minutes); when the builder
+    has every package, the image has no package step at all (and a ``deps_extra``
     block runs on the builder as it is, with nothing installed after it).
 
   ``LAMBDA_BASE``

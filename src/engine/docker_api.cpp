@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -223,6 +224,28 @@ std::optional<std::string> direct_socket(const Engine& engine) {
 
 ApiContainer::ApiContainer(std::string socket, const std::string& image_id)
     : socket_(std::move(socket)) {
+  // A probe lives for a fraction of a second; one ten minutes old was left by a process that was
+  // interrupted (Ctrl-C during a build) and would keep its image from being removed.
+  const auto listed = api_get(
+      socket_, "/containers/json?all=1&filters=" + api_escape(R"({"label":["hubtel-ai.probe=1"]})"),
+      std::size_t{1} << 20U);
+  const auto probes = listed && listed->status == 200
+                          ? nlohmann::json::parse(listed->body, nullptr, false)
+                          : nlohmann::json();
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  for (const auto& probe : probes.is_array() ? probes : nlohmann::json::array()) {
+    if (!probe.is_object() || !probe.contains("Id") || !probe["Id"].is_string() ||
+        !probe.contains("Created") || !probe["Created"].is_number_integer()) {
+      continue;
+    }
+    const auto id = probe["Id"].get<std::string>();
+    if (now - probe["Created"].get<std::int64_t>() > 600 && !id.empty() &&
+        id.find_first_not_of("0123456789abcdef") == std::string::npos) {
+      api_request(socket_, "DELETE", "/containers/" + id + "?force=1&v=1");
+    }
+  }
   const nlohmann::json request = {{"Image", image_id},
                                   {"Cmd", {"/hubtel-probe"}},
                                   {"Labels", {{"hubtel-ai.probe", "1"}}},

@@ -1,19 +1,24 @@
 // Unit tests of the Docker API asked on a unix socket: a daemon stand-in on a real socket answers
 // as the daemon does, and every answer the reader cannot trust sends the question to the client.
 #include "engine/docker_api.hpp"
+#include "common/encoding.hpp"
+#include "common/error.hpp"
 #include "spec/spec_fixture.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 using namespace hubtel;
 using namespace hubtel::test;
@@ -75,6 +80,145 @@ class OneAnswer {
   std::string request_;
   std::thread thread_;
 };
+
+// Answers one connection after another on `path`, each with the next of `answers`; keeps the
+// requests (their head and what of the body came with it).
+class Answers {
+ public:
+  Answers(const std::string& path, std::vector<std::string> answers)
+      : answers_(std::move(answers)) {
+    listener_ = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::strncpy(address.sun_path, path.c_str(), sizeof(address.sun_path) - 1);
+    if (::bind(listener_, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) != 0 ||
+        ::listen(listener_, 4) != 0) {
+      throw std::runtime_error("cannot listen on " + path);
+    }
+    thread_ = std::thread([this] {
+      for (const auto& answer : answers_) {
+        const int client = ::accept(listener_, nullptr, nullptr);
+        if (client < 0) {
+          return;
+        }
+        std::string request;
+        char buffer[4096];
+        while (request.find("\r\n\r\n") == std::string::npos) {
+          const auto n = ::recv(client, buffer, sizeof(buffer), 0);
+          if (n <= 0) {
+            break;
+          }
+          request.append(buffer, static_cast<std::size_t>(n));
+        }
+        requests_.push_back(request.substr(0, request.find("\r\n")));
+        ::send(client, answer.data(), answer.size(), MSG_NOSIGNAL);
+        ::close(client);
+      }
+    });
+  }
+  Answers(const Answers&) = delete;
+  Answers& operator=(const Answers&) = delete;
+  ~Answers() {
+    ::shutdown(listener_, SHUT_RDWR);
+    if (thread_.joinable()) {
+      thread_.join();
+    }
+    ::close(listener_);
+  }
+  // The request lines, once every answer was given.
+  std::vector<std::string> requests() {
+    thread_.join();
+    return requests_;
+  }
+
+ private:
+  int listener_ = -1;
+  std::vector<std::string> answers_;
+  std::vector<std::string> requests_;
+  std::thread thread_;
+};
+
+std::string stat_header(const std::string& json) {
+  return "X-Docker-Container-Path-Stat: " + base64(json) + "\r\n";
+}
+
+// A file read out of an image: probes a process left behind long ago are removed first, the
+// file's kind is asked, its tar read, and the container removed.
+TEST(DockerApi, ReadsAFileOfAnImageThroughAContainer) {
+  const TempDir temp;
+  const auto socket = (temp.path() / "d.sock").string();
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  std::string tar(1024 + 512, '\0');  // a ustar header, 5 bytes of data, the end blocks
+  const std::string name = "status";
+  tar.replace(0, name.size(), name);
+  tar.replace(100, 7, "0000644");
+  tar.replace(124, 11, "00000000005");
+  tar[156] = '0';
+  tar.replace(257, 6, std::string("ustar\0", 6));
+  tar.replace(263, 2, "00");
+  tar.replace(148, 8, "        ");
+  unsigned sum = 0;
+  for (std::size_t i = 0; i < 512; ++i) {
+    sum += static_cast<unsigned char>(tar[i]);
+  }
+  const auto checksum = fmt::format("{:06o}", sum);
+  tar.replace(148, 8, checksum + std::string("\0 ", 2));
+  tar.replace(512, 5, "dpkg\n");
+  const auto old_probe =
+      fmt::format(R"([{{"Id":"aaa1","Created":1}},{{"Id":"bbb2","Created":{}}}])", now);
+  Answers daemon(
+      socket, {"HTTP/1.1 200 OK\r\n\r\n" + old_probe, "HTTP/1.1 204 No Content\r\n\r\n",
+               "HTTP/1.1 201 Created\r\n\r\n{\"Id\":\"c0ffee\"}",
+               "HTTP/1.1 200 OK\r\n" +
+                   stat_header(R"({"name":"status","size":5,"mode":420,"linkTarget":""})") + "\r\n",
+               "HTTP/1.1 200 OK\r\n\r\n" + tar, "HTTP/1.1 204 No Content\r\n\r\n"});
+  {
+    engine::ApiContainer container(socket, "sha256:1");
+    EXPECT_EQ(container.regular_file("/var/lib/dpkg/status", 1024), "dpkg\n");
+  }
+  const auto requests = daemon.requests();
+  ASSERT_EQ(requests.size(), 6U);
+  EXPECT_EQ(requests[0].rfind("GET /containers/json?all=1&filters=", 0), 0U) << requests[0];
+  EXPECT_EQ(requests[1], "DELETE /containers/aaa1?force=1&v=1 HTTP/1.0");
+  EXPECT_EQ(requests[2], "POST /containers/create HTTP/1.0");
+  EXPECT_EQ(requests[3], "HEAD /containers/c0ffee/archive?path=/var/lib/dpkg/status HTTP/1.0");
+  EXPECT_EQ(requests[4], "GET /containers/c0ffee/archive?path=/var/lib/dpkg/status HTTP/1.0");
+  EXPECT_EQ(requests[5], "DELETE /containers/c0ffee?force=1&v=1 HTTP/1.0");
+}
+
+// What is not a regular file, or is over the bound, is refused; the container is removed.
+TEST(DockerApi, AFileOfAnImageThatIsNotOneIsRefused) {
+  const TempDir temp;
+  const auto socket = (temp.path() / "d.sock").string();
+  for (const char* mode : {"2147484141", "134218239", "67109280"}) {  // dir, link, device
+    std::filesystem::remove(socket);
+    Answers daemon(socket,
+                   {"HTTP/1.1 200 OK\r\n\r\n[]", "HTTP/1.1 201 Created\r\n\r\n{\"Id\":\"ab\"}",
+                    "HTTP/1.1 200 OK\r\n" +
+                        stat_header(std::string(R"({"name":"x","mode":)") + mode +
+                                    R"(,"linkTarget":"etc/passwd"})") +
+                        "\r\n",
+                    "HTTP/1.1 204 No Content\r\n\r\n"});
+    {
+      engine::ApiContainer container(socket, "sha256:1");
+      EXPECT_THROW(container.regular_file("/x", 1024), Error) << mode;
+    }
+    const auto requests = daemon.requests();
+    EXPECT_EQ(requests.back(), "DELETE /containers/ab?force=1&v=1 HTTP/1.0") << mode;
+  }
+  // Missing: none.
+  std::filesystem::remove(socket);
+  Answers daemon(socket,
+                 {"HTTP/1.1 200 OK\r\n\r\n[]", "HTTP/1.1 201 Created\r\n\r\n{\"Id\":\"ab\"}",
+                  "HTTP/1.1 404 Not Found\r\n\r\n{}", "HTTP/1.1 204 No Content\r\n\r\n"});
+  {
+    engine::ApiContainer container(socket, "sha256:1");
+    EXPECT_EQ(container.regular_file("/x", 1024), std::nullopt);
+  }
+  EXPECT_EQ(daemon.requests().size(), 4U);
+}
 
 TEST(DockerApi, ReadsTheStatusAndBodyOfAnAnswer) {
   const TempDir temp;
