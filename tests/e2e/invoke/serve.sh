@@ -35,8 +35,12 @@ stop_server() {
 }
 trap 'kill -TERM $server $sampler 2>/dev/null || true' EXIT
 
-# start <arg>...: starts the server and reads its port from its first line.
+# start <arg>...: starts the server and reads its port from its first line. Its output files are
+# emptied first: the server opens them only once it runs, and until then the loop below must read
+# no file at all (sed fails) or the last server's port.
 start() {
+  : >"$work/out"
+  : >"$work/err"
   "$hubtel_ai" serve --engine "$docker" --image "$image" --env "HUBTEL_TEST_TOKEN=$token" "$@" \
     >"$work/out" 2>"$work/err" &
   server=$!
