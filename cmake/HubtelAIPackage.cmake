@@ -25,11 +25,14 @@ targets of a CMake project into minimal multi-stage AWS Lambda container images
 deploy them. This package holds the modules, their templates and toolchain
 files, and the hubtel-ai helper they call. Images build with docker (with
 BuildKit), podman or buildah.")
-# Depends: the helper's shared libraries, as dpkg-shlibdeps finds them, and CMake for the modules.
+# Depends: the helper's shared libraries, as dpkg-shlibdeps finds them, the two it loads when first
+# used (libarchive, librpm: src/CMakeLists.txt), and CMake for the modules.
 # The engine and Ninja are only recommended: docker may come from elsewhere than Debian's docker.io
 # (Docker's own packages, a remote engine), and Dockerfiles render without any engine.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "cmake (>= 3.20)")
+get_property(_hubtel_loaded GLOBAL PROPERTY HUBTEL_AI_LOADED_PACKAGES)
+list(JOIN _hubtel_loaded ", " _hubtel_loaded)
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "cmake (>= 3.20), ${_hubtel_loaded}")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "docker.io | podman | buildah, ninja-build")
 set(CPACK_PROJECT_CONFIG_FILE "${CMAKE_CURRENT_LIST_DIR}/HubtelAIPackageCheck.cmake")
 

@@ -3,6 +3,7 @@
 #include "sbom/inventory.hpp"
 
 #include "common/error.hpp"
+#include "sbom/lazy_rpm.hpp"
 
 #include <fmt/format.h>
 #include <rpm/header.h>
@@ -80,11 +81,11 @@ std::vector<Package> read_rpm_database(const std::string& dbpath, const std::str
       }
       at = end + 1;
     }
-    throw Error(
-        fmt::format("{}: {} ({}); the image's rpm database is corrupt or of a kind librpm "
-                    "{} cannot read: rebuild the runtime base, or run 'rpm --rebuilddb' "
-                    "in it",
-                    where, what, said.empty() ? "librpm said nothing more" : said, RPMVERSION));
+    throw Error(fmt::format(
+        "{}: {} ({}); the image's rpm database is corrupt or of a kind librpm "
+        "{} cannot read: rebuild the runtime base, or run 'rpm --rebuilddb' "
+        "in it",
+        where, what, said.empty() ? "librpm said nothing more" : said, librpm_version()));
   };
   if (rpmtsOpenDB(ts.get(), O_RDONLY) != 0) {
     fail("librpm cannot open it");

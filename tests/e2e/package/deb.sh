@@ -69,9 +69,10 @@ expect_in "$(field Maintainer)" '^[^<]+ <[^@>]+@[^>]+>$'
 expect_in "$(field Description)" '^Minimal multi-stage AWS Lambda container images from CMake targets'
 expect_in "$(field Description)" 'find_package\(HubtelAI\)'
 depends=$(field Depends)
-# The helper's libraries, as dpkg-shlibdeps names them, and CMake for the modules.
-for package in 'cmake \(>= 3\.20\)' 'libc6 \(>= ' 'libstdc\+\+6 \(>= ' libarchive13 libelf1 \
-  'libssl3 \(>= ' 'libfmt9 \(>= '; do
+# The helper's libraries, as dpkg-shlibdeps names them, the two it loads when first used, and
+# CMake for the modules.
+for package in 'cmake \(>= 3\.20\)' 'libc6 \(>= ' 'libstdc\+\+6 \(>= ' libarchive13 librpm9 \
+  libelf1 'libssl3 \(>= ' 'libfmt9 \(>= '; do
   expect_in "$depends" "(^|, )$package"
 done
 [ "$(field Recommends)" = "docker.io | podman | buildah, ninja-build" ] ||
@@ -122,7 +123,7 @@ expect_in "$simulated" '^Inst ninja-build '
 # because the .deb depends on them.
 installed=$(in_container "$apt_get install -y --no-install-recommends \
   /packages/$(basename "$deb") ninja-build make")
-for package in hubtel-ai cmake libfmt9 libelf1 libarchive13 libcpp-httplib0.11; do
+for package in hubtel-ai cmake libfmt9 libelf1 libarchive13 librpm9 libcpp-httplib0.11; do
   expect_in "$installed" "^Setting up $package(:$arch)? "
 done
 expect_in "$(in_container 'hubtel-ai --version')" "$version"
@@ -179,6 +180,13 @@ answer=$("$HUBTEL_AI" invoke --image "$image" --event "$work/event.json")
 expect_in "$answer" '"installed": true'
 expect_in "$answer" '"from": "the package test"'
 echo "make $name-image built an image that answers ($((SECONDS - start)) s)"
+
+# The installed helper loads libarchive when it first reads through it (a compressed archive),
+# from the package the .deb depends on.
+"$docker" save "$image" | gzip -1 >"$work/packages/image.tar.gz"
+report=$(in_container "hubtel-ai size /packages/image.tar.gz --format json") ||
+  fail "the installed hubtel-ai could not read a compressed archive: $report"
+expect_in "$report" '"total_bytes": [1-9]'
 
 # --- apt-get remove leaves nothing behind --------------------------------------------------------
 files=$(in_container 'dpkg -L hubtel-ai')
