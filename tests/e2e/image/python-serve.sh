@@ -30,8 +30,12 @@ configure "$project" "$work/python-serve" \
 build "$work/python-serve" http-echo-image
 spec="$work/python-serve/hubtel/http-echo/spec.json"
 
-# start: serves the image as $front and reads the port from the first line.
+# start: serves the image as $front and reads the port from the first line. Its output files are
+# emptied first: the server opens them only once it runs, and until then the loop must read no
+# file at all (sed fails, and ends the test) or the last server's port.
 start() {
+  : >"$run/out"
+  : >"$run/err"
   "$HUBTEL_AI" serve --engine "$docker" --spec "$spec" --arch x86_64 --as "$front" \
     --env "HUBTEL_TEST_TOKEN=$token" >"$run/out" 2>"$run/err" &
   server=$!
@@ -108,9 +112,10 @@ for row in "function-url 2.0 x-echo" "apigw-http 2.0 x-echo" "apigw-rest 1.0 X-E
   expect_header set-cookie $'session=s3cr3t; Path=/; HttpOnly\ntheme=dark; Max-Age=60'
   expect_round_trip "$run/text" false
   expect_header set-cookie $'session=s3cr3t; Path=/; HttpOnly\ntheme=dark; Max-Age=60'
+  stop_server
+  # Read once the server has ended: a request's log line may follow its answer.
   [ "$(grep -c '^POST /upload?x=1 201 [0-9.]* ms$' "$run/err")" = 2 ] ||
     fail "the log has not one line for each of the two requests"
-  stop_server
   expect_in "$(cat "$run/err")" 'stopped by signal 15; removed 1 container$'
   [ "$(containers)" = 0 ] || fail "$(containers) containers were left behind"
   echo "--- $front passed"

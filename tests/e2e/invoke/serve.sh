@@ -82,6 +82,16 @@ expect_in() {
   local what=$1 text=$2 pattern=$3
   grep -Eq -- "$pattern" <<<"$text" || fail "expected /$pattern/ in $what"
 }
+# expect_logged <what> <pattern>: the server's output has a line matching it, waited for up to
+# 10 s: the container's lines reach the server's log after the answer has reached curl.
+expect_logged() {
+  local what=$1 pattern=$2
+  for _ in $(seq 100); do
+    grep -Eq -- "$pattern" "$work/err" && return 0
+    sleep 0.1
+  done
+  fail "expected /$pattern/ in $what"
+}
 # wait_containers <n>: waits up to 20 s for n containers of this case (they start in the
 # background).
 wait_containers() {
@@ -134,32 +144,30 @@ case $case in
     request -H 'Cookie: a=1; b=2' -H 'X-Test: Mixed' "/a%20b/c?action=env&x=1&x=2"
     expect_code 200
     expect_in body "$body" '"function":"fn"'
-    err=$(cat "$work/err")
-    expect_in event "$err" '"version":"2.0"'
-    expect_in event "$err" '"rawPath":"/a%20b/c"'
-    expect_in event "$err" '"cookies":\["a=1","b=2"\]'
-    expect_in event "$err" '"x-test":"Mixed"'
-    expect_in event "$err" '"queryStringParameters":\{"action":"env","x":"1,2"\}'
-    expect_in event "$err" '"http":\{"method":"GET","path":"/a%20b/c"'
-    expect_in log "$err" '^GET /a%20b/c\?action=env&x=1&x=2 200 [0-9.]+ ms$'
+    expect_logged event '"version":"2.0"'
+    expect_logged event '"rawPath":"/a%20b/c"'
+    expect_logged event '"cookies":\["a=1","b=2"\]'
+    expect_logged event '"x-test":"Mixed"'
+    expect_logged event '"queryStringParameters":\{"action":"env","x":"1,2"\}'
+    expect_logged event '"http":\{"method":"GET","path":"/a%20b/c"'
+    expect_logged log '^GET /a%20b/c\?action=env&x=1&x=2 200 [0-9.]+ ms$'
     # A binary body is Base64 in the event; the answer that is no JSON is a 502.
     printf '\x00\x01\x02\xff' >"$work/binary"
     request --data-binary "@$work/binary" -H 'Content-Type: application/octet-stream' /upload
     expect_code 502
-    expect_in event "$(cat "$work/err")" '"isBase64Encoded":true,"body":"AAEC/w=="'
-    expect_in log "$(cat "$work/err")" "the function's response is not JSON"
+    expect_logged event '"isBase64Encoded":true,"body":"AAEC/w=="'
+    expect_logged log "the function's response is not JSON"
     ;;
   apigw-rest)
     start --as apigw-rest
     request -X POST -d 'hello' -H 'Content-Type: text/plain' "/items/7?action=env&tag=a&tag=b"
     # The function answers JSON without statusCode: a REST API proxy cannot use it.
     expect_code 502
-    err=$(cat "$work/err")
-    expect_in event "$err" '"resource":"/\{proxy\+\}","path":"/items/7","httpMethod":"POST"'
-    expect_in event "$err" '"multiValueQueryStringParameters":\{"action":\["env"\],"tag":\["a","b"\]\}'
-    expect_in event "$err" '"pathParameters":\{"proxy":"items/7"\}'
-    expect_in event "$err" '"body":"hello"'
-    expect_in log "$err" 'has no statusCode, which a REST API proxy needs'
+    expect_logged event '"resource":"/\{proxy\+\}","path":"/items/7","httpMethod":"POST"'
+    expect_logged event '"multiValueQueryStringParameters":\{"action":\["env"\],"tag":\["a","b"\]\}'
+    expect_logged event '"pathParameters":\{"proxy":"items/7"\}'
+    expect_logged event '"body":"hello"'
+    expect_logged log 'has no statusCode, which a REST API proxy needs'
     ;;
   errors)
     start --timeout 2
@@ -173,14 +181,14 @@ case $case in
     # A query and a header that are not UTF-8: each bad byte reaches the function as U+FFFD.
     request -H $'X-Latin: caf\xe9' "/x?action=env&name=%FF"
     expect_code 200
-    expect_in event "$(cat "$work/err")" $'"x-latin":"caf\xef\xbf\xbd"'
-    expect_in log "$(cat "$work/err")" '^GET /x\?action=env&name=%FF 200 '
+    expect_logged event $'"x-latin":"caf\xef\xbf\xbd"'
+    expect_logged log '^GET /x\?action=env&name=%FF 200 '
     request "/?action=error"
     expect_code 502
     expect_in body "$body" '"errorType":"TestError"'
     request "/?action=exit"
     expect_code 502
-    expect_in log "$(cat "$work/err")" 'the container exited with status 3 before answering'
+    expect_logged log 'the container exited with status 3 before answering'
     # The container that exited was replaced.
     request "/?action=env"
     expect_code 200
@@ -192,19 +200,20 @@ case $case in
     head -c $((6 * 1024 * 1024 + 1)) /dev/zero | tr '\0' 'a' >"$work/big"
     request --data-binary "@$work/big" -H 'Content-Type: text/plain' /big
     expect_code 413
-    expect_in log "$(cat "$work/err")" "the request body is over Lambda's 6291456 bytes"
-    expect_in log "$(cat "$work/err")" '^POST /big 413 '
+    expect_logged log "the request body is over Lambda's 6291456 bytes"
+    expect_logged log '^POST /big 413 '
     # A form's body is a body like any other, of any size up to the limit (curl -d sends one).
     { printf 'field='; head -c 20000 /dev/zero | tr '\0' 'f'; } >"$work/form"
     request --data-binary "@$work/form" -H 'Content-Type: application/x-www-form-urlencoded' \
       "/form?action=env"
     expect_code 200
-    expect_in event "$(cat "$work/err")" '"body":"field=f{20000}"'
+    expect_logged event '"body":"field=f{20000}"'
     # A multipart body reaches the function whole: each part with its name, file name and type.
     printf 'file \001 bytes' >"$work/part.bin"
     request -F 'greeting=hi there' -F "upload=@$work/part.bin;type=application/octet-stream" \
       "/multi?action=env"
     expect_code 200
+    expect_logged event '"rawPath":"/multi"'
     multipart=$(grep '"rawPath":"/multi"' "$work/err" | tail -1 | sed 's/^[^{]*//' |
       python3 -c 'import base64, json, sys
 event = json.load(sys.stdin)
@@ -216,7 +225,7 @@ sys.stdout.write(base64.b64decode(body).decode("latin-1") if event["isBase64Enco
     expect_in multipart "$multipart" 'name="upload"; filename="part.bin"'
     expect_in multipart "$multipart" 'Content-Type: application/octet-stream'
     expect_in multipart "$multipart" $'file \001 bytes'
-    expect_in log "$(cat "$work/err")" '^POST /multi\?action=env 200 '
+    expect_logged log '^POST /multi\?action=env 200 '
     # A compressed body is refused before it is read (it would be inflated whole first).
     head -c 100000 /dev/zero | gzip -9 >"$work/bomb.gz"
     request --data-binary "@$work/bomb.gz" -H 'Content-Encoding: gzip' /bomb
@@ -246,11 +255,10 @@ sys.stdout.write(base64.b64decode(body).decode("latin-1") if event["isBase64Enco
       [ "$(header set-cookie | sort)" = $'served=yes; Max-Age=60\nsession=s3cr3t; Path=/' ] ||
         fail "$front: the Set-Cookie headers are: $(header set-cookie | tr '\n' '|')"
       cmp "$work/bytes" "$work/body" || fail "$front: the body came back changed"
-      err=$(cat "$work/err")
-      expect_in event "$err" '"isBase64Encoded":true'
-      expect_in log "$err" "^POST /upload/$front\\?action=http 201 [0-9.]+ ms$"
+      expect_logged event '"isBase64Encoded":true'
+      expect_logged log "^POST /upload/$front\\?action=http 201 [0-9.]+ ms$"
       stop_server
-      expect_in log "$(cat "$work/err")" 'stopped by signal 15; removed 1 container$'
+      expect_logged log 'stopped by signal 15; removed 1 container$'
       [ "$(containers)" = 0 ] || fail "$front: $(containers) containers were left behind"
     done
     ;;
@@ -281,7 +289,7 @@ sys.stdout.write(base64.b64decode(body).decode("latin-1") if event["isBase64Enco
     wait "$sampler"
     sampler=
     stop_server
-    expect_in log "$(cat "$work/err")" 'stopped by signal 15; removed 4 containers$'
+    expect_logged log 'stopped by signal 15; removed 4 containers$'
     # Each request reached the function once, and was logged once: the ids seen are the ids sent.
     seq -f 'load-%04g' 0 199 >"$work/ids"
     sed -n 's/^test-runtime: request .* event .*"x-echo":"\(load-[0-9]*\)".*/\1/p' "$work/err" |
@@ -314,6 +322,6 @@ sys.stdout.write(base64.b64decode(body).decode("latin-1") if event["isBase64Enco
     ;;
 esac
 stop_server
-expect_in log "$(cat "$work/err")" 'stopped by signal 15; removed [0-9]+ containers?$'
+expect_logged log 'stopped by signal 15; removed [0-9]+ containers?$'
 [ "$(containers)" = 0 ] || fail "$(containers) containers were left behind"
 echo "serve $case passed"
