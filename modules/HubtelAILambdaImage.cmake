@@ -117,6 +117,8 @@ function(_hubtel_add_image_targets name)
   endif()
   # Its push runs on the same engine, from which the image goes straight to the registry.
   set_property(TARGET ${name}-image PROPERTY HUBTEL_ENGINE_HOST_OPTIONS ${host_options})
+  # Its local bases are looked up on that engine too, which builds on them.
+  set(lock_host_options ${host_options})
   get_property(builder GLOBAL PROPERTY _HUBTEL_BUILDX_BUILDER)
   if(builder)
     list(APPEND host_options --buildx-builder "${builder}")
@@ -134,12 +136,14 @@ function(_hubtel_add_image_targets name)
   add_custom_command(
     OUTPUT "${bases_stamp}"
     COMMAND "${helper}" bases --spec "${spec}" ${engine} --engine-kind ${engine_kind}
+            ${lock_host_options}
     DEPENDS ${prepared} "${helper}"
     COMMENT "Locking the base images of Lambda image ${name}"
     VERBATIM)
   add_custom_target(
     ${name}-update-bases
     COMMAND "${helper}" bases --update --spec "${spec}" ${engine} --engine-kind ${engine_kind}
+            ${lock_host_options}
     DEPENDS ${prepared} "${helper}"
     COMMENT "Locking the base images of Lambda image ${name} again"
     USES_TERMINAL VERBATIM)

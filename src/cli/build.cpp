@@ -122,7 +122,16 @@ void add_bases_command(CLI::App& app, Context& context) {
       ->check(CLI::IsMember({"docker-buildkit", "docker-buildx", "podman", "buildah", "none"}));
   command->add_flag("--update", options->update,
                     "Lock every base again as its registry (or the engine) has it now");
-  command->callback([options, &context] {
+  auto engine_host = std::make_shared<std::string>();
+  auto engines_file = std::make_shared<std::string>("hubtel/engines.json");
+  command->add_option("--engine-host", *engine_host,
+                      "Ask this engine of HUBTEL_ENGINE_HOSTS (the image's) about local bases");
+  command
+      ->add_option("--engines", *engines_file,
+                   "The engine assignment configure wrote (its TLS folders, its images)")
+      ->capture_default_str();
+  command->callback([options, engine_host, engines_file, &context] {
+    engine::attach_host(options->engine, *engines_file, *engine_host);
     for (const auto& file : options->specs) {
       const auto spec = spec::read(file);
       registry::Client registries(options->engine, "aws", "lock the bases of " + spec.name);

@@ -669,6 +669,15 @@ void prepare_locked_build(const Engine& engine, const spec::ImageSpec& spec, std
     if (base.kind == "local") {
       const auto local = local_image(engine, base.name);
       if (!local) {
+        if (engine.host) {
+          throw Error(fmt::format(
+              "{} locks the base image {} (a local image, id {}), which the engine {} that "
+              "builds {} does not have: every engine of HUBTEL_ENGINE_HOSTS needs the local "
+              "bases of the images it builds (docker save {} | docker -H {} load keeps its id), "
+              "or name a base in a registry every engine can pull from",
+              file.string(), base.name, base.id, engine.host->address, spec.name, base.name,
+              engine.host->address));
+        }
         throw Error(fmt::format(
             "{} locks the base image {} (a local image, id {}), which the engine no longer has: "
             "tag that image as {} again, or {}",

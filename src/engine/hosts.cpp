@@ -288,7 +288,11 @@ Assignment read_assignment(const fs::path& file) {
   };
   std::error_code error;
   if (!fs::is_regular_file(file, error)) {
-    throw fail("is missing (HUBTEL_ENGINE_HOSTS writes it when it names engines)");
+    throw Error(fmt::format(
+        "the engine assignment '{}' is missing (HUBTEL_ENGINE_HOSTS writes it when it names "
+        "engines): run this in the project's build folder, name the file with --engines, or "
+        "configure the project again",
+        file.string()));
   }
   Assignment assignment;
   try {

@@ -134,7 +134,18 @@ _hubtel_cli_test(
           "unix:///run/hubtel-none.sock" --engines "${_hubtel_build_dir}/engines.json"
   RESULT 1
   STDERR
-    "^hubtel-ai: error: the engine assignment '[^']*/engines.json' is missing \\(HUBTEL_ENGINE_HOSTS writes it when it names engines\\); configure the project again\n$"
+    "^hubtel-ai: error: the engine assignment '[^']*/engines.json' is missing \\(HUBTEL_ENGINE_HOSTS writes it when it names engines\\): run this in the project's build folder, name the file with --engines, or configure the project again\n$"
+)
+# The base lock asks the image's engine about local bases: the same assignment, the same errors.
+_hubtel_cli_test(
+  bases-engine-host-unassigned
+  COMMAND
+    bases --spec "${_hubtel_deploy_dir}/onearch/spec.json" --engine /usr/bin/docker --engine-kind
+    docker-buildkit --engine-host "unix:///run/hubtel-none.sock" --engines
+    "${_hubtel_build_dir}/engines.json"
+  RESULT 1
+  STDERR
+    "^hubtel-ai: error: the engine assignment '[^']*/engines.json' is missing \\(HUBTEL_ENGINE_HOSTS writes it when it names engines\\): run this in the project's build folder, name the file with --engines, or configure the project again\n$"
 )
 _hubtel_cli_test(
   build-engine-host-malformed

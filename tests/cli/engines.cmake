@@ -60,7 +60,7 @@ _hubtel_cli_test(
   COMMAND engines --engines "${_hubtel_engines_dir}/engines.json"
   RESULT 1
   STDERR
-    "^hubtel-ai: error: the engine assignment '[^']*/engines/engines.json' is missing \\(HUBTEL_ENGINE_HOSTS writes it when it names engines\\); configure the project again\n$"
+    "^hubtel-ai: error: the engine assignment '[^']*/engines/engines.json' is missing \\(HUBTEL_ENGINE_HOSTS writes it when it names engines\\): run this in the project's build folder, name the file with --engines, or configure the project again\n$"
 )
 _hubtel_cli_test(
   engines-assigns

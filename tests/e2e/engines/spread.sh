@@ -58,6 +58,15 @@ aws iam create-role --role-name e2e-lambda --assume-role-policy-document \
   >/dev/null 2>&1 || true
 suffix=$$
 
+# The runtime base under a name only the two engines have, not this machine's engine: each image's
+# bases are locked on the engine that builds it.
+runtime_base=hubtel-spread/runtime:$suffix
+tag_base() { on "$1" tag hubtel-test/bookworm:amd64 "$runtime_base"; }
+tag_base "$a"
+tag_base "$b"
+"$docker" image inspect "$runtime_base" >/dev/null 2>&1 &&
+  fail "this machine's engine has $runtime_base: the test cannot tell where the lock looked"
+
 project="$work/spread-src"
 dir="$work/spread"
 rm -rf "$project"
@@ -66,7 +75,7 @@ printf '%s\n' "${names[@]}" >"$project/names.txt"
 configure "$project" "$dir" "-DTEST_REGISTRY=$reg" \
   "-DTEST_ROLE=arn:aws:iam::123456789012:role/e2e-lambda" "-DTEST_SUFFIX=$suffix" \
   "-DHUBTEL_ENGINE_HOSTS=$a;$b" "-DHUBTEL_ENGINE_CERT_PATH=$certs" -DHUBTEL_REGISTRY_CACHE=ON \
-  -DHUBTEL_ENGINE_JOBS=1 | tee "$work/configure.log"
+  -DHUBTEL_ENGINE_JOBS=1 "-DTEST_RUNTIME_IMAGE=$runtime_base" | tee "$work/configure.log"
 expect_in "$(cat "$work/configure.log")" "HubtelAI engine $a: "
 expect_in "$(cat "$work/configure.log")" "HubtelAI engine $b: "
 assignment=$(cd "$dir" && "$hubtel_ai" engines --check)
@@ -135,6 +144,7 @@ echo "invoked: $first pulled from the registry"
 
 # Engine a wiped: its images built again from the registry cache, nothing compiled.
 "$fixture" wipe "$state" a
+tag_base "$a"
 a_names=()
 for name in "${names[@]}"; do
   [ "$(engine_of "$name")" = "$a" ] && a_names+=("$name") && rm "$dir/hubtel/$name/image-x86_64.id"
