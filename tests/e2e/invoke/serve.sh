@@ -213,7 +213,7 @@ case $case in
     request -F 'greeting=hi there' -F "upload=@$work/part.bin;type=application/octet-stream" \
       "/multi?action=env"
     expect_code 200
-    expect_logged event '"rawPath":"/multi"'
+    expect_logged event '"rawPath":"/multi".*\}$'
     multipart=$(grep '"rawPath":"/multi"' "$work/err" | tail -1 | sed 's/^[^{]*//' |
       python3 -c 'import base64, json, sys
 event = json.load(sys.stdin)
