@@ -1,6 +1,7 @@
 // The 'build' subcommand: builds, measures or stages one architecture of a Lambda image.
 #include "engine/build.hpp"
 #include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "common/error.hpp"
 #include "deploy/deploy.hpp"
 #include "engine/bases.hpp"
@@ -65,12 +66,9 @@ void add_build_command(CLI::App& app, Context& context) {
       ->check(CLI::IsMember({"docker-buildkit", "docker-buildx", "podman", "buildah", "none"}));
   auto engine_host = std::make_shared<std::string>();
   auto engines_file = std::make_shared<std::string>("hubtel/engines.json");
-  command->add_option("--engine-host", *engine_host,
-                      "Build on this engine of HUBTEL_ENGINE_HOSTS (its address or context name)");
-  command
-      ->add_option("--engines", *engines_file,
-                   "The engine assignment configure wrote (its TLS folders, its images)")
-      ->capture_default_str();
+  add_engine_host_options(
+      *command, *engine_host, *engines_file,
+      "Build on this engine of HUBTEL_ENGINE_HOSTS (its address or context name)");
   command->add_option("--buildx-builder", request->engine.builder,
                       "Build on this buildx builder (HUBTEL_BUILDX_BUILDER)");
   command->add_option("--stage", request->stage, "Build this extra stage instead of the image")
@@ -124,12 +122,8 @@ void add_bases_command(CLI::App& app, Context& context) {
                     "Lock every base again as its registry (or the engine) has it now");
   auto engine_host = std::make_shared<std::string>();
   auto engines_file = std::make_shared<std::string>("hubtel/engines.json");
-  command->add_option("--engine-host", *engine_host,
-                      "Ask this engine of HUBTEL_ENGINE_HOSTS (the image's) about local bases");
-  command
-      ->add_option("--engines", *engines_file,
-                   "The engine assignment configure wrote (its TLS folders, its images)")
-      ->capture_default_str();
+  add_engine_host_options(*command, *engine_host, *engines_file,
+                          "Ask this engine of HUBTEL_ENGINE_HOSTS (the image's) about local bases");
   command->callback([options, engine_host, engines_file, &context] {
     engine::attach_host(options->engine, *engines_file, *engine_host);
     for (const auto& file : options->specs) {

@@ -29,12 +29,9 @@ void add_push_command(CLI::App& app, Context& context) {
                    "docker-buildkit, docker-buildx, podman, buildah or none")
       ->capture_default_str()
       ->check(CLI::IsMember({"docker-buildkit", "docker-buildx", "podman", "buildah", "none"}));
-  command->add_option("--engine-host", request->engine_host,
-                      "Push from this engine of HUBTEL_ENGINE_HOSTS, the one that built the image");
-  command
-      ->add_option("--engines", request->engines_file,
-                   "The engine assignment configure wrote (its TLS folders, its images)")
-      ->capture_default_str();
+  add_engine_host_options(
+      *command, request->engine_host, request->engines_file,
+      "Push from this engine of HUBTEL_ENGINE_HOSTS, the one that built the image");
   add_aws_option(*command, request->aws);
   command->add_flag("--create-repository", request->create_repository,
                     "Create a missing ECR repository first");

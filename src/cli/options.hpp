@@ -40,6 +40,18 @@ inline CLI::Option* add_wait_option(CLI::App& command, std::chrono::seconds& tim
       ->check(CLI::Range(1U, 86400U));
 }
 
+// --engine-host and --engines: the engine of HUBTEL_ENGINE_HOSTS a subcommand runs on (`help`
+// says what for), and the assignment configure wrote, which records it.
+template <typename File>
+void add_engine_host_options(CLI::App& command, std::string& host, File& engines_file,
+                             const std::string& help) {
+  command.add_option("--engine-host", host, help);
+  command
+      .add_option("--engines", engines_file,
+                  "The engine assignment configure wrote (its TLS folders, its images)")
+      ->capture_default_str();
+}
+
 // Adds a subcommand whose options fill the returned request; once they are parsed, `run` takes the
 // request, writing to the context's streams, and its result becomes the exit code.
 template <typename Request>
