@@ -189,6 +189,20 @@ expect_in "$out" "^hubtel-ai: error: engine ${b//./\\.} does not answer: .*; the
 trap - EXIT
 echo "unreachable: engine b named with its images, engine a's images built"
 
+# A local base the image's engine lacks: named with that engine and the image, and how to load it.
+for name in "${names[@]}"; do
+  [ "$(engine_of "$name")" = "$b" ] && break
+done
+on "$b" image rm "$runtime_base" >/dev/null
+set +e
+out=$(cmake --build "$dir" --target "$name-image" 2>&1)
+code=$?
+set -e
+tag_base "$b"
+[ "$code" -ne 0 ] || fail "$name built on $b without its runtime base"
+expect_in "$out" "locks the base image $runtime_base \\(a local image, id sha256:[0-9a-f]{64}\\), which the engine ${b//./\\.} that builds $name does not have: every engine of HUBTEL_ENGINE_HOSTS needs the local bases of the images it builds \\(docker save $runtime_base \\| docker -H ${b//./\\.} load keeps its id\\)"
+echo "missing base: named with engine $b and $name"
+
 # Something that is no engine: the registry's port, over TLS.
 set +e
 out=$("$hubtel_ai" engines --check --host "tcp://$reg" --cert-path "$state/tls" 2>&1)
