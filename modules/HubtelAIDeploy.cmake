@@ -3,7 +3,8 @@ HubtelAIDeploy
 --------------
 
 The registry and AWS Lambda side of an image: ``<name>-push``, ``<name>-deploy``, the SAM
-template, and the aggregate ``deploy`` target. Used by :command:`hubtel_add_lambda_image`.
+template, and the aggregate targets ``push`` and ``deploy``. Used by
+:command:`hubtel_add_lambda_image`.
 
 .. variable:: HUBTEL_CREATE_REPOSITORIES
 
@@ -56,6 +57,7 @@ function(_hubtel_add_deploy_targets name)
       COMMENT "Pushing Lambda image ${name} to ${repository}"
       VERBATIM)
     add_custom_target(${name}-push DEPENDS ${push_refs})
+    set_property(GLOBAL APPEND PROPERTY _HUBTEL_PUSH_TARGETS ${name}-push)
     add_custom_command(
       OUTPUT "${sam_file}"
       COMMAND "${helper}" sam --spec "${spec}" --output "${sam_file}"
@@ -82,11 +84,13 @@ function(_hubtel_add_deploy_targets name)
       VERBATIM)
   endif()
 
-  # The aggregate exists in every project that has an image; it deploys those with a function, in
-  # one command that deploys each on its own, once every image is known.
+  # The aggregates exist in every project that has an image, once every image is known: push
+  # pushes those with a repository, deploy deploys those with a function, in one command that
+  # deploys each on its own.
   get_property(deferred GLOBAL PROPERTY _HUBTEL_DEPLOY_DEFERRED)
   if(NOT deferred)
     set_property(GLOBAL PROPERTY _HUBTEL_DEPLOY_DEFERRED ON)
+    cmake_language(DEFER DIRECTORY "${CMAKE_SOURCE_DIR}" CALL _hubtel_add_project_push)
     cmake_language(DEFER DIRECTORY "${CMAKE_SOURCE_DIR}" CALL _hubtel_add_project_deploy)
   endif()
   if(NOT "${repository}" STREQUAL "" AND NOT "${function_name}" STREQUAL "")
@@ -147,6 +151,30 @@ function(_hubtel_add_deploy_targets name)
         VERBATIM)
     endforeach()
   endif()
+endfunction()
+
+# _hubtel_add_project_push() adds the target push: every image of the project that has a
+# REPOSITORY pushed, each from the engine that built it. Where none has one it says so and fails,
+# as <name>-push does; a target push of the project's own is left alone (<name>-push still works).
+function(_hubtel_add_project_push)
+  if(TARGET push)
+    message(STATUS "HubtelAI: the project has a target named push of its own; "
+                   "push each image with <name>-push")
+    return()
+  endif()
+  get_property(targets GLOBAL PROPERTY _HUBTEL_PUSH_TARGETS)
+  if(NOT targets)
+    add_custom_target(
+      push
+      COMMAND
+        ${CMAKE_COMMAND} -E echo
+        "hubtel: no image of this project has a REPOSITORY to push to; add REPOSITORY <registry/repository> to hubtel_add_lambda_image()"
+      COMMAND ${CMAKE_COMMAND} -E false
+      VERBATIM)
+    return()
+  endif()
+  add_custom_target(push)
+  add_dependencies(push ${targets})
 endfunction()
 
 # _hubtel_add_project_deploy() adds the target deploy: one command that deploys every image of the

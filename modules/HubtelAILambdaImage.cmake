@@ -20,7 +20,9 @@ container image, with targets that build, measure, invoke, push and deploy it.
   ``<name>-deploy``, ``<name>-versions``, ``<name>-rollback`` and ``<name>-gc`` (the last four
   for an image with a ``FUNCTION_NAME`` and a ``REPOSITORY``; otherwise they say what is
   missing), one ``<name>-image-<stage>`` per extra stage, and adds the image to the aggregate
-  targets ``images`` and ``deploy`` (``deploy`` deploys the images that have a
+  targets ``images``, ``push`` (every image with a ``REPOSITORY``, each pushed on its own engine;
+  where none has one, it says so and fails; a target ``push`` of the project's own is left alone)
+  and ``deploy`` (``deploy`` deploys the images that have a
   ``FUNCTION_NAME`` in one command, each on its own, and names each one's outcome). With a ``REPOSITORY``, ``<name>-sam`` writes
   ``hubtel/<name>/template.yaml``, a SAM template pinned to the pushed digest, and the target
   ``sam`` writes ``hubtel/template.yaml`` for every such image of the project. The rendered
