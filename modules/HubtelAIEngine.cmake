@@ -35,7 +35,8 @@ Finds the container engine that builds HubtelAI's images, once per build tree.
   busy. The client reaches an engine through its environment (``DOCKER_HOST``,
   ``DOCKER_TLS_VERIFY``, ``DOCKER_CERT_PATH``, or ``DOCKER_CONTEXT``), never a command line.
   ``<name>-image``, ``<name>-image-<stage>``, ``<name>-size`` and ``<name>-push`` run on the
-  image's engine, which pushes straight to ``REPOSITORY``; ``<name>-invoke``, ``-serve`` and
+  image's engine, which pushes straight to ``REPOSITORY`` (once pushed, ``<name>-size`` reads
+  the image from the registry by its pushed digest, not from the engine); ``<name>-invoke``, ``-serve`` and
   ``-watch`` run on the client's own engine, which pulls the image from ``REPOSITORY`` by its
   pushed digest (or, never pushed, copies it from the engine that built it). Configure writes the
   assignment to ``hubtel/engines.json`` and prints one line an engine; ``hubtel-ai engines`` in
@@ -344,8 +345,11 @@ function(_hubtel_engine_host_tls out address)
         "unix:///<path>" ${forms})
     endif()
   elseif(address MATCHES "^tcp://")
-    if(NOT address MATCHES
-       "^tcp://(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?):([0-9]+)/?$")
+    if(NOT
+       address
+       MATCHES
+       "^tcp://(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?):([1-9][0-9]?[0-9]?[0-9]?[0-9]?)/?$"
+    )
       _hubtel_engine_host_fail(
         "${address}" "is malformed: a tcp:// address is tcp://<host>:<port>, its port given"
         ${forms})
@@ -388,10 +392,17 @@ function(_hubtel_engine_host_tls out address)
         "${address}" "holds a password: none belongs in an address (or a cache): reach the "
         "engine with an ssh key or agent")
     endif()
-    if(NOT address MATCHES
-       "^ssh://([A-Za-z0-9._-]+@)?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]+)?/?$")
+    if(NOT
+       address
+       MATCHES
+       "^ssh://([A-Za-z0-9._-]+@)?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:([1-9][0-9]?[0-9]?[0-9]?[0-9]?))?/?$"
+    )
       _hubtel_engine_host_fail(
         "${address}" "is malformed: an ssh:// address is ssh://[<user>@]<host>[:<port>]" ${forms})
+    endif()
+    if(CMAKE_MATCH_4 STREQUAL "0" OR CMAKE_MATCH_4 GREATER 65535)
+      _hubtel_engine_host_fail(
+        "${address}" "is malformed: port ${CMAKE_MATCH_4} is not between 1 and 65535" ${forms})
     endif()
   elseif(address MATCHES "^([^:/]*)://")
     _hubtel_engine_host_fail(

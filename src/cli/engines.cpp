@@ -8,8 +8,10 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <memory>
 #include <ostream>
+#include <regex>
 
 namespace hubtel::cli {
 namespace {
@@ -39,6 +41,20 @@ engine::Assignment assignment_of(const EnginesOptions& options) {
       }
     }
     assignment.engines.push_back({host, {}});
+  }
+  // Names as hubtel_add_lambda_image() takes them: nothing else is assigned, nor printed.
+  static const std::regex image_name("[a-z0-9]([a-z0-9._-]*[a-z0-9])?");
+  for (const auto& image : options.images) {
+    if (image.size() > 64 || !std::regex_match(image, image_name)) {
+      throw Error(fmt::format(
+          "--image {}: not an image name as hubtel_add_lambda_image() takes it (at most 64 "
+          "lowercase letters, digits, '.', '_' and '-', starting and ending with a letter or "
+          "digit)",
+          nlohmann::json(image).dump()));
+    }
+    if (std::count(options.images.begin(), options.images.end(), image) > 1) {
+      throw Error(fmt::format("--image {} is named twice", image));
+    }
   }
   for (const auto& image : options.images) {
     const auto address = engine::assign(options.hosts, image);

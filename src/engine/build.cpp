@@ -14,6 +14,7 @@
 #include "inspect/report.hpp"
 #include "process/process.hpp"
 #include "registry/reference.hpp"
+#include "registry/remote_image.hpp"
 
 #include <fmt/format.h>
 #include <sys/utsname.h>
@@ -117,22 +118,37 @@ int measure(const BuildRequest& request, const spec::ImageSpec& spec, std::ostre
       base = registry::repository_in(base) + "@" + base_digest_for(*locked, arch);
     }
   }
-  ensure_local_image(engine, base, arch);
-
   const auto image_tar = spec::image_archive(spec, arch);
   const auto base_tar = spec::base_archive(spec, arch);
   const RemovedFiles removed{{image_tar, base_tar}};
   // By id: the tag may since name another build tree's image of the same name.
   const auto id = read_line_file(spec::image_id_file(spec, arch));
-  run_engine(engine, {engine.program, "save", "--output", image_tar.string(), id});
-  run_engine(engine, {engine.program, "save", "--output", base_tar.string(), base});
-
   std::istringstream no_input;
-  const auto built = inspect::read_image(image_tar.string(), no_input);
-  auto report = inspect::analyse(built);
-  report.source = image;
   inspect::ReadOptions base_options;
   base_options.summarise_layers = false;
+  // Built on an engine of HUBTEL_ENGINE_HOSTS and pushed from there: read from the registry by
+  // the digest the push recorded (as `hubtel-ai size <reference>` reads it), so the image is not
+  // saved by that engine and sent here. Else saved by the engine that holds it; the base (for
+  // what the image adds to it) always by the image's engine.
+  const auto reference =
+      engine.host && engine.builder.empty() ? pushed_reference(spec, arch) : std::string();
+  registry::RegistryReadOptions registry_options;
+  registry_options.platform = platform_of(arch);
+  inspect::Image built;
+  if (!reference.empty()) {
+    err << fmt::format(
+        "hubtel: {} ({}) was built on engine {} and pushed: reading {} from the registry\n",
+        spec.name, arch, engine.host->address, reference);
+    err.flush();
+    built = registry::read_image_input(reference, no_input, registry_options, {});
+  } else {
+    run_engine(engine, {engine.program, "save", "--output", image_tar.string(), id});
+    built = inspect::read_image(image_tar.string(), no_input);
+  }
+  auto report = inspect::analyse(built);
+  report.source = image;
+  ensure_local_image(engine, base, arch);
+  run_engine(engine, {engine.program, "save", "--output", base_tar.string(), base});
   inspect::apply_base(report, inspect::read_image(base_tar.string(), no_input, base_options));
   if (request.compare_with) {
     report.compare = inspect::compare_images(built, *request.compare_with);
@@ -281,6 +297,26 @@ fs::path image_engine_file(const spec::ImageSpec& spec, const std::string& arch)
   return spec.dir / ("image-" + arch + ".engine");
 }
 
+std::string pushed_reference(const spec::ImageSpec& spec, const std::string& arch) {
+  const auto state_file = spec::push_state_file(spec, arch);
+  const auto ref_file = spec::push_ref_file(spec, arch);
+  const auto id_file = spec::image_id_file(spec, arch);
+  std::error_code missing;
+  if (!fs::is_regular_file(state_file, missing) || !fs::is_regular_file(ref_file, missing) ||
+      !fs::is_regular_file(id_file, missing)) {
+    return {};
+  }
+  try {
+    if (nlohmann::json::parse(read_file(state_file)).value("image_id", "") ==
+        read_line_file(id_file)) {
+      return read_line_file(ref_file);
+    }
+  } catch (const nlohmann::json::exception&) {
+    return {};
+  }
+  return {};
+}
+
 void make_image_local(const std::string& program, const spec::ImageSpec& spec,
                       const std::string& arch, std::ostream& err) {
   const auto engine_file = image_engine_file(spec, arch);
@@ -308,18 +344,7 @@ void make_image_local(const std::string& program, const spec::ImageSpec& spec,
                             engine_file.string(), e.what(), spec.name));
   }
   // Pushed from the engine that built it: the registry has it, by the digest recorded.
-  const auto state_file = spec::push_state_file(spec, arch);
-  const auto ref_file = spec::push_ref_file(spec, arch);
-  std::string reference;
-  if (fs::is_regular_file(state_file, missing) && fs::is_regular_file(ref_file, missing)) {
-    try {
-      if (nlohmann::json::parse(read_file(state_file)).value("image_id", "") == id) {
-        reference = read_line_file(ref_file);
-      }
-    } catch (const nlohmann::json::exception&) {
-      reference.clear();
-    }
-  }
+  const auto reference = pushed_reference(spec, arch);
   Engine local{program, "docker-buildkit", {}};
   if (!reference.empty()) {
     err << fmt::format(

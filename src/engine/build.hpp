@@ -66,6 +66,10 @@ void attach_host(Engine& engine, const std::filesystem::path& engines_file,
 // local one; absent for a local build.
 std::filesystem::path image_engine_file(const spec::ImageSpec& spec, const std::string& arch);
 
+// The reference the last push of the image a build recorded for `arch` went to
+// (`<repository>@sha256:<digest>`), when that push was of this very image; empty otherwise.
+std::string pushed_reference(const spec::ImageSpec& spec, const std::string& arch);
+
 // Makes the image a build recorded for `arch` local to the client's own engine (`program`, no
 // HUBTEL_ENGINE_HOSTS) when it was built on another: pulled by digest from the spec's repository
 // when it was pushed from there, else copied (save | load) from the engine that built it, saying

@@ -44,7 +44,7 @@ struct Authority {
 
 Authority tcp_authority(const std::string& address) {
   static const std::regex pattern(
-      R"(^tcp://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?):([0-9]{1,5})/?$)");
+      R"(^tcp://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?):(0|[1-9][0-9]{0,4})/?$)");
   std::smatch match;
   if (!std::regex_match(address, match, pattern)) {
     malformed(address, "a tcp:// address is tcp://<host>:<port>, its port given");
@@ -173,13 +173,17 @@ Host parse_host(const std::string& address) {
     host.kind = Host::Kind::tcp;
   } else if (scheme == "ssh") {
     static const std::regex pattern(
-        R"(^ssh://([A-Za-z0-9._-]+@)?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?/?$)");
+        R"(^ssh://([A-Za-z0-9._-]+@)?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:(0|[1-9][0-9]{0,4}))?/?$)");
     if (address.find(':', 6) != std::string::npos && address.find('@') != std::string::npos &&
         address.find(':', 6) < address.find('@')) {
       malformed(address, "a password does not belong in an address: use an ssh key or agent");
     }
-    if (!std::regex_match(address, pattern)) {
+    std::smatch match;
+    if (!std::regex_match(address, match, pattern)) {
       malformed(address, "an ssh:// address is ssh://[<user>@]<host>[:<port>]");
+    }
+    if (match[4].matched && (match[4].str() == "0" || std::stoi(match[4].str()) > 65535)) {
+      malformed(address, fmt::format("port {} is not between 1 and 65535", match[4].str()));
     }
     host.kind = Host::Kind::ssh;
   } else {
@@ -194,8 +198,9 @@ fs::path tls_folder(const Host& host, const fs::path& cert_root) {
   }
   if (cert_root.empty()) {
     throw Error(fmt::format(
-        "engine {} is reached over TCP, which needs TLS: set HUBTEL_ENGINE_CERT_PATH to a folder "
-        "holding {} (or a folder {}:{} in it for this engine alone)",
+        "engine {} is reached over TCP, which needs TLS: set HUBTEL_ENGINE_CERT_PATH (for "
+        "`hubtel-ai engines --host`: --cert-path) to a folder holding {} (or a folder {}:{} in it "
+        "for this engine alone)",
         host.address, fmt::join(kTlsFiles, ", "), tcp_authority(host.address).host,
         tcp_authority(host.address).port));
   }

@@ -209,8 +209,9 @@ inspect::Image read_registry_image(const ImageReference& reference,
                       where, chosen->digest, chosen->platform.text()));
     }
   }
+  // Schema 1 is Docker's own v1 media type; OCI's image manifest is "manifest.v1+json" too.
   if (manifest.document.value("schemaVersion", 0) == 1 ||
-      manifest.media_type.find("manifest.v1+") != std::string::npos) {
+      manifest.media_type.rfind("application/vnd.docker.distribution.manifest.v1+", 0) == 0) {
     throw Error(fmt::format(
         "size {}: the registry holds a schema 1 manifest, which names no layer sizes or diff_ids; "
         "push the image again with a current engine",

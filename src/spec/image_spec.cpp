@@ -214,11 +214,13 @@ const char* const kImageRef =
     "[a-zA-Z0-9][a-zA-Z0-9._-]*(:[0-9]+)?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*"
     "(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?(@sha256:[a-f0-9]{64})?";
 const char* const kContextPath = "[A-Za-z0-9_./@+-]+";
-// A registry host as Docker's reference grammar has it (components neither start nor end with
-// '-' or '.'), then the repository's path.
+// A registry host as Docker's reference grammar has it (labels neither start nor end with '-'; a
+// first part is the registry only with a '.' or a port, or as localhost), then the repository's
+// path: lowercase parts joined by one '.', one or two '_', or dashes.
 const char* const kRepository =
-    "([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*"
-    "(:[0-9]+)?/)?[a-z0-9]+([._-]+[a-z0-9]+)*(/[a-z0-9]+([._-]+[a-z0-9]+)*)*";
+    "(([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+"
+    "(:[0-9]+)?|[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?:[0-9]+|localhost)/)?"
+    "[a-z0-9]+((\\.|__?|-+)[a-z0-9]+)*(/[a-z0-9]+((\\.|__?|-+)[a-z0-9]+)*)*";
 const char* const kReservedEnvironment =
     "_HANDLER|_X_AMZN_TRACE_ID|AWS_DEFAULT_REGION|AWS_REGION|AWS_EXECUTION_ENV|"
     "AWS_LAMBDA_FUNCTION_NAME|AWS_LAMBDA_FUNCTION_MEMORY_SIZE|AWS_LAMBDA_FUNCTION_VERSION|"
@@ -340,6 +342,10 @@ void read_registry_and_function(const Members& m, ImageSpec& spec) {
       m.optional_text("repository", pattern(kRepository),
                       "registry/repository (e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/"
                       "hello)");
+  if (spec.repository && spec.repository->size() > 255) {
+    m.bad("repository", fmt::format("is {} characters long; a registry reference has at most 255",
+                                    spec.repository->size()));
+  }
   static const std::regex ecr("[0-9]+\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/(.*)");
   std::smatch match;
   if (spec.repository && std::regex_match(*spec.repository, match, ecr) &&

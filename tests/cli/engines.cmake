@@ -24,7 +24,7 @@ _hubtel_cli_test(
   COMMAND engines --host tcp://127.0.0.1:2376
   RESULT 1
   STDERR
-    "^hubtel-ai: error: engine tcp://127.0.0.1:2376 is reached over TCP, which needs TLS: set HUBTEL_ENGINE_CERT_PATH to a folder holding ca.pem, cert.pem, key.pem \\(or a folder 127.0.0.1:2376 in it for this engine alone\\)\n$"
+    "^hubtel-ai: error: engine tcp://127.0.0.1:2376 is reached over TCP, which needs TLS: set HUBTEL_ENGINE_CERT_PATH \\(for `hubtel-ai engines --host`: --cert-path\\) to a folder holding ca.pem, cert.pem, key.pem \\(or a folder 127.0.0.1:2376 in it for this engine alone\\)\n$"
 )
 _hubtel_cli_test(
   engines-tls-missing
@@ -75,4 +75,30 @@ _hubtel_cli_test(
   RESULT 1
   STDERR
     "^hubtel-ai: error: engine hubtel-no-such-context is no docker context here \\(`docker context ls` lists them; `docker context create hubtel-no-such-context --docker host=...` makes it\\): [^\n]*context[^\n]*; the images it builds: none\n$"
+)
+_hubtel_cli_test(
+  engines-image-bad
+  COMMAND engines --host unix:///run/a.sock --image "a\nevil: b"
+  RESULT 1
+  STDERR
+    "^hubtel-ai: error: --image \"a\\\\nevil: b\": not an image name as hubtel_add_lambda_image\\(\\) takes it \\(at most 64 lowercase letters, digits, '.', '_' and '-', starting and ending with a letter or digit\\)\n$"
+)
+_hubtel_cli_test(
+  engines-image-twice
+  COMMAND engines --host unix:///run/a.sock --image a --image a
+  RESULT 1
+  STDERR "^hubtel-ai: error: --image a is named twice\n$")
+_hubtel_cli_test(
+  engines-ssh-port
+  COMMAND engines --host ssh://ci@build-3:99999
+  RESULT 1
+  STDERR
+    "^hubtel-ai: error: engine address 'ssh://ci@build-3:99999' is malformed: port 99999 is not between 1 and 65535; [^\n]*\n$"
+)
+_hubtel_cli_test(
+  engines-port-zero
+  COMMAND engines --host tcp://127.0.0.1:0002376
+  RESULT 1
+  STDERR
+    "^hubtel-ai: error: engine address 'tcp://127.0.0.1:0002376' is malformed: a tcp:// address is tcp://<host>:<port>, its port given; [^\n]*\n$"
 )

@@ -102,6 +102,15 @@ for name in "${names[@]}"; do
 done
 echo "built: each image on its engine"
 
+# The size of an image not pushed yet: saved by its engine.
+first=${names[0]}
+summary() { grep -E '^(image |  (total|visible|wasted|efficiency|base|added) )' || true; }
+out=$(build "$dir" "$first-size")
+expect_not_in "$out" "from the registry"
+saved_summary=$(summary <<<"$out")
+[ -n "$saved_summary" ] || fail "no size report of $first in:
+$out"
+
 # Pushed from its engine straight to the registry, and deployed by the digest recorded.
 push_targets=()
 for name in "${names[@]}"; do push_targets+=("$name-push"); done
@@ -119,6 +128,14 @@ for name in "${names[@]}"; do
 done
 expect_in "$out" "pushed the build cache of"
 echo "pushed: from each engine to $reg"
+# Pushed: its size read from the registry by the pushed digest, the same report.
+out=$(build "$dir" "$first-size")
+expect_in "$out" "hubtel: $first \\(x86_64\\) was built on engine [^ ]+ and pushed: reading $reg/spread-$first@sha256:[0-9a-f]{64} from the registry"
+[ "$(summary <<<"$out")" = "$saved_summary" ] || fail "the size of $first read from the registry:
+$(summary <<<"$out")
+differs from its saved archive's:
+$saved_summary"
+echo "size: $first read from the registry"
 out=$(build "$dir" deploy)
 for name in "${names[@]}"; do
   uri=$(aws lambda get-function --function-name "spread-$name-$suffix" --query Code.ImageUri \
@@ -135,7 +152,6 @@ out=$(build "$dir" images)
 expect_in "$out" "no work to do"
 
 # Invoke on this machine's engine: the image comes from the registry by its digest.
-first=${names[0]}
 out=$(build "$dir" "$first-invoke")
 expect_in "$out" "was built on engine .*: pulling $reg/spread-$first@sha256:[0-9a-f]{64} from the registry"
 expect_in "$out" "\\{\"function\": \"$first\"\\}"

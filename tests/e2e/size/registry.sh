@@ -172,6 +172,28 @@ tar -C "$work/layout" -cf "$work/layout.tar" .
 size_json "$work/layout-tar.json" "$work/layout.tar"
 same "$work/registry.json" "$work/layout-tar.json"
 
+# The same image under OCI's media types (as buildx and containerd-store engines push it): the
+# same report, but for the manifest and config digests.
+python3 - "http://$open_registry" "$repo" <<'PY'
+import json, sys, urllib.request
+base, repo = sys.argv[1:]
+request = urllib.request.Request(f"{base}/v2/{repo}/manifests/v1", headers={
+    "Accept": "application/vnd.docker.distribution.manifest.v2+json"})
+with urllib.request.urlopen(request) as response:
+    manifest = json.loads(response.read())
+oci = "application/vnd.oci.image.manifest.v1+json"
+manifest["mediaType"] = oci
+manifest["config"]["mediaType"] = "application/vnd.oci.image.config.v1+json"
+for layer in manifest["layers"]:
+    assert layer["mediaType"].endswith("tar.gzip"), layer
+    layer["mediaType"] = "application/vnd.oci.image.layer.v1.tar+gzip"
+request = urllib.request.Request(f"{base}/v2/{repo}/manifests/oci", method="PUT",
+                                 data=json.dumps(manifest).encode(), headers={"Content-Type": oci})
+urllib.request.urlopen(request).read()
+PY
+size_json "$work/oci.json" "$open_registry/$repo:oci"
+same "$work/registry.json" "$work/oci.json"
+
 # By digest, and with --base from the registry too.
 digest=$(curl -fsS -o /dev/null -D - \
   -H 'Accept: application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json' \

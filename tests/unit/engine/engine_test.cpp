@@ -1,4 +1,5 @@
 // Unit tests of the engine's pure parts: build commands for each engine kind, platforms, stamps.
+#include "common/files.hpp"
 #include "engine/build.hpp"
 #include "spec/spec_fixture.hpp"
 
@@ -174,4 +175,23 @@ TEST(Engine, RefusesAnArchitectureTheSpecLacksAndAMissingEngine) {
                                 out, err);
             }).find("no container engine"),
             std::string::npos);
+}
+
+TEST(Engine, KnowsThePushedReferenceOnlyOfTheImageTheBuildRecorded) {
+  const TempDir temp;
+  const auto spec = read_native(temp);
+  fs::create_directories(spec.dir);
+  const std::string reference = "127.0.0.1:5000/hello@sha256:" + std::string(64, 'a');
+  EXPECT_EQ(engine::pushed_reference(spec, "x86_64"), "");  // nothing built or pushed
+  write_file_atomically(spec::image_id_file(spec, "x86_64"), "sha256:1111\n");
+  write_file_atomically(spec::push_ref_file(spec, "x86_64"), reference + "\n");
+  EXPECT_EQ(engine::pushed_reference(spec, "x86_64"), "");  // no push record
+  write_file_atomically(spec::push_state_file(spec, "x86_64"), R"({"image_id": "sha256:1111"})");
+  EXPECT_EQ(engine::pushed_reference(spec, "x86_64"), reference);
+  // Built again since the push: that push was of another image.
+  write_file_atomically(spec::image_id_file(spec, "x86_64"), "sha256:2222\n");
+  EXPECT_EQ(engine::pushed_reference(spec, "x86_64"), "");
+  // A damaged record is no push.
+  write_file_atomically(spec::push_state_file(spec, "x86_64"), "{not json");
+  EXPECT_EQ(engine::pushed_reference(spec, "x86_64"), "");
 }

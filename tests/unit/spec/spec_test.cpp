@@ -154,6 +154,10 @@ TEST(Spec, RejectsValuesThatCouldInjectSomething) {
   const std::vector<std::pair<std::string, json>> cases{
       {"repository", "registry.example/Bad Repo"},
       {"repository", "--help"},
+      {"repository", "Greeters/hello"},
+      {"repository", "127.0.0.1:5000/a...b"},
+      {"repository", "127.0.0.1:5000/a___b"},
+      {"repository", "127.0.0.1:5000/" + std::string(250, 'a')},
       {"tag", "-v1"},
       {"tag", "v1\nx"},
       {"function_name", "a;b"},
