@@ -153,16 +153,52 @@ function(_hubtel_add_deploy_targets name)
   endif()
 endfunction()
 
+# _hubtel_aggregate_taken(<out> <target> <instead>) sets <out> to whether the project has a target
+# <target> of its own, which HubtelAI's aggregate of that name then leaves alone, saying so with
+# what builds the same (<instead>).
+function(_hubtel_aggregate_taken out target instead)
+  if(TARGET ${target})
+    message(STATUS "HubtelAI: the project has a target named ${target} of its own, left as it is; "
+                   "${instead}")
+    set(${out} TRUE PARENT_SCOPE)
+  else()
+    set(${out} FALSE PARENT_SCOPE)
+  endif()
+endfunction()
+
+# _hubtel_aggregate(<target> <member>...) adds the targets <member> to the project's aggregate
+# <target>, which is made once every image is known (at the end of the top directory), so a
+# target of that name the project adds before or after is its own.
+function(_hubtel_aggregate target)
+  set_property(GLOBAL APPEND PROPERTY _HUBTEL_AGGREGATE_${target} ${ARGN})
+  get_property(deferred GLOBAL PROPERTY _HUBTEL_AGGREGATE_DEFERRED_${target})
+  if(NOT deferred)
+    set_property(GLOBAL PROPERTY _HUBTEL_AGGREGATE_DEFERRED_${target} ON)
+    # A deferred call's arguments are read when it runs: the name goes in as text now.
+    cmake_language(EVAL CODE "cmake_language(DEFER DIRECTORY [[${CMAKE_SOURCE_DIR}]] CALL "
+                   "_hubtel_make_aggregate ${target})")
+  endif()
+endfunction()
+
+function(_hubtel_make_aggregate target)
+  get_property(members GLOBAL PROPERTY _HUBTEL_AGGREGATE_${target})
+  list(JOIN members ", " listed)
+  _hubtel_aggregate_taken(taken ${target} "build ${listed}")
+  if(NOT taken)
+    add_custom_target(${target})
+    add_dependencies(${target} ${members})
+  endif()
+endfunction()
+
 # _hubtel_add_project_push() adds the target push: every image of the project that has a
 # REPOSITORY pushed, each from the engine that built it. Where none has one it says so and fails,
 # as <name>-push does; a target push of the project's own is left alone (<name>-push still works).
 function(_hubtel_add_project_push)
-  if(TARGET push)
-    message(STATUS "HubtelAI: the project has a target named push of its own; "
-                   "push each image with <name>-push")
+  get_property(targets GLOBAL PROPERTY _HUBTEL_PUSH_TARGETS)
+  _hubtel_aggregate_taken(taken push "push each image with its <name>-push")
+  if(taken)
     return()
   endif()
-  get_property(targets GLOBAL PROPERTY _HUBTEL_PUSH_TARGETS)
   if(NOT targets)
     add_custom_target(
       push
@@ -181,6 +217,10 @@ endfunction()
 # project with a function, each on its own (a failure leaves the others deployed), and names each
 # one's outcome. It runs again when a pushed image or a spec changes.
 function(_hubtel_add_project_deploy)
+  _hubtel_aggregate_taken(taken deploy "deploy each function with its <name>-deploy")
+  if(taken)
+    return()
+  endif()
   get_property(specs GLOBAL PROPERTY _HUBTEL_DEPLOY_SPECS)
   if(NOT specs)
     add_custom_target(deploy)
@@ -208,6 +248,10 @@ endfunction()
 # _hubtel_add_project_sam() adds the target sam: hubtel/template.yaml, one SAM template for every
 # image of the project that has a REPOSITORY, and each image's own template.
 function(_hubtel_add_project_sam)
+  _hubtel_aggregate_taken(taken sam "write each image's template with its <name>-sam")
+  if(taken)
+    return()
+  endif()
   get_property(targets GLOBAL PROPERTY _HUBTEL_SAM_TARGETS)
   get_property(specs GLOBAL PROPERTY _HUBTEL_SAM_SPECS)
   get_property(depends GLOBAL PROPERTY _HUBTEL_SAM_DEPENDS)

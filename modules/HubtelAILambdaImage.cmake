@@ -21,11 +21,13 @@ container image, with targets that build, measure, invoke, push and deploy it.
   for an image with a ``FUNCTION_NAME`` and a ``REPOSITORY``; otherwise they say what is
   missing), one ``<name>-image-<stage>`` per extra stage, and adds the image to the aggregate
   targets ``images``, ``push`` (every image with a ``REPOSITORY``, each pushed on its own engine;
-  where none has one, it says so and fails; a target ``push`` of the project's own is left alone)
-  and ``deploy`` (``deploy`` deploys the images that have a
-  ``FUNCTION_NAME`` in one command, each on its own, and names each one's outcome). With a ``REPOSITORY``, ``<name>-sam`` writes
-  ``hubtel/<name>/template.yaml``, a SAM template pinned to the pushed digest, and the target
-  ``sam`` writes ``hubtel/template.yaml`` for every such image of the project. The rendered
+  where none has one, it says so and fails) and ``deploy`` (``deploy`` deploys the images that
+  have a ``FUNCTION_NAME`` in one command, each on its own, and names each one's outcome). With a
+  ``REPOSITORY``, ``<name>-sam`` writes ``hubtel/<name>/template.yaml``, a SAM template pinned to
+  the pushed digest, and the target ``sam`` writes ``hubtel/template.yaml`` for every such image
+  of the project. The aggregates (these, and ``update-bases`` below) are made at the end of the
+  top directory, once every image is known: a target of one of their names that the project adds
+  itself, before or after, is left as it is, and configure says so. The rendered
   Dockerfile is ``hubtel/<name>/Dockerfile`` in the build tree and each architecture's image id
   lands in ``hubtel/<name>/image-<arch>.id``; the image is also tagged ``hubtel/<name>:<arch>``.
   With a multi-config generator (Ninja Multi-Config) each configuration has an image and files
@@ -149,10 +151,7 @@ function(_hubtel_add_image_targets name)
     DEPENDS ${prepared} "${helper}"
     COMMENT "Locking the base images of Lambda image ${name} again"
     USES_TERMINAL VERBATIM)
-  if(NOT TARGET update-bases)
-    add_custom_target(update-bases)
-  endif()
-  add_dependencies(update-bases ${name}-update-bases)
+  _hubtel_aggregate(update-bases ${name}-update-bases)
 
   set(build
       "${helper}"
@@ -302,10 +301,7 @@ function(_hubtel_add_image_targets name)
     COMMENT
       "Serving Lambda image ${name} (${serve_arch}) over HTTP, built again on each change; Ctrl-C stops it"
     USES_TERMINAL VERBATIM)
-  if(NOT TARGET images)
-    add_custom_target(images)
-  endif()
-  add_dependencies(images ${name}-image)
+  _hubtel_aggregate(images ${name}-image)
 endfunction()
 
 cmake_policy(POP)

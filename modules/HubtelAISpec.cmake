@@ -1380,8 +1380,12 @@ function(
                  "(it is ${article} ${type}); name an add_executable() target")
   endif()
   get_property(multi_config GLOBAL PROPERTY GENERATOR_IS_MULTI_CONFIG)
-  # A depfile named per configuration needs CMake 3.21 (generator expressions in DEPFILE).
-  if(context MATCHES "[#$:\\\\]" OR (multi_config AND CMAKE_VERSION VERSION_LESS 3.21))
+  # A depfile named per configuration needs CMake 3.21 (generator expressions in DEPFILE), and
+  # no CMAKE_CROSS_CONFIGS: CMake (3.25 at least) crashes generating such a depfile for builds
+  # across configurations. Without it, the image depends on the target, its input.
+  if(context MATCHES "[#$:\\\\]"
+     OR (multi_config AND (CMAKE_VERSION VERSION_LESS 3.21 OR NOT "${CMAKE_CROSS_CONFIGS}" STREQUAL
+                                                              "")))
     set(${out_inputs} "${target}" PARENT_SCOPE)
   else()
     set(${out_inputs} "" PARENT_SCOPE)
@@ -1463,6 +1467,12 @@ function(_hubtel_tests_json out fn name context tests)
       "image again; move the project (or CONTEXT) to a path without them")
   endif()
   get_property(multi_config GLOBAL PROPERTY GENERATOR_IS_MULTI_CONFIG)
+  if(multi_config AND NOT "${CMAKE_CROSS_CONFIGS}" STREQUAL "")
+    _hubtel_fail(
+      ${fn} ${name} "TESTS ON needs a depfile per configuration, which CMake crashes on with "
+      "CMAKE_CROSS_CONFIGS \"${CMAKE_CROSS_CONFIGS}\" (an edit of a test would not build the image "
+      "again without it); configure without CMAKE_CROSS_CONFIGS")
+  endif()
   if(multi_config AND CMAKE_VERSION VERSION_LESS 3.21)
     _hubtel_fail(
       ${fn} ${name} "TESTS ON with a multi-config generator needs CMake 3.21 or later (this is "

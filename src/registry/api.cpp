@@ -58,6 +58,9 @@ bool is_loopback(const std::string& host) {
   if (std::regex_match(name, octets, loopback_v4)) {
     return std::stoi(octets[1]) < 256 && std::stoi(octets[2]) < 256 && std::stoi(octets[3]) < 256;
   }
+  // Host names are read without regard to case, as DNS reads them.
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return name == "localhost" || name == "::1";
 }
 

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <regex>
 #include <vector>
@@ -245,6 +246,12 @@ inspect::Image read_image_input(const std::string& input, std::istream& stdin_st
           ExitCode::usage);
     }
     return inspect::read_image(input, stdin_stream, options);
+  }
+  if (std::any_of(input.begin(), input.end(),
+                  [](unsigned char c) { return c < 0x20 || c == 0x7f; })) {
+    throw Error(fmt::format(
+        "{} holds a control character: it is no file name or registry reference this reads ({})",
+        json(input).dump(), kReferenceForm));
   }
   if (const auto reference = parse_image_reference(input)) {
     return read_registry_image(*reference, registry_options, options);

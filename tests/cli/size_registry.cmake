@@ -39,3 +39,19 @@ _hubtel_cli_test(
   STDERR
     "^hubtel-ai: error: size 127.0.0.1:1/team/app@sha256:0+: cannot reach the registry at http://127.0.0.1:1 \\([^\n]*\\); is it running and reachable from here\\?\n$"
 )
+_hubtel_cli_test(
+  size.registry.control-character
+  COMMAND size "127.0.0.1:5000/team/app:v1\nsecond-line"
+  RESULT 1
+  STDOUT "^$"
+  STDERR
+    "^hubtel-ai: error: \"127.0.0.1:5000/team/app:v1\\\\nsecond-line\" holds a control character: it is no file name or registry reference this reads \\([^\n]*\\)\n$"
+)
+_hubtel_cli_test(
+  size.registry.localhost-any-case
+  COMMAND size "LOCALHOST:1/team/app:v1"
+  RESULT 1
+  STDOUT "^$"
+  STDERR
+    "^hubtel-ai: error: size LOCALHOST:1/team/app:v1: cannot reach the registry at http://LOCALHOST:1 [^\n]*\n$"
+)
