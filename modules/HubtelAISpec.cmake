@@ -297,35 +297,6 @@ option(HUBTEL_REGISTRY_CACHE "Share image build caches through each image's REPO
 # <noun> (default valid): expected <words>"; ONE_OF, else "is not supported"; RANGE bounds a
 # whole number; RESERVED refuses the key of a KEY=value; PART bounds the length of what follows
 # a prefix; SIZE bounds a byte count.
-# _hubtel_check_repository_path(<fn> <name> <repository>): the repository read as Docker reads a
-# name, which the REPOSITORY rule's one pattern cannot say within CMake's ten groups: a first part
-# is the registry only with a '.' or a port, or as localhost (else the whole is a Docker Hub
-# path); the path's parts are lowercase letters and digits joined by one '.', one or two '_', or
-# dashes.
-function(_hubtel_check_repository_path fn name repository)
-  set(path "${repository}")
-  string(FIND "${repository}" "/" slash)
-  if(slash GREATER 0)
-    string(SUBSTRING "${repository}" 0 ${slash} first)
-    if(first MATCHES "[.:]" OR first STREQUAL "localhost")
-      math(EXPR rest "${slash} + 1")
-      string(SUBSTRING "${repository}" ${rest} -1 path)
-    endif()
-  endif()
-  if(path MATCHES "^[a-z0-9]+((\\.|__?|-+)[a-z0-9]+)*(/[a-z0-9]+((\\.|__?|-+)[a-z0-9]+)*)*$")
-    return()
-  endif()
-  set(host "")
-  if(path STREQUAL repository AND slash GREATER 0)
-    string(CONCAT host " (\"${first}\" has no '.' or port, so Docker takes it for part of a "
-                  "Docker Hub path, not a registry host)")
-  endif()
-  _hubtel_fail(
-    ${fn} ${name} "REPOSITORY \"${repository}\" is not valid: its path \"${path}\"${host} must be "
-    "lowercase letters and digits, in parts joined by '/', each part's runs joined by one '.', "
-    "one or two '_', or dashes (e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/team/hello)")
-endfunction()
-
 function(_hubtel_rule keyword)
   cmake_parse_arguments(PARSE_ARGV 1 rule "SIZE" "LIMIT;NOT" "MATCHES;ONE_OF;RANGE;RESERVED;PART")
   if(rule_ONE_OF)
@@ -358,6 +329,35 @@ function(_hubtel_rule keyword)
   endif()
   set_property(GLOBAL PROPERTY _HUBTEL_RULE_${keyword} "${rule_LIMIT}" "${rule_NOT}" "${extra}"
                                ${rule_MATCHES})
+endfunction()
+
+# _hubtel_check_repository_path(<fn> <name> <repository>): the repository read as Docker reads a
+# name, which the REPOSITORY rule's one pattern cannot say within CMake's ten groups: a first part
+# is the registry only with a '.' or a port, or as localhost (else the whole is a Docker Hub
+# path); the path's parts are lowercase letters and digits joined by one '.', one or two '_', or
+# dashes.
+function(_hubtel_check_repository_path fn name repository)
+  set(path "${repository}")
+  string(FIND "${repository}" "/" slash)
+  if(slash GREATER 0)
+    string(SUBSTRING "${repository}" 0 ${slash} first)
+    if(first MATCHES "[.:]" OR first STREQUAL "localhost")
+      math(EXPR rest "${slash} + 1")
+      string(SUBSTRING "${repository}" ${rest} -1 path)
+    endif()
+  endif()
+  if(path MATCHES "^[a-z0-9]+((\\.|__?|-+)[a-z0-9]+)*(/[a-z0-9]+((\\.|__?|-+)[a-z0-9]+)*)*$")
+    return()
+  endif()
+  set(host "")
+  if(path STREQUAL repository AND slash GREATER 0)
+    string(CONCAT host " (\"${first}\" has no '.' or port, so Docker takes it for part of a "
+                  "Docker Hub path, not a registry host)")
+  endif()
+  _hubtel_fail(
+    ${fn} ${name} "REPOSITORY \"${repository}\" is not valid: its path \"${path}\"${host} must be "
+    "lowercase letters and digits, in parts joined by '/', each part's runs joined by one '.', "
+    "one or two '_', or dashes (e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/team/hello)")
 endfunction()
 
 # Variables Lambda sets itself, which a function may not set.

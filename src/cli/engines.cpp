@@ -8,10 +8,10 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
 #include <memory>
 #include <ostream>
 #include <regex>
+#include <set>
 
 namespace hubtel::cli {
 namespace {
@@ -44,6 +44,7 @@ engine::Assignment assignment_of(const EnginesOptions& options) {
   }
   // Names as hubtel_add_lambda_image() takes them: nothing else is assigned, nor printed.
   static const std::regex image_name("[a-z0-9]([a-z0-9._-]*[a-z0-9])?");
+  std::set<std::string> seen;
   for (const auto& image : options.images) {
     if (image.size() > 64 || !std::regex_match(image, image_name)) {
       throw Error(fmt::format(
@@ -52,7 +53,7 @@ engine::Assignment assignment_of(const EnginesOptions& options) {
           "digit)",
           nlohmann::json(image).dump()));
     }
-    if (std::count(options.images.begin(), options.images.end(), image) > 1) {
+    if (!seen.insert(image).second) {
       throw Error(fmt::format("--image {} is named twice", image));
     }
   }

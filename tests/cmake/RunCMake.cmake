@@ -80,6 +80,18 @@ if(NOT failed AND EXISTS "${CASE_DIR}/${CASE}-check.cmake")
   set(RunCMake_TEST_BINARY_DIR "${binary}")
   set(RunCMake_TEST_SOURCE_DIR "${source}")
   set(RunCMake_TEST_FAILED "")
+  # For the checks: ninja_query(<target>) sets query_result and query_out to the exit code and
+  # output of `ninja -t query <target>` in the case's build folder (what the target depends on).
+  function(ninja_query target)
+    find_program(ninja NAMES ninja ninja-build REQUIRED)
+    execute_process(
+      COMMAND "${ninja}" -C "${RunCMake_TEST_BINARY_DIR}" -t query ${target}
+      RESULT_VARIABLE result
+      OUTPUT_VARIABLE out
+      ERROR_VARIABLE out)
+    set(query_result "${result}" PARENT_SCOPE)
+    set(query_out "${out}" PARENT_SCOPE)
+  endfunction()
   include("${CASE_DIR}/${CASE}-check.cmake")
   if(RunCMake_TEST_FAILED)
     string(APPEND failed "${RunCMake_TEST_FAILED}\n")
